@@ -1,0 +1,111 @@
+package org.onecnn.population;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.onecnn.model.ArcCosine;
+import org.onecnn.model.StopReason;
+
+/**
+ * The loop every population engine shares: advance all active runs between events (stop checks
+ * every {@code checkEvery} steps, trajectory points, the budget), judge the runs at checks, drop the
+ * stopped ones from the active set (compacting the state so the hot loop stays dense), and return
+ * the results in job order.
+ *
+ * <p>A subclass holds the state of its active runs in slots {@code 0..active()−1}.
+ */
+abstract class BatchEngine implements PopulationEngine {
+    /** Scalars of a slot: φ, ‖v‖, S, P, Q (effective output weights), ‖∇L‖. */
+    static final int PHI = 0;
+    static final int NV = 1;
+    static final int S = 2;
+    static final int P = 3;
+    static final int Q = 4;
+    static final int GRAD = 5;
+
+    protected NonOverlappingGaussian f;
+    protected double eta;
+
+    /** Load the initial points into slots {@code 0..n−1}. */
+    abstract void load(PopulationJob job);
+
+    /** Number of active slots. */
+    abstract int active();
+
+    /** The job index of the run in a slot. */
+    abstract int id(int slot);
+
+    /** Advance every active slot by {@code m} steps. */
+    abstract void advance(long m);
+
+    /** The scalars of a slot into {@code out[PHI..GRAD]}. */
+    abstract void scalars(int slot, double[] out);
+
+    /** Keep only the slots with {@code keep[slot]}, preserving order. */
+    abstract void compact(boolean[] keep);
+
+    /** The basin certificate of this engine's dynamics, or {@code null}. */
+    abstract BasinCertificate certificate(PopulationJob job);
+
+    /** Run the job; trajectory points of tracked runs go to {@code sink}. */
+    @Override
+    public final List<RunResult> run(PopulationJob job, TrajectorySink sink) {
+        this.f = new NonOverlappingGaussian(job.teacher());
+        this.eta = job.eta();
+        StopSpec stop = job.stop();
+        RunJudge judge = new RunJudge(f, certificate(job), job.classifier(), stop);
+        RecordPlan plan = job.record();
+        int n = job.inits().size();
+        load(job);
+        RunResult[] results = new RunResult[n];
+        double[] sc = new double[6];
+        long step = 0;
+        long max = stop.maxSteps();
+        int every = stop.checkEvery();
+        while (true) {
+            boolean last = step == max;
+            if (plan.at(step)) {
+                for (int j = 0; j < active(); j++) {
+                    int id = id(j);
+                    if (plan.tracks(id)) {
+                        scalars(j, sc);
+                        double g = ArcCosine.g(sc[PHI]);
+                        sink.point(id, step, sc[PHI], f.loss(sc[Q], sc[S], sc[P], g),
+                                f.distanceToGlobal(sc[Q], sc[P]), Math.abs(sc[S] - f.c() * f.sumAStar()), sc[GRAD]);
+                    }
+                }
+            }
+            if (step % every == 0 || last) {
+                int act = active();
+                boolean[] keep = new boolean[act];
+                boolean any = false;
+                for (int j = 0; j < act; j++) {
+                    scalars(j, sc);
+                    StopReason r = judge.check(sc[PHI], sc[NV], sc[S], sc[P], sc[Q], sc[GRAD]);
+                    if (r == null && last) {
+                        r = StopReason.BUDGET;
+                    }
+                    if (r != null) {
+                        int id = id(j);
+                        results[id] = judge.finish(id, job.inits().get(id).seed(), r, step, sc[PHI], sc[NV], sc[S],
+                                sc[P], sc[Q], sc[GRAD]);
+                        any = true;
+                    } else {
+                        keep[j] = true;
+                    }
+                }
+                if (any) {
+                    compact(keep);
+                }
+            }
+            if (last || active() == 0) {
+                break;
+            }
+            long next = Math.min(max, Math.min((step / every + 1) * every, plan.next(step)));
+            advance(next - step);
+            step = next;
+        }
+        return new ArrayList<>(Arrays.asList(results));
+    }
+}

@@ -1,0 +1,254 @@
+package org.onecnn.population;
+
+import static org.onecnn.model.ArcCosine.PI;
+import static org.onecnn.model.ArcCosine.TWO_PI;
+
+import org.onecnn.model.ArcCosine;
+import org.onecnn.model.Teacher;
+
+/**
+ * The exact population loss of MATH.md §2 and its gradients, for {@code x ~ N(0, I_d)} and
+ * non-overlapping patches, with {@code φ = ∠(v, w*)}, {@code c = ‖w*‖}, {@code g = g(φ)}:
+ *
+ * <pre>
+ *   L(v, a) = (1/4π) [ (π−1)(‖a‖² + c²‖a*‖²) − 2c (g(φ) − 1) aᵀa* + (1ᵀa − c·1ᵀa*)² ]
+ *   ∂L/∂a   = (1/2π) [ (11ᵀ + (π−1)I) a − c (11ᵀ + (g(φ) − 1) I) a* ]
+ *   ∂L/∂v   = − aᵀa* (π − φ) / (2π‖v‖) · (I − vvᵀ/‖v‖²) w*
+ * </pre>
+ *
+ * <p>The loss depends on {@code a} only through {@code Q = ‖a‖², S = 1ᵀa, P = aᵀa*}; the scalar form
+ * {@link #loss(double, double, double, double)} is the single place where the formula is written, and
+ * both the full-dimensional and the reduced engines call it.
+ *
+ * <p>Plain (unnormalised) filters {@code w}, needed for the fixed output layer: the student with
+ * filter {@code w} equals the weight-normalised student with {@code v = w} and output weights
+ * {@code ‖w‖ a}, so {@code L_plain(w, a) = L(w, ‖w‖ a)} and the chain rule gives
+ * {@code ∂L_plain/∂a = ‖w‖ ∂L/∂a|_{‖w‖a}},
+ * {@code ∂L_plain/∂w = (aᵀ ∂L/∂a|_{‖w‖a}) ŵ + ∂L/∂v|_{v=w, ‖w‖a}}.
+ *
+ * <p>The angle is computed as {@code atan2(‖v − (ŵ*ᵀv) ŵ*‖, ŵ*ᵀv)}, accurate near 0 and π where
+ * {@code acos} loses half the digits.
+ */
+public final class NonOverlappingGaussian {
+    private final int k;
+    private final int p;
+    private final double c;
+    private final double s1;
+    private final double n2;
+    private final double[] wHat;
+    private final double[] aStar;
+
+    public NonOverlappingGaussian(Teacher teacher) {
+        this.k = teacher.k();
+        this.p = teacher.r();
+        this.c = teacher.c();
+        this.s1 = teacher.sumA();
+        this.n2 = teacher.normA2();
+        this.wHat = teacher.wStarUnit();
+        this.aStar = teacher.aStar();
+    }
+
+    public int k() {
+        return k;
+    }
+
+    public int p() {
+        return p;
+    }
+
+    public double c() {
+        return c;
+    }
+
+    /** {@code 1ᵀa*}. */
+    public double sumAStar() {
+        return s1;
+    }
+
+    /** {@code ‖a*‖²}. */
+    public double normAStar2() {
+        return n2;
+    }
+
+    /**
+     * The population loss from the scalars it depends on.
+     *
+     * @param q {@code ‖a‖²}
+     * @param s {@code 1ᵀa}
+     * @param pa {@code aᵀa*}
+     * @param g {@code g(φ)}
+     */
+    public double loss(double q, double s, double pa, double g) {
+        double u = s - c * s1;
+        // clamped at 0: at the global minimum the terms cancel to within rounding
+        return Math.max(0, ((PI - 1) * (q + c * c * n2) - 2 * c * (g - 1) * pa + u * u) / (4 * PI));
+    }
+
+    /** The angle {@code φ = ∠(v, w*) ∈ [0, π]}. */
+    public double angle(double[] v) {
+        double x = dot(v, wHat);
+        double y2 = 0;
+        for (int i = 0; i < p; i++) {
+            double e = v[i] - x * wHat[i];
+            y2 += e * e;
+        }
+        return Math.atan2(Math.sqrt(y2), x);
+    }
+
+    /** {@code L(v, a)} with weight normalisation. */
+    public double loss(double[] v, double[] a) {
+        return loss(dot(a, a), sum(a), dot(a, aStar), ArcCosine.g(angle(v)));
+    }
+
+    /**
+     * Both gradients of {@code L(v, a)} (weight normalisation), written into {@code gv} and {@code ga}.
+     *
+     * @return the loss at {@code (v, a)}
+     */
+    public double gradient(double[] v, double[] a, double[] gv, double[] ga) {
+        double phi = angle(v);
+        double g = ArcCosine.g(phi);
+        double nv2 = dot(v, v);
+        double x = dot(v, wHat);
+        double pa = dot(a, aStar);
+        double s = sum(a);
+        // ∂L/∂v = coef · (I − vvᵀ/‖v‖²) w*, with w* = c ŵ*
+        double coef = -pa * (PI - phi) / (TWO_PI * Math.sqrt(nv2)) * c;
+        for (int i = 0; i < p; i++) {
+            gv[i] = coef * (wHat[i] - x / nv2 * v[i]);
+        }
+        aGradient(a, s, g, ga);
+        return loss(dot(a, a), s, pa, g);
+    }
+
+    /** {@code ∂L/∂a = (1/2π)[(π−1) a + (1ᵀa − c 1ᵀa*) 1 − c (g − 1) a*]}. */
+    void aGradient(double[] a, double s, double g, double[] ga) {
+        double u = s - c * s1;
+        double cg = c * (g - 1);
+        for (int i = 0; i < k; i++) {
+            ga[i] = ((PI - 1) * a[i] + u - cg * aStar[i]) / TWO_PI;
+        }
+    }
+
+    /** {@code L_plain(w, a)}: the student with an unnormalised filter {@code w}. */
+    public double lossPlain(double[] w, double[] a) {
+        double nw = Math.sqrt(dot(w, w));
+        return loss(nw * nw * dot(a, a), nw * sum(a), nw * dot(a, aStar), ArcCosine.g(angle(w)));
+    }
+
+    /**
+     * Both gradients of {@code L_plain(w, a)}, into {@code gw} and {@code ga}.
+     *
+     * @return the loss at {@code (w, a)}
+     */
+    public double gradientPlain(double[] w, double[] a, double[] gw, double[] ga) {
+        double nw = Math.sqrt(dot(w, w));
+        double[] aEff = new double[k];
+        for (int i = 0; i < k; i++) {
+            aEff[i] = nw * a[i];
+        }
+        double[] gEff = new double[k];
+        double loss = gradient(w, aEff, gw, gEff);
+        double radial = dot(a, gEff);
+        for (int i = 0; i < p; i++) {
+            gw[i] += radial * w[i] / nw;
+        }
+        for (int i = 0; i < k; i++) {
+            ga[i] = nw * gEff[i];
+        }
+        return loss;
+    }
+
+    /** {@code aᵀa*}. */
+    public double dot(double[] a) {
+        return dot(a, aStar);
+    }
+
+    /** The global minimum's output weights {@code c a*}. */
+    public double[] globalA() {
+        double[] a = aStar.clone();
+        for (int i = 0; i < k; i++) {
+            a[i] *= c;
+        }
+        return a;
+    }
+
+    /**
+     * The spurious minimum's output weights (MATH.md §3):
+     * {@code c (11ᵀ + (π−1)I)⁻¹ (11ᵀ − I) a* = c/(π−1) [π 1ᵀa* / (k+π−1) · 1 − a*]} (Sherman–Morrison).
+     */
+    public double[] spuriousA() {
+        double[] a = new double[k];
+        double along = PI * s1 / (k + PI - 1);
+        for (int i = 0; i < k; i++) {
+            a[i] = c / (PI - 1) * (along - aStar[i]);
+        }
+        return a;
+    }
+
+    /** {@code aᵀa_sp} from {@code S = 1ᵀa} and {@code P = aᵀa*}. */
+    public double dotSpurious(double s, double pa) {
+        return c / (PI - 1) * (PI * s1 * s / (k + PI - 1) - pa);
+    }
+
+    /** {@code ‖a_sp‖²}. */
+    public double spuriousNorm2() {
+        double along = PI * s1 / (k + PI - 1);
+        return c * c / ((PI - 1) * (PI - 1)) * (k * along * along - 2 * along * s1 + n2);
+    }
+
+    /** {@code ‖a − c a*‖} from the scalars {@code Q, P}. */
+    public double distanceToGlobal(double q, double pa) {
+        return Math.sqrt(Math.max(0, q - 2 * c * pa + c * c * n2));
+    }
+
+    /** {@code ‖a − a_sp‖} from the scalars {@code Q, S, P}. */
+    public double distanceToSpurious(double q, double s, double pa) {
+        return Math.sqrt(Math.max(0, q - 2 * dotSpurious(s, pa) + spuriousNorm2()));
+    }
+
+    /** The loss at the spurious minimum ({@code φ = π}, {@code a = a_sp}), which is positive. */
+    public double spuriousLoss() {
+        double[] a = spuriousA();
+        return loss(dot(a, a), sum(a), dot(a, aStar), 0.0);
+    }
+
+    /** {@code ‖∂L/∂v‖ = |aᵀa*| (π − φ) c sin φ / (2π‖v‖)} from scalars. */
+    public double gradNormV(double phi, double nv, double pa) {
+        return Math.abs(pa) * (PI - phi) * c * Math.sin(phi) / (TWO_PI * nv);
+    }
+
+    /**
+     * {@code ‖∂L/∂a‖²} from the scalars {@code Q = ‖a‖², S = 1ᵀa, P = aᵀa*} and {@code g}: the square of
+     * {@code (1/2π)[(π−1)a + u 1 − c(g−1) a*]}, {@code u = S − c 1ᵀa*}, expanded.
+     */
+    public double gradNormA2(double q, double s, double pa, double g) {
+        double u = s - c * s1;
+        double cg = c * (g - 1);
+        double pm = PI - 1;
+        double v = pm * pm * q + k * u * u + cg * cg * n2 + 2 * pm * u * s - 2 * pm * cg * pa - 2 * cg * u * s1;
+        return Math.max(0, v) / (TWO_PI * TWO_PI);
+    }
+
+    /** {@code ‖∇L‖ = sqrt(‖∂L/∂v‖² + ‖∂L/∂a‖²)} from scalars. */
+    public double gradNorm(double phi, double nv, double q, double s, double pa) {
+        double gv = gradNormV(phi, nv, pa);
+        return Math.sqrt(gv * gv + gradNormA2(q, s, pa, ArcCosine.g(phi)));
+    }
+
+    static double dot(double[] x, double[] y) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i] * y[i];
+        }
+        return s;
+    }
+
+    static double sum(double[] x) {
+        double s = 0;
+        for (double v : x) {
+            s += v;
+        }
+        return s;
+    }
+}

@@ -1,0 +1,36 @@
+package org.onecnn.util;
+
+import java.util.SplittableRandom;
+
+/**
+ * Derivation of every seed from a run's master seed.
+ *
+ * <p>The scheme is fixed so that a result can be reproduced from the seeds written beside it: the
+ * master seed feeds one {@link SplittableRandom}; each named stream (teacher, cell, data set, ...)
+ * is {@code derive(master, label, index...)}, a pure function of its arguments, so the seed of a
+ * grid cell or of one initialization does not depend on the order in which threads reach it.
+ */
+public final class Seeds {
+    private Seeds() {
+    }
+
+    /** A 64-bit seed that depends only on the master seed, a stream label and indices. */
+    public static long derive(long master, String label, long... indices) {
+        long h = mix(master ^ 0x9E3779B97F4A7C15L);
+        for (int i = 0; i < label.length(); i++) {
+            h = mix(h ^ label.charAt(i) * 0xBF58476D1CE4E5B9L);
+        }
+        for (long idx : indices) {
+            h = mix(h ^ mix(idx + 0x94D049BB133111EBL));
+        }
+        // One draw of a SplittableRandom seeded with the hash, so seeds are well spread.
+        return new SplittableRandom(h).nextLong();
+    }
+
+    /** The 64-bit finaliser of SplitMix64 (Stafford variant 13). */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
