@@ -1,0 +1,108 @@
+package org.onecnn.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.onecnn.model.DuInitialization;
+import org.onecnn.model.InitialPoint;
+import org.onecnn.model.OutcomeClassifier;
+import org.onecnn.model.Teacher;
+import org.onecnn.population.PopulationEngine;
+import org.onecnn.population.PopulationJob;
+import org.onecnn.population.RecordPlan;
+import org.onecnn.population.StopSpec;
+import org.onecnn.population.TrajectorySink;
+import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.Seeds;
+
+/**
+ * Throughput of Algorithm 1 on the exact population loss, on the workload of
+ * {@code shared/peers/population_numpy.py}: teacher of the ratio family (ratio 9, ‖a*‖ = 1, ‖w*‖ = 1),
+ * Du et al. initializations, η = 0.05, exactly {@code steps} steps per run (no early stop), runs split
+ * into chunks over all threads. Reports run-steps per second (runs × steps / wall time) of the median
+ * of {@code repeats} timed passes, after one shorter warm-up pass for the JIT.
+ */
+public final class PopulationBench {
+    private PopulationBench() {
+    }
+
+    /** Benchmark parameters. */
+    public record Spec(int k, int p, int inits, long steps, String engine, int threads, int repeats, double ratio,
+            double eta, long seed) {
+        public Spec {
+            InvalidInputException.requirePositive("--k", k);
+            InvalidInputException.requirePositive("--p", p);
+            InvalidInputException.requirePositive("--inits", inits);
+            if (steps < 1) {
+                throw new InvalidInputException("--steps", "must be >= 1, got " + steps);
+            }
+            InvalidInputException.requirePositive("--threads", threads);
+            InvalidInputException.requirePositive("--repeats", repeats);
+            InvalidInputException.requirePositive("--eta", eta);
+            if (!engine.equals("reduced") && !engine.equals("full")) {
+                throw new InvalidInputException("--engine", "must be reduced or full, got " + engine);
+            }
+        }
+    }
+
+    /** Run the benchmark, printing one line per pass and the result last; returns run-steps per second. */
+    public static double run(Spec s, PrintStream out) throws InterruptedException {
+        Teacher t = Teacher.ratioFamily(s.k(), s.p(), s.ratio(), 1.0, 1.0, s.seed());
+        List<InitialPoint> inits = new ArrayList<>(s.inits());
+        for (int i = 0; i < s.inits(); i++) {
+            inits.add(DuInitialization.draw(t, Seeds.derive(s.seed(), "init", 0, i)));
+        }
+        int chunks = Math.max(s.threads(), (s.inits() + 255) / 256);
+        List<List<InitialPoint>> parts = new ArrayList<>();
+        for (int c = 0; c < chunks; c++) {
+            int lo = (int) ((long) s.inits() * c / chunks);
+            int hi = (int) ((long) s.inits() * (c + 1) / chunks);
+            if (hi > lo) {
+                parts.add(inits.subList(lo, hi));
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(s.threads());
+        try {
+            out.printf(Locale.ROOT, "bench population: engine=%s k=%d p=%d inits=%d steps=%d threads=%d eta=%s "
+                    + "ratio=%s%n", s.engine(), s.k(), s.p(), s.inits(), s.steps(), s.threads(), s.eta(), s.ratio());
+            pass(pool, t, parts, Math.min(s.steps(), 200), s);
+            double[] rates = new double[s.repeats()];
+            for (int r = 0; r < s.repeats(); r++) {
+                long t0 = System.nanoTime();
+                pass(pool, t, parts, s.steps(), s);
+                double sec = (System.nanoTime() - t0) / 1e9;
+                rates[r] = s.inits() * (double) s.steps() / sec;
+                out.printf(Locale.ROOT, "pass %d: %.3f s, %.4g run-steps/s%n", r + 1, sec, rates[r]);
+            }
+            Arrays.sort(rates);
+            double median = rates[rates.length / 2];
+            out.printf(Locale.ROOT, "run_steps_per_s=%.4g%n", median);
+            return median;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void pass(ExecutorService pool, Teacher t, List<List<InitialPoint>> parts, long steps, Spec s)
+            throws InterruptedException {
+        List<Future<?>> fs = new ArrayList<>();
+        for (List<InitialPoint> part : parts) {
+            fs.add(pool.submit(() -> PopulationEngine.named(s.engine()).run(new PopulationJob(t, part, s.eta(),
+                    StopSpec.fixed(steps), OutcomeClassifier.duDefault(), RecordPlan.NONE), TrajectorySink.NONE)));
+        }
+        for (Future<?> f : fs) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+}

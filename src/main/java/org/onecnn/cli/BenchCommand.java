@@ -1,0 +1,59 @@
+package org.onecnn.cli;
+
+import java.util.concurrent.Callable;
+
+import org.onecnn.bench.PopulationBench;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code onecnn bench ...}: throughput benchmarks (never part of the unit tests). */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Throughput benchmarks; the last line is "
+        + "the figure of merit.", subcommands = {BenchCommand.Population.class})
+final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** {@code bench population}. */
+    @Command(name = "population", mixinStandardHelpOptions = true, description = {
+        "Algorithm 1 on the exact population loss, workload of shared/peers/population_numpy.py (ratio 9, "
+            + "eta 0.05), exactly --steps steps per run.", "Last line: run_steps_per_s=<number>."})
+    static final class Population implements Callable<Integer> {
+        @Option(names = "--k", defaultValue = "100", description = "Patches (default ${DEFAULT-VALUE}).")
+        int k;
+        @Option(names = "--p", defaultValue = "6", description = "Patch size (default ${DEFAULT-VALUE}).")
+        int p;
+        @Option(names = "--inits", defaultValue = "5000", description = "Runs (default ${DEFAULT-VALUE}).")
+        int inits;
+        @Option(names = "--steps", defaultValue = "1000", description = "Steps per run (default ${DEFAULT-VALUE}).")
+        long steps;
+        @Option(names = "--engine", defaultValue = "reduced", description = "reduced or full (default "
+                + "${DEFAULT-VALUE}).")
+        String engine;
+        @Option(names = "--threads", description = "Threads (default: all cores).")
+        Integer threads;
+        @Option(names = "--repeats", defaultValue = "3", description = "Timed passes; the median is reported "
+                + "(default ${DEFAULT-VALUE}).")
+        int repeats;
+        @Option(names = "--ratio", defaultValue = "9", description = "Teacher ratio (1ᵀa*)²/‖a*‖² (default "
+                + "${DEFAULT-VALUE}).")
+        double ratio;
+        @Option(names = "--eta", defaultValue = "0.05", description = "Step size (default ${DEFAULT-VALUE}).")
+        double eta;
+        @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            PopulationBench.run(new PopulationBench.Spec(k, p, inits, steps, engine, n, repeats, ratio, eta, seed),
+                    System.out);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.onecnn.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.onecnn.util.InvalidInputException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code onecnn} command line: a thin layer over the experiment runner and the benchmarks.
+ * Bad input is one line on standard error and exit code 2; other failures exit 1; a stack trace only
+ * with {@code --verbose}.
+ */
+@Command(name = "onecnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Gradient descent on one-hidden-layer CNNs: exact population dynamics and finite-sample training.",
+        subcommands = {RunCommand.class, ListCommand.class, ShowCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit code for bad input. */
+    public static final int BAD_INPUT = 2;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces on errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static boolean verboseFlag;
+
+    static List<String> argv = List.of();
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Run the command line and return the exit code (tests call this). */
+    public static int execute(String... args) {
+        argv = List.of(args);
+        verboseFlag = List.of(args).contains("--verbose");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, commandLine.getErr()));
+        cl.setParameterExceptionHandler((ex, args1) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("onecnn: error: " + ex.getMessage());
+            err.println("Try 'onecnn " + qualified(ex.getCommandLine()) + " --help'.");
+            err.flush();
+            return BAD_INPUT;
+        });
+        return cl.execute(args);
+    }
+
+    private static String qualified(CommandLine cl) {
+        List<String> names = new ArrayList<>();
+        for (CommandLine c = cl; c != null && c.getParent() != null; c = c.getParent()) {
+            names.add(0, c.getCommandName());
+        }
+        return String.join(" ", names);
+    }
+
+    static int handle(Exception ex, PrintWriter err) {
+        Throwable t = ex;
+        if (t instanceof InvalidInputException iie) {
+            err.println("onecnn: error: " + iie.getMessage());
+            if (verboseFlag) {
+                iie.printStackTrace(err);
+            }
+            err.flush();
+            return BAD_INPUT;
+        }
+        if (t instanceof InterruptedException) {
+            err.println("onecnn: interrupted");
+            err.flush();
+            return 130;
+        }
+        err.println("onecnn: failed: " + t.getClass().getSimpleName() + ": " + t.getMessage()
+                + (verboseFlag ? "" : " (run with --verbose for the stack trace)"));
+        if (verboseFlag) {
+            t.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
+    }
+
+    /** Version from the jar's build info. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            java.util.Properties p = org.onecnn.experiment.Provenance.buildInfo();
+            return new String[] {"onecnn " + p.getProperty("onecnn.version", "unknown") + " (DL4J "
+                + p.getProperty("dl4j.version", "?") + ", backend " + p.getProperty("nd4j.backend", "?") + ", Java "
+                + System.getProperty("java.version") + ")"};
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.onecnn.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.onecnn.experiment.Runner;
+import org.onecnn.util.InvalidInputException;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code onecnn run NAME|FILE [--set field=value ...] [--out DIR] [--resume DIR]}. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run an experiment: a built-in by name (see 'onecnn list') or a YAML config by path.",
+            "Writes runs/<name>-<timestamp>/ with config.yaml, provenance.json, results.csv, summary.csv/json, "
+                + "plots (PNG, SVG) and report.md."})
+final class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME|FILE", description = "Built-in experiment name or "
+            + "path to a YAML config.")
+    String config;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "FIELD=VALUE", description = "Override a config field, e.g. "
+            + "--set init.count=100 --set grid.k=[25,36]; a unique field name may be given alone (k, ratio, eta).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder to create (must not exist); default "
+            + "runs/<name>-<UTC timestamp>.")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Finish an interrupted run in DIR (runs only the "
+            + "missing cells).")
+    Path resume;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores). Results do "
+            + "not depend on it.")
+    Integer threads;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        if (config == null && resume == null) {
+            throw new InvalidInputException("NAME|FILE", "give a built-in experiment name or a config file (see: "
+                    + "onecnn list), or --resume DIR");
+        }
+        if (config != null && resume != null) {
+            throw new InvalidInputException("--resume", "give either NAME|FILE or --resume DIR, not both");
+        }
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) {
+            throw new InvalidInputException("--threads", "must be >= 1, got " + n);
+        }
+        long t0 = System.nanoTime();
+        Path dir = Runner.run(new Runner.Request(config, sets, out, resume, n, quiet, Main.argv));
+        System.out.printf("%s finished in %.1f s: %s%n", dir.getFileName(), (System.nanoTime() - t0) / 1e9,
+                dir.resolve("report.md"));
+        return 0;
+    }
+}

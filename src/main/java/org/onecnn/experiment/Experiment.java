@@ -1,0 +1,31 @@
+package org.onecnn.experiment;
+
+/**
+ * A kind of experiment ({@code type} in the config). {@link #validate} checks everything that can be
+ * checked before a run folder exists, so bad input leaves nothing behind; {@link #execute} runs it
+ * and writes results, summaries, plots and {@code report.md} into the run folder.
+ */
+public interface Experiment {
+    /** Check every cell; throw {@link org.onecnn.util.InvalidInputException} naming the field. */
+    void validate(ConfigLoader.Loaded loaded);
+
+    /** Run (or, on resume, finish) the experiment. */
+    void execute(RunContext ctx) throws InterruptedException;
+
+    /** What the run used for its numerics, for provenance ({@code backend} section). */
+    default java.util.Map<String, Object> backend() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("engine", "exact population dynamics (closed forms), CPU, double precision");
+        m.put("nd4j", "not used");
+        return m;
+    }
+
+    /** The runner of a config type. */
+    static Experiment of(String type) {
+        return switch (type) {
+            case "population-sweep" -> new PopulationSweep();
+            case "two-phase" -> new TwoPhaseExperiment();
+            default -> throw new org.onecnn.util.InvalidInputException("type", "unknown experiment type '" + type + "'");
+        };
+    }
+}

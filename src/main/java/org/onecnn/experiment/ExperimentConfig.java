@@ -1,0 +1,304 @@
+package org.onecnn.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.onecnn.model.Architecture;
+import org.onecnn.model.OutcomeClassifier;
+import org.onecnn.population.StopSpec;
+import org.onecnn.util.InvalidInputException;
+
+/**
+ * An experiment as a user writes it in YAML, with every default filled in: the one place where
+ * defaults live. Each section is a record whose compact constructor fills missing fields and
+ * validates, naming the offending field by its full path.
+ *
+ * <p>A {@code grid} maps axis names to lists of values; an axis name is a field path
+ * ({@code teacher.ratio}) or a field name that is unique in the schema ({@code ratio}, {@code k}).
+ * Each grid cell is the config with the axis values substituted ({@link ConfigLoader#cells}).
+ *
+ * @param name        experiment name, used in the run folder's name
+ * @param type        which runner: {@code population-sweep} or {@code two-phase}
+ * @param description one line for the report
+ * @param seed        master seed; every other seed is derived from it
+ */
+@JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify",
+    "grid", "record", "two_phase"})
+public record ExperimentConfig(String name, String type, String description, Long seed, Model model,
+        TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Map<String, List<JsonNode>> grid,
+        Record record, TwoPhase twoPhase) {
+
+    public static final Set<String> TYPES = Set.of("population-sweep", "two-phase");
+
+    public ExperimentConfig {
+        if (name == null || name.isBlank()) {
+            throw new InvalidInputException("name", "is required (it names the run folder)");
+        }
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new InvalidInputException("name", "may only contain letters, digits, '.', '_' and '-', got '" + name
+                    + "'");
+        }
+        if (type == null) {
+            throw new InvalidInputException("type", "is required; allowed: " + String.join(", ", TYPES.stream()
+                    .sorted().toList()));
+        }
+        if (!TYPES.contains(type)) {
+            throw new InvalidInputException("type", "unknown experiment type '" + type + "'; allowed: "
+                    + String.join(", ", TYPES.stream().sorted().toList()));
+        }
+        description = description == null ? "" : description;
+        seed = seed == null ? 1L : seed;
+        model = model == null ? new Model(null, null, null, null) : model;
+        teacher = teacher == null ? new TeacherSpec(null, null, null, null, null, null, null) : teacher;
+        init = init == null ? new Init(null, null, null, null) : init;
+        train = train == null ? new Train(null, null, null) : train;
+        stop = stop == null ? new Stop(null, null, null, null, null) : stop;
+        classify = classify == null ? new Classify(null, null, null, null) : classify;
+        grid = grid == null ? new LinkedHashMap<>() : new LinkedHashMap<>(grid);
+        for (Map.Entry<String, List<JsonNode>> e : grid.entrySet()) {
+            if (e.getValue() == null || e.getValue().isEmpty()) {
+                throw new InvalidInputException("grid." + e.getKey(), "must be a non-empty list of values");
+            }
+        }
+        record = record == null ? new Record(null, null, null) : record;
+        twoPhase = twoPhase == null ? new TwoPhase(null, null) : twoPhase;
+        if (train.eta().auto() && !train.algorithm().equals("fixed-output")) {
+            throw new InvalidInputException("train.eta", "'auto' is only defined for train.algorithm = fixed-output; "
+                    + "give a number > 0");
+        }
+    }
+
+    /** The network shape. Give {@code k} and {@code p} (and optionally the stride {@code s}), or {@code d}. */
+    @JsonPropertyOrder({"d", "k", "p", "s"})
+    public record Model(Integer d, Integer k, Integer p, Integer s) {
+        public Model {
+            p = p == null ? 6 : p;
+            if (p < 1) {
+                throw new InvalidInputException("model.p", "filter (patch) size must be >= 1, got " + p);
+            }
+            s = s == null ? p : s;
+            if (s < 1 || s > p) {
+                throw new InvalidInputException("model.s", "stride must satisfy 1 <= s <= p = " + p + ", got " + s);
+            }
+            if (d != null) {
+                if (d < p) {
+                    throw new InvalidInputException("model.d", "must be >= p = " + p + ", got " + d);
+                }
+                if ((d - p) % s != 0) {
+                    throw new InvalidInputException("model.d", "(d - p) % s must be 0 so the patches tile the input, "
+                            + "got d=" + d + ", p=" + p + ", s=" + s + "; use d = p + m*s, e.g. d = "
+                            + (p + (d - p) / s * s) + " or " + (p + ((d - p) / s + 1) * s));
+                }
+                int derived = (d - p) / s + 1;
+                if (k != null && k != derived) {
+                    throw new InvalidInputException("model.k", "k = " + k + " contradicts d = " + d + " (which gives k = "
+                            + derived + "); give only one of them");
+                }
+                k = derived;
+            }
+            k = k == null ? 25 : k;
+            if (k < 1) {
+                throw new InvalidInputException("model.k", "number of patches must be >= 1, got " + k);
+            }
+            d = (k - 1) * s + p;
+        }
+
+        public Architecture architecture() {
+            return Architecture.of(d, p, s);
+        }
+    }
+
+    /**
+     * The teacher: {@code family} is {@code ratio} (MATH.md §6: ratio, a_norm, w_norm), {@code ones}
+     * ({@code a* = 1}, {@code ‖w*‖ = w_norm}), {@code gaussian} ({@code w*, a* ~ N(0, I)}) or
+     * {@code explicit} ({@code w_star}, {@code a_star}). {@code seed} null: derived from the master seed.
+     */
+    @JsonPropertyOrder({"family", "ratio", "a_norm", "w_norm", "seed", "w_star", "a_star"})
+    public record TeacherSpec(String family, Double ratio, Double aNorm, Double wNorm, Long seed, List<Double> wStar,
+            List<Double> aStar) {
+        public static final Set<String> FAMILIES = Set.of("ratio", "ones", "gaussian", "explicit");
+
+        public TeacherSpec {
+            family = family == null ? "ratio" : family;
+            if (!FAMILIES.contains(family)) {
+                throw new InvalidInputException("teacher.family", "unknown family '" + family
+                        + "'; allowed: explicit, gaussian, ones, ratio");
+            }
+            ratio = ratio == null ? 4.0 : ratio;
+            aNorm = aNorm == null ? 1.0 : aNorm;
+            wNorm = wNorm == null ? 1.0 : wNorm;
+            InvalidInputException.requireFinite("teacher.ratio", ratio);
+            InvalidInputException.requirePositive("teacher.a_norm", aNorm);
+            InvalidInputException.requirePositive("teacher.w_norm", wNorm);
+            if (family.equals("explicit") && (wStar == null || aStar == null)) {
+                throw new InvalidInputException("teacher.w_star", "family 'explicit' needs both w_star and a_star");
+            }
+            wStar = wStar == null ? null : List.copyOf(wStar);
+            aStar = aStar == null ? null : List.copyOf(aStar);
+        }
+    }
+
+    /**
+     * Initial points: {@code du} (Du et al.: {@code v} uniform on the sphere, {@code a} uniform in the
+     * ball of radius {@code |1ᵀa*| c/√k}), {@code sphere-ones} ({@code v} uniform on the sphere,
+     * {@code a = 1}; the fixed-output setting) or {@code explicit} ({@code points}).
+     */
+    @JsonPropertyOrder({"scheme", "count", "sign_restarts", "points"})
+    public record Init(String scheme, Integer count, Boolean signRestarts, List<Point> points) {
+        public static final Set<String> SCHEMES = Set.of("du", "sphere-ones", "explicit");
+
+        public Init {
+            scheme = scheme == null ? "du" : scheme;
+            if (!SCHEMES.contains(scheme)) {
+                throw new InvalidInputException("init.scheme", "unknown scheme '" + scheme
+                        + "'; allowed: du, explicit, sphere-ones");
+            }
+            if (scheme.equals("explicit")) {
+                if (points == null || points.isEmpty()) {
+                    throw new InvalidInputException("init.points", "scheme 'explicit' needs a non-empty list of {v, a}");
+                }
+                count = points.size();
+            }
+            count = count == null ? 1000 : count;
+            if (count < 1) {
+                throw new InvalidInputException("init.count", "must be >= 1, got " + count);
+            }
+            signRestarts = signRestarts != null && signRestarts;
+            points = points == null ? null : List.copyOf(points);
+        }
+    }
+
+    /** An explicit initial point. */
+    public record Point(List<Double> v, List<Double> a) {
+    }
+
+    /**
+     * The algorithm: {@code wn-gd} (Algorithm 1 of Du et al.: gradient descent with weight normalisation
+     * on {@code (v, a)}) on the {@code reduced} (O(1) per step) or {@code full} engine, or
+     * {@code fixed-output} (Brutzkus–Globerson: {@code a} fixed, plain {@code w}).
+     */
+    @JsonPropertyOrder({"algorithm", "engine", "eta"})
+    public record Train(String algorithm, String engine, Eta eta) {
+        public static final Set<String> ALGORITHMS = Set.of("wn-gd", "fixed-output");
+        public static final Set<String> ENGINES = Set.of("reduced", "full");
+
+        public Train {
+            algorithm = algorithm == null ? "wn-gd" : algorithm;
+            if (!ALGORITHMS.contains(algorithm)) {
+                throw new InvalidInputException("train.algorithm", "unknown algorithm '" + algorithm
+                        + "'; allowed: fixed-output, wn-gd");
+            }
+            engine = engine == null ? "reduced" : engine;
+            if (!ENGINES.contains(engine)) {
+                throw new InvalidInputException("train.engine", "unknown engine '" + engine
+                        + "'; allowed: full, reduced");
+            }
+            eta = eta == null ? Eta.of(0.05) : eta;
+        }
+
+        /** The engine name for {@link org.onecnn.population.PopulationEngine#named}. */
+        public String engineName() {
+            return algorithm.equals("fixed-output") ? "fixed-output" : engine;
+        }
+    }
+
+    /** When runs stop (see {@link StopSpec}). */
+    @JsonPropertyOrder({"max_steps", "settled", "stationary", "target_loss", "check_every"})
+    public record Stop(Long maxSteps, Boolean settled, Boolean stationary, Double targetLoss, Integer checkEvery) {
+        public Stop {
+            maxSteps = maxSteps == null ? 40000L : maxSteps;
+            settled = settled == null || settled;
+            stationary = stationary == null || stationary;
+            checkEvery = checkEvery == null ? 50 : checkEvery;
+            spec(maxSteps, settled, stationary, targetLoss, checkEvery);
+        }
+
+        private static StopSpec spec(long maxSteps, boolean settled, boolean stationary, Double targetLoss,
+                int checkEvery) {
+            return new StopSpec(maxSteps, settled, stationary, targetLoss == null ? Double.NaN : targetLoss,
+                    checkEvery);
+        }
+
+        public StopSpec toSpec() {
+            return spec(maxSteps, settled, stationary, targetLoss, checkEvery);
+        }
+    }
+
+    /** Outcome thresholds (see {@link OutcomeClassifier}). */
+    @JsonPropertyOrder({"phi_global", "phi_spurious", "a_tol", "grad_tol"})
+    public record Classify(Double phiGlobal, Double phiSpurious, Double aTol, Double gradTol) {
+        public Classify {
+            phiGlobal = phiGlobal == null ? 0.1 : phiGlobal;
+            phiSpurious = phiSpurious == null ? 0.1 : phiSpurious;
+            gradTol = gradTol == null ? 1e-10 : gradTol;
+            new OutcomeClassifier(phiGlobal, phiSpurious, aTol, gradTol);
+        }
+
+        public OutcomeClassifier toClassifier() {
+            return new OutcomeClassifier(phiGlobal, phiSpurious, aTol, gradTol);
+        }
+    }
+
+    /** Trajectories: the first {@code runs} runs of each cell, every {@code every} steps and at {@code steps}. */
+    @JsonPropertyOrder({"runs", "every", "steps"})
+    public record Record(Integer runs, Long every, List<Long> steps) {
+        public Record {
+            runs = runs == null ? 0 : runs;
+            every = every == null ? 0L : every;
+            steps = steps == null ? List.of() : List.copyOf(steps);
+            if (runs < 0) {
+                throw new InvalidInputException("record.runs", "must be >= 0, got " + runs);
+            }
+            if (every < 0) {
+                throw new InvalidInputException("record.every", "must be >= 0, got " + every);
+            }
+            for (Long s : steps) {
+                if (s == null || s < 0) {
+                    throw new InvalidInputException("record.steps", "must be a list of iterations >= 0");
+                }
+            }
+        }
+
+        public boolean any() {
+            return runs > 0 && (every > 0 || !steps.isEmpty());
+        }
+
+        public long[] stepsArray() {
+            long[] a = new long[steps.size()];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = steps.get(i);
+            }
+            return a;
+        }
+    }
+
+    /**
+     * The two-phase experiment: initializations are drawn (seeds derived from the master seed) until
+     * one reaches the global and one the spurious minimum, at most {@code max_draws}; their full
+     * trajectories are recorded every {@code every} steps.
+     */
+    @JsonPropertyOrder({"max_draws", "every"})
+    public record TwoPhase(Integer maxDraws, Long every) {
+        public TwoPhase {
+            maxDraws = maxDraws == null ? 10000 : maxDraws;
+            every = every == null ? 10L : every;
+            if (maxDraws < 1) {
+                throw new InvalidInputException("two_phase.max_draws", "must be >= 1, got " + maxDraws);
+            }
+            if (every < 1) {
+                throw new InvalidInputException("two_phase.every", "must be >= 1, got " + every);
+            }
+        }
+    }
+
+    /** Grid axis names in order. */
+    public List<String> axes() {
+        return new ArrayList<>(grid.keySet());
+    }
+}

@@ -1,0 +1,180 @@
+package org.onecnn.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.onecnn.model.DuInitialization;
+import org.onecnn.model.InitialPoint;
+import org.onecnn.model.Teacher;
+import org.onecnn.population.NonOverlappingGaussian;
+import org.onecnn.population.PopulationJob;
+import org.onecnn.population.RecordPlan;
+import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.SeededRandom;
+import org.onecnn.util.Seeds;
+
+/**
+ * Turns a (cell) config into the objects of the population engine: the teacher, the initial points
+ * drawn from seeds derived from the master seed, the step size, the job. The seed scheme:
+ * teacher {@code derive(master, "teacher")} unless {@code teacher.seed} is given; initialization
+ * {@code i} of cell {@code c}: {@code derive(master, "init", c, i)}.
+ */
+public final class PopulationSetup {
+    private PopulationSetup() {
+    }
+
+    /** The seed of the teacher's random directions. */
+    public static long teacherSeed(ExperimentConfig cfg) {
+        Long s = cfg.teacher().seed();
+        return s != null ? s : Seeds.derive(cfg.seed(), "teacher");
+    }
+
+    /** The seed of initialization {@code run} of cell {@code cell}. */
+    public static long initSeed(ExperimentConfig cfg, int cell, int run) {
+        return Seeds.derive(cfg.seed(), "init", cell, run);
+    }
+
+    /** Reject shapes the exact non-overlapping engine cannot handle. */
+    public static void requireNonOverlapping(ExperimentConfig cfg) {
+        ExperimentConfig.Model m = cfg.model();
+        if (!m.s().equals(m.p())) {
+            throw new InvalidInputException("model.s", "the exact population engine needs non-overlapping patches "
+                    + "(s = p = " + m.p() + "), got s = " + m.s());
+        }
+    }
+
+    /** The teacher of a cell. */
+    public static Teacher teacher(ExperimentConfig cfg) {
+        int k = cfg.model().k();
+        int p = cfg.model().p();
+        ExperimentConfig.TeacherSpec t = cfg.teacher();
+        long seed = teacherSeed(cfg);
+        switch (t.family()) {
+            case "ratio":
+                return Teacher.ratioFamily(k, p, t.ratio(), t.aNorm(), t.wNorm(), seed);
+            case "ones": {
+                double[] w = new SeededRandom(seed).unitVector(p);
+                for (int i = 0; i < p; i++) {
+                    w[i] *= t.wNorm();
+                }
+                double[] a = new double[k];
+                java.util.Arrays.fill(a, 1.0);
+                return Teacher.of(w, a);
+            }
+            case "gaussian":
+                return Teacher.gaussian(k, p, seed);
+            case "explicit": {
+                if (t.wStar().size() != p) {
+                    throw new InvalidInputException("teacher.w_star", "has " + t.wStar().size()
+                            + " entries but the filter size is p = " + p);
+                }
+                if (t.aStar().size() != k) {
+                    throw new InvalidInputException("teacher.a_star", "has " + t.aStar().size()
+                            + " entries but there are k = " + k + " patches");
+                }
+                return Teacher.of(toArray(t.wStar()), toArray(t.aStar()));
+            }
+            default:
+                throw new InvalidInputException("teacher.family", "unknown family " + t.family());
+        }
+    }
+
+    static double[] toArray(List<Double> xs) {
+        double[] a = new double[xs.size()];
+        for (int i = 0; i < a.length; i++) {
+            Double v = xs.get(i);
+            if (v == null) {
+                throw new InvalidInputException("vector", "entry " + i + " is null");
+            }
+            a[i] = v;
+        }
+        return a;
+    }
+
+    /** Initialization {@code run} of cell {@code cell}. */
+    public static InitialPoint init(ExperimentConfig cfg, Teacher teacher, int cell, int run) {
+        ExperimentConfig.Init in = cfg.init();
+        long seed = initSeed(cfg, cell, run);
+        switch (in.scheme()) {
+            case "du":
+                return DuInitialization.draw(teacher, seed);
+            case "sphere-ones": {
+                double[] v = new SeededRandom(seed).unitVector(teacher.r());
+                double[] a = new double[teacher.k()];
+                java.util.Arrays.fill(a, 1.0);
+                return InitialPoint.of(v, a, seed);
+            }
+            case "explicit": {
+                ExperimentConfig.Point pt = in.points().get(run);
+                String f = "init.points[" + run + "]";
+                if (pt.v() == null || pt.a() == null) {
+                    throw new InvalidInputException(f, "needs both v and a");
+                }
+                if (pt.v().size() != teacher.r() || pt.a().size() != teacher.k()) {
+                    throw new InvalidInputException(f, "has shape (v: " + pt.v().size() + ", a: " + pt.a().size()
+                            + ") but the model has p = " + teacher.r() + ", k = " + teacher.k());
+                }
+                try {
+                    return InitialPoint.of(toArray(pt.v()), toArray(pt.a()), -1);
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException(f, e.getMessage());
+                }
+            }
+            default:
+                throw new InvalidInputException("init.scheme", "unknown scheme " + in.scheme());
+        }
+    }
+
+    /** Initializations {@code from..to−1} of a cell. */
+    public static List<InitialPoint> inits(ExperimentConfig cfg, Teacher teacher, int cell, int from, int to) {
+        List<InitialPoint> list = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            list.add(init(cfg, teacher, cell, i));
+        }
+        return list;
+    }
+
+    /**
+     * The step size: the configured number, or for {@code auto} (fixed output layer)
+     * {@code 2π/((π−1)‖a‖² + (1ᵀa)²)} with the fixed {@code a} of the first initialization
+     * (see {@link Eta}).
+     */
+    public static double eta(ExperimentConfig cfg, Teacher teacher, InitialPoint first) {
+        Eta e = cfg.train().eta();
+        if (!e.auto()) {
+            return e.value();
+        }
+        double[] a = first.a();
+        double q = 0;
+        double s = 0;
+        for (double x : a) {
+            q += x * x;
+            s += x;
+        }
+        double curvature = ((Math.PI - 1) * q + s * s) / (2 * Math.PI);
+        if (!(curvature > 0)) {
+            throw new InvalidInputException("train.eta", "'auto' needs a non-zero fixed output layer a");
+        }
+        return 1 / curvature;
+    }
+
+    /** A job over the given initial points. */
+    public static PopulationJob job(ExperimentConfig cfg, Teacher teacher, List<InitialPoint> inits, double eta,
+            RecordPlan plan) {
+        return new PopulationJob(teacher, inits, eta, cfg.stop().toSpec(), cfg.classify().toClassifier(), plan);
+    }
+
+    /** Everything about the cell that can be checked before a run folder exists. */
+    public static void validate(ExperimentConfig cfg, int cell) {
+        requireNonOverlapping(cfg);
+        Teacher t = teacher(cfg);
+        InitialPoint first = init(cfg, t, cell, 0);
+        if (cfg.init().scheme().equals("explicit")) {
+            for (int i = 1; i < cfg.init().count(); i++) {
+                init(cfg, t, cell, i);
+            }
+        }
+        eta(cfg, t, first);
+        new NonOverlappingGaussian(t);
+    }
+}

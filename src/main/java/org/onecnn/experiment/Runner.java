@@ -1,0 +1,118 @@
+package org.onecnn.experiment;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.onecnn.report.Json;
+import org.onecnn.util.InvalidInputException;
+
+/**
+ * Runs an experiment end to end: load and validate the config (nothing is written if that fails),
+ * create the run folder, record the resolved config and provenance, execute, record the end.
+ */
+public final class Runner {
+    private Runner() {
+    }
+
+    /** A request from the command line. */
+    public record Request(String config, List<String> sets, Path out, Path resume, int threads, boolean quiet,
+            List<String> commandLine) {
+    }
+
+    /** Run; returns the run folder. */
+    public static Path run(Request req) throws InterruptedException {
+        ConfigLoader.Loaded loaded;
+        RunFolder folder = null;
+        if (req.resume() != null) {
+            if (!req.sets().isEmpty()) {
+                throw new InvalidInputException("--set", "cannot be combined with --resume: the run's config.yaml is "
+                        + "used as it is");
+            }
+            if (req.out() != null) {
+                throw new InvalidInputException("--out", "cannot be combined with --resume");
+            }
+            folder = RunFolder.resume(req.resume());
+            loaded = ConfigLoader.load(folder.path("config.yaml").toString(), List.of());
+            if (Files.isRegularFile(folder.path("report.md")) && !Files.isDirectory(folder.path(RunFolder.CELLS))) {
+                throw new InvalidInputException("--resume", req.resume() + " is already complete (report.md is there); "
+                        + "nothing to resume");
+            }
+        } else {
+            loaded = ConfigLoader.load(req.config(), req.sets());
+        }
+        Experiment exp = Experiment.of(loaded.config().type());
+        exp.validate(loaded);
+        if (folder == null) {
+            Path dir = RunFolder.plan(Provenance.home().resolve("runs"), loaded.config().name(), req.out());
+            folder = RunFolder.create(dir);
+            RunFolder.writeAtomically(folder.path("config.yaml"), "# resolved config of " + loaded.source().label()
+                    + " (every default filled in); run it again with: ./onecnn run <this file>\n"
+                    + ConfigLoader.toYaml(loaded.config()));
+        }
+        Map<String, Object> prov = provenance(req, loaded, exp, folder);
+        Json.write(folder.path("provenance.json"), prov);
+        RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine());
+        try {
+            exp.execute(ctx);
+        } catch (RuntimeException | InterruptedException e) {
+            prov.put("status", "failed: " + e.getMessage());
+            prov.put("finished", Instant.now().toString());
+            Json.write(folder.path("provenance.json"), prov);
+            throw e;
+        }
+        prov.put("status", "complete");
+        prov.put("finished", Instant.now().toString());
+        Json.write(folder.path("provenance.json"), prov);
+        return folder.dir();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> provenance(Request req, ConfigLoader.Loaded loaded, Experiment exp,
+            RunFolder folder) {
+        ExperimentConfig cfg = loaded.config();
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (folder.resumed() && Files.isRegularFile(folder.path("provenance.json"))) {
+            try {
+                m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(folder.path("provenance.json").toFile(),
+                        LinkedHashMap.class);
+            } catch (java.io.IOException e) {
+                m = new LinkedHashMap<>();
+            }
+            List<Object> resumes = m.get("resumed") instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>();
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("at", Instant.now().toString());
+            r.put("command_line", req.commandLine());
+            r.put("threads", req.threads());
+            r.put("git", Provenance.git());
+            resumes.add(r);
+            m.put("resumed", resumes);
+            m.put("status", "running");
+            return m;
+        }
+        m.put("experiment", cfg.name());
+        m.put("type", cfg.type());
+        m.put("config_source", loaded.source().label() + (loaded.source().builtIn() ? " (built-in)" : ""));
+        m.put("overrides", req.sets());
+        m.put("command_line", req.commandLine());
+        Map<String, Object> seeds = new LinkedHashMap<>();
+        seeds.put("master", cfg.seed());
+        seeds.put("teacher", PopulationSetup.teacherSeed(cfg));
+        seeds.put("scheme", "init seed of cell c, run i = Seeds.derive(master, \"init\", c, i) (SplitMix64 hash, then "
+                + "one SplittableRandom draw); each run's seed is in results.csv");
+        m.put("seeds", seeds);
+        m.put("cells", loaded.cells().size());
+        m.put("versions", Provenance.versions());
+        m.put("backend", exp.backend());
+        m.put("environment", Provenance.environment(req.threads()));
+        m.put("git", Provenance.git());
+        m.put("started", Instant.now().toString());
+        m.put("finished", null);
+        m.put("status", "running");
+        return m;
+    }
+}

@@ -1,0 +1,264 @@
+package org.onecnn.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.knowm.xchart.XYChart;
+import org.onecnn.model.InitialPoint;
+import org.onecnn.model.Outcome;
+import org.onecnn.model.Teacher;
+import org.onecnn.population.GradientFlow;
+import org.onecnn.population.NonOverlappingGaussian;
+import org.onecnn.population.PopulationEngine;
+import org.onecnn.population.PopulationJob;
+import org.onecnn.population.RecordPlan;
+import org.onecnn.population.RunResult;
+import org.onecnn.population.StopSpec;
+import org.onecnn.report.Json;
+import org.onecnn.report.MarkdownReport;
+import org.onecnn.report.Plots;
+import org.onecnn.report.Table;
+import org.onecnn.util.InvalidInputException;
+
+/**
+ * Du et al.'s two phases (Figures 1b and 2): one teacher, one initialization that reaches the global
+ * minimum and one that reaches the spurious one, found by drawing initializations from seeds derived
+ * from the master seed. Their full trajectories (φ, ‖a − c a*‖, |1ᵀa − c 1ᵀa*|, loss) are recorded,
+ * with the gradient flow at the same times as a reference.
+ *
+ * <p>The phases are measured on the successful run's log-loss: the early slope is the average decay
+ * rate of {@code log L} over the first quarter of the time to reach {@code 1e−12 L_0}, the late slope
+ * the average over the last quarter. Their ratio is reported; a two-phase run has a ratio well above 1.
+ */
+public final class TwoPhaseExperiment implements Experiment {
+    /** Initializations classified per batch while searching. */
+    static final int BATCH = 64;
+
+    @Override
+    public void validate(ConfigLoader.Loaded loaded) {
+        if (loaded.cells().size() != 1) {
+            throw new InvalidInputException("grid", "the two-phase experiment takes no grid; remove the grid section");
+        }
+        ExperimentConfig cfg = loaded.config();
+        if (!cfg.train().algorithm().equals("wn-gd")) {
+            throw new InvalidInputException("train.algorithm", "the two-phase experiment runs wn-gd (Algorithm 1)");
+        }
+        if (!cfg.init().scheme().equals("du")) {
+            throw new InvalidInputException("init.scheme", "the two-phase experiment draws Du et al. initializations "
+                    + "(scheme du)");
+        }
+        PopulationSetup.validate(cfg, 0);
+    }
+
+    @Override
+    public void execute(RunContext ctx) {
+        ExperimentConfig cfg = ctx.config();
+        Teacher teacher = PopulationSetup.teacher(cfg);
+        double eta = PopulationSetup.eta(cfg, teacher, PopulationSetup.init(cfg, teacher, 0, 0));
+        NonOverlappingGaussian f = new NonOverlappingGaussian(teacher);
+        int maxDraws = cfg.twoPhase().maxDraws();
+
+        // 1. search: classify initializations in batches until both outcomes are found
+        List<RunResult> drawn = new ArrayList<>();
+        InitialPoint good = null;
+        InitialPoint bad = null;
+        try (org.onecnn.util.Progress progress = org.onecnn.util.Progress.start("search", maxDraws, "inits",
+                ctx.quiet())) {
+            for (int from = 0; from < maxDraws && (good == null || bad == null); from += BATCH) {
+                int to = Math.min(maxDraws, from + BATCH);
+                List<InitialPoint> inits = PopulationSetup.inits(cfg, teacher, 0, from, to);
+                PopulationJob job = PopulationSetup.job(cfg, teacher, inits, eta, RecordPlan.NONE);
+                List<RunResult> rs = PopulationEngine.named(cfg.train().engine()).run(job, (a, b, c, d, e, g, h) -> {
+                });
+                for (int i = 0; i < rs.size(); i++) {
+                    RunResult r = rs.get(i).withIndex(from + i, inits.get(i).seed());
+                    drawn.add(r);
+                    if (good == null && r.outcome() == Outcome.GLOBAL) {
+                        good = inits.get(i);
+                    }
+                    if (bad == null && r.outcome() == Outcome.SPURIOUS) {
+                        bad = inits.get(i);
+                    }
+                }
+                progress.step(to - from);
+            }
+        }
+        Table.Builder rb = Table.builder("run", "seed", "outcome", "stop_reason", "iterations", "phi", "loss",
+                "grad_norm", "dist_global", "dist_spurious", "norm_v", "a_dot_astar");
+        for (RunResult r : drawn) {
+            rb.row(r.index(), r.seed(), r.outcome().name(), r.reason().name(), r.iterations(), r.phi(), r.loss(),
+                    r.gradNorm(), r.distGlobal(), r.distSpurious(), r.normV(), r.aDotAStar());
+        }
+        rb.build().writeCsv(ctx.folder().path("results.csv"));
+        if (good == null || bad == null) {
+            throw new IllegalStateException("no initialization reaching the " + (good == null ? "global" : "spurious")
+                    + " minimum among " + drawn.size() + " draws; raise two_phase.max_draws or change the teacher "
+                    + "(results.csv lists the draws)");
+        }
+
+        // 2. the two trajectories, whole budget, recorded every `every` steps
+        long every = cfg.twoPhase().every();
+        long steps = cfg.stop().maxSteps();
+        List<InitialPoint> pair = List.of(good, bad);
+        List<List<double[]>> traj = new ArrayList<>(List.of(new ArrayList<>(), new ArrayList<>()));
+        PopulationJob job = new PopulationJob(teacher, pair, eta, StopSpec.fixed(steps), cfg.classify().toClassifier(),
+                RecordPlan.of(new int[] {0, 1}, every, new long[] {steps}));
+        List<RunResult> finals = PopulationEngine.named(cfg.train().engine()).run(job,
+                (run, step, phi, loss, distA, sumGap, grad) -> traj.get(run).add(new double[] {step, phi, distA, sumGap,
+                    loss, grad}));
+
+        // 3. the gradient flow through the same times t = η·step
+        GradientFlow flow = new GradientFlow(teacher, 1e-11, 1e-11);
+        List<double[]> flowLoss = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            List<double[]> pts = traj.get(run);
+            double[] times = new double[pts.size()];
+            for (int i = 0; i < times.length; i++) {
+                times[i] = pts.get(i)[0] * eta;
+            }
+            GradientFlow.State[] st = flow.integrate(pair.get(run), times);
+            double[] fl = new double[st.length];
+            for (int i = 0; i < st.length; i++) {
+                fl[i] = f.loss(st[i].v(), st[i].a());
+            }
+            flowLoss.add(fl);
+        }
+
+        String[] labels = {"global", "spurious"};
+        Table.Builder tb = Table.builder("run", "seed", "step", "phi", "dist_a", "sum_gap", "loss", "grad_norm",
+                "flow_loss");
+        for (int run = 0; run < 2; run++) {
+            List<double[]> pts = traj.get(run);
+            for (int i = 0; i < pts.size(); i++) {
+                double[] p = pts.get(i);
+                tb.row(labels[run], pair.get(run).seed(), (long) p[0], p[1], p[2], p[3], p[4], p[5], flowLoss.get(run)[i]);
+            }
+        }
+        tb.build().writeCsv(ctx.folder().path("trajectories.csv"));
+
+        // 4. phases of the successful run
+        Phases ph = phases(traj.get(0));
+        Table.Builder sb = Table.builder("run", "seed", "outcome", "final_phi", "final_loss", "early_slope",
+                "late_slope", "slope_ratio", "steps_to_1e-12_rel_loss", "spurious_loss_theory");
+        double spLoss = f.spuriousLoss();
+        for (int run = 0; run < 2; run++) {
+            RunResult r = finals.get(run);
+            Phases p = run == 0 ? ph : phases(traj.get(1));
+            sb.row(labels[run], pair.get(run).seed(), r.outcome().name(), r.phi(), r.loss(), p.early, p.late,
+                    p.late / p.early, p.steps, spLoss);
+        }
+        Table summary = sb.build();
+        summary.writeCsv(ctx.folder().path("summary.csv"));
+        Map<String, Object> js = new LinkedHashMap<>();
+        js.put("experiment", cfg.name());
+        js.put("teacher", teacher.description());
+        js.put("eta", eta);
+        js.put("global_seed", good.seed());
+        js.put("spurious_seed", bad.seed());
+        js.put("early_slope", ph.early);
+        js.put("late_slope", ph.late);
+        js.put("slope_ratio", ph.late / ph.early);
+        js.put("steps_to_1e-12_rel_loss", ph.steps);
+        js.put("spurious_loss_theory", spLoss);
+        js.put("spurious_run_final_loss", finals.get(1).loss());
+        js.put("draws", drawn.size());
+        Json.write(ctx.folder().path("summary.json"), js);
+
+        // 5. plots
+        XYChart loss = Plots.line("Population loss (log scale)", "iteration", "loss", false, true);
+        XYChart angle = Plots.line("Angle between w and w*", "iteration", "φ (radians)", false, false);
+        XYChart adist = Plots.line("Output layer (log scale)", "iteration", "distance", false, true);
+        for (int run = 0; run < 2; run++) {
+            List<double[]> pts = traj.get(run);
+            double[] x = col(pts, 0);
+            Plots.addSeries(loss, labels[run] + ": gradient descent", x, col(pts, 4));
+            Plots.addSeries(loss, labels[run] + ": gradient flow", x, flowLoss.get(run));
+            Plots.addSeries(angle, labels[run], x, col(pts, 1));
+            Plots.addSeries(adist, labels[run] + ": ‖a − a*‖", x, col(pts, 2));
+            Plots.addSeries(adist, labels[run] + ": |1ᵀa − 1ᵀa*|", x, col(pts, 3));
+        }
+        Plots.addHorizontalLine(loss, "spurious minimum loss", spLoss, 0, steps);
+        Plots.save(loss, ctx.folder().dir(), "two_phase_loss");
+        Plots.save(angle, ctx.folder().dir(), "two_phase_angle");
+        Plots.save(adist, ctx.folder().dir(), "two_phase_a");
+
+        MarkdownReport md = MarkdownReport.titled(cfg.name());
+        if (!cfg.description().isBlank()) {
+            md.paragraph(cfg.description());
+        }
+        md.heading(2, "Setup");
+        List<String> setup = SweepReport.setup(ctx);
+        setup.add("teacher: " + teacher.description());
+        setup.add(String.format(Locale.ROOT, "searched %d initializations: global run seed %d, spurious run seed %d",
+                drawn.size(), good.seed(), bad.seed()));
+        md.bullets(setup);
+        md.heading(2, "Phases");
+        md.paragraph(String.format(Locale.ROOT, "Successful run: log-loss decays at %.3g per step over the first quarter "
+                + "of its descent to 1e-12 of the initial loss and at %.3g per step over the last quarter: the late "
+                + "phase is %.1f times faster (%d steps in all). The failing run flattens at loss %.6g; the spurious "
+                + "minimum of MATH.md §3 has loss %.6g.", ph.early, ph.late, ph.late / ph.early, ph.steps,
+                finals.get(1).loss(), spLoss));
+        md.table(summary, Map.of("final_phi", "%.4g", "final_loss", "%.4g", "early_slope", "%.3g", "late_slope",
+                "%.3g", "slope_ratio", "%.2f", "spurious_loss_theory", "%.6g"));
+        md.heading(2, "Figures");
+        md.image("loss", "two_phase_loss.png");
+        md.image("angle", "two_phase_angle.png");
+        md.image("output layer", "two_phase_a.png");
+        md.heading(2, "Files");
+        md.bullets(List.of("`trajectories.csv`: both runs every " + every + " steps, with the gradient-flow loss at "
+                + "t = η·step", "`results.csv`: every initialization drawn in the search",
+                "`summary.csv`, `summary.json`: phases and final values", "`config.yaml`, `provenance.json`"));
+        md.write(ctx.folder().path("report.md"));
+    }
+
+    private static double[] col(List<double[]> pts, int c) {
+        double[] x = new double[pts.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = pts.get(i)[c];
+        }
+        return x;
+    }
+
+    record Phases(double early, double late, long steps) {
+    }
+
+    /** Average decay rates of log-loss over the first and last quarter of the descent to 1e−12 L0. */
+    static Phases phases(List<double[]> pts) {
+        double l0 = pts.get(0)[4];
+        int end = pts.size() - 1;
+        for (int i = 0; i < pts.size(); i++) {
+            if (pts.get(i)[4] <= 1e-12 * l0) {
+                end = i;
+                break;
+            }
+        }
+        double tEnd = pts.get(end)[0];
+        int q1 = index(pts, tEnd / 4);
+        int q3 = index(pts, 3 * tEnd / 4);
+        double early = rate(pts, 0, q1);
+        double late = rate(pts, q3, end);
+        return new Phases(early, late, (long) tEnd);
+    }
+
+    private static int index(List<double[]> pts, double t) {
+        int best = 0;
+        for (int i = 0; i < pts.size(); i++) {
+            if (pts.get(i)[0] <= t) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static double rate(List<double[]> pts, int i, int j) {
+        if (j <= i) {
+            return Double.NaN;
+        }
+        double li = Math.log(Math.max(pts.get(i)[4], Double.MIN_NORMAL));
+        double lj = Math.log(Math.max(pts.get(j)[4], Double.MIN_NORMAL));
+        return (li - lj) / (pts.get(j)[0] - pts.get(i)[0]);
+    }
+}
