@@ -1,0 +1,628 @@
+package org.onecnn.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOInvalidTreeException;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.CategoryStyler;
+import org.knowm.xchart.style.HeatMapStyler;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.Marker;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Figures with one consistent style, saved as PNG and SVG.
+ *
+ * <p>The factories ({@link #line}, {@link #heatmap}, {@link #bars}) return ordinary XChart charts
+ * of {@link #WIDTH} × {@link #HEIGHT} points with a white background, a colour-blind-safe palette
+ * (Okabe and Ito), readable fonts (title 16 pt bold, axis titles 14 pt, ticks and legend 12 pt)
+ * and axis tick labels formatted with {@link Locale#ROOT}. Legends sit outside the plot area
+ * (below for line and bar charts, a colour bar to the right of heat maps) so they never hide data.
+ * Callers may restyle a chart further through {@code chart.getStyler()} before saving it.
+ *
+ * <p>Loading this class sets {@code java.awt.headless=true}, unless the property is already set,
+ * so that figures can be drawn on machines without a display (CI, batch nodes). The property only
+ * takes effect if AWT has not been initialised earlier in the JVM.
+ *
+ * <p>Drawing needs fonts: on a minimal Linux image without fontconfig fonts, AWT fails when
+ * measuring text; installing any TrueType font package (for example DejaVu) fixes it.
+ */
+public final class Plots {
+    static {
+        // Why here: the first AWT class loaded decides whether the JVM is headless, and every
+        // figure goes through this class. An explicit -Djava.awt.headless=false is respected.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    /** Chart width in points (1/72 inch) used by the factories. */
+    public static final int WIDTH = 800;
+    /** Chart height in points used by the factories. */
+    public static final int HEIGHT = 500;
+    /**
+     * Resolution of the PNG files: a chart of {@code w × h} points becomes
+     * {@code floor(w·DPI/72) × floor(h·DPI/72)} pixels (1333 × 833 for the default size).
+     */
+    public static final int DPI = 120;
+
+    /** Okabe–Ito colours, in the order series receive them (yellow last: faint on white). */
+    private static final Color[] PALETTE = {
+        new Color(0, 114, 178), // blue
+        new Color(213, 94, 0), // vermillion
+        new Color(0, 158, 115), // bluish green
+        new Color(204, 121, 167), // reddish purple
+        new Color(230, 159, 0), // orange
+        new Color(86, 180, 233), // sky blue
+        new Color(0, 0, 0), // black
+        new Color(240, 228, 66), // yellow
+    };
+
+    /** Marker shapes, so that series stay distinguishable in greyscale prints. */
+    private static final Marker[] MARKERS = {
+        SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP,
+        SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS, SeriesMarkers.PLUS, SeriesMarkers.OVAL,
+    };
+
+    /**
+     * Heat map colours, light to dark (ColorBrewer YlGnBu, stopped before its darkest blues so that
+     * the black cell annotations stay readable on every cell).
+     */
+    private static final Color[] HEAT_COLORS = {
+        new Color(255, 255, 217), new Color(237, 248, 177), new Color(199, 233, 180), new Color(127, 205, 187),
+        new Color(65, 182, 196), new Color(29, 145, 192),
+    };
+
+    private static final Color REFERENCE_COLOR = new Color(68, 68, 68);
+    private static final Color NO_DATA_COLOR = new Color(215, 215, 215);
+    private static final Color GRID_COLOR = new Color(225, 225, 225);
+    private static final Color BORDER_COLOR = new Color(160, 160, 160);
+    private static final BasicStroke REFERENCE_STROKE =
+            new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {7f, 4f}, 0f);
+    private static final String INTERVAL_SUFFIX = " [interval]";
+    private static final String PNG_METADATA_FORMAT = "javax_imageio_png_1.0";
+
+    /** Heat maps with at most this many cells per side get their values written in the cells. */
+    private static final int MAX_ANNOTATED_CELLS_PER_SIDE = 15;
+
+    private Plots() {
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Saving
+
+    /**
+     * Writes {@code dir/baseName.png} (at {@link #DPI} dots per inch, with the resolution recorded
+     * in the PNG's {@code pHYs} chunk) and {@code dir/baseName.svg} (vector, via XChart's
+     * {@link VectorGraphicsEncoder}), creating {@code dir} if needed. Both are written atomically.
+     *
+     * @param chart    any XChart chart
+     * @param dir      the output directory
+     * @param baseName the file name without extension; no path separators
+     * @return the PNG path, then the SVG path
+     * @throws IllegalArgumentException if {@code baseName} is empty, {@code "."}, {@code ".."} or
+     *                                  contains a path separator
+     * @throws IOException              if a file cannot be written
+     */
+    public static List<Path> save(Chart<?, ?> chart, Path dir, String baseName) throws IOException {
+        Objects.requireNonNull(chart, "chart");
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(baseName, "baseName");
+        if (baseName.isEmpty() || baseName.equals(".") || baseName.equals("..") || baseName.indexOf('/') >= 0
+                || baseName.indexOf('\\') >= 0) {
+            throw new IllegalArgumentException("baseName must be a plain file name, got '" + baseName + "'");
+        }
+        Path png = dir.resolve(baseName + ".png");
+        Path svg = dir.resolve(baseName + ".svg");
+        BufferedImage image = render(chart);
+        Files2.write(png, out -> writePng(image, new MemoryCacheImageOutputStream(out)));
+        Files2.write(svg, out -> VectorGraphicsEncoder.saveVectorGraphic(chart, out,
+                VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
+        return List.of(png, svg);
+    }
+
+    /** The chart drawn at {@link #DPI}. */
+    static BufferedImage render(Chart<?, ?> chart) {
+        double scale = DPI / 72.0;
+        int w = (int) (chart.getWidth() * scale);
+        int h = (int) (chart.getHeight() * scale);
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.scale(scale, scale);
+            chart.paint(g, chart.getWidth(), chart.getHeight());
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    private static void writePng(BufferedImage image, ImageOutputStream out) throws IOException {
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+        if (!writers.hasNext()) {
+            throw new IOException("no PNG writer in this JVM");
+        }
+        ImageWriter writer = writers.next();
+        try (out) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image),
+                    param);
+            setResolution(metadata);
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(image, null, metadata), param);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /**
+     * Records {@link #DPI} in the PNG's pHYs chunk, through the PNG plugin's native tree. Not the
+     * standard tree: JDK PNG writers read its {@code HorizontalPixelSize} (millimetres per pixel)
+     * as pixels per millimetre, which stores 212 instead of 4724 pixels per metre.
+     */
+    private static void setResolution(IIOMetadata metadata) throws IIOInvalidTreeException {
+        String pixelsPerMetre = Long.toString(Math.round(DPI / 0.0254));
+        IIOMetadataNode phys = new IIOMetadataNode("pHYs");
+        phys.setAttribute("pixelsPerUnitXAxis", pixelsPerMetre);
+        phys.setAttribute("pixelsPerUnitYAxis", pixelsPerMetre);
+        phys.setAttribute("unitSpecifier", "meter");
+        IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA_FORMAT);
+        root.appendChild(phys);
+        metadata.mergeTree(PNG_METADATA_FORMAT, root);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Line charts
+
+    /**
+     * An empty XY chart in the house style; add data with {@link #addSeries},
+     * {@link #addSeriesWithErrorBars} and {@link #addHorizontalLine}.
+     *
+     * <p>On a logarithmic axis, points that cannot be drawn (coordinate ≤ 0) are filtered by the
+     * {@code add...} methods, since XChart would otherwise throw when painting. The filter looks
+     * at the axes when a series is added, so choose log scales here rather than switching them on
+     * later through the styler.
+     */
+    public static XYChart line(String title, String xLabel, String yLabel, boolean logX, boolean logY) {
+        XYChart chart = new XYChart(WIDTH, HEIGHT, Styler.ChartTheme.XChart);
+        chart.setTitle(nonNull(title));
+        chart.setXAxisTitle(nonNull(xLabel));
+        chart.setYAxisTitle(nonNull(yLabel));
+        XYStyler s = chart.getStyler();
+        applyAxesStyle(s);
+        s.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        s.setXAxisLogarithmic(logX);
+        s.setYAxisLogarithmic(logY);
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setMarkerSize(7);
+        return chart;
+    }
+
+    /**
+     * Adds a data series: a solid line through the points with a marker at each, in the next
+     * palette colour and marker shape.
+     *
+     * <p>Points that cannot be drawn are handled so that painting never fails: a point whose x is
+     * not finite (or ≤ 0 on a logarithmic x axis) is dropped; a point whose y is not finite (or
+     * ≤ 0 on a logarithmic y axis) is kept as a gap, so the line breaks there rather than joining
+     * its neighbours. A series left with no drawable point is not added at all (it would make
+     * XChart fail), and does not appear in the legend.
+     *
+     * @throws IllegalArgumentException if {@code x} and {@code y} differ in length or the name is
+     *                                  already used in the chart
+     */
+    public static void addSeries(XYChart chart, String name, double[] x, double[] y) {
+        Objects.requireNonNull(chart, "chart");
+        requireName(chart, name);
+        requireSameLength(x, y, "x", "y");
+        double[][] pts = drawable(chart.getStyler(), x, y);
+        if (pts == null) {
+            return;
+        }
+        int slot = nextSlot(chart);
+        addDataSeries(chart, name, pts, slot);
+    }
+
+    /**
+     * Adds a data series as {@link #addSeries} does, plus an asymmetric interval at each point,
+     * such as a {@link Wilson} interval.
+     *
+     * <p>XChart's own error bars are symmetric ({@code y ± e}), so the intervals are drawn as a
+     * companion series instead: one vertical segment from {@code lower[i]} to {@code upper[i]} at
+     * each {@code x[i]}, in the data series' colour, without caps, hidden from the legend and drawn
+     * beneath the line and markers. Segments rather than a shaded band because the points here are
+     * separate experiments (grid cells, sample sizes), not samples of a continuous curve.
+     *
+     * <p>An interval with a non-finite end is not drawn. On a logarithmic y axis an interval whose
+     * lower end is ≤ 0 (a Wilson interval at 0 successes) is drawn from the point upwards if the
+     * point is drawable, and not at all otherwise.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length, a finite interval has
+     *                                  {@code lower > upper}, or the name is already used
+     */
+    public static void addSeriesWithErrorBars(XYChart chart, String name, double[] x, double[] y, double[] lower,
+            double[] upper) {
+        Objects.requireNonNull(chart, "chart");
+        requireName(chart, name);
+        requireSameLength(x, y, "x", "y");
+        requireSameLength(x, lower, "x", "lower");
+        requireSameLength(x, upper, "x", "upper");
+        for (int i = 0; i < x.length; i++) {
+            if (lower[i] > upper[i]) {
+                throw new IllegalArgumentException("interval " + i + " has lower " + lower[i] + " > upper " + upper[i]);
+            }
+        }
+        requireName(chart, name + INTERVAL_SUFFIX);
+        XYStyler s = chart.getStyler();
+        double[][] pts = drawable(s, x, y);
+        if (pts == null) {
+            return;
+        }
+        int slot = nextSlot(chart);
+        // Segments separated by NaN: XChart breaks a line at a NaN y.
+        double[] sx = new double[3 * x.length];
+        double[] sy = new double[3 * x.length];
+        int k = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (!drawableX(s, x[i]) || !Double.isFinite(lower[i]) || !Double.isFinite(upper[i])) {
+                continue;
+            }
+            double lo = lower[i];
+            double hi = upper[i];
+            if (s.isYAxisLogarithmic()) {
+                if (hi <= 0) {
+                    continue;
+                }
+                if (lo <= 0) {
+                    if (!drawableY(s, y[i]) || y[i] >= hi) {
+                        continue;
+                    }
+                    lo = y[i];
+                }
+            }
+            sx[k] = x[i];
+            sy[k++] = lo;
+            sx[k] = x[i];
+            sy[k++] = hi;
+            sx[k] = x[i];
+            sy[k++] = Double.NaN;
+        }
+        if (k > 0) {
+            XYSeries bars = chart.addSeries(name + INTERVAL_SUFFIX, Arrays.copyOf(sx, k), Arrays.copyOf(sy, k));
+            bars.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            bars.setMarker(SeriesMarkers.NONE);
+            bars.setLineColor(PALETTE[slot % PALETTE.length]);
+            bars.setLineStyle(new BasicStroke(1.5f));
+            bars.setShowInLegend(false);
+        }
+        addDataSeries(chart, name, pts, slot);
+    }
+
+    /**
+     * Adds a horizontal reference line at {@code y} from {@code xMin} to {@code xMax} (a population
+     * value, a threshold), dashed dark grey, with its name in the legend. Like data, a line that
+     * cannot be drawn on a logarithmic axis ({@code y ≤ 0}, or {@code xMin ≤ 0} on a log x axis)
+     * is not added.
+     *
+     * @throws IllegalArgumentException if {@code y}, {@code xMin} or {@code xMax} is not finite, or
+     *                                  {@code xMin >= xMax}
+     */
+    public static void addHorizontalLine(XYChart chart, String name, double y, double xMin, double xMax) {
+        Objects.requireNonNull(chart, "chart");
+        requireName(chart, name);
+        if (!Double.isFinite(y) || !Double.isFinite(xMin) || !Double.isFinite(xMax) || !(xMin < xMax)) {
+            throw new IllegalArgumentException("need finite y and xMin < xMax, got y = " + y + ", x in [" + xMin
+                    + ", " + xMax + "]");
+        }
+        XYStyler s = chart.getStyler();
+        if (!drawableX(s, xMin) || !drawableY(s, y)) {
+            return;
+        }
+        XYSeries line = chart.addSeries(name, new double[] {xMin, xMax}, new double[] {y, y});
+        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        line.setMarker(SeriesMarkers.NONE);
+        line.setLineColor(REFERENCE_COLOR);
+        line.setLineStyle(REFERENCE_STROKE);
+    }
+
+    private static void addDataSeries(XYChart chart, String name, double[][] pts, int slot) {
+        XYSeries series = chart.addSeries(name, pts[0], pts[1]);
+        series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        Color color = PALETTE[slot % PALETTE.length];
+        series.setLineColor(color);
+        series.setMarkerColor(color);
+        series.setMarker(MARKERS[slot % MARKERS.length]);
+        series.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+    }
+
+    /**
+     * The palette slot of the next data series: the number of series already in the chart that
+     * are data series, i.e. not reference lines or interval companions (both have no marker).
+     * Counting from the chart, not a field, keeps the class free of state.
+     */
+    private static int nextSlot(XYChart chart) {
+        int n = 0;
+        for (XYSeries series : chart.getSeriesMap().values()) {
+            if (series.getMarker() != SeriesMarkers.NONE) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The points of a series as XChart should get them (see {@link #addSeries}), or {@code null}
+     * if none can be drawn.
+     */
+    private static double[][] drawable(AxesChartStyler s, double[] x, double[] y) {
+        double[] xs = new double[x.length];
+        double[] ys = new double[x.length];
+        int k = 0;
+        boolean any = false;
+        for (int i = 0; i < x.length; i++) {
+            if (!drawableX(s, x[i])) {
+                continue;
+            }
+            boolean ok = drawableY(s, y[i]);
+            any |= ok;
+            xs[k] = x[i];
+            ys[k++] = ok ? y[i] : Double.NaN;
+        }
+        return any ? new double[][] {Arrays.copyOf(xs, k), Arrays.copyOf(ys, k)} : null;
+    }
+
+    private static boolean drawableX(AxesChartStyler s, double x) {
+        return Double.isFinite(x) && (!s.isXAxisLogarithmic() || x > 0);
+    }
+
+    private static boolean drawableY(AxesChartStyler s, double y) {
+        return Double.isFinite(y) && (!s.isYAxisLogarithmic() || y > 0);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Heat maps
+
+    /**
+     * A heat map of {@code z[j][i]} over the grid {@code xValues[i]} × {@code yValues[j]}; row
+     * {@code j = 0} is drawn at the bottom. Colours run from light yellow at {@code zMin} to blue
+     * at {@code zMax} (values outside are clamped to the end colours), with a colour bar at the
+     * right. Cells whose value is not finite are not painted and show the plot's light grey
+     * background: "no data".
+     *
+     * <p>When neither side has more than 15 cells, each cell shows its value, with 2 significant
+     * decimals relative to {@code zMax − zMin} (for example {@code 0.00} for a range of 1). XChart
+     * formats these numbers, and the colour bar labels, with the JVM's default locale; axis ticks
+     * use {@link Locale#ROOT}.
+     *
+     * @param xValues column labels (numbers or strings), left to right
+     * @param yValues row labels, bottom to top
+     * @param z       values indexed {@code [y][x]}
+     * @param zMin    value mapped to the lightest colour
+     * @param zMax    value mapped to the darkest colour
+     * @throws IllegalArgumentException if a label list is empty, {@code z}'s shape does not match
+     *                                  the labels, or {@code zMin < zMax} does not hold for finite
+     *                                  bounds
+     */
+    public static HeatMapChart heatmap(String title, String xLabel, String yLabel, List<?> xValues, List<?> yValues,
+            double[][] z, double zMin, double zMax) {
+        Objects.requireNonNull(xValues, "xValues");
+        Objects.requireNonNull(yValues, "yValues");
+        Objects.requireNonNull(z, "z");
+        if (xValues.isEmpty() || yValues.isEmpty()) {
+            throw new IllegalArgumentException("a heat map needs at least one x and one y value");
+        }
+        if (z.length != yValues.size()) {
+            throw new IllegalArgumentException("z has " + z.length + " rows, expected one per y value ("
+                    + yValues.size() + ")");
+        }
+        for (int j = 0; j < z.length; j++) {
+            if (z[j] == null || z[j].length != xValues.size()) {
+                throw new IllegalArgumentException("z[" + j + "] has " + (z[j] == null ? "no" : z[j].length)
+                        + " entries, expected one per x value (" + xValues.size() + ")");
+            }
+        }
+        if (!Double.isFinite(zMin) || !Double.isFinite(zMax) || !(zMin < zMax)) {
+            throw new IllegalArgumentException("need finite zMin < zMax, got [" + zMin + ", " + zMax + "]");
+        }
+        // The theme must be named: HeatMapChart(int, int) never applies one and leaves the
+        // styler's fonts, locale and flags unset, which draws an empty chart.
+        HeatMapChart chart = new HeatMapChart(WIDTH, HEIGHT, Styler.ChartTheme.XChart);
+        chart.setTitle(nonNull(title));
+        chart.setXAxisTitle(nonNull(xLabel));
+        chart.setYAxisTitle(nonNull(yLabel));
+        HeatMapStyler s = chart.getStyler();
+        applyAxesStyle(s);
+        s.setPlotGridLinesVisible(false);
+        // Cells without data are not painted, so the plot background is what marks "no data".
+        s.setPlotBackgroundColor(NO_DATA_COLOR);
+        // Cells fill the whole plot area, so no grey margin is mistaken for missing cells.
+        s.setPlotContentSize(1.0);
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
+        s.setRangeColors(HEAT_COLORS.clone());
+        s.setMin(zMin);
+        s.setMax(zMax);
+        // A border in the cell's own colour hides the anti-aliasing seams between cells.
+        s.setDrawBorder(true);
+        s.setGradientColorColumnHeight(HEIGHT / 2);
+        String pattern = decimalPattern(zMax - zMin);
+        s.setHeatMapValueDecimalPattern(pattern);
+        boolean annotate = xValues.size() <= MAX_ANNOTATED_CELLS_PER_SIDE
+                && yValues.size() <= MAX_ANNOTATED_CELLS_PER_SIDE;
+        s.setShowValue(annotate);
+        s.setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setValueFontColor(Color.BLACK);
+
+        List<Number[]> cells = new ArrayList<>();
+        for (int j = 0; j < z.length; j++) {
+            for (int i = 0; i < z[j].length; i++) {
+                if (Double.isFinite(z[j][i])) {
+                    cells.add(new Number[] {i, j, z[j][i]});
+                }
+            }
+        }
+        if (cells.isEmpty()) {
+            // XChart rejects an empty list but skips null entries: an all-blank map still draws.
+            cells.add(null);
+        }
+        chart.addSeries(nonNull(title), new ArrayList<>(xValues), new ArrayList<>(yValues), cells)
+                .setMin(zMin).setMax(zMax);
+        return chart;
+    }
+
+    /**
+     * A {@link java.text.DecimalFormat} pattern with two significant decimals relative to a range:
+     * {@code 0.00} for a range in [1, 10), {@code 0} from 100 on, at most 6 decimals.
+     */
+    static String decimalPattern(double range) {
+        int decimals = (int) Math.max(0, Math.min(6, 2 - Math.floor(Math.log10(range))));
+        return decimals == 0 ? "0" : "0." + "0".repeat(decimals);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Bar charts
+
+    /**
+     * A bar chart of several series over the same categories, for example outcome fractions
+     * (global, spurious, not converged, ...) per grid cell: stacked (one bar per category, the
+     * series on top of one another) or grouped (the series side by side).
+     *
+     * <p>A {@code NaN} value is a missing bar; infinite values are rejected. Category labels are
+     * rotated by 45° when there are more than 8 of them.
+     *
+     * @param categories    the x-axis labels, left to right
+     * @param seriesValues  series name to one value per category, in legend and colour order
+     * @param stacked       stack the series instead of grouping them
+     * @throws IllegalArgumentException if there are no categories or series, a series has the wrong
+     *                                  length, or a value is infinite
+     */
+    public static CategoryChart bars(String title, String xLabel, String yLabel, List<String> categories,
+            LinkedHashMap<String, double[]> seriesValues, boolean stacked) {
+        Objects.requireNonNull(categories, "categories");
+        Objects.requireNonNull(seriesValues, "seriesValues");
+        if (categories.isEmpty() || seriesValues.isEmpty()) {
+            throw new IllegalArgumentException("a bar chart needs at least one category and one series");
+        }
+        CategoryChart chart = new CategoryChart(WIDTH, HEIGHT, Styler.ChartTheme.XChart);
+        chart.setTitle(nonNull(title));
+        chart.setXAxisTitle(nonNull(xLabel));
+        chart.setYAxisTitle(nonNull(yLabel));
+        CategoryStyler s = chart.getStyler();
+        applyAxesStyle(s);
+        s.setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Bar);
+        s.setStacked(stacked);
+        s.setOverlapped(false);
+        s.setAvailableSpaceFill(stacked ? 0.6 : 0.8);
+        s.setPlotGridVerticalLinesVisible(false);
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        if (categories.size() > 8) {
+            s.setXAxisLabelRotation(45);
+        }
+        int slot = 0;
+        for (Map.Entry<String, double[]> e : seriesValues.entrySet()) {
+            double[] v = Objects.requireNonNull(e.getValue(), "values of " + e.getKey());
+            if (v.length != categories.size()) {
+                throw new IllegalArgumentException("series '" + e.getKey() + "' has " + v.length
+                        + " values, expected one per category (" + categories.size() + ")");
+            }
+            List<Double> ys = new ArrayList<>(v.length);
+            for (double d : v) {
+                if (Double.isInfinite(d)) {
+                    throw new IllegalArgumentException("series '" + e.getKey() + "' has an infinite value");
+                }
+                // XChart skips null values; NaN would corrupt the axis range.
+                ys.add(Double.isNaN(d) ? null : d);
+            }
+            CategorySeries series = chart.addSeries(nonNull(e.getKey()), new ArrayList<>(categories), ys);
+            Color color = PALETTE[slot % PALETTE.length];
+            series.setFillColor(color);
+            series.setLineColor(color);
+            slot++;
+        }
+        return chart;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Shared style
+
+    private static void applyAxesStyle(AxesChartStyler s) {
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setPlotBorderVisible(true);
+        s.setPlotBorderColor(BORDER_COLOR);
+        s.setPlotGridLinesVisible(true);
+        s.setPlotGridLinesColor(GRID_COLOR);
+        s.setPlotGridLinesStroke(new BasicStroke(1f));
+        s.setChartFontColor(Color.BLACK);
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        s.setChartTitleBoxVisible(false);
+        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setAxisTickLabelsColor(Color.BLACK);
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setLegendBackgroundColor(Color.WHITE);
+        s.setLegendBorderColor(Color.WHITE);
+        s.setSeriesColors(PALETTE.clone());
+        s.setChartPadding(12);
+        s.setLocale(Locale.ROOT);
+        s.setToolTipsEnabled(false);
+        s.setAntiAlias(true);
+    }
+
+    private static void requireName(Chart<?, ?> chart, String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("a series needs a non-empty name");
+        }
+        if (chart.getSeriesMap().containsKey(name)) {
+            throw new IllegalArgumentException("series name '" + name + "' is already used in this chart");
+        }
+    }
+
+    private static void requireSameLength(double[] a, double[] b, String an, String bn) {
+        Objects.requireNonNull(a, an);
+        Objects.requireNonNull(b, bn);
+        if (a.length != b.length) {
+            throw new IllegalArgumentException(an + " has " + a.length + " values but " + bn + " has " + b.length);
+        }
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+}
