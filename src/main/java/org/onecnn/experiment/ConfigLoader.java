@@ -220,7 +220,23 @@ public final class ConfigLoader {
         setPath(tree, path, value);
     }
 
+    /**
+     * Set a field by path. {@code model.d} and {@code model.k} determine each other (with p and s), so
+     * setting one of {@code k, p, s} forgets a resolved {@code d}, and setting {@code d} forgets {@code k}:
+     * the override wins over a value that was derived from the old shape. Setting {@code p} of a
+     * non-overlapping model ({@code s = p}) keeps it non-overlapping.
+     */
     static void setPath(ObjectNode tree, String path, JsonNode value) {
+        if (tree.get("model") instanceof ObjectNode model) {
+            if (path.equals("model.p") && model.has("s") && model.get("s").equals(model.get("p"))) {
+                model.remove("s"); // non-overlapping stays non-overlapping: s follows p
+            }
+            if (path.equals("model.k") || path.equals("model.p") || path.equals("model.s")) {
+                model.remove("d");
+            } else if (path.equals("model.d")) {
+                model.remove("k");
+            }
+        }
         String[] parts = path.split("\\.");
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {

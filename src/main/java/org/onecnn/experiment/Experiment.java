@@ -10,7 +10,7 @@ public interface Experiment {
     void validate(ConfigLoader.Loaded loaded);
 
     /** Run (or, on resume, finish) the experiment. */
-    void execute(RunContext ctx) throws InterruptedException;
+    void execute(RunContext ctx) throws java.io.IOException, InterruptedException;
 
     /** What the run used for its numerics, for provenance ({@code backend} section). */
     default java.util.Map<String, Object> backend() {

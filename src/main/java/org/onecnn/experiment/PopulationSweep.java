@@ -106,7 +106,7 @@ public final class PopulationSweep implements Experiment {
     }
 
     @Override
-    public void execute(RunContext ctx) throws InterruptedException {
+    public void execute(RunContext ctx) throws IOException, InterruptedException {
         ExperimentConfig cfg = ctx.config();
         RunFolder folder = ctx.folder();
         List<CellState> todo = new ArrayList<>();
@@ -228,7 +228,7 @@ public final class PopulationSweep implements Experiment {
         return row;
     }
 
-    private void writeCell(RunFolder folder, CellState cs) {
+    private void writeCell(RunFolder folder, CellState cs) throws IOException {
         ExperimentConfig top = cs.cell.config();
         List<String> cols = resultColumns(top);
         Table.Builder b = Table.builder(cols.toArray(new String[0]));
@@ -266,7 +266,7 @@ public final class PopulationSweep implements Experiment {
     }
 
     /** Concatenate the cells into {@code results.csv}, then summaries, plots and the report. */
-    private void assemble(RunContext ctx) {
+    private void assemble(RunContext ctx) throws IOException {
         RunFolder folder = ctx.folder();
         ExperimentConfig cfg = ctx.config();
         List<Table> cellTables = new ArrayList<>();

@@ -25,7 +25,7 @@ public final class Runner {
     }
 
     /** Run; returns the run folder. */
-    public static Path run(Request req) throws InterruptedException {
+    public static Path run(Request req) throws java.io.IOException, InterruptedException {
         ConfigLoader.Loaded loaded;
         RunFolder folder = null;
         if (req.resume() != null) {
@@ -59,7 +59,7 @@ public final class Runner {
         RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine());
         try {
             exp.execute(ctx);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException | java.io.IOException | InterruptedException e) {
             prov.put("status", "failed: " + e.getMessage());
             prov.put("finished", Instant.now().toString());
             Json.write(folder.path("provenance.json"), prov);

@@ -1,5 +1,6 @@
 package org.onecnn.experiment;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +40,7 @@ final class SweepReport {
         return f;
     }
 
-    static void write(RunContext ctx, Table summary, boolean trajectories) {
+    static void write(RunContext ctx, Table summary, boolean trajectories) throws IOException {
         RunFolder folder = ctx.folder();
         ExperimentConfig cfg = ctx.config();
         List<String> axes = cfg.axes();

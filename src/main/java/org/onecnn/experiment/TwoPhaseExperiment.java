@@ -54,7 +54,7 @@ public final class TwoPhaseExperiment implements Experiment {
     }
 
     @Override
-    public void execute(RunContext ctx) {
+    public void execute(RunContext ctx) throws java.io.IOException {
         ExperimentConfig cfg = ctx.config();
         Teacher teacher = PopulationSetup.teacher(cfg);
         double eta = PopulationSetup.eta(cfg, teacher, PopulationSetup.init(cfg, teacher, 0, 0));
