@@ -1,6 +1,7 @@
 package org.onecnn.experiment;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +37,12 @@ import org.onecnn.util.InvalidInputException;
 public final class TwoPhaseExperiment implements Experiment {
     /** Initializations classified per batch while searching. */
     static final int BATCH = 64;
+
+    /** The whole-budget loss plot shows losses down to this fraction of the initial loss. */
+    static final double PLOT_FLOOR = 1e-30;
+
+    /** The descent plot ends a little after the successful run reaches this fraction of its initial loss. */
+    static final double ZOOM_FLOOR = 1e-16;
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
@@ -167,21 +174,45 @@ public final class TwoPhaseExperiment implements Experiment {
         js.put("draws", drawn.size());
         Json.write(ctx.folder().path("summary.json"), js);
 
-        // 5. plots
-        XYChart loss = Plots.line("Population loss (log scale)", "iteration", "loss", false, true);
+        // 5. plots: the descent of the successful run (to 1e−16 of its initial loss), the whole budget
+        double[] gl = col(traj.get(0), 4);
+        int zoomEnd = 0;
+        while (zoomEnd < gl.length - 1 && gl[zoomEnd] > ZOOM_FLOOR * gl[0]) {
+            zoomEnd++;
+        }
+        double xZoom = Math.min(steps, Math.ceil(1.15 * traj.get(0).get(zoomEnd)[0] / 100) * 100);
+        XYChart loss = Plots.line("Population loss: the descent (log scale)", "iteration", "loss", false, true);
+        XYChart lossFull = Plots.line("Population loss: whole budget (log scale)", "iteration", "loss", false, true);
         XYChart angle = Plots.line("Angle between w and w*", "iteration", "φ (radians)", false, false);
         XYChart adist = Plots.line("Output layer (log scale)", "iteration", "distance", false, true);
         for (int run = 0; run < 2; run++) {
             List<double[]> pts = traj.get(run);
             double[] x = col(pts, 0);
-            Plots.addSeries(loss, labels[run] + ": gradient descent", x, col(pts, 4));
-            Plots.addSeries(loss, labels[run] + ": gradient flow", x, flowLoss.get(run));
+            double[] l = col(pts, 4);
+            int zoom = 0;
+            while (zoom < x.length && x[zoom] <= xZoom) {
+                zoom++;
+            }
+            Plots.addSeries(loss, labels[run] + ": gradient descent", Arrays.copyOf(x, zoom), Arrays.copyOf(l, zoom));
+            Plots.addSeries(loss, labels[run] + ": gradient flow", Arrays.copyOf(x, zoom),
+                    Arrays.copyOf(flowLoss.get(run), zoom));
+            // the whole-budget plot stops at 1e−30 of the initial loss: below, the line only goes on straight
+            int shown = 0;
+            while (shown < l.length && l[shown] > PLOT_FLOOR * l[0]) {
+                shown++;
+            }
+            Plots.addSeries(lossFull, labels[run], Arrays.copyOf(x, shown), Arrays.copyOf(l, shown));
             Plots.addSeries(angle, labels[run], x, col(pts, 1));
             Plots.addSeries(adist, labels[run] + ": ‖a − a*‖", x, col(pts, 2));
             Plots.addSeries(adist, labels[run] + ": |1ᵀa − 1ᵀa*|", x, col(pts, 3));
         }
-        Plots.addHorizontalLine(loss, "spurious minimum loss", spLoss, 0, steps);
+        Plots.addHorizontalLine(loss, "spurious minimum loss", spLoss, 0, xZoom);
+        Plots.addHorizontalLine(lossFull, "spurious minimum loss", spLoss, 0, steps);
+        for (XYChart ch : List.of(loss, lossFull, adist)) {
+            Plots.legendInside(ch, org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        }
         Plots.save(loss, ctx.folder().dir(), "two_phase_loss");
+        Plots.save(lossFull, ctx.folder().dir(), "two_phase_loss_full");
         Plots.save(angle, ctx.folder().dir(), "two_phase_angle");
         Plots.save(adist, ctx.folder().dir(), "two_phase_a");
 
@@ -204,7 +235,8 @@ public final class TwoPhaseExperiment implements Experiment {
         md.table(summary, Map.of("final_phi", "%.4g", "final_loss", "%.4g", "early_slope", "%.3g", "late_slope",
                 "%.3g", "slope_ratio", "%.2f", "spurious_loss_theory", "%.6g"));
         md.heading(2, "Figures");
-        md.image("loss", "two_phase_loss.png");
+        md.image("loss, the descent", "two_phase_loss.png");
+        md.image("loss, whole budget", "two_phase_loss_full.png");
         md.image("angle", "two_phase_angle.png");
         md.image("output layer", "two_phase_a.png");
         md.heading(2, "Files");

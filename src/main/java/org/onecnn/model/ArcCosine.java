@@ -19,14 +19,56 @@ public final class ArcCosine {
     private ArcCosine() {
     }
 
-    /** {@code g(θ) = (π − θ) cos θ + sin θ}, θ in [0, π]. */
+    /** Below this argument the odd series of {@link #sinMinusXCos} is used (error below 1e−17 relative). */
+    private static final double SERIES = 0.25;
+
+    /**
+     * {@code g(θ) = (π − θ) cos θ + sin θ}, θ in [0, π]. Near π, with {@code ψ = π − θ},
+     * {@code g = sin ψ − ψ cos ψ ≈ ψ³/3} is summed as a series so that it keeps full relative accuracy
+     * (the direct formula cancels to absolute rounding error there).
+     */
     public static double g(double theta) {
-        return (PI - theta) * Math.cos(theta) + Math.sin(theta);
+        double psi = PI - theta;
+        if (psi < SERIES) {
+            return sinMinusXCos(psi);
+        }
+        return psi * Math.cos(theta) + Math.sin(theta);
     }
 
     /** {@code g} when cos θ and sin θ are already known (avoids two transcendental calls). */
     public static double g(double theta, double cos, double sin) {
         return (PI - theta) * cos + sin;
+    }
+
+    /**
+     * {@code π − g(θ) = 2π sin²(θ/2) − (sin θ − θ cos θ) ≈ πθ²/2}, with full relative accuracy for small θ
+     * (the direct formula {@code π − g} cancels there). Non-negative on [0, π].
+     */
+    public static double piMinusG(double theta) {
+        double h = Math.sin(0.5 * theta);
+        if (theta < SERIES) {
+            return 2 * PI * h * h - sinMinusXCos(theta);
+        }
+        return PI - g(theta);
+    }
+
+    /**
+     * {@code sin x − x cos x = Σ_{n≥1} (−1)^{n+1} 2n x^{2n+1}/(2n+1)! = x³/3 − x⁵/30 + x⁷/840 − ...},
+     * summed to x¹³ for {@code x < 1/4} (next term below 1e−18 relative), directly otherwise.
+     */
+    static double sinMinusXCos(double x) {
+        if (x >= SERIES) {
+            return Math.sin(x) - x * Math.cos(x);
+        }
+        double x2 = x * x;
+        // coefficients 2n/(2n+1)! for n = 1..6
+        double s = 12.0 / 6227020800.0;
+        s = 10.0 / 39916800.0 - x2 * s;
+        s = 8.0 / 362880.0 - x2 * s;
+        s = 6.0 / 5040.0 - x2 * s;
+        s = 4.0 / 120.0 - x2 * s;
+        s = 2.0 / 6.0 - x2 * s;
+        return x * x2 * s;
     }
 
     /** {@code dg/dθ = −(π − θ) sin θ}. */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.onecnn.model.ArcCosine;
 import org.onecnn.model.StopReason;
 
 /**
@@ -16,12 +15,16 @@ import org.onecnn.model.StopReason;
  * <p>A subclass holds the state of its active runs in slots {@code 0..active()−1}.
  */
 abstract class BatchEngine implements PopulationEngine {
-    /** Scalars of a slot: φ, ‖v‖, S, P, Q (effective output weights), ‖∇L‖. */
+    /**
+     * Scalars of a slot: φ, ‖v‖, and of the (effective) output weights' deviation {@code e = a − c a*}:
+     * {@code U = 1ᵀe}, {@code PE = a*ᵀe}, {@code D2 = ‖e‖²}; and ‖∇L‖. Deviations, not {@code 1ᵀa, aᵀa*, ‖a‖²},
+     * so that distances and losses near the teacher keep their relative accuracy.
+     */
     static final int PHI = 0;
     static final int NV = 1;
-    static final int S = 2;
-    static final int P = 3;
-    static final int Q = 4;
+    static final int U = 2;
+    static final int PE = 3;
+    static final int D2 = 4;
     static final int GRAD = 5;
 
     protected NonOverlappingGaussian f;
@@ -70,9 +73,8 @@ abstract class BatchEngine implements PopulationEngine {
                     int id = id(j);
                     if (plan.tracks(id)) {
                         scalars(j, sc);
-                        double g = ArcCosine.g(sc[PHI]);
-                        sink.point(id, step, sc[PHI], f.loss(sc[Q], sc[S], sc[P], g),
-                                f.distanceToGlobal(sc[Q], sc[P]), Math.abs(sc[S] - f.c() * f.sumAStar()), sc[GRAD]);
+                        sink.point(id, step, sc[PHI], f.lossAt(sc[PHI], sc[D2], sc[U], sc[PE]), Math.sqrt(sc[D2]),
+                                Math.abs(sc[U]), sc[GRAD]);
                     }
                 }
             }
@@ -82,14 +84,14 @@ abstract class BatchEngine implements PopulationEngine {
                 boolean any = false;
                 for (int j = 0; j < act; j++) {
                     scalars(j, sc);
-                    StopReason r = judge.check(sc[PHI], sc[NV], sc[S], sc[P], sc[Q], sc[GRAD]);
+                    StopReason r = judge.check(sc[PHI], sc[NV], sc[U], sc[PE], sc[D2], sc[GRAD]);
                     if (r == null && last) {
                         r = StopReason.BUDGET;
                     }
                     if (r != null) {
                         int id = id(j);
-                        results[id] = judge.finish(id, job.inits().get(id).seed(), r, step, sc[PHI], sc[NV], sc[S],
-                                sc[P], sc[Q], sc[GRAD]);
+                        results[id] = judge.finish(id, job.inits().get(id).seed(), r, step, sc[PHI], sc[NV], sc[U],
+                                sc[PE], sc[D2], sc[GRAD]);
                         any = true;
                     } else {
                         keep[j] = true;

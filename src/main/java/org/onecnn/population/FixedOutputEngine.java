@@ -76,11 +76,12 @@ public final class FixedOutputEngine extends BatchEngine {
         double[] ai = a[j];
         f.gradientPlain(wi, ai, gw, ga);
         double nw = Math.sqrt(NonOverlappingGaussian.dot(wi, wi));
+        double[] e = f.deviation(ai, nw);
         out[PHI] = f.angle(wi);
         out[NV] = nw;
-        out[S] = nw * NonOverlappingGaussian.sum(ai);
-        out[P] = nw * f.dot(ai);
-        out[Q] = nw * nw * NonOverlappingGaussian.dot(ai, ai);
+        out[U] = NonOverlappingGaussian.sum(e);
+        out[PE] = f.dot(e);
+        out[D2] = NonOverlappingGaussian.dot(e, e);
         out[GRAD] = Math.sqrt(NonOverlappingGaussian.dot(gw, gw));
     }
 

@@ -2,8 +2,6 @@ package org.onecnn.population;
 
 import java.util.List;
 
-import org.onecnn.model.ArcCosine;
-
 /**
  * Algorithm 1 (Du et al. 2018) written in the full dimensions: {@code v ← v − η ∂L/∂v},
  * {@code a ← a − η ∂L/∂a} with the gradients of {@link NonOverlappingGaussian#gradient}. O(k + p) per
@@ -73,14 +71,14 @@ public final class FullEngine extends BatchEngine {
     void scalars(int j, double[] out) {
         double[] vi = v[j];
         double[] ai = a[j];
-        double loss = f.gradient(vi, ai, gv, ga);
+        f.gradient(vi, ai, gv, ga);
+        double[] e = f.deviation(ai, 1.0);
         out[PHI] = f.angle(vi);
         out[NV] = Math.sqrt(NonOverlappingGaussian.dot(vi, vi));
-        out[S] = NonOverlappingGaussian.sum(ai);
-        out[P] = f.dot(ai);
-        out[Q] = NonOverlappingGaussian.dot(ai, ai);
+        out[U] = NonOverlappingGaussian.sum(e);
+        out[PE] = f.dot(e);
+        out[D2] = NonOverlappingGaussian.dot(e, e);
         out[GRAD] = Math.sqrt(NonOverlappingGaussian.dot(gv, gv) + NonOverlappingGaussian.dot(ga, ga));
-        assert Double.isNaN(loss) || Math.abs(loss - f.loss(out[Q], out[S], out[P], ArcCosine.g(out[PHI]))) < 1e-9;
     }
 
     @Override

@@ -79,9 +79,26 @@ public final class NonOverlappingGaussian {
      * @param g {@code g(φ)}
      */
     public double loss(double q, double s, double pa, double g) {
-        double u = s - c * s1;
-        // clamped at 0: at the global minimum the terms cancel to within rounding
-        return Math.max(0, ((PI - 1) * (q + c * c * n2) - 2 * c * (g - 1) * pa + u * u) / (4 * PI));
+        return lossDeviation(q - 2 * c * pa + c * c * n2, s - c * s1, pa, Math.PI - g);
+    }
+
+    /**
+     * The population loss in deviation form, the single place where the formula of MATH.md §2 is
+     * evaluated: with {@code e = a − c a*}, {@code D² = ‖e‖²}, {@code u = 1ᵀe = 1ᵀa − c 1ᵀa*} and
+     * {@code h = π − g(φ)},
+     * <pre>  L = (1/4π) [ (π−1) D² + 2c h aᵀa* + u² ]</pre>
+     * (expand {@code ‖a‖² = D² + 2c aᵀa* − c²‖a*‖²} in §2). Every term is non-negative near the
+     * global minimum, so the loss keeps full relative accuracy as it goes to 0, where the form of §2
+     * cancels to rounding error; {@link ArcCosine#piMinusG} gives {@code h} accurately for small φ.
+     *
+     * @param d2 {@code ‖a − c a*‖²}
+     * @param u  {@code 1ᵀa − c 1ᵀa*}
+     * @param pa {@code aᵀa*}
+     * @param h  {@code π − g(φ)}
+     */
+    public double lossDeviation(double d2, double u, double pa, double h) {
+        // clamped at 0: rounding can make the sum a hair negative exactly at the minimum
+        return Math.max(0, ((PI - 1) * d2 + 2 * c * h * pa + u * u) / (4 * PI));
     }
 
     /** The angle {@code φ = ∠(v, w*) ∈ [0, π]}. */
@@ -97,7 +114,17 @@ public final class NonOverlappingGaussian {
 
     /** {@code L(v, a)} with weight normalisation. */
     public double loss(double[] v, double[] a) {
-        return loss(dot(a, a), sum(a), dot(a, aStar), ArcCosine.g(angle(v)));
+        double[] e = deviation(a, 1.0);
+        return lossDeviation(dot(e, e), sum(e), dot(a, aStar), ArcCosine.piMinusG(angle(v)));
+    }
+
+    /** {@code e = scale·a − c a*}, the deviation of (effective) output weights from the teacher's. */
+    double[] deviation(double[] a, double scale) {
+        double[] e = new double[k];
+        for (int i = 0; i < k; i++) {
+            e[i] = scale * a[i] - c * aStar[i];
+        }
+        return e;
     }
 
     /**
@@ -107,7 +134,7 @@ public final class NonOverlappingGaussian {
      */
     public double gradient(double[] v, double[] a, double[] gv, double[] ga) {
         double phi = angle(v);
-        double g = ArcCosine.g(phi);
+        double h = ArcCosine.piMinusG(phi);
         double nv2 = dot(v, v);
         double x = dot(v, wHat);
         double pa = dot(a, aStar);
@@ -117,23 +144,31 @@ public final class NonOverlappingGaussian {
         for (int i = 0; i < p; i++) {
             gv[i] = coef * (wHat[i] - x / nv2 * v[i]);
         }
-        aGradient(a, s, g, ga);
-        return loss(dot(a, a), s, pa, g);
+        aGradient(a, s, h, ga);
+        double[] e = deviation(a, 1.0);
+        return lossDeviation(dot(e, e), s - c * s1, pa, h);
     }
 
-    /** {@code ∂L/∂a = (1/2π)[(π−1) a + (1ᵀa − c 1ᵀa*) 1 − c (g − 1) a*]}. */
-    void aGradient(double[] a, double s, double g, double[] ga) {
+    /**
+     * {@code ∂L/∂a = (1/2π)[(π−1) a + (1ᵀa − c 1ᵀa*) 1 − c (g − 1) a*]}, evaluated as
+     * {@code (1/2π)[(π−1)(a − c a*) + u 1 + c (π − g) a*]} so that it vanishes accurately at the teacher ({@code h = π − g(φ)}).
+     */
+    void aGradient(double[] a, double s, double h, double[] ga) {
         double u = s - c * s1;
-        double cg = c * (g - 1);
+        double ch = c * h;
         for (int i = 0; i < k; i++) {
-            ga[i] = ((PI - 1) * a[i] + u - cg * aStar[i]) / TWO_PI;
+            ga[i] = ((PI - 1) * (a[i] - c * aStar[i]) + u + ch * aStar[i]) / TWO_PI;
         }
     }
 
     /** {@code L_plain(w, a)}: the student with an unnormalised filter {@code w}. */
     public double lossPlain(double[] w, double[] a) {
         double nw = Math.sqrt(dot(w, w));
-        return loss(nw * nw * dot(a, a), nw * sum(a), nw * dot(a, aStar), ArcCosine.g(angle(w)));
+        double[] aEff = new double[k];
+        for (int i = 0; i < k; i++) {
+            aEff[i] = nw * a[i];
+        }
+        return loss(w, aEff);
     }
 
     /**
@@ -204,7 +239,19 @@ public final class NonOverlappingGaussian {
 
     /** {@code ‖a − a_sp‖} from the scalars {@code Q, S, P}. */
     public double distanceToSpurious(double q, double s, double pa) {
-        return Math.sqrt(Math.max(0, q - 2 * dotSpurious(s, pa) + spuriousNorm2()));
+        return distanceToSpuriousDeviation(q - 2 * c * pa + c * c * n2, s - c * s1, pa - c * n2);
+    }
+
+    /**
+     * {@code ‖a − a_sp‖} in deviation form: {@code c a* − a_sp = (cπ/(π−1)) [a* − 1ᵀa* / (k+π−1) · 1]}, so
+     * {@code ‖a − a_sp‖² = D² + 2 eᵀ(c a* − a_sp) + ‖c a* − a_sp‖²}.
+     */
+    public double distanceToSpuriousDeviation(double d2, double u, double pe) {
+        double beta = s1 / (k + PI - 1);
+        double f = c * PI / (PI - 1);
+        double cross = f * (pe - beta * u);
+        double gap2 = f * f * (n2 - 2 * beta * s1 + k * beta * beta);
+        return Math.sqrt(Math.max(0, d2 + 2 * cross + gap2));
     }
 
     /** The loss at the spurious minimum ({@code φ = π}, {@code a = a_sp}), which is positive. */
@@ -219,21 +266,44 @@ public final class NonOverlappingGaussian {
     }
 
     /**
-     * {@code ‖∂L/∂a‖²} from the scalars {@code Q = ‖a‖², S = 1ᵀa, P = aᵀa*} and {@code g}: the square of
-     * {@code (1/2π)[(π−1)a + u 1 − c(g−1) a*]}, {@code u = S − c 1ᵀa*}, expanded.
+     * {@code ‖∂L/∂a‖²} from the scalars {@code Q = ‖a‖², S = 1ᵀa, P = aᵀa*} and {@code g}; see
+     * {@link #gradNormA2Deviation}.
      */
     public double gradNormA2(double q, double s, double pa, double g) {
-        double u = s - c * s1;
-        double cg = c * (g - 1);
+        return gradNormA2Deviation(q - 2 * c * pa + c * c * n2, s - c * s1, pa - c * n2, Math.PI - g);
+    }
+
+    /**
+     * {@code ‖∂L/∂a‖²} in deviation form: with {@code e = a − c a*},
+     * {@code ∂L/∂a = (1/2π)[(π−1) e + u 1 + c h a*]} ({@code u = 1ᵀe}, {@code h = π − g}), whose square is
+     * <pre>  [(π−1)² D² + (k + 2(π−1)) u² + c²h² ‖a*‖² + 2(π−1) c h a*ᵀe + 2 c h u 1ᵀa*] / 4π²</pre>
+     *
+     * @param d2 {@code ‖e‖²}
+     * @param u  {@code 1ᵀe}
+     * @param pe {@code a*ᵀe = aᵀa* − c‖a*‖²}
+     * @param h  {@code π − g(φ)}
+     */
+    public double gradNormA2Deviation(double d2, double u, double pe, double h) {
         double pm = PI - 1;
-        double v = pm * pm * q + k * u * u + cg * cg * n2 + 2 * pm * u * s - 2 * pm * cg * pa - 2 * cg * u * s1;
+        double ch = c * h;
+        double v = pm * pm * d2 + (k + 2 * pm) * u * u + ch * ch * n2 + 2 * pm * ch * pe + 2 * ch * u * s1;
         return Math.max(0, v) / (TWO_PI * TWO_PI);
     }
 
     /** {@code ‖∇L‖ = sqrt(‖∂L/∂v‖² + ‖∂L/∂a‖²)} from scalars. */
     public double gradNorm(double phi, double nv, double q, double s, double pa) {
-        double gv = gradNormV(phi, nv, pa);
-        return Math.sqrt(gv * gv + gradNormA2(q, s, pa, ArcCosine.g(phi)));
+        return gradNormDeviation(phi, nv, q - 2 * c * pa + c * c * n2, s - c * s1, pa - c * n2);
+    }
+
+    /** {@code ‖∇L‖} from the deviation scalars ({@code D², u, a*ᵀe}) and {@code φ, ‖v‖}. */
+    public double gradNormDeviation(double phi, double nv, double d2, double u, double pe) {
+        double gv = gradNormV(phi, nv, pe + c * n2);
+        return Math.sqrt(gv * gv + gradNormA2Deviation(d2, u, pe, ArcCosine.piMinusG(phi)));
+    }
+
+    /** The loss from the deviation scalars and φ. */
+    public double lossAt(double phi, double d2, double u, double pe) {
+        return lossDeviation(d2, u, pe + c * n2, ArcCosine.piMinusG(phi));
     }
 
     static double dot(double[] x, double[] y) {

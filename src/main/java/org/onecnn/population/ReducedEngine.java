@@ -17,19 +17,25 @@ import org.onecnn.model.InitialPoint;
  * {@code κ = −P (π−φ) c / (2πρ)}, the gradient {@code κ (ŵ* − (x/ρ²) v)} has components
  * {@code (κ sin²φ, −κ sin φ cos φ)}. Because it is orthogonal to {@code v}, {@code v} turns by exactly
  * {@code δ = atan(t)}, {@code t = η P (π−φ) c sin φ/(2πρ²)}, so the angle is carried along as
- * {@code φ ← |φ − δ|} (reflected at π): no {@code acos}/{@code atan2} per step, and full relative
- * accuracy near 0 and π. {@code atan} of the small {@code t} is a short odd series (error below
- * 1 ulp for {@code |t| ≤ 1/32}, {@link Math#atan} beyond).
+ * {@code φ ← |φ − δ|} (reflected at π): no {@code acos}/{@code atan2} per step. Within 1/32 rad of
+ * {@code ±w*} the angle is instead {@code atan(y/|x|)} (or π minus it), which keeps full relative accuracy
+ * as φ → 0. {@code atan} of arguments up to 1/32 is a short odd series (error below 1 ulp),
+ * {@link Math#atan} beyond.
  *
- * <p>{@code a} enters only through {@code S = 1ᵀa}, {@code P = aᵀa*}, {@code Q = ‖a‖²}. With
- * {@code G = ∂L/∂a = (1/2π)[(π−1)a + u 1 − c(g−1) a*]}, {@code u = S − c S1}:
+ * <p>{@code a} enters only through its deviation {@code e = a − c a*} from the teacher, by
+ * {@code u = 1ᵀe}, {@code pe = a*ᵀe} and {@code D² = ‖e‖²} (deviations, so that the loss and the distances
+ * keep their relative accuracy as the run converges). With {@code h = π − g(φ)},
+ * {@code G = ∂L/∂a = (1/2π)[(π−1)e + u 1 + c h a*]} and {@code P = aᵀa* = pe + c‖a*‖²}:
  * <pre>
- *   1ᵀG  = [(π−1) S + k u − c(g−1) S1] / 2π          S' = S − η 1ᵀG
- *   a*ᵀG = [(π−1) P + u S1 − c(g−1) N2] / 2π         P' = P − η a*ᵀG
- *   aᵀG  = [(π−1) Q + u S − c(g−1) P] / 2π           Q' = Q − 2η aᵀG + η² ‖G‖²
+ *   1ᵀG  = [(k+π−1) u + c h S1] / 2π                  u'  = u − η 1ᵀG
+ *   a*ᵀG = [(π−1) pe + u S1 + c h N2] / 2π            pe' = pe − η a*ᵀG
+ *   eᵀG  = [(π−1) D² + u² + c h pe] / 2π              D²' = D² − 2η eᵀG + η² ‖G‖²
  * </pre>
- * with {@code ‖G‖²} from {@link NonOverlappingGaussian#gradNormA2}. {@code ReducedEngineTest} proves the
- * recurrences against {@link FullEngine} to about 1e−12 over 10⁴ steps.
+ * with {@code ‖G‖²} from {@link NonOverlappingGaussian#gradNormA2Deviation}; {@code h} is
+ * {@code 2π sin²(φ/2) − (sin φ − φ cos φ)}, written with {@code cos φ} and {@code sin φ} from {@code x, y}:
+ * {@code 2π sin²(φ/2) = π y²/(ρ(ρ + x))} (for {@code x ≥ 0}) and {@code sin φ − φ cos φ} by its series for
+ * small φ. {@code ReducedEngineTest} proves the recurrences against {@link FullEngine} to about 1e−12 over
+ * 10⁴ steps.
  */
 public final class ReducedEngine extends BatchEngine {
     /** Above this |t| the series is not used. */
@@ -38,9 +44,9 @@ public final class ReducedEngine extends BatchEngine {
     private double[] x;
     private double[] y;
     private double[] phi;
-    private double[] s;
-    private double[] p;
-    private double[] q;
+    private double[] u;
+    private double[] pe;
+    private double[] d2;
     private int[] ids;
     private int n;
 
@@ -61,9 +67,9 @@ public final class ReducedEngine extends BatchEngine {
         x = new double[n];
         y = new double[n];
         phi = new double[n];
-        s = new double[n];
-        p = new double[n];
-        q = new double[n];
+        u = new double[n];
+        pe = new double[n];
+        d2 = new double[n];
         ids = new int[n];
         double[] wHat = job.teacher().wStarUnit();
         double[] aStar = job.teacher().aStar();
@@ -79,9 +85,10 @@ public final class ReducedEngine extends BatchEngine {
             x[i] = xi;
             y[i] = Math.sqrt(y2);
             phi[i] = Math.atan2(y[i], xi);
-            s[i] = NonOverlappingGaussian.sum(a);
-            p[i] = NonOverlappingGaussian.dot(a, aStar);
-            q[i] = NonOverlappingGaussian.dot(a, a);
+            double[] e = f.deviation(a, 1.0);
+            u[i] = NonOverlappingGaussian.sum(e);
+            pe[i] = NonOverlappingGaussian.dot(e, aStar);
+            d2[i] = NonOverlappingGaussian.dot(e, e);
             ids[i] = i;
         }
     }
@@ -101,10 +108,10 @@ public final class ReducedEngine extends BatchEngine {
         double nv = Math.sqrt(x[j] * x[j] + y[j] * y[j]);
         out[PHI] = phi[j];
         out[NV] = nv;
-        out[S] = s[j];
-        out[P] = p[j];
-        out[Q] = q[j];
-        out[GRAD] = f.gradNorm(phi[j], nv, q[j], s[j], p[j]);
+        out[U] = u[j];
+        out[PE] = pe[j];
+        out[D2] = d2[j];
+        out[GRAD] = f.gradNormDeviation(phi[j], nv, d2[j], u[j], pe[j]);
     }
 
     @Override
@@ -115,9 +122,9 @@ public final class ReducedEngine extends BatchEngine {
                 x[m] = x[j];
                 y[m] = y[j];
                 phi[m] = phi[j];
-                s[m] = s[j];
-                p[m] = p[j];
-                q[m] = q[j];
+                u[m] = u[j];
+                pe[m] = pe[j];
+                d2[m] = d2[j];
                 ids[m] = ids[j];
                 m++;
             }
@@ -130,34 +137,37 @@ public final class ReducedEngine extends BatchEngine {
         final double c = f.c();
         final double s1 = f.sumAStar();
         final double n2 = f.normAStar2();
+        final double cn2 = c * n2;
         final double k = f.k();
         final double e = eta;
         final double pm1 = PI - 1;
         final double inv2pi = 1 / TWO_PI;
-        final double cs1 = c * s1;
         final double[] x = this.x;
         final double[] y = this.y;
         final double[] phi = this.phi;
-        final double[] s = this.s;
-        final double[] p = this.p;
-        final double[] q = this.q;
+        final double[] u = this.u;
+        final double[] pe = this.pe;
+        final double[] d2 = this.d2;
         final int n = this.n;
         for (long it = 0; it < m; it++) {
             for (int i = 0; i < n; i++) {
                 double xi = x[i];
                 double yi = y[i];
                 double ph = phi[i];
-                double si = s[i];
-                double pi = p[i];
-                double qi = q[i];
+                double ui = u[i];
+                double pei = pe[i];
+                double di = d2[i];
+                double pa = pei + cn2;
                 double nv2 = xi * xi + yi * yi;
-                double inv = 1 / Math.sqrt(nv2);
+                double nv = Math.sqrt(nv2);
+                double inv = 1 / nv;
                 double cs = xi * inv;
                 double sn = yi * inv;
                 double pm = PI - ph;
-                double g = pm * cs + sn;
+                // h = π − g(φ) with full relative accuracy near φ = 0 (see the class comment)
+                double h = (xi >= 0 ? PI * yi * yi / (nv * (nv + xi)) : PI * (1 - cs)) - sinMinusPhiCos(ph, sn, cs);
                 // κ c with κ = −P(π−φ)/(2π‖v‖): ∂L/∂v = κ c (ŵ* − (x/‖v‖²) v)
-                double kc = -pi * pm * c * inv2pi * inv;
+                double kc = -pa * pm * c * inv2pi * inv;
                 double gx = kc * sn * sn;
                 double gy = -kc * sn * cs;
                 // the exact turn of v: tan δ = η ‖∂L/∂v‖/‖v‖, signed by P
@@ -169,21 +179,44 @@ public final class ReducedEngine extends BatchEngine {
                 } else {
                     d = Math.atan(t);
                 }
-                // reflect at 0 and at π: the angle of a vector that turned past w* or −w*
-                phi[i] = PI - Math.abs(PI - Math.abs(ph - d));
-                x[i] = xi - e * gx;
-                y[i] = Math.abs(yi - e * gy);
-                double u = si - cs1;
-                double cg = c * (g - 1);
-                double g1 = (pm1 * si + k * u - cg * s1) * inv2pi;
-                double gp = (pm1 * pi + u * s1 - cg * n2) * inv2pi;
-                double ga = (pm1 * qi + u * si - cg * pi) * inv2pi;
-                double gg = (pm1 * pm1 * qi + k * u * u + cg * cg * n2 + 2 * pm1 * u * si - 2 * pm1 * cg * pi
-                        - 2 * cg * u * s1) * (inv2pi * inv2pi);
-                s[i] = si - e * g1;
-                p[i] = pi - e * gp;
-                q[i] = qi - 2 * e * ga + e * e * gg;
+                double xn = xi - e * gx;
+                double yn = Math.abs(yi - e * gy);
+                x[i] = xn;
+                y[i] = yn;
+                double r = yn / Math.abs(xn);
+                if (r <= SERIES_MAX) {
+                    // within 1/32 rad of w* or −w*: the angle from x, y directly, with full relative accuracy
+                    // (an incremental angle keeps only its absolute accuracy, about 1e−15, as φ → 0)
+                    double r2 = r * r;
+                    double a = r * (1 - r2 * (1.0 / 3 - r2 * (1.0 / 5 - r2 * (1.0 / 7 - r2 * (1.0 / 9 - r2 * (1.0 / 11))))));
+                    phi[i] = xn > 0 ? a : PI - a;
+                } else {
+                    // elsewhere, carry the angle along by the exact turn δ, reflected at 0 and π
+                    double z = Math.abs(ph - d);
+                    phi[i] = z > PI ? 2 * PI - z : z;
+                }
+                double ch = c * h;
+                double g1 = ((k + pm1) * ui + ch * s1) * inv2pi;
+                double gp = (pm1 * pei + ui * s1 + ch * n2) * inv2pi;
+                double ge = (pm1 * di + ui * ui + ch * pei) * inv2pi;
+                double gg = (pm1 * pm1 * di + (k + 2 * pm1) * ui * ui + ch * ch * n2 + 2 * pm1 * ch * pei
+                        + 2 * ch * ui * s1) * (inv2pi * inv2pi);
+                u[i] = ui - e * g1;
+                pe[i] = pei - e * gp;
+                d2[i] = di - 2 * e * ge + e * e * gg;
             }
         }
+    }
+
+    /**
+     * {@code sin φ − φ cos φ}: its series {@code φ³/3 − φ⁵/30 + φ⁷/840 − φ⁹/45360} for φ below 1/16
+     * (next term under 1e−19 relative), else directly from the known sine and cosine.
+     */
+    private static double sinMinusPhiCos(double ph, double sn, double cs) {
+        if (ph < 1.0 / 16) {
+            double p2 = ph * ph;
+            return ph * p2 * (1.0 / 3 - p2 * (1.0 / 30 - p2 * (1.0 / 840 - p2 * (1.0 / 45360))));
+        }
+        return sn - ph * cs;
     }
 }

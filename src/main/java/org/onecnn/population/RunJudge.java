@@ -1,6 +1,5 @@
 package org.onecnn.population;
 
-import org.onecnn.model.ArcCosine;
 import org.onecnn.model.Outcome;
 import org.onecnn.model.OutcomeClassifier;
 import org.onecnn.model.StopReason;
@@ -9,9 +8,10 @@ import org.onecnn.model.StopReason;
  * The stop decision and the final classification of a run from the scalars of its state, shared by
  * every population engine so that full-dimensional and reduced runs are judged identically.
  *
- * <p>The scalars are {@code φ}, {@code ‖v‖} and the effective output weights' {@code S = 1ᵀa},
- * {@code P = aᵀa*}, {@code Q = ‖a‖²} (for a plain filter {@code w} the effective weights are
- * {@code ‖w‖ a}); the gradient norm is supplied by the engine, since it depends on what is trained.
+ * <p>The scalars are {@code φ}, {@code ‖v‖} and, for the deviation {@code e = a − c a*} of the
+ * effective output weights (for a plain filter {@code w} these are {@code ‖w‖ a}), {@code u = 1ᵀe},
+ * {@code pe = a*ᵀe}, {@code d2 = ‖e‖²}; the gradient norm is supplied by the engine, since it depends on
+ * what is trained.
  */
 final class RunJudge {
     private final NonOverlappingGaussian f;
@@ -32,26 +32,24 @@ final class RunJudge {
         this.scaleA = scale > 0 ? scale : 1.0;
     }
 
-    StopSpec stop() {
-        return stop;
-    }
-
-    static boolean finite(double phi, double nv, double s, double pa, double q) {
-        return Double.isFinite(phi) && Double.isFinite(nv) && Double.isFinite(s) && Double.isFinite(pa)
-                && Double.isFinite(q);
+    static boolean finite(double phi, double nv, double u, double pe, double d2) {
+        return Double.isFinite(phi) && Double.isFinite(nv) && Double.isFinite(u) && Double.isFinite(pe)
+                && Double.isFinite(d2);
     }
 
     /** The reason to stop now, or {@code null} to continue. */
-    StopReason check(double phi, double nv, double s, double pa, double q, double gradNorm) {
-        if (!finite(phi, nv, s, pa, q) || !Double.isFinite(gradNorm)) {
+    StopReason check(double phi, double nv, double u, double pe, double d2, double gradNorm) {
+        if (!finite(phi, nv, u, pe, d2) || !Double.isFinite(gradNorm)) {
             return StopReason.NON_FINITE;
         }
-        if (stop.hasTargetLoss() && f.loss(q, s, pa, ArcCosine.g(phi)) <= stop.targetLoss()) {
+        if (stop.hasTargetLoss() && f.lossAt(phi, d2, u, pe) <= stop.targetLoss()) {
             return StopReason.TARGET_LOSS;
         }
         if (certificate != null) {
-            Outcome o = certificate.settled(phi, nv, s, pa, f.distanceToGlobal(q, pa) / scaleA,
-                    f.distanceToSpurious(q, s, pa) / scaleA);
+            double s = u + f.c() * f.sumAStar();
+            double pa = pe + f.c() * f.normAStar2();
+            Outcome o = certificate.settled(phi, nv, s, pa, Math.sqrt(d2) / scaleA,
+                    f.distanceToSpuriousDeviation(d2, u, pe) / scaleA);
             if (o == Outcome.GLOBAL) {
                 return StopReason.SETTLED_GLOBAL;
             }
@@ -66,12 +64,12 @@ final class RunJudge {
     }
 
     /** The result of a run stopped for {@code reason} after {@code iterations} steps. */
-    RunResult finish(int index, long seed, StopReason reason, long iterations, double phi, double nv, double s,
-            double pa, double q, double gradNorm) {
-        boolean finite = finite(phi, nv, s, pa, q) && Double.isFinite(gradNorm);
-        double dG = finite ? f.distanceToGlobal(q, pa) : Double.NaN;
-        double dS = finite ? f.distanceToSpurious(q, s, pa) : Double.NaN;
-        double loss = finite ? f.loss(q, s, pa, ArcCosine.g(phi)) : Double.NaN;
+    RunResult finish(int index, long seed, StopReason reason, long iterations, double phi, double nv, double u,
+            double pe, double d2, double gradNorm) {
+        boolean finite = finite(phi, nv, u, pe, d2) && Double.isFinite(gradNorm);
+        double dG = finite ? Math.sqrt(d2) : Double.NaN;
+        double dS = finite ? f.distanceToSpuriousDeviation(d2, u, pe) : Double.NaN;
+        double loss = finite ? f.lossAt(phi, d2, u, pe) : Double.NaN;
         Outcome outcome = switch (reason) {
             case NON_FINITE -> Outcome.DIVERGED;
             case SETTLED_GLOBAL -> Outcome.GLOBAL;
@@ -80,6 +78,7 @@ final class RunJudge {
                     gradNorm <= classifier.gradTol());
         };
         StopReason r = finite ? reason : StopReason.NON_FINITE;
-        return new RunResult(index, seed, outcome, r, iterations, phi, loss, gradNorm, dG, dS, nv, pa);
+        return new RunResult(index, seed, outcome, r, iterations, phi, loss, gradNorm, dG, dS, nv,
+                pe + f.c() * f.normAStar2());
     }
 }

@@ -367,23 +367,40 @@ public final class Plots {
         Color color = PALETTE[slot % PALETTE.length];
         series.setLineColor(color);
         series.setMarkerColor(color);
-        series.setMarker(MARKERS[slot % MARKERS.length]);
+        // a marker per point helps a few points (grid cells) and smears a dense curve (a trajectory)
+        series.setMarker(pts[0].length <= DENSE ? MARKERS[slot % MARKERS.length] : SeriesMarkers.NONE);
         series.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
     }
 
+    /** Series with more points than this are drawn as plain lines, without markers. */
+    static final int DENSE = 60;
+
     /**
      * The palette slot of the next data series: the number of series already in the chart that
-     * are data series, i.e. not reference lines or interval companions (both have no marker).
-     * Counting from the chart, not a field, keeps the class free of state.
+     * are data series, i.e. not reference lines (drawn in the reference colour) or interval
+     * companions (hidden from the legend). Counting from the chart, not a field, keeps the class
+     * free of state.
      */
     private static int nextSlot(XYChart chart) {
         int n = 0;
         for (XYSeries series : chart.getSeriesMap().values()) {
-            if (series.getMarker() != SeriesMarkers.NONE) {
+            if (series.isShowInLegend() && !REFERENCE_COLOR.equals(series.getLineColor())) {
                 n++;
             }
         }
         return n;
+    }
+
+    /** Put the legend inside the plot area, in the given corner, in one column (for many series). */
+    public static void legendInside(XYChart chart, Styler.LegendPosition corner) {
+        chart.getStyler().setLegendPosition(corner);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+    }
+
+    /** Restrict the x axis to {@code [min, max]}. */
+    public static void xRange(XYChart chart, double min, double max) {
+        chart.getStyler().setXAxisMin(min);
+        chart.getStyler().setXAxisMax(max);
     }
 
     /**
