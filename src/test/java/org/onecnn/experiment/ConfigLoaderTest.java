@@ -1,0 +1,136 @@
+package org.onecnn.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.onecnn.util.InvalidInputException;
+
+/** Loading, overriding and validating configs: every bad input names its field. */
+class ConfigLoaderTest {
+
+    private static InvalidInputException bad(String config, String... sets) {
+        return assertThrows(InvalidInputException.class, () -> {
+            ConfigLoader.Loaded l = ConfigLoader.load(config, List.of(sets));
+            Experiment.of(l.config().type()).validate(l);
+        });
+    }
+
+    @Test
+    void builtInsLoadAndExpand() {
+        assertEquals(List.of("du2018-table1", "du2018-two-phase", "bg2017-fixed-output"), ConfigLoader.builtIns());
+        ConfigLoader.Loaded t1 = ConfigLoader.load("du2018-table1", List.of());
+        assertEquals(36, t1.cells().size());
+        assertEquals(List.of("k", "ratio"), t1.config().axes());
+        // last axis fastest; the cell configs carry the substituted values
+        assertEquals(36, t1.cells().get(1).config().model().k());
+        assertEquals(1.0, t1.cells().get(1).config().teacher().ratio());
+        assertEquals(100, t1.cells().get(35).config().model().k());
+        assertEquals(25.0, t1.cells().get(35).config().teacher().ratio());
+        assertEquals(5000, t1.config().init().count());
+        assertEquals(40000L, t1.config().stop().maxSteps());
+        assertEquals(0.05, t1.config().train().eta().value());
+        assertEquals(0.5, t1.config().teacher().aNorm());
+        for (String name : ConfigLoader.builtIns()) {
+            ConfigLoader.Loaded l = ConfigLoader.load(name, List.of());
+            Experiment.of(l.config().type()).validate(l);
+        }
+        // bg2017: p is a grid axis and the patches stay non-overlapping
+        ConfigLoader.Loaded bg = ConfigLoader.load("bg2017-fixed-output", List.of());
+        assertEquals(6, bg.cells().size());
+        assertEquals(25, bg.cells().get(1).config().model().s());
+    }
+
+    @Test
+    void overridesByPathAndByUniqueName() {
+        ConfigLoader.Loaded l = ConfigLoader.load("du2018-table1", List.of("eta=0.1", "init.count=7", "grid.k=[25,49]",
+                "classify.a_tol=0.01", "seed=5"));
+        assertEquals(0.1, l.config().train().eta().value());
+        assertEquals(7, l.config().init().count());
+        assertEquals(0.01, l.config().classify().aTol());
+        assertEquals(5L, l.config().seed());
+        assertEquals(12, l.cells().size());
+    }
+
+    @Test
+    void unknownKeysAreNamed() {
+        InvalidInputException e = bad("du2018-table1", "train.etaa=0.1");
+        assertEquals("train.etaa", e.field());
+        assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
+        assertTrue(e.getMessage().contains("eta"), "lists the allowed keys: " + e.getMessage());
+        e = bad("du2018-table1", "bogus=1");
+        assertEquals("bogus", e.field());
+        e = bad("du2018-table1", "every=3");
+        assertTrue(e.getMessage().contains("ambiguous"), e.getMessage());
+    }
+
+    @Test
+    void impossibleShapesAreNamed() {
+        InvalidInputException e = bad("du2018-two-phase", "model.d=100");
+        assertEquals("model.d", e.field());
+        assertTrue(e.getMessage().contains("(d - p) % s"), e.getMessage());
+        e = bad("du2018-two-phase", "model.s=30");
+        assertEquals("model.s", e.field());
+        e = bad("du2018-table1", "grid.ratio=[0,30]");
+        assertEquals("teacher.ratio", e.field());
+        assertTrue(e.getMessage().contains("k=25, ratio=30"), "names the cell: " + e.getMessage());
+        e = bad("du2018-table1", "grid.k=[0]");
+        assertEquals("model.k", e.field());
+        e = bad("du2018-two-phase", "model.s=5");
+        assertEquals("model.s", e.field());
+        assertTrue(e.getMessage().contains("non-overlapping"), e.getMessage());
+    }
+
+    @Test
+    void badNumbersAreNamed() {
+        assertEquals("train.eta", bad("du2018-table1", "eta=0").field());
+        assertEquals("train.eta", bad("du2018-table1", "eta=-0.1").field());
+        assertEquals("train.eta", bad("du2018-table1", "eta=.nan").field());
+        assertEquals("train.eta", bad("du2018-table1", "eta=abc").field());
+        assertEquals("train.eta", bad("du2018-table1", "eta=auto").field());
+        assertEquals("stop.max_steps", bad("du2018-table1", "stop.max_steps=0").field());
+        assertEquals("init.count", bad("du2018-table1", "init.count=-3").field());
+        assertEquals("teacher.a_norm", bad("du2018-table1", "teacher.a_norm=.nan").field());
+        assertEquals("model.k", bad("du2018-two-phase", "model.k=abc").field());
+        assertEquals("model.k", bad("du2018-two-phase", "model.k=2.5").field());
+        assertEquals("classify.phi_global", bad("du2018-table1", "classify.phi_global=4").field());
+        assertEquals("stop.target_loss", bad("du2018-table1", "stop.target_loss=-1").field());
+        assertEquals("grid.k", bad("du2018-table1", "grid.k=[]").field());
+    }
+
+    @Test
+    void missingAndMalformedFiles(@TempDir Path dir) throws Exception {
+        InvalidInputException e = bad(dir.resolve("nope.yaml").toString());
+        assertEquals("config", e.field());
+        assertTrue(e.getMessage().contains("file not found"), e.getMessage());
+        e = bad("no-such-experiment");
+        assertTrue(e.getMessage().contains("du2018-table1"), "lists the built-ins: " + e.getMessage());
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, "name: x\ntype: [unclosed\n");
+        e = bad(broken.toString());
+        assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+        Path list = dir.resolve("list.yaml");
+        Files.writeString(list, "- a\n- b\n");
+        assertTrue(bad(list.toString()).getMessage().contains("mapping"));
+        Path noType = dir.resolve("notype.yaml");
+        Files.writeString(noType, "name: x\n");
+        assertEquals("type", bad(noType.toString()).field());
+    }
+
+    @Test
+    void resolvedConfigRoundTrips() {
+        ConfigLoader.Loaded l = ConfigLoader.load("du2018-table1", List.of("init.count=11"));
+        String yaml = ConfigLoader.toYaml(l.config());
+        ExperimentConfig again = ConfigLoader.bind(ConfigLoader.parse(yaml, "resolved"));
+        assertEquals(l.config().init(), again.init());
+        assertEquals(l.config().model(), again.model());
+        assertEquals(ConfigLoader.cells(again).size(), l.cells().size());
+        assertEquals(yaml, ConfigLoader.toYaml(again));
+    }
+}
