@@ -16,13 +16,20 @@ import org.onecnn.model.StopReason;
  * <p>A subclass holds the state of its active runs in slots {@code 0..active()−1}.
  */
 abstract class BatchEngine implements PopulationEngine {
-    /** Scalars of a slot: φ, ‖v‖, S, P, Q (effective output weights), ‖∇L‖. */
+    /**
+     * Scalars of a slot: φ, ‖v‖, S, P, Q (effective output weights), ‖∇L‖, ‖a − c a*‖, ‖a − a_sp‖.
+     * The norms (gradient, distances) are supplied by the engine from its vectors or coordinates, not
+     * expanded from {@code Q, S, P}: near a minimum such an expansion cancels and leaves only the square
+     * root of the rounding error ({@code ~1e−8}), which would hide stationarity ({@code grad_tol = 1e−10}).
+     */
     static final int PHI = 0;
     static final int NV = 1;
     static final int S = 2;
     static final int P = 3;
     static final int Q = 4;
     static final int GRAD = 5;
+    static final int DG = 6;
+    static final int DS = 7;
 
     protected NonOverlappingGaussian f;
     protected double eta;
@@ -39,7 +46,7 @@ abstract class BatchEngine implements PopulationEngine {
     /** Advance every active slot by {@code m} steps. */
     abstract void advance(long m);
 
-    /** The scalars of a slot into {@code out[PHI..GRAD]}. */
+    /** The scalars of a slot into {@code out[PHI..DS]}. */
     abstract void scalars(int slot, double[] out);
 
     /** Keep only the slots with {@code keep[slot]}, preserving order. */
@@ -59,7 +66,7 @@ abstract class BatchEngine implements PopulationEngine {
         int n = job.inits().size();
         load(job);
         RunResult[] results = new RunResult[n];
-        double[] sc = new double[6];
+        double[] sc = new double[8];
         long step = 0;
         long max = stop.maxSteps();
         int every = stop.checkEvery();
@@ -72,7 +79,7 @@ abstract class BatchEngine implements PopulationEngine {
                         scalars(j, sc);
                         double g = ArcCosine.g(sc[PHI]);
                         sink.point(id, step, sc[PHI], f.loss(sc[Q], sc[S], sc[P], g),
-                                f.distanceToGlobal(sc[Q], sc[P]), Math.abs(sc[S] - f.c() * f.sumAStar()), sc[GRAD]);
+                                sc[DG], Math.abs(sc[S] - f.c() * f.sumAStar()), sc[GRAD]);
                     }
                 }
             }
@@ -82,14 +89,14 @@ abstract class BatchEngine implements PopulationEngine {
                 boolean any = false;
                 for (int j = 0; j < act; j++) {
                     scalars(j, sc);
-                    StopReason r = judge.check(sc[PHI], sc[NV], sc[S], sc[P], sc[Q], sc[GRAD]);
+                    StopReason r = judge.check(sc[PHI], sc[NV], sc[S], sc[P], sc[Q], sc[DG], sc[DS], sc[GRAD]);
                     if (r == null && last) {
                         r = StopReason.BUDGET;
                     }
                     if (r != null) {
                         int id = id(j);
                         results[id] = judge.finish(id, job.inits().get(id).seed(), r, step, sc[PHI], sc[NV], sc[S],
-                                sc[P], sc[Q], sc[GRAD]);
+                                sc[P], sc[Q], sc[DG], sc[DS], sc[GRAD]);
                         any = true;
                     } else {
                         keep[j] = true;

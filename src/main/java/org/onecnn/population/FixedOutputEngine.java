@@ -21,6 +21,8 @@ public final class FixedOutputEngine extends BatchEngine {
     private int n;
     private double[] gw;
     private double[] ga;
+    private double[] aGlobal;
+    private double[] aSpurious;
 
     @Override
     public String name() {
@@ -45,6 +47,8 @@ public final class FixedOutputEngine extends BatchEngine {
         }
         gw = new double[f.p()];
         ga = new double[f.k()];
+        aGlobal = f.globalA();
+        aSpurious = f.spuriousA();
     }
 
     @Override
@@ -82,6 +86,8 @@ public final class FixedOutputEngine extends BatchEngine {
         out[P] = nw * f.dot(ai);
         out[Q] = nw * nw * NonOverlappingGaussian.dot(ai, ai);
         out[GRAD] = Math.sqrt(NonOverlappingGaussian.dot(gw, gw));
+        out[DG] = FullEngine.distance(ai, nw, aGlobal);
+        out[DS] = FullEngine.distance(ai, nw, aSpurious);
     }
 
     @Override

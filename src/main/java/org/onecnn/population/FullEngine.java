@@ -16,6 +16,8 @@ public final class FullEngine extends BatchEngine {
     private int n;
     private double[] gv;
     private double[] ga;
+    private double[] aGlobal;
+    private double[] aSpurious;
 
     @Override
     public String name() {
@@ -40,6 +42,8 @@ public final class FullEngine extends BatchEngine {
         }
         gv = new double[f.p()];
         ga = new double[f.k()];
+        aGlobal = f.globalA();
+        aSpurious = f.spuriousA();
     }
 
     @Override
@@ -80,6 +84,8 @@ public final class FullEngine extends BatchEngine {
         out[P] = f.dot(ai);
         out[Q] = NonOverlappingGaussian.dot(ai, ai);
         out[GRAD] = Math.sqrt(NonOverlappingGaussian.dot(gv, gv) + NonOverlappingGaussian.dot(ga, ga));
+        out[DG] = distance(ai, 1, aGlobal);
+        out[DS] = distance(ai, 1, aSpurious);
         assert Double.isNaN(loss) || Math.abs(loss - f.loss(out[Q], out[S], out[P], ArcCosine.g(out[PHI]))) < 1e-9;
     }
 
@@ -95,6 +101,16 @@ public final class FullEngine extends BatchEngine {
             }
         }
         n = m;
+    }
+
+    /** {@code ‖scale·a − b‖}, from the vectors. */
+    static double distance(double[] a, double scale, double[] b) {
+        double d2 = 0;
+        for (int i = 0; i < a.length; i++) {
+            double e = scale * a[i] - b[i];
+            d2 += e * e;
+        }
+        return Math.sqrt(d2);
     }
 
     /** The current {@code v} of the run in a slot (tests). */

@@ -5,6 +5,7 @@ import static org.onecnn.model.ArcCosine.TWO_PI;
 
 import java.util.List;
 
+import org.onecnn.model.ArcCosine;
 import org.onecnn.model.InitialPoint;
 
 /**
@@ -21,15 +22,24 @@ import org.onecnn.model.InitialPoint;
  * accuracy near 0 and π. {@code atan} of the small {@code t} is a short odd series (error below
  * 1 ulp for {@code |t| ≤ 1/32}, {@link Math#atan} beyond).
  *
- * <p>{@code a} enters only through {@code S = 1ᵀa}, {@code P = aᵀa*}, {@code Q = ‖a‖²}. With
- * {@code G = ∂L/∂a = (1/2π)[(π−1)a + u 1 − c(g−1) a*]}, {@code u = S − c S1}:
+ * <p>{@code a} stays in {@code span{1, a*, a_0}}. It is carried as its coordinates {@code (α, β, γ)} in an
+ * orthonormal basis {@code e1 = 1/√k}, {@code e2 = (a* − A1 e1)/A2}, {@code e3} (the rest of {@code a_0}), where
+ * {@code a* = A1 e1 + A2 e2}, {@code A1 = 1ᵀa* / √k}, {@code A2 = ‖a* − A1 e1‖} ({@code e2} is dropped and
+ * {@code β = 0} when {@code A2 = 0}). With {@code u = S − c 1ᵀa*}, the gradient
+ * {@code G = ∂L/∂a = (1/2π)[(π−1)a + u 1 − c(g−1) a*]} has coordinates
  * <pre>
- *   1ᵀG  = [(π−1) S + k u − c(g−1) S1] / 2π          S' = S − η 1ᵀG
- *   a*ᵀG = [(π−1) P + u S1 − c(g−1) N2] / 2π         P' = P − η a*ᵀG
- *   aᵀG  = [(π−1) Q + u S − c(g−1) P] / 2π           Q' = Q − 2η aᵀG + η² ‖G‖²
+ *   G_α = [(π−1) α + √k u − c(g−1) A1] / 2π
+ *   G_β = [(π−1) β − c(g−1) A2] / 2π
+ *   G_γ = (π−1) γ / 2π
  * </pre>
- * with {@code ‖G‖²} from {@link NonOverlappingGaussian#gradNormA2}. {@code ReducedEngineTest} proves the
- * recurrences against {@link FullEngine} to about 1e−12 over 10⁴ steps.
+ * and {@code S = 1ᵀa = √k α}, {@code P = aᵀa* = A1 α + A2 β}, {@code Q = ‖a‖² = α² + β² + γ²}.
+ * The coordinates, rather than the scalars {@code S, P, Q}, are the state because norms near a minimum
+ * must not be expanded: {@code ‖G‖² = Q(π−1)² + ...} or {@code ‖a − c a*‖² = Q − 2cP + c²‖a*‖²} cancel there
+ * and keep only the square root of the rounding error ({@code ~1e−8}), which hid stationarity
+ * ({@code grad_tol = 1e−10}) from this engine. From the coordinates, {@code ‖G‖},
+ * {@code ‖a − c a*‖ = ‖(α − cA1, β − cA2, γ)‖} and {@code ‖a − a_sp‖} are accurate to rounding in absolute
+ * terms, as in {@link FullEngine}. {@code ReducedEngineTest} proves the recurrences against
+ * {@link FullEngine} to about 1e−12 over 10⁴ steps.
  */
 public final class ReducedEngine extends BatchEngine {
     /** Above this |t| the series is not used. */
@@ -38,11 +48,20 @@ public final class ReducedEngine extends BatchEngine {
     private double[] x;
     private double[] y;
     private double[] phi;
-    private double[] s;
-    private double[] p;
-    private double[] q;
+    private double[] al;
+    private double[] be;
+    private double[] ga;
     private int[] ids;
     private int n;
+    /** √k, and a* = A1 e1 + A2 e2. */
+    private double sqrtK;
+    private double a1;
+    private double a2;
+    /** Coordinates (α, β) of c a* and of a_sp (their γ is 0). */
+    private double gAl;
+    private double gBe;
+    private double spAl;
+    private double spBe;
 
     @Override
     public String name() {
@@ -61,12 +80,33 @@ public final class ReducedEngine extends BatchEngine {
         x = new double[n];
         y = new double[n];
         phi = new double[n];
-        s = new double[n];
-        p = new double[n];
-        q = new double[n];
+        al = new double[n];
+        be = new double[n];
+        ga = new double[n];
         ids = new int[n];
         double[] wHat = job.teacher().wStarUnit();
         double[] aStar = job.teacher().aStar();
+        int k = aStar.length;
+        double c = f.c();
+        double s1 = f.sumAStar();
+        double mean = s1 / k;
+        sqrtK = Math.sqrt(k);
+        a1 = s1 / sqrtK;
+        double[] e2 = new double[k];
+        double r2 = 0;
+        for (int i = 0; i < k; i++) {
+            e2[i] = aStar[i] - mean;
+            r2 += e2[i] * e2[i];
+        }
+        a2 = Math.sqrt(r2);
+        for (int i = 0; i < k; i++) {
+            e2[i] = a2 > 0 ? e2[i] / a2 : 0;
+        }
+        gAl = c * a1;
+        gBe = c * a2;
+        double along = PI * s1 / (k + PI - 1);
+        spAl = c / (PI - 1) * (along * sqrtK - a1);
+        spBe = -c / (PI - 1) * a2;
         for (int i = 0; i < n; i++) {
             double[] v = inits.get(i).v();
             double[] a = inits.get(i).a();
@@ -79,9 +119,17 @@ public final class ReducedEngine extends BatchEngine {
             x[i] = xi;
             y[i] = Math.sqrt(y2);
             phi[i] = Math.atan2(y[i], xi);
-            s[i] = NonOverlappingGaussian.sum(a);
-            p[i] = NonOverlappingGaussian.dot(a, aStar);
-            q[i] = NonOverlappingGaussian.dot(a, a);
+            double sa = NonOverlappingGaussian.sum(a);
+            double b = NonOverlappingGaussian.dot(a, e2);
+            double m = sa / k;
+            double rest = 0;
+            for (int j = 0; j < k; j++) {
+                double e = a[j] - m - b * e2[j];
+                rest += e * e;
+            }
+            al[i] = sa / sqrtK;
+            be[i] = b;
+            ga[i] = Math.sqrt(rest);
             ids[i] = i;
         }
     }
@@ -99,12 +147,28 @@ public final class ReducedEngine extends BatchEngine {
     @Override
     void scalars(int j, double[] out) {
         double nv = Math.sqrt(x[j] * x[j] + y[j] * y[j]);
-        out[PHI] = phi[j];
+        double ph = phi[j];
+        double a = al[j];
+        double b = be[j];
+        double r = ga[j];
+        double sa = sqrtK * a;
+        double pa = a1 * a + a2 * b;
+        out[PHI] = ph;
         out[NV] = nv;
-        out[S] = s[j];
-        out[P] = p[j];
-        out[Q] = q[j];
-        out[GRAD] = f.gradNorm(phi[j], nv, q[j], s[j], p[j]);
+        out[S] = sa;
+        out[P] = pa;
+        out[Q] = a * a + b * b + r * r;
+        // ∂L/∂a in coordinates (see the class comment)
+        double c = f.c();
+        double cg = c * (ArcCosine.g(ph) - 1);
+        double u = sa - c * f.sumAStar();
+        double gAlpha = ((PI - 1) * a + sqrtK * u - cg * a1) / TWO_PI;
+        double gBeta = ((PI - 1) * b - cg * a2) / TWO_PI;
+        double gGamma = (PI - 1) * r / TWO_PI;
+        double gv = f.gradNormV(ph, nv, pa);
+        out[GRAD] = Math.sqrt(gv * gv + gAlpha * gAlpha + gBeta * gBeta + gGamma * gGamma);
+        out[DG] = Math.sqrt((a - gAl) * (a - gAl) + (b - gBe) * (b - gBe) + r * r);
+        out[DS] = Math.sqrt((a - spAl) * (a - spAl) + (b - spBe) * (b - spBe) + r * r);
     }
 
     @Override
@@ -115,9 +179,9 @@ public final class ReducedEngine extends BatchEngine {
                 x[m] = x[j];
                 y[m] = y[j];
                 phi[m] = phi[j];
-                s[m] = s[j];
-                p[m] = p[j];
-                q[m] = q[j];
+                al[m] = al[j];
+                be[m] = be[j];
+                ga[m] = ga[j];
                 ids[m] = ids[j];
                 m++;
             }
@@ -129,27 +193,28 @@ public final class ReducedEngine extends BatchEngine {
     void advance(long m) {
         final double c = f.c();
         final double s1 = f.sumAStar();
-        final double n2 = f.normAStar2();
-        final double k = f.k();
         final double e = eta;
         final double pm1 = PI - 1;
         final double inv2pi = 1 / TWO_PI;
         final double cs1 = c * s1;
+        final double rk = sqrtK;
+        final double a1 = this.a1;
+        final double a2 = this.a2;
         final double[] x = this.x;
         final double[] y = this.y;
         final double[] phi = this.phi;
-        final double[] s = this.s;
-        final double[] p = this.p;
-        final double[] q = this.q;
+        final double[] al = this.al;
+        final double[] be = this.be;
+        final double[] ga = this.ga;
         final int n = this.n;
         for (long it = 0; it < m; it++) {
             for (int i = 0; i < n; i++) {
                 double xi = x[i];
                 double yi = y[i];
                 double ph = phi[i];
-                double si = s[i];
-                double pi = p[i];
-                double qi = q[i];
+                double ai = al[i];
+                double bi = be[i];
+                double pi = a1 * ai + a2 * bi;
                 double nv2 = xi * xi + yi * yi;
                 double inv = 1 / Math.sqrt(nv2);
                 double cs = xi * inv;
@@ -173,16 +238,11 @@ public final class ReducedEngine extends BatchEngine {
                 phi[i] = PI - Math.abs(PI - Math.abs(ph - d));
                 x[i] = xi - e * gx;
                 y[i] = Math.abs(yi - e * gy);
-                double u = si - cs1;
+                double u = rk * ai - cs1;
                 double cg = c * (g - 1);
-                double g1 = (pm1 * si + k * u - cg * s1) * inv2pi;
-                double gp = (pm1 * pi + u * s1 - cg * n2) * inv2pi;
-                double ga = (pm1 * qi + u * si - cg * pi) * inv2pi;
-                double gg = (pm1 * pm1 * qi + k * u * u + cg * cg * n2 + 2 * pm1 * u * si - 2 * pm1 * cg * pi
-                        - 2 * cg * u * s1) * (inv2pi * inv2pi);
-                s[i] = si - e * g1;
-                p[i] = pi - e * gp;
-                q[i] = qi - 2 * e * ga + e * e * gg;
+                al[i] = ai - e * ((pm1 * ai + rk * u - cg * a1) * inv2pi);
+                be[i] = bi - e * ((pm1 * bi - cg * a2) * inv2pi);
+                ga[i] = ga[i] - e * (pm1 * ga[i] * inv2pi);
             }
         }
     }

@@ -11,7 +11,9 @@ import org.onecnn.model.StopReason;
  *
  * <p>The scalars are {@code φ}, {@code ‖v‖} and the effective output weights' {@code S = 1ᵀa},
  * {@code P = aᵀa*}, {@code Q = ‖a‖²} (for a plain filter {@code w} the effective weights are
- * {@code ‖w‖ a}); the gradient norm is supplied by the engine, since it depends on what is trained.
+ * {@code ‖w‖ a}); the gradient norm is supplied by the engine, since it depends on what is trained, and
+ * so are the distances {@code ‖a − c a*‖}, {@code ‖a − a_sp‖}: computed from {@code Q, S, P} they would
+ * cancel near the minima and keep only the square root of the rounding error.
  */
 final class RunJudge {
     private final NonOverlappingGaussian f;
@@ -42,7 +44,7 @@ final class RunJudge {
     }
 
     /** The reason to stop now, or {@code null} to continue. */
-    StopReason check(double phi, double nv, double s, double pa, double q, double gradNorm) {
+    StopReason check(double phi, double nv, double s, double pa, double q, double dG, double dS, double gradNorm) {
         if (!finite(phi, nv, s, pa, q) || !Double.isFinite(gradNorm)) {
             return StopReason.NON_FINITE;
         }
@@ -50,8 +52,7 @@ final class RunJudge {
             return StopReason.TARGET_LOSS;
         }
         if (certificate != null) {
-            Outcome o = certificate.settled(phi, nv, s, pa, f.distanceToGlobal(q, pa) / scaleA,
-                    f.distanceToSpurious(q, s, pa) / scaleA);
+            Outcome o = certificate.settled(phi, nv, s, pa, dG / scaleA, dS / scaleA);
             if (o == Outcome.GLOBAL) {
                 return StopReason.SETTLED_GLOBAL;
             }
@@ -67,10 +68,10 @@ final class RunJudge {
 
     /** The result of a run stopped for {@code reason} after {@code iterations} steps. */
     RunResult finish(int index, long seed, StopReason reason, long iterations, double phi, double nv, double s,
-            double pa, double q, double gradNorm) {
+            double pa, double q, double distGlobal, double distSpurious, double gradNorm) {
         boolean finite = finite(phi, nv, s, pa, q) && Double.isFinite(gradNorm);
-        double dG = finite ? f.distanceToGlobal(q, pa) : Double.NaN;
-        double dS = finite ? f.distanceToSpurious(q, s, pa) : Double.NaN;
+        double dG = finite ? distGlobal : Double.NaN;
+        double dS = finite ? distSpurious : Double.NaN;
         double loss = finite ? f.loss(q, s, pa, ArcCosine.g(phi)) : Double.NaN;
         Outcome outcome = switch (reason) {
             case NON_FINITE -> Outcome.DIVERGED;
