@@ -26,6 +26,8 @@ abstract class BatchEngine implements PopulationEngine {
     static final int PE = 3;
     static final int D2 = 4;
     static final int GRAD = 5;
+    /** {@code ‖a − a_sp‖}, supplied by each engine without cancellation near the spurious point. */
+    static final int DS = 6;
 
     protected NonOverlappingGaussian f;
     protected double eta;
@@ -42,7 +44,7 @@ abstract class BatchEngine implements PopulationEngine {
     /** Advance every active slot by {@code m} steps. */
     abstract void advance(long m);
 
-    /** The scalars of a slot into {@code out[PHI..GRAD]}. */
+    /** The scalars of a slot into {@code out[PHI..DS]}. */
     abstract void scalars(int slot, double[] out);
 
     /** Keep only the slots with {@code keep[slot]}, preserving order. */
@@ -62,7 +64,7 @@ abstract class BatchEngine implements PopulationEngine {
         int n = job.inits().size();
         load(job);
         RunResult[] results = new RunResult[n];
-        double[] sc = new double[6];
+        double[] sc = new double[7];
         long step = 0;
         long max = stop.maxSteps();
         int every = stop.checkEvery();
@@ -84,14 +86,14 @@ abstract class BatchEngine implements PopulationEngine {
                 boolean any = false;
                 for (int j = 0; j < act; j++) {
                     scalars(j, sc);
-                    StopReason r = judge.check(sc[PHI], sc[NV], sc[U], sc[PE], sc[D2], sc[GRAD]);
+                    StopReason r = judge.check(sc[PHI], sc[NV], sc[U], sc[PE], sc[D2], sc[DS], sc[GRAD]);
                     if (r == null && last) {
                         r = StopReason.BUDGET;
                     }
                     if (r != null) {
                         int id = id(j);
                         results[id] = judge.finish(id, job.inits().get(id).seed(), r, step, sc[PHI], sc[NV], sc[U],
-                                sc[PE], sc[D2], sc[GRAD]);
+                                sc[PE], sc[D2], sc[DS], sc[GRAD]);
                         any = true;
                     } else {
                         keep[j] = true;

@@ -19,6 +19,7 @@ public final class FixedOutputEngine extends BatchEngine {
     private double[][] a;
     private int[] ids;
     private int n;
+    private double[] aSpurious;
     private double[] gw;
     private double[] ga;
 
@@ -43,6 +44,7 @@ public final class FixedOutputEngine extends BatchEngine {
             a[i] = job.inits().get(i).a();
             ids[i] = i;
         }
+        aSpurious = f.spuriousA();
         gw = new double[f.p()];
         ga = new double[f.k()];
     }
@@ -82,6 +84,7 @@ public final class FixedOutputEngine extends BatchEngine {
         out[U] = NonOverlappingGaussian.sum(e);
         out[PE] = f.dot(e);
         out[D2] = NonOverlappingGaussian.dot(e, e);
+        out[DS] = NonOverlappingGaussian.distance(ai, nw, aSpurious);
         out[GRAD] = Math.sqrt(NonOverlappingGaussian.dot(gw, gw));
     }
 

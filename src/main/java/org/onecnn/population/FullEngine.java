@@ -12,6 +12,7 @@ public final class FullEngine extends BatchEngine {
     private double[][] a;
     private int[] ids;
     private int n;
+    private double[] aSpurious;
     private double[] gv;
     private double[] ga;
 
@@ -36,6 +37,7 @@ public final class FullEngine extends BatchEngine {
             a[i] = job.inits().get(i).a();
             ids[i] = i;
         }
+        aSpurious = f.spuriousA();
         gv = new double[f.p()];
         ga = new double[f.k()];
     }
@@ -78,6 +80,7 @@ public final class FullEngine extends BatchEngine {
         out[U] = NonOverlappingGaussian.sum(e);
         out[PE] = f.dot(e);
         out[D2] = NonOverlappingGaussian.dot(e, e);
+        out[DS] = NonOverlappingGaussian.distance(ai, 1.0, aSpurious);
         out[GRAD] = Math.sqrt(NonOverlappingGaussian.dot(gv, gv) + NonOverlappingGaussian.dot(ga, ga));
     }
 

@@ -114,8 +114,16 @@ public final class NonOverlappingGaussian {
 
     /** {@code L(v, a)} with weight normalisation. */
     public double loss(double[] v, double[] a) {
+        return lossVector(a, ArcCosine.piMinusG(angle(v)));
+    }
+
+    /**
+     * The loss of output weights {@code a} at {@code h = π − g(φ)}, through the deviation form, from the
+     * same scalars (and in the same order) as the engines' {@link #lossAt}.
+     */
+    private double lossVector(double[] a, double h) {
         double[] e = deviation(a, 1.0);
-        return lossDeviation(dot(e, e), sum(e), dot(a, aStar), ArcCosine.piMinusG(angle(v)));
+        return lossDeviation(dot(e, e), sum(e), dot(e, aStar) + c * n2, h);
     }
 
     /** {@code e = scale·a − c a*}, the deviation of (effective) output weights from the teacher's. */
@@ -145,8 +153,7 @@ public final class NonOverlappingGaussian {
             gv[i] = coef * (wHat[i] - x / nv2 * v[i]);
         }
         aGradient(a, s, h, ga);
-        double[] e = deviation(a, 1.0);
-        return lossDeviation(dot(e, e), s - c * s1, pa, h);
+        return lossVector(a, h);
     }
 
     /**
@@ -230,6 +237,16 @@ public final class NonOverlappingGaussian {
     public double spuriousNorm2() {
         double along = PI * s1 / (k + PI - 1);
         return c * c / ((PI - 1) * (PI - 1)) * (k * along * along - 2 * along * s1 + n2);
+    }
+
+    /** {@code ‖scale·a − b‖}, from the vectors (no cancellation). */
+    static double distance(double[] a, double scale, double[] b) {
+        double d2 = 0;
+        for (int i = 0; i < a.length; i++) {
+            double e = scale * a[i] - b[i];
+            d2 += e * e;
+        }
+        return Math.sqrt(d2);
     }
 
     /** {@code ‖a − c a*‖} from the scalars {@code Q, P}. */

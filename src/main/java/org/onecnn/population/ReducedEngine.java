@@ -5,6 +5,7 @@ import static org.onecnn.model.ArcCosine.TWO_PI;
 
 import java.util.List;
 
+import org.onecnn.model.ArcCosine;
 import org.onecnn.model.InitialPoint;
 
 /**
@@ -22,19 +23,21 @@ import org.onecnn.model.InitialPoint;
  * as φ → 0. {@code atan} of arguments up to 1/32 is a short odd series (error below 1 ulp),
  * {@link Math#atan} beyond.
  *
- * <p>{@code a} enters only through its deviation {@code e = a − c a*} from the teacher, by
- * {@code u = 1ᵀe}, {@code pe = a*ᵀe} and {@code D² = ‖e‖²} (deviations, so that the loss and the distances
- * keep their relative accuracy as the run converges). With {@code h = π − g(φ)},
- * {@code G = ∂L/∂a = (1/2π)[(π−1)e + u 1 + c h a*]} and {@code P = aᵀa* = pe + c‖a*‖²}:
+ * <p>{@code a} enters only through its deviation {@code e = a − c a*} from the teacher, which stays in
+ * {@code span{1, a*, e_0}}. In the orthonormal basis {@code ê1 = 1/√k}, {@code ê2 ∝ a* − (1ᵀa* / k) 1},
+ * {@code ê3 ⊥ both}, {@code a* = A1 ê1 + A2 ê2} ({@code A1 = 1ᵀa* / √k}) and {@code e = α ê1 + β ê2 + γ ê3}.
+ * With {@code h = π − g(φ)}, {@code ∂L/∂a = (1/2π)[(π−1)e + (1ᵀe) 1 + c h a*]} has coordinates
  * <pre>
- *   1ᵀG  = [(k+π−1) u + c h S1] / 2π                  u'  = u − η 1ᵀG
- *   a*ᵀG = [(π−1) pe + u S1 + c h N2] / 2π            pe' = pe − η a*ᵀG
- *   eᵀG  = [(π−1) D² + u² + c h pe] / 2π              D²' = D² − 2η eᵀG + η² ‖G‖²
+ *   G_α = [(k+π−1) α + c h A1] / 2π,   G_β = [(π−1) β + c h A2] / 2π,   G_γ = (π−1) γ / 2π
  * </pre>
- * with {@code ‖G‖²} from {@link NonOverlappingGaussian#gradNormA2Deviation}; {@code h} is
- * {@code 2π sin²(φ/2) − (sin φ − φ cos φ)}, written with {@code cos φ} and {@code sin φ} from {@code x, y}:
- * {@code 2π sin²(φ/2) = π y²/(ρ(ρ + x))} (for {@code x ≥ 0}) and {@code sin φ − φ cos φ} by its series for
- * small φ. {@code ReducedEngineTest} proves the recurrences against {@link FullEngine} to about 1e−12 over
+ * and {@code e ← e − η G} is three scalar updates. {@code 1ᵀe = √k α}, {@code a*ᵀe = A1 α + A2 β},
+ * {@code ‖e‖² = α² + β² + γ²} and the distance to the spurious point, whose deviation is also in
+ * {@code span{ê1, ê2}}, follow without cancellation: the loss and both distances keep their relative
+ * accuracy as a run converges to either minimum. {@code h} is {@code 2π sin²(φ/2) − (sin φ − φ cos φ)},
+ * written with {@code cos φ} and {@code sin φ} from {@code x, y}: {@code 2π sin²(φ/2) = π y²/(ρ(ρ + x))}
+ * (for {@code x ≥ 0}) and {@code sin φ − φ cos φ} by its series for small φ. Values that decay below the
+ * normal range are flushed to 0 (subnormal arithmetic is about 100 times slower).
+ * {@code ReducedEngineTest} proves the recurrences against {@link FullEngine} to about 1e−12 over
  * 10⁴ steps.
  */
 public final class ReducedEngine extends BatchEngine {
@@ -44,9 +47,16 @@ public final class ReducedEngine extends BatchEngine {
     private double[] x;
     private double[] y;
     private double[] phi;
-    private double[] u;
-    private double[] pe;
-    private double[] d2;
+    private double[] al;
+    private double[] be;
+    private double[] ga;
+    /** √k and the coordinates of a*: a* = A1 ê1 + A2 ê2. */
+    private double sqrtK;
+    private double a1;
+    private double a2;
+    /** Coordinates of a_sp − c a* (its ê3 coordinate is 0). */
+    private double spAl;
+    private double spBe;
     private int[] ids;
     private int n;
 
@@ -67,12 +77,30 @@ public final class ReducedEngine extends BatchEngine {
         x = new double[n];
         y = new double[n];
         phi = new double[n];
-        u = new double[n];
-        pe = new double[n];
-        d2 = new double[n];
+        al = new double[n];
+        be = new double[n];
+        ga = new double[n];
         ids = new int[n];
         double[] wHat = job.teacher().wStarUnit();
         double[] aStar = job.teacher().aStar();
+        int k = aStar.length;
+        double s1 = f.sumAStar();
+        sqrtK = Math.sqrt(k);
+        a1 = s1 / sqrtK;
+        double[] e2 = new double[k];
+        double r2 = 0;
+        for (int j = 0; j < k; j++) {
+            e2[j] = aStar[j] - s1 / k;
+            r2 += e2[j] * e2[j];
+        }
+        a2 = Math.sqrt(r2);
+        for (int j = 0; j < k; j++) {
+            e2[j] = a2 > 0 ? e2[j] / a2 : 0;
+        }
+        // a_sp − c a* = (cπ/(π−1)) (S1/(k+π−1) 1 − a*), MATH.md §3
+        double fsp = f.c() * PI / (PI - 1);
+        spAl = fsp * (s1 * sqrtK / (k + PI - 1) - a1);
+        spBe = -fsp * a2;
         for (int i = 0; i < n; i++) {
             double[] v = inits.get(i).v();
             double[] a = inits.get(i).a();
@@ -86,9 +114,16 @@ public final class ReducedEngine extends BatchEngine {
             y[i] = Math.sqrt(y2);
             phi[i] = Math.atan2(y[i], xi);
             double[] e = f.deviation(a, 1.0);
-            u[i] = NonOverlappingGaussian.sum(e);
-            pe[i] = NonOverlappingGaussian.dot(e, aStar);
-            d2[i] = NonOverlappingGaussian.dot(e, e);
+            double alpha = NonOverlappingGaussian.sum(e) / sqrtK;
+            double beta = NonOverlappingGaussian.dot(e, e2);
+            double rest = 0;
+            for (int j = 0; j < k; j++) {
+                double r = e[j] - alpha / sqrtK - beta * e2[j];
+                rest += r * r;
+            }
+            al[i] = alpha;
+            be[i] = beta;
+            ga[i] = Math.sqrt(rest);
             ids[i] = i;
         }
     }
@@ -106,12 +141,26 @@ public final class ReducedEngine extends BatchEngine {
     @Override
     void scalars(int j, double[] out) {
         double nv = Math.sqrt(x[j] * x[j] + y[j] * y[j]);
+        double a = al[j];
+        double b = be[j];
+        double r = ga[j];
         out[PHI] = phi[j];
         out[NV] = nv;
-        out[U] = u[j];
-        out[PE] = pe[j];
-        out[D2] = d2[j];
-        out[GRAD] = f.gradNormDeviation(phi[j], nv, d2[j], u[j], pe[j]);
+        out[U] = sqrtK * a;
+        out[PE] = a1 * a + a2 * b;
+        out[D2] = a * a + b * b + r * r;
+        out[DS] = Math.sqrt((a - spAl) * (a - spAl) + (b - spBe) * (b - spBe) + r * r);
+        double h = ArcCosine.piMinusG(phi[j]);
+        double ch = c() * h;
+        double gA = ((f.k() + PI - 1) * a + ch * a1) / TWO_PI;
+        double gB = ((PI - 1) * b + ch * a2) / TWO_PI;
+        double gC = (PI - 1) * r / TWO_PI;
+        double gv = f.gradNormV(phi[j], nv, out[PE] + c() * f.normAStar2());
+        out[GRAD] = Math.sqrt(gv * gv + gA * gA + gB * gB + gC * gC);
+    }
+
+    private double c() {
+        return f.c();
     }
 
     @Override
@@ -122,9 +171,9 @@ public final class ReducedEngine extends BatchEngine {
                 x[m] = x[j];
                 y[m] = y[j];
                 phi[m] = phi[j];
-                u[m] = u[j];
-                pe[m] = pe[j];
-                d2[m] = d2[j];
+                al[m] = al[j];
+                be[m] = be[j];
+                ga[m] = ga[j];
                 ids[m] = ids[j];
                 m++;
             }
@@ -135,29 +184,29 @@ public final class ReducedEngine extends BatchEngine {
     @Override
     void advance(long m) {
         final double c = f.c();
-        final double s1 = f.sumAStar();
-        final double n2 = f.normAStar2();
-        final double cn2 = c * n2;
+        final double cn2 = c * f.normAStar2();
         final double k = f.k();
+        final double a1 = this.a1;
+        final double a2 = this.a2;
         final double e = eta;
         final double pm1 = PI - 1;
         final double inv2pi = 1 / TWO_PI;
         final double[] x = this.x;
         final double[] y = this.y;
         final double[] phi = this.phi;
-        final double[] u = this.u;
-        final double[] pe = this.pe;
-        final double[] d2 = this.d2;
+        final double[] al = this.al;
+        final double[] be = this.be;
+        final double[] ga = this.ga;
+        final double decay = 1 - e * pm1 * inv2pi;
         final int n = this.n;
         for (long it = 0; it < m; it++) {
             for (int i = 0; i < n; i++) {
                 double xi = x[i];
                 double yi = y[i];
                 double ph = phi[i];
-                double ui = u[i];
-                double pei = pe[i];
-                double di = d2[i];
-                double pa = pei + cn2;
+                double ai = al[i];
+                double bi = be[i];
+                double pa = a1 * ai + a2 * bi + cn2;
                 double nv2 = xi * xi + yi * yi;
                 double nv = Math.sqrt(nv2);
                 double inv = 1 / nv;
@@ -182,30 +231,33 @@ public final class ReducedEngine extends BatchEngine {
                 double xn = xi - e * gx;
                 double yn = Math.abs(yi - e * gy);
                 x[i] = xn;
-                y[i] = yn;
+                y[i] = flush(yn);
                 double r = yn / Math.abs(xn);
                 if (r <= SERIES_MAX) {
                     // within 1/32 rad of w* or −w*: the angle from x, y directly, with full relative accuracy
                     // (an incremental angle keeps only its absolute accuracy, about 1e−15, as φ → 0)
                     double r2 = r * r;
                     double a = r * (1 - r2 * (1.0 / 3 - r2 * (1.0 / 5 - r2 * (1.0 / 7 - r2 * (1.0 / 9 - r2 * (1.0 / 11))))));
-                    phi[i] = xn > 0 ? a : PI - a;
+                    phi[i] = xn > 0 ? flush(a) : PI - a;
                 } else {
                     // elsewhere, carry the angle along by the exact turn δ, reflected at 0 and π
                     double z = Math.abs(ph - d);
                     phi[i] = z > PI ? 2 * PI - z : z;
                 }
                 double ch = c * h;
-                double g1 = ((k + pm1) * ui + ch * s1) * inv2pi;
-                double gp = (pm1 * pei + ui * s1 + ch * n2) * inv2pi;
-                double ge = (pm1 * di + ui * ui + ch * pei) * inv2pi;
-                double gg = (pm1 * pm1 * di + (k + 2 * pm1) * ui * ui + ch * ch * n2 + 2 * pm1 * ch * pei
-                        + 2 * ch * ui * s1) * (inv2pi * inv2pi);
-                u[i] = ui - e * g1;
-                pe[i] = pei - e * gp;
-                d2[i] = di - 2 * e * ge + e * e * gg;
+                al[i] = flush(ai - e * ((k + pm1) * ai + ch * a1) * inv2pi);
+                be[i] = flush(bi - e * (pm1 * bi + ch * a2) * inv2pi);
+                ga[i] = flush(ga[i] * decay);
             }
         }
+    }
+
+    /**
+     * Zero below the normal range. Converging runs decay geometrically forever, into subnormal numbers
+     * on which arithmetic is about 100 times slower; values under 2.2e−308 are of no consequence.
+     */
+    private static double flush(double v) {
+        return Math.abs(v) < Double.MIN_NORMAL ? 0.0 : v;
     }
 
     /**

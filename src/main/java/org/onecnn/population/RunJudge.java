@@ -10,8 +10,8 @@ import org.onecnn.model.StopReason;
  *
  * <p>The scalars are {@code φ}, {@code ‖v‖} and, for the deviation {@code e = a − c a*} of the
  * effective output weights (for a plain filter {@code w} these are {@code ‖w‖ a}), {@code u = 1ᵀe},
- * {@code pe = a*ᵀe}, {@code d2 = ‖e‖²}; the gradient norm is supplied by the engine, since it depends on
- * what is trained.
+ * {@code pe = a*ᵀe}, {@code d2 = ‖e‖²}, and {@code ds = ‖a − a_sp‖}; the gradient norm is supplied by the
+ * engine, since it depends on what is trained.
  */
 final class RunJudge {
     private final NonOverlappingGaussian f;
@@ -38,7 +38,7 @@ final class RunJudge {
     }
 
     /** The reason to stop now, or {@code null} to continue. */
-    StopReason check(double phi, double nv, double u, double pe, double d2, double gradNorm) {
+    StopReason check(double phi, double nv, double u, double pe, double d2, double ds, double gradNorm) {
         if (!finite(phi, nv, u, pe, d2) || !Double.isFinite(gradNorm)) {
             return StopReason.NON_FINITE;
         }
@@ -48,8 +48,7 @@ final class RunJudge {
         if (certificate != null) {
             double s = u + f.c() * f.sumAStar();
             double pa = pe + f.c() * f.normAStar2();
-            Outcome o = certificate.settled(phi, nv, s, pa, Math.sqrt(d2) / scaleA,
-                    f.distanceToSpuriousDeviation(d2, u, pe) / scaleA);
+            Outcome o = certificate.settled(phi, nv, s, pa, Math.sqrt(d2) / scaleA, ds / scaleA);
             if (o == Outcome.GLOBAL) {
                 return StopReason.SETTLED_GLOBAL;
             }
@@ -65,10 +64,10 @@ final class RunJudge {
 
     /** The result of a run stopped for {@code reason} after {@code iterations} steps. */
     RunResult finish(int index, long seed, StopReason reason, long iterations, double phi, double nv, double u,
-            double pe, double d2, double gradNorm) {
+            double pe, double d2, double ds, double gradNorm) {
         boolean finite = finite(phi, nv, u, pe, d2) && Double.isFinite(gradNorm);
         double dG = finite ? Math.sqrt(d2) : Double.NaN;
-        double dS = finite ? f.distanceToSpuriousDeviation(d2, u, pe) : Double.NaN;
+        double dS = finite ? ds : Double.NaN;
         double loss = finite ? f.lossAt(phi, d2, u, pe) : Double.NaN;
         Outcome outcome = switch (reason) {
             case NON_FINITE -> Outcome.DIVERGED;

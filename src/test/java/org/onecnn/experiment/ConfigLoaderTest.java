@@ -29,8 +29,10 @@ class ConfigLoaderTest {
         assertEquals(36, t1.cells().size());
         assertEquals(List.of("k", "ratio"), t1.config().axes());
         // last axis fastest; the cell configs carry the substituted values
-        assertEquals(36, t1.cells().get(1).config().model().k());
+        assertEquals(25, t1.cells().get(1).config().model().k());
         assertEquals(1.0, t1.cells().get(1).config().teacher().ratio());
+        assertEquals(36, t1.cells().get(6).config().model().k());
+        assertEquals(0.0, t1.cells().get(6).config().teacher().ratio());
         assertEquals(100, t1.cells().get(35).config().model().k());
         assertEquals(25.0, t1.cells().get(35).config().teacher().ratio());
         assertEquals(5000, t1.config().init().count());
@@ -72,7 +74,7 @@ class ConfigLoaderTest {
 
     @Test
     void impossibleShapesAreNamed() {
-        InvalidInputException e = bad("du2018-two-phase", "model.d=100");
+        InvalidInputException e = bad("du2018-two-phase", "model.d=110");
         assertEquals("model.d", e.field());
         assertTrue(e.getMessage().contains("(d - p) % s"), e.getMessage());
         e = bad("du2018-two-phase", "model.s=30");
