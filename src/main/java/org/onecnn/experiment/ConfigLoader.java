@@ -43,6 +43,7 @@ public final class ConfigLoader {
 
     static ObjectMapper mapper() {
         YAMLFactory f = YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .disable(YAMLGenerator.Feature.SPLIT_LINES)
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build();
         ObjectMapper m = new ObjectMapper(f);
         m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);

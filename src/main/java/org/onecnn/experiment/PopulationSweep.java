@@ -89,6 +89,7 @@ public final class PopulationSweep implements Experiment {
 
     /** Collects a cell's chunks and writes the cell when the last one arrives. */
     private final class CellState {
+        final ExperimentConfig top;
         final ConfigLoader.Cell cell;
         final Teacher teacher;
         final double eta;
@@ -96,7 +97,8 @@ public final class PopulationSweep implements Experiment {
         final List<Object[]> trajectory = new ArrayList<>();
         final AtomicInteger chunksLeft;
 
-        CellState(ConfigLoader.Cell cell, Teacher teacher, double eta, int chunks) {
+        CellState(ExperimentConfig top, ConfigLoader.Cell cell, Teacher teacher, double eta, int chunks) {
+            this.top = top;
             this.cell = cell;
             this.teacher = teacher;
             this.eta = eta;
@@ -119,7 +121,7 @@ public final class PopulationSweep implements Experiment {
             Teacher t = PopulationSetup.teacher(cc);
             double eta = PopulationSetup.eta(cc, t, PopulationSetup.init(cc, t, c.index(), 0));
             int n = cc.init().count();
-            todo.add(new CellState(c, t, eta, (n + CHUNK - 1) / CHUNK));
+            todo.add(new CellState(cfg, c, t, eta, (n + CHUNK - 1) / CHUNK));
             totalInits += n;
         }
         if (folder.resumed()) {
@@ -229,7 +231,8 @@ public final class PopulationSweep implements Experiment {
     }
 
     private void writeCell(RunFolder folder, CellState cs) throws IOException {
-        ExperimentConfig top = cs.cell.config();
+        // the experiment's config (not the cell's, which has no grid) names the grid columns
+        ExperimentConfig top = cs.top;
         List<String> cols = resultColumns(top);
         Table.Builder b = Table.builder(cols.toArray(new String[0]));
         boolean restarts = top.init().signRestarts();
