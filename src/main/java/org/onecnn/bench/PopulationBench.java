@@ -27,7 +27,7 @@ import org.onecnn.util.Seeds;
  * {@code shared/peers/population_numpy.py}: teacher of the ratio family (ratio 9, ‖a*‖ = 1, ‖w*‖ = 1),
  * Du et al. initializations, η = 0.05, exactly {@code steps} steps per run (no early stop), runs split
  * into chunks over all threads. Reports run-steps per second (runs × steps / wall time) of the median
- * of {@code repeats} timed passes, after one shorter warm-up pass for the JIT.
+ * of {@code repeats} timed passes, after one untimed warm-up pass for the JIT.
  */
 public final class PopulationBench {
     private PopulationBench() {
@@ -72,7 +72,7 @@ public final class PopulationBench {
         try {
             out.printf(Locale.ROOT, "bench population: engine=%s k=%d p=%d inits=%d steps=%d threads=%d eta=%s "
                     + "ratio=%s%n", s.engine(), s.k(), s.p(), s.inits(), s.steps(), s.threads(), s.eta(), s.ratio());
-            pass(pool, t, parts, Math.min(s.steps(), 200), s);
+            pass(pool, t, parts, s.steps(), s); // warm-up: the JIT compiles the hot loop
             double[] rates = new double[s.repeats()];
             for (int r = 0; r < s.repeats(); r++) {
                 long t0 = System.nanoTime();

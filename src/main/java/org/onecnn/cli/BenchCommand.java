@@ -37,7 +37,7 @@ final class BenchCommand implements Runnable {
         String engine;
         @Option(names = "--threads", description = "Threads (default: all cores).")
         Integer threads;
-        @Option(names = "--repeats", defaultValue = "3", description = "Timed passes; the median is reported "
+        @Option(names = "--repeats", defaultValue = "5", description = "Timed passes; the median is reported "
                 + "(default ${DEFAULT-VALUE}).")
         int repeats;
         @Option(names = "--ratio", defaultValue = "9", description = "Teacher ratio (1ᵀa*)²/‖a*‖² (default "

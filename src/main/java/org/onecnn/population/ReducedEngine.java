@@ -33,9 +33,9 @@ import org.onecnn.model.InitialPoint;
  * and {@code e ← e − η G} is three scalar updates. {@code 1ᵀe = √k α}, {@code a*ᵀe = A1 α + A2 β},
  * {@code ‖e‖² = α² + β² + γ²} and the distance to the spurious point, whose deviation is also in
  * {@code span{ê1, ê2}}, follow without cancellation: the loss and both distances keep their relative
- * accuracy as a run converges to either minimum. {@code h} is {@code 2π sin²(φ/2) − (sin φ − φ cos φ)},
- * written with {@code cos φ} and {@code sin φ} from {@code x, y}: {@code 2π sin²(φ/2) = π y²/(ρ(ρ + x))}
- * (for {@code x ≥ 0}) and {@code sin φ − φ cos φ} by its series for small φ. Values that decay below the
+ * accuracy as a run converges to either minimum. {@code h} is {@code π(1 − cos φ) − (sin φ − φ cos φ)},
+ * written with {@code cos φ} and {@code sin φ} from {@code x, y}; below φ = 1/16 as
+ * {@code π sin²φ/(1 + cos φ)} minus the series of the bracket, which keeps its relative accuracy. Values that decay below the
  * normal range are flushed to 0 (subnormal arithmetic is about 100 times slower).
  * {@code ReducedEngineTest} proves the recurrences against {@link FullEngine} to about 1e−12 over
  * 10⁴ steps.
@@ -213,34 +213,42 @@ public final class ReducedEngine extends BatchEngine {
                 double cs = xi * inv;
                 double sn = yi * inv;
                 double pm = PI - ph;
-                // h = π − g(φ) with full relative accuracy near φ = 0 (see the class comment)
-                double h = (xi >= 0 ? PI * yi * yi / (nv * (nv + xi)) : PI * (1 - cs)) - sinMinusPhiCos(ph, sn, cs);
+                // h = π − g(φ) = π(1 − cos φ) − (sin φ − φ cos φ); below φ = 1/16 as the series
+                // Σ (−1)^{n+1} [π φ^{2n}/(2n)! − 2n φ^{2n+1}/(2n+1)!], which keeps its relative accuracy
+                double h;
+                if (ph < 1.0 / 16) {
+                    double p2 = ph * ph;
+                    h = p2 * (PI / 2 - ph * (1.0 / 3 + ph * (PI / 24 - ph * (1.0 / 30 + ph * (PI / 720
+                            - ph * (1.0 / 840 + ph * (PI / 40320 - ph * (1.0 / 45360 + ph * (PI / 3628800)))))))));
+                } else {
+                    h = PI * (1 - cs) - (sn - ph * cs);
+                }
                 // κ c with κ = −P(π−φ)/(2π‖v‖): ∂L/∂v = κ c (ŵ* − (x/‖v‖²) v)
                 double kc = -pa * pm * c * inv2pi * inv;
                 double gx = kc * sn * sn;
                 double gy = -kc * sn * cs;
-                // the exact turn of v: tan δ = η ‖∂L/∂v‖/‖v‖, signed by P
-                double t = -e * kc * sn * inv;
-                double d;
-                if (Math.abs(t) <= SERIES_MAX) {
-                    double t2 = t * t;
-                    d = t * (1 - t2 * (1.0 / 3 - t2 * (1.0 / 5 - t2 * (1.0 / 7 - t2 * (1.0 / 9 - t2 * (1.0 / 11))))));
-                } else {
-                    d = Math.atan(t);
-                }
                 double xn = xi - e * gx;
                 double yn = Math.abs(yi - e * gy);
                 x[i] = xn;
                 y[i] = flush(yn);
-                double r = yn / Math.abs(xn);
-                if (r <= SERIES_MAX) {
-                    // within 1/32 rad of w* or −w*: the angle from x, y directly, with full relative accuracy
+                if (yn * 32 <= Math.abs(xn)) {
+                    // within atan(1/32) of w* or −w*: the angle from x, y directly, with full relative accuracy
                     // (an incremental angle keeps only its absolute accuracy, about 1e−15, as φ → 0)
+                    double r = yn / Math.abs(xn);
                     double r2 = r * r;
                     double a = r * (1 - r2 * (1.0 / 3 - r2 * (1.0 / 5 - r2 * (1.0 / 7 - r2 * (1.0 / 9 - r2 * (1.0 / 11))))));
                     phi[i] = xn > 0 ? flush(a) : PI - a;
                 } else {
-                    // elsewhere, carry the angle along by the exact turn δ, reflected at 0 and π
+                    // elsewhere, carry the angle along by the exact turn δ = atan(t) of v (tan δ = η‖∂L/∂v‖/‖v‖,
+                    // signed by P), reflected at 0 and π
+                    double t = -e * kc * sn * inv;
+                    double d;
+                    if (Math.abs(t) <= SERIES_MAX) {
+                        double t2 = t * t;
+                        d = t * (1 - t2 * (1.0 / 3 - t2 * (1.0 / 5 - t2 * (1.0 / 7 - t2 * (1.0 / 9 - t2 * (1.0 / 11))))));
+                    } else {
+                        d = Math.atan(t);
+                    }
                     double z = Math.abs(ph - d);
                     phi[i] = z > PI ? 2 * PI - z : z;
                 }
@@ -258,17 +266,5 @@ public final class ReducedEngine extends BatchEngine {
      */
     private static double flush(double v) {
         return Math.abs(v) < Double.MIN_NORMAL ? 0.0 : v;
-    }
-
-    /**
-     * {@code sin φ − φ cos φ}: its series {@code φ³/3 − φ⁵/30 + φ⁷/840 − φ⁹/45360} for φ below 1/16
-     * (next term under 1e−19 relative), else directly from the known sine and cosine.
-     */
-    private static double sinMinusPhiCos(double ph, double sn, double cs) {
-        if (ph < 1.0 / 16) {
-            double p2 = ph * ph;
-            return ph * p2 * (1.0 / 3 - p2 * (1.0 / 30 - p2 * (1.0 / 840 - p2 * (1.0 / 45360))));
-        }
-        return sn - ph * cs;
     }
 }
