@@ -209,6 +209,25 @@ class CliTest {
         assertEquals(1200, resumed.size());
     }
 
+    /** Du et al., Theorem 4.2: one of the four sign combinations (±v, ±a) lies in the global basin. */
+    @Test
+    void signRestartsAlwaysFindTheGlobalMinimum() throws IOException {
+        Path dir = home.resolve("restarts");
+        assertEquals(0, run("run", "du2018-table1", "--out", dir.toString(), "-q", "--set", "init.sign_restarts=true",
+                "--set", "init.count=150", "--set", "grid.k=[25,64]", "--set", "grid.ratio=[0,4]"), stderr());
+        Table s = Table.readCsv(dir.resolve("summary.csv"));
+        for (int r = 0; r < s.size(); r++) {
+            assertEquals(1.0, s.getDouble(r, "p_global"), "cell " + r);
+        }
+        Table res = Table.readCsv(dir.resolve("results.csv"));
+        assertTrue(res.hasColumn("signs"));
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (int r = 0; r < res.size(); r++) {
+            used.add(res.getString(r, "signs"));
+        }
+        assertEquals(java.util.Set.of("+v+a", "-v+a", "+v-a", "-v-a"), used, "every combination wins sometimes");
+    }
+
     @Test
     void listShowAndHelp() {
         assertEquals(0, run("list"));
