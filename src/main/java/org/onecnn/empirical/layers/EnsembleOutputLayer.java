@@ -97,9 +97,14 @@ public class EnsembleOutputLayer extends BaseLayer<EnsembleOutput> {
         INDArray h = hidden(ws, ArrayType.BP_WORKING_MEM);
         long n = h.size(1);
         INDArray a = getParam(EnsembleOutputParams.A);
-        // ε as [R, n] row-major: one row of residuals per student
-        INDArray eps = ws.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {students, n}, 'c');
-        eps.assign(epsilon.castTo(dataType).transpose());
+        // ε as [R, n] row-major: one row of residuals per student (the loss returns it column-major [n, R],
+        // the layout of this layer's output, whose transpose is already row-major)
+        INDArray eps = epsilon.castTo(dataType).transpose();
+        if (!WeightNormConvLayer.isRowMajorContiguous(eps)) {
+            INDArray copy = ws.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {students, n}, 'c');
+            copy.assign(eps);
+            eps = copy;
+        }
 
         INDArray ga = gradientViews.get(EnsembleOutputParams.A);
         INDArray ga3 = ga.reshape('c', students, 1, k);

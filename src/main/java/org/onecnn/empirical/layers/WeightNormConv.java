@@ -209,5 +209,5 @@ public class WeightNormConv extends FeedForwardLayer {
     }
 
     /** Samples per partial sum of the filter gradient unless configured otherwise. */
-    public static final int DEFAULT_REDUCTION_BLOCK = 512;
+    public static final int DEFAULT_REDUCTION_BLOCK = 2048;
 }
