@@ -1,0 +1,469 @@
+package org.onecnn.empirical;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.onecnn.model.InitialPoint;
+import org.onecnn.model.Outcome;
+import org.onecnn.model.StopReason;
+import org.onecnn.model.Teacher;
+import org.onecnn.population.NonOverlappingGaussian;
+import org.onecnn.population.RecordPlan;
+
+/**
+ * Trains ensembles of students with the DL4J network of {@link EnsembleNetwork} on finite samples:
+ * full-batch gradient descent on {@code L_n} (Algorithm 1 on the empirical loss), minibatch SGD over the
+ * set, or online SGD with fresh samples every step; the update is {@code θ ← θ − η ∇L} with the mean
+ * gradient over the batch.
+ *
+ * <h2>Chunking and determinism</h2>
+ * Students are trained in chunks of at most {@code studentChunk} (one network each): every student's
+ * computation is independent of the others in its chunk. The samples of a batch are fed in chunks of
+ * {@code sampleChunk} (a multiple of {@code reductionBlock}); the layers add each block's gradient into
+ * the gradient view in sample order, so the gradient, and hence every iterate, is the same bit for bit
+ * whatever the two chunk sizes. Losses are summed per student in Java, in sample order, for the same
+ * reason.
+ *
+ * <h2>Stopping and outcomes (MATH.md §8)</h2>
+ * Every {@code checkEvery} steps each student's full gradient norm is measured ({@code ‖∇L_n‖} on the
+ * training set; for online SGD the exact population gradient); a student at or below {@code gradTol} is
+ * stationary and stops (its parameters are frozen; the others go on). A stationary student is
+ * {@code GLOBAL} when {@code cos φ > 0} and {@code L_n ≤ lossTol}, {@code SPURIOUS} when
+ * {@code cos φ < 0} and {@code L_n > lossTol} (a non-global minimum on the far side), {@code OTHER}
+ * otherwise; a student still moving at the budget is {@code NOT_CONVERGED}; a non-finite value is
+ * {@code DIVERGED}. No angle threshold: the empirical spurious minimum sits far from φ = π.
+ */
+public final class EnsembleTrainer {
+    /** Fresh samples for online SGD: batch {@code step} of {@code size} samples, {@code {X [b, d], y [b, 1]}}. */
+    @FunctionalInterface
+    public interface BatchSource {
+        INDArray[] batch(long step, int size);
+    }
+
+    /** Trajectory points of tracked students. */
+    @FunctionalInterface
+    public interface Sink {
+        void point(int run, long step, double phi, double lossN, double populationLoss, double gradNorm);
+
+        Sink NONE = (run, step, phi, lossN, pop, grad) -> {
+        };
+    }
+
+    private final EmpiricalSpec spec;
+    private final Teacher teacher;
+    private final NonOverlappingGaussian population;
+
+    /**
+     * @param spec    how to train
+     * @param teacher the teacher (for angles, distances and, with non-overlapping patches and Gaussian input,
+     *                the exact population loss at the students' points)
+     * @param gaussianInput whether the data are Gaussian (the population closed form applies)
+     */
+    public EnsembleTrainer(EmpiricalSpec spec, Teacher teacher, boolean gaussianInput) {
+        this.spec = spec;
+        this.teacher = teacher;
+        boolean closedForm = gaussianInput && spec.arch().s() == spec.arch().r();
+        this.population = closedForm ? new NonOverlappingGaussian(teacher) : null;
+    }
+
+    /**
+     * Train every initial point.
+     *
+     * @param inits  the students' initial points {@code (v, a)}
+     * @param x      training inputs {@code [n, d]} (null for online SGD)
+     * @param y      training labels {@code [n, 1]} (null for online SGD)
+     * @param online fresh batches (online SGD only)
+     * @param plan   trajectories to record
+     * @param sink   where recorded points go
+     */
+    public List<EmpiricalResult> train(List<InitialPoint> inits, INDArray x, INDArray y, BatchSource online,
+            RecordPlan plan, Sink sink) {
+        boolean isOnline = spec.regime().equals("online");
+        if (isOnline ? online == null : (x == null || y == null)) {
+            throw new IllegalArgumentException(isOnline ? "online SGD needs a batch source" : "training data needed");
+        }
+        List<EmpiricalResult> out = new ArrayList<>(inits.size());
+        for (int lo = 0; lo < inits.size(); lo += spec.studentChunk()) {
+            int hi = Math.min(inits.size(), lo + spec.studentChunk());
+            out.addAll(new Chunk(inits.subList(lo, hi), lo, x, y, online, plan, sink).run());
+        }
+        return out;
+    }
+
+    /** One network of students. */
+    private final class Chunk {
+        final List<InitialPoint> inits;
+        final int offset;
+        final int students;
+        final int r;
+        final int k;
+        final MultiLayerNetwork net;
+        final INDArray params;
+        final INDArray grad;
+        final INDArray mask;
+        final INDArray x;
+        final double[] yv;
+        final List<INDArray> xChunks = new ArrayList<>();
+        final List<INDArray> yChunks = new ArrayList<>();
+        final BatchSource online;
+        final RecordPlan plan;
+        final Sink sink;
+        final EmpiricalResult[] results;
+        final boolean[] active;
+
+        Chunk(List<InitialPoint> inits, int offset, INDArray x, INDArray y, BatchSource online, RecordPlan plan,
+                Sink sink) {
+            this.inits = inits;
+            this.offset = offset;
+            this.students = inits.size();
+            this.r = spec.arch().r();
+            this.k = spec.arch().k();
+            this.online = online;
+            this.plan = plan;
+            this.sink = sink;
+            this.net = EnsembleNetwork.create(spec.arch(), students, spec.leakySlope(), spec.dataType(), spec.seed(),
+                    spec.reductionBlock());
+            net.initGradientsView();
+            EnsembleNetwork.accumulate(net, true);
+            // both flat views of the same length (DL4J keeps the parameters as a vector, the gradients as a row)
+            this.params = net.params();
+            this.grad = net.getGradientsViewArray().reshape(params.shape());
+            double[][] v = new double[students][];
+            double[][] a = new double[students][];
+            for (int i = 0; i < students; i++) {
+                v[i] = inits.get(i).v();
+                a[i] = inits.get(i).a();
+            }
+            EnsembleNetwork.filters(net).assign(Nd4j.createFromArray(v).castTo(spec.dataType()));
+            EnsembleNetwork.outputWeights(net).assign(Nd4j.createFromArray(a).castTo(spec.dataType()));
+            this.mask = Nd4j.ones(spec.dataType(), params.shape());
+            this.x = x == null ? null : x.castTo(spec.dataType());
+            this.yv = y == null ? null : y.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+            if (x != null) {
+                long n = x.size(0);
+                for (long m0 = 0; m0 < n; m0 += spec.sampleChunk()) {
+                    long m1 = Math.min(n, m0 + spec.sampleChunk());
+                    xChunks.add(this.x.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all()).dup('c'));
+                    yChunks.add(labels(y.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all())));
+                }
+            }
+            this.results = new EmpiricalResult[students];
+            this.active = new boolean[students];
+            java.util.Arrays.fill(active, true);
+        }
+
+        /** Labels replicated to every student, column-major (the layout that makes the loss one op). */
+        INDArray labels(INDArray y) {
+            INDArray col = y.castTo(spec.dataType()).reshape(y.size(0), 1);
+            return col.repeat(1, students).dup('f');
+        }
+
+        /** The summed gradient over the given chunks into {@code grad}. */
+        void gradient(List<INDArray> xs, List<INDArray> ys) {
+            grad.assign(0);
+            for (int c = 0; c < xs.size(); c++) {
+                net.setInput(xs.get(c));
+                net.setLabels(ys.get(c));
+                net.computeGradientAndScore();
+            }
+        }
+
+        /** Split a batch into sample chunks. */
+        void split(INDArray bx, INDArray by, List<INDArray> xs, List<INDArray> ys) {
+            long n = bx.size(0);
+            for (long m0 = 0; m0 < n; m0 += spec.sampleChunk()) {
+                long m1 = Math.min(n, m0 + spec.sampleChunk());
+                xs.add(bx.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all()).castTo(spec.dataType()).dup('c'));
+                ys.add(labels(by.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all())));
+            }
+        }
+
+        List<EmpiricalResult> run() {
+            String regime = spec.regime();
+            long n = x == null ? 0 : x.size(0);
+            long epochPos = 0;
+            int[] order = null;
+            long epoch = 0;
+            for (long t = 0; ; t++) {
+                boolean last = t == spec.maxSteps();
+                boolean check = t % spec.checkEvery() == 0 || last;
+                boolean record = anyTracked() && plan.at(t);
+                boolean fullDone = false;
+                if (regime.equals("full-batch")) {
+                    gradient(xChunks, yChunks);
+                    fullDone = true;
+                }
+                if (check || record) {
+                    double[] gn;
+                    if (regime.equals("online")) {
+                        gn = populationGradNorms();
+                    } else {
+                        if (!fullDone) {
+                            gradient(xChunks, yChunks);
+                            fullDone = true;
+                        }
+                        gn = gradNorms(grad, n);
+                    }
+                    double[] ln = regime.equals("online") ? null : losses();
+                    evaluate(t, gn, ln, check, last, record);
+                }
+                if (last || !anyActive()) {
+                    break;
+                }
+                long b;
+                if (regime.equals("full-batch")) {
+                    if (!fullDone) {
+                        gradient(xChunks, yChunks);
+                    }
+                    b = n;
+                } else if (regime.equals("minibatch")) {
+                    b = Math.min(spec.batchSize(), n);
+                    if (order == null || epochPos + b > n) {
+                        order = permutation(n, epoch++);
+                        epochPos = 0;
+                    }
+                    int[] idx = java.util.Arrays.copyOfRange(order, (int) epochPos, (int) (epochPos + b));
+                    epochPos += b;
+                    List<INDArray> xs = new ArrayList<>();
+                    List<INDArray> ys = new ArrayList<>();
+                    split(x.getRows(idx), Nd4j.createFromArray(pick(idx)).reshape(b, 1), xs, ys);
+                    gradient(xs, ys);
+                } else {
+                    b = spec.batchSize();
+                    INDArray[] fresh = online.batch(t, spec.batchSize());
+                    List<INDArray> xs = new ArrayList<>();
+                    List<INDArray> ys = new ArrayList<>();
+                    split(fresh[0], fresh[1], xs, ys);
+                    gradient(xs, ys);
+                }
+                // frozen students do not move; the rest take θ ← θ − (η/b) ΣG
+                grad.muli(mask);
+                params.subi(grad.muli(spec.eta() / b));
+            }
+            List<EmpiricalResult> list = new ArrayList<>();
+            for (EmpiricalResult res : results) {
+                list.add(res);
+            }
+            return list;
+        }
+
+        private double[] pick(int[] idx) {
+            double[] out = new double[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                out[i] = yv[idx[i]];
+            }
+            return out;
+        }
+
+        /** A deterministic shuffle of 0..n−1 for the given epoch (Fisher–Yates). */
+        private int[] permutation(long n, long epoch) {
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(
+                    org.onecnn.util.Seeds.derive(spec.seed(), "minibatch", epoch));
+            int[] p = new int[(int) n];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = i;
+            }
+            for (int i = p.length - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int tmp = p[i];
+                p[i] = p[j];
+                p[j] = tmp;
+            }
+            return p;
+        }
+
+        boolean anyActive() {
+            for (boolean b : active) {
+                if (b) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        boolean anyTracked() {
+            if (plan.isEmpty()) {
+                return false;
+            }
+            for (int i = 0; i < students; i++) {
+                if (plan.tracks(offset + i)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Per-student ‖∇L_n‖ from the summed gradient over {@code n} samples. */
+        double[] gradNorms(INDArray g, long count) {
+            double[] flat = g.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+            double[] out = new double[students];
+            int vLen = students * r;
+            for (int s = 0; s < students; s++) {
+                double q = 0;
+                for (int j = 0; j < r; j++) {
+                    double e = flat[s * r + j] / count;
+                    q += e * e;
+                }
+                for (int j = 0; j < k; j++) {
+                    double e = flat[vLen + s * k + j] / count;
+                    q += e * e;
+                }
+                out[s] = Math.sqrt(q);
+            }
+            return out;
+        }
+
+        double[] populationGradNorms() {
+            double[] out = new double[students];
+            if (population == null) {
+                java.util.Arrays.fill(out, Double.NaN);
+                return out;
+            }
+            double[][] v = vs();
+            double[][] a = as();
+            double[] gv = new double[r];
+            double[] ga = new double[k];
+            for (int s = 0; s < students; s++) {
+                population.gradient(v[s], a[s], gv, ga);
+                double q = 0;
+                for (double e : gv) {
+                    q += e * e;
+                }
+                for (double e : ga) {
+                    q += e * e;
+                }
+                out[s] = Math.sqrt(q);
+            }
+            return out;
+        }
+
+        /** Per-student L_n = (1/n) Σ_m ½ (f_m − y_m)², summed in Java in sample order. */
+        double[] losses() {
+            double[] sum = new double[students];
+            long m = 0;
+            for (INDArray xc : xChunks) {
+                double[][] f = net.output(xc).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+                for (double[] row : f) {
+                    double yy = yv[(int) m++];
+                    for (int s = 0; s < students; s++) {
+                        double e = row[s] - yy;
+                        sum[s] += 0.5 * e * e;
+                    }
+                }
+            }
+            for (int s = 0; s < students; s++) {
+                sum[s] /= m;
+            }
+            return sum;
+        }
+
+        double[][] vs() {
+            return EnsembleNetwork.filters(net).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+        }
+
+        double[][] as() {
+            return EnsembleNetwork.outputWeights(net).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                    .toDoubleMatrix();
+        }
+
+        void evaluate(long t, double[] gn, double[] ln, boolean check, boolean last, boolean record) {
+            double[][] v = vs();
+            double[][] a = as();
+            double[] wHat = teacher.wStarUnit();
+            double[] target = teacher.aStar();
+            for (int i = 0; i < target.length; i++) {
+                target[i] *= teacher.c();
+            }
+            for (int s = 0; s < students; s++) {
+                if (!active[s] && !(record && plan.tracks(offset + s))) {
+                    continue;
+                }
+                double nv = norm(v[s]);
+                double along = dot(v[s], wHat);
+                double cos = along / nv;
+                double across = 0;
+                for (int j = 0; j < r; j++) {
+                    double e = v[s][j] - along * wHat[j];
+                    across += e * e;
+                }
+                double phi = Math.atan2(Math.sqrt(across), along);
+                double pop = population == null ? Double.NaN : population.loss(v[s], a[s]);
+                double lossN = ln == null ? pop : ln[s];
+                if (record && plan.tracks(offset + s)) {
+                    sink.point(offset + s, t, phi, lossN, pop, gn[s]);
+                }
+                if (!check || !active[s]) {
+                    continue;
+                }
+                boolean finite = Double.isFinite(nv) && Double.isFinite(gn[s]) && Double.isFinite(lossN)
+                        && allFinite(a[s]);
+                StopReason reason = null;
+                if (!finite) {
+                    reason = StopReason.NON_FINITE;
+                } else if (gn[s] <= spec.gradTol()) {
+                    reason = StopReason.STATIONARY;
+                } else if (last) {
+                    reason = StopReason.BUDGET;
+                }
+                if (reason == null) {
+                    continue;
+                }
+                Outcome o;
+                if (reason == StopReason.NON_FINITE) {
+                    o = Outcome.DIVERGED;
+                } else if (reason == StopReason.BUDGET) {
+                    o = Outcome.NOT_CONVERGED;
+                } else if (cos > 0 && lossN <= spec.lossTol()) {
+                    o = Outcome.GLOBAL;
+                } else if (cos < 0 && lossN > spec.lossTol()) {
+                    o = Outcome.SPURIOUS;
+                } else {
+                    o = Outcome.OTHER;
+                }
+                double dist = 0;
+                for (int j = 0; j < k; j++) {
+                    double e = a[s][j] - target[j];
+                    dist += e * e;
+                }
+                InitialPoint ip = inits.get(s);
+                results[s] = new EmpiricalResult(offset + s, ip.seed(), o, reason, t, phi, ln == null ? Double.NaN
+                        : ln[s], pop, gn[s], Math.sqrt(dist), nv);
+                active[s] = false;
+                freeze(s);
+            }
+        }
+
+        /** Zero the update of student s from now on. */
+        void freeze(int s) {
+            int vLen = students * r;
+            INDArray flat = mask.reshape(mask.length());
+            flat.get(NDArrayIndex.interval((long) s * r, (long) (s + 1) * r)).assign(0);
+            flat.get(NDArrayIndex.interval((long) vLen + (long) s * k, (long) vLen + (long) (s + 1) * k)).assign(0);
+        }
+    }
+
+    private static boolean allFinite(double[] x) {
+        for (double v : x) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static double norm(double[] x) {
+        return Math.sqrt(dot(x, x));
+    }
+
+    private static double dot(double[] x, double[] y) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i] * y[i];
+        }
+        return s;
+    }
+}
