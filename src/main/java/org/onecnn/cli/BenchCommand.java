@@ -2,6 +2,7 @@ package org.onecnn.cli;
 
 import java.util.concurrent.Callable;
 
+import org.onecnn.bench.EmpiricalBench;
 import org.onecnn.bench.PopulationBench;
 
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code onecnn bench ...}: throughput benchmarks (never part of the unit tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Throughput benchmarks; the last line is "
-        + "the figure of merit.", subcommands = {BenchCommand.Population.class})
+        + "the figure of merit.", subcommands = {BenchCommand.Population.class, BenchCommand.Empirical.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -52,6 +53,42 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
             PopulationBench.run(new PopulationBench.Spec(k, p, inits, steps, engine, n, repeats, ratio, eta, seed),
+                    System.out);
+            return 0;
+        }
+    }
+
+    /** {@code bench empirical}. */
+    @Command(name = "empirical", mixinStandardHelpOptions = true, description = {
+        "Full-batch gradient descent of an ensemble of students on one shared data set (float32), workload of "
+            + "shared/peers/ensemble_numpy.py.", "Last line: sample_gradients_per_s=<number>."})
+    static final class Empirical implements Callable<Integer> {
+        @Option(names = "--n", defaultValue = "4096", description = "Samples (default ${DEFAULT-VALUE}).")
+        long n;
+        @Option(names = "--k", defaultValue = "25", description = "Patches (default ${DEFAULT-VALUE}).")
+        int k;
+        @Option(names = "--p", defaultValue = "6", description = "Patch size (default ${DEFAULT-VALUE}).")
+        int p;
+        @Option(names = "--students", defaultValue = "256", description = "Students R (default ${DEFAULT-VALUE}).")
+        int students;
+        @Option(names = "--steps", defaultValue = "20", description = "Timed steps (default ${DEFAULT-VALUE}).")
+        int steps;
+        @Option(names = "--mode", defaultValue = "ensemble", description = "ensemble (one network of R students) or "
+                + "single (R networks of one) (default ${DEFAULT-VALUE}).")
+        String mode;
+        @Option(names = "--data-type", defaultValue = "float", description = "float or double (default "
+                + "${DEFAULT-VALUE}).")
+        String dataType;
+        @Option(names = "--sample-chunk", defaultValue = "8192", description = "Samples per pass (default "
+                + "${DEFAULT-VALUE}).")
+        int sampleChunk;
+        @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            org.onecnn.experiment.ComputeContext.forBench(dataType);
+            EmpiricalBench.run(new EmpiricalBench.Spec(n, k, p, students, steps, mode, dataType, seed, sampleChunk),
                     System.out);
             return 0;
         }

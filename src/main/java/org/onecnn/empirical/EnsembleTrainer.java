@@ -94,6 +94,34 @@ public final class EnsembleTrainer {
         return out;
     }
 
+    /**
+     * Full-batch gradient descent steps on one network holding all the given students, without checks or
+     * recording: what {@code onecnn bench empirical} times.
+     */
+    public final class Stepper {
+        private final Chunk chunk;
+
+        private Stepper(Chunk chunk) {
+            this.chunk = chunk;
+        }
+
+        /** One step {@code θ ← θ − (η/n) Σ_m ∇ℓ_m} for every student. */
+        public void step() {
+            chunk.gradient(chunk.xChunks, chunk.yChunks);
+            chunk.params.subi(chunk.grad.muli(spec.eta() / chunk.x.size(0)));
+        }
+
+        /** The students' filter parameters {@code v} ({@code [R, r]}). */
+        public double[][] filters() {
+            return chunk.vs();
+        }
+    }
+
+    /** A {@link Stepper} for full-batch gradient descent of {@code inits} on {@code (x, y)}. */
+    public Stepper stepper(List<InitialPoint> inits, INDArray x, INDArray y) {
+        return new Stepper(new Chunk(inits, 0, x, y, null, RecordPlan.NONE, Sink.NONE));
+    }
+
     /** One network of students. */
     private final class Chunk {
         final List<InitialPoint> inits;

@@ -25,6 +25,8 @@ public interface Experiment {
         return switch (type) {
             case "population-sweep" -> new PopulationSweep();
             case "two-phase" -> new TwoPhaseExperiment();
+            case "sample-size" -> new SampleSizeExperiment();
+            case "paired-trajectories" -> new PairedTrajectoriesExperiment();
             default -> throw new org.onecnn.util.InvalidInputException("type", "unknown experiment type '" + type + "'");
         };
     }

@@ -29,12 +29,13 @@ import org.onecnn.util.InvalidInputException;
  * @param seed        master seed; every other seed is derived from it
  */
 @JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify",
-    "grid", "record", "two_phase"})
+    "grid", "record", "two_phase", "empirical"})
 public record ExperimentConfig(String name, String type, String description, Long seed, Model model,
         TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Map<String, List<JsonNode>> grid,
-        Record record, TwoPhase twoPhase) {
+        Record record, TwoPhase twoPhase, Empirical empirical) {
 
-    public static final Set<String> TYPES = Set.of("population-sweep", "two-phase");
+    public static final Set<String> TYPES = Set.of("population-sweep", "two-phase", "sample-size",
+        "paired-trajectories");
 
     public ExperimentConfig {
         if (name == null || name.isBlank()) {
@@ -68,6 +69,8 @@ public record ExperimentConfig(String name, String type, String description, Lon
         }
         record = record == null ? new Record(null, null, null) : record;
         twoPhase = twoPhase == null ? new TwoPhase(null, null) : twoPhase;
+        empirical = empirical == null ? new Empirical(null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null) : empirical;
         if (train.eta().auto() && !train.algorithm().equals("fixed-output")) {
             throw new InvalidInputException("train.eta", "'auto' is only defined for train.algorithm = fixed-output; "
                     + "give a number > 0");
@@ -294,6 +297,99 @@ public record ExperimentConfig(String name, String type, String description, Lon
             if (every < 1) {
                 throw new InvalidInputException("two_phase.every", "must be >= 1, got " + every);
             }
+        }
+    }
+
+    /**
+     * The finite-sample side (types {@code sample-size} and {@code paired-trajectories}): for each sample
+     * size in {@code n}, {@code datasets} independent data sets of Gaussian (or {@code distribution})
+     * inputs labelled by the teacher plus noise σ; on each, the experiment's initializations trained by
+     * {@code regime} with step {@code eta} (null: {@code train.eta}) for at most {@code max_steps}.
+     * Stationary ({@code ‖∇L_n‖ ≤ grad_tol}) students stop and are classified by MATH.md §8
+     * ({@code loss_tol}: the most L_n a GLOBAL student may have; null: 1e−6 + σ²). {@code profile} names the
+     * compute profile (cuda-profiles/), which supplies the data type and chunk sizes unless
+     * {@code data_type}, {@code student_chunk}, {@code sample_chunk} are given. {@code every}: trajectory
+     * points are recorded every this many steps (paired-trajectories).
+     */
+    @JsonPropertyOrder({"n", "datasets", "regime", "batch_size", "eta", "max_steps", "check_every", "grad_tol",
+        "loss_tol", "noise", "distribution", "profile", "data_type", "student_chunk", "sample_chunk", "every",
+        "leaky_slope"})
+    public record Empirical(List<Long> n, Integer datasets, String regime, Integer batchSize, Double eta,
+            Long maxSteps, Integer checkEvery, Double gradTol, Double lossTol, Double noise, String distribution,
+            String profile, String dataType, Integer studentChunk, Integer sampleChunk, Long every,
+            Double leakySlope) {
+        public Empirical {
+            n = n == null ? List.of(256L, 1024L, 4096L) : List.copyOf(n);
+            if (n.isEmpty()) {
+                throw new InvalidInputException("empirical.n", "must be a non-empty list of sample sizes");
+            }
+            for (Long m : n) {
+                if (m == null || m < 1) {
+                    throw new InvalidInputException("empirical.n", "sample sizes must be integers >= 1, got " + m);
+                }
+            }
+            datasets = datasets == null ? 1 : datasets;
+            if (datasets < 1) {
+                throw new InvalidInputException("empirical.datasets", "must be >= 1, got " + datasets);
+            }
+            regime = regime == null ? "full-batch" : regime;
+            if (!Set.of("full-batch", "minibatch", "online").contains(regime)) {
+                throw new InvalidInputException("empirical.regime", "must be full-batch, minibatch or online, got '"
+                        + regime + "'");
+            }
+            batchSize = batchSize == null ? 256 : batchSize;
+            InvalidInputException.requirePositive("empirical.batch_size", batchSize);
+            if (eta != null) {
+                InvalidInputException.requirePositive("empirical.eta", eta);
+            }
+            maxSteps = maxSteps == null ? 5000L : maxSteps;
+            if (maxSteps < 1) {
+                throw new InvalidInputException("empirical.max_steps", "must be >= 1, got " + maxSteps);
+            }
+            checkEvery = checkEvery == null ? 100 : checkEvery;
+            InvalidInputException.requirePositive("empirical.check_every", checkEvery);
+            gradTol = gradTol == null ? 1e-5 : gradTol;
+            if (!(gradTol >= 0 && Double.isFinite(gradTol))) {
+                throw new InvalidInputException("empirical.grad_tol", "must be a finite number >= 0, got " + gradTol);
+            }
+            if (lossTol != null && !(lossTol >= 0 && Double.isFinite(lossTol))) {
+                throw new InvalidInputException("empirical.loss_tol", "must be a finite number >= 0 or null, got "
+                        + lossTol);
+            }
+            noise = noise == null ? 0.0 : noise;
+            if (!(noise >= 0 && Double.isFinite(noise))) {
+                throw new InvalidInputException("empirical.noise", "label noise σ must be a finite number >= 0, got "
+                        + noise);
+            }
+            distribution = distribution == null ? "gaussian" : distribution;
+            if (!Set.of("gaussian", "uniform").contains(distribution)) {
+                throw new InvalidInputException("empirical.distribution", "must be gaussian or uniform, got '"
+                        + distribution + "'");
+            }
+            profile = profile == null ? "cpu" : profile;
+            if (dataType != null && !Set.of("float", "double").contains(dataType)) {
+                throw new InvalidInputException("empirical.data_type", "must be float or double (or null: the "
+                        + "profile's), got '" + dataType + "'");
+            }
+            if (studentChunk != null) {
+                InvalidInputException.requirePositive("empirical.student_chunk", studentChunk);
+            }
+            if (sampleChunk != null) {
+                InvalidInputException.requirePositive("empirical.sample_chunk", sampleChunk);
+            }
+            every = every == null ? 10L : every;
+            if (every < 1) {
+                throw new InvalidInputException("empirical.every", "must be >= 1, got " + every);
+            }
+            leakySlope = leakySlope == null ? 0.0 : leakySlope;
+            if (!(leakySlope >= 0 && leakySlope < 1)) {
+                throw new InvalidInputException("empirical.leaky_slope", "must lie in [0, 1), got " + leakySlope);
+            }
+        }
+
+        /** The loss a GLOBAL student may have: {@code loss_tol}, or 1e−6 + σ² (the noise floor of L_n is σ²/2). */
+        public double lossTolerance() {
+            return lossTol != null ? lossTol : 1e-6 + noise * noise;
         }
     }
 

@@ -1,0 +1,112 @@
+package org.onecnn.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.onecnn.empirical.EmpiricalSpec;
+import org.onecnn.empirical.EnsembleTrainer;
+import org.onecnn.empirical.data.Dataset;
+import org.onecnn.empirical.data.DatasetGenerator;
+import org.onecnn.empirical.data.InputDistribution;
+import org.onecnn.model.Architecture;
+import org.onecnn.model.InitialPoint;
+import org.onecnn.model.Teacher;
+import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.SeededRandom;
+import org.onecnn.util.Seeds;
+
+/**
+ * Throughput of full-batch gradient descent for an ensemble of students on one shared data set, the
+ * workload of {@code shared/peers/ensemble_numpy.py}: {@code n} Gaussian samples of {@code k} patches of
+ * size {@code p}, teacher {@code w* = e_1}, {@code a* ~ N(0, I_k)}, students {@code v ~ N(0, I_p)},
+ * {@code a ~ N(0, 0.01 I_k)}, η = 0.05, float32. Reports sample-gradients per second,
+ * {@code n · R · steps / seconds}, over the timed steps after one untimed warm-up step.
+ *
+ * <p>{@code ensemble}: one DL4J network holding all R students (the layers' ensemble width);
+ * {@code single}: R networks of one student each, trained one after the other.
+ */
+public final class EmpiricalBench {
+    private EmpiricalBench() {
+    }
+
+    /** Benchmark parameters. */
+    public record Spec(long n, int k, int p, int students, int steps, String mode, String dataType, long seed,
+            int sampleChunk) {
+        public Spec {
+            if (n < 1) {
+                throw new InvalidInputException("--n", "must be >= 1, got " + n);
+            }
+            InvalidInputException.requirePositive("--k", k);
+            InvalidInputException.requirePositive("--p", p);
+            InvalidInputException.requirePositive("--students", students);
+            InvalidInputException.requirePositive("--steps", steps);
+            if (!mode.equals("ensemble") && !mode.equals("single")) {
+                throw new InvalidInputException("--mode", "must be ensemble or single, got " + mode);
+            }
+            if (!dataType.equals("float") && !dataType.equals("double")) {
+                throw new InvalidInputException("--data-type", "must be float or double, got " + dataType);
+            }
+        }
+    }
+
+    public static double run(Spec s, PrintStream out) {
+        DataType type = s.dataType().equals("float") ? DataType.FLOAT : DataType.DOUBLE;
+        Architecture arch = Architecture.nonOverlapping(s.k(), s.p());
+        SeededRandom rng = new SeededRandom(Seeds.derive(s.seed(), "bench-teacher"));
+        double[] w = new double[s.p()];
+        w[0] = 1;
+        Teacher teacher = Teacher.of(w, rng.gaussianVector(s.k()));
+        Dataset data = DatasetGenerator.generate(arch, teacher, InputDistribution.named("gaussian"), s.n(), 0.0,
+                Seeds.derive(s.seed(), "bench-data"), type);
+        List<InitialPoint> inits = new ArrayList<>();
+        SeededRandom irng = new SeededRandom(Seeds.derive(s.seed(), "bench-students"));
+        for (int i = 0; i < s.students(); i++) {
+            double[] a = irng.gaussianVector(s.k());
+            for (int j = 0; j < a.length; j++) {
+                a[j] *= 0.1;
+            }
+            inits.add(InitialPoint.of(irng.gaussianVector(s.p()), a));
+        }
+        int block = 2048;
+        int chunk = Math.max(block, (int) Math.min(s.sampleChunk(), s.n()) / block * block);
+        EmpiricalSpec spec = new EmpiricalSpec(arch, 0.0, type, 0.05, "full-batch", 1, s.steps(), s.steps(), 0, 0,
+                s.students(), chunk, block, s.seed());
+        EnsembleTrainer trainer = new EnsembleTrainer(spec, teacher, true);
+        INDArray x = data.features();
+        INDArray y = data.labels();
+        out.printf(Locale.ROOT, "bench empirical: mode=%s n=%d k=%d p=%d students=%d steps=%d type=%s%n", s.mode(),
+                s.n(), s.k(), s.p(), s.students(), s.steps(), s.dataType());
+        double seconds;
+        if (s.mode().equals("ensemble")) {
+            EnsembleTrainer.Stepper st = trainer.stepper(inits, x, y);
+            st.step();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < s.steps(); i++) {
+                st.step();
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+        } else {
+            // one network per student: warm the JIT and ND4J up on the first, then time the steps of each
+            // (building a network is not timed)
+            trainer.stepper(inits.subList(0, 1), x, y).step();
+            long total = 0;
+            for (int i = 0; i < s.students(); i++) {
+                EnsembleTrainer.Stepper st = trainer.stepper(inits.subList(i, i + 1), x, y);
+                long t0 = System.nanoTime();
+                for (int j = 0; j < s.steps(); j++) {
+                    st.step();
+                }
+                total += System.nanoTime() - t0;
+            }
+            seconds = total / 1e9;
+        }
+        double rate = s.n() * (double) s.students() * s.steps() / seconds;
+        out.printf(Locale.ROOT, "seconds=%.3f%n", seconds);
+        out.printf(Locale.ROOT, "sample_gradients_per_s=%.4g%n", rate);
+        return rate;
+    }
+}

@@ -1,0 +1,49 @@
+package org.onecnn.experiment;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.onecnn.empirical.EmpiricalSpec;
+import org.onecnn.empirical.layers.WeightNormConv;
+import org.onecnn.util.InvalidInputException;
+
+/**
+ * Turns the {@code empirical} section of a config (and the compute profile) into the trainer's
+ * {@link EmpiricalSpec}, and derives the data sets' seeds: the data set {@code d} of sample size
+ * {@code n} has seed {@code derive(master, "data", n, d)} (by the value of n, so adding a sample size to
+ * the list changes no other data set).
+ */
+final class EmpiricalSetup {
+    private EmpiricalSetup() {
+    }
+
+    static long dataSeed(ExperimentConfig cfg, long n, int dataset) {
+        return org.onecnn.util.Seeds.derive(cfg.seed(), "data", n, dataset);
+    }
+
+    static DataType dataType(ExperimentConfig cfg, String profileType) {
+        String t = cfg.empirical().dataType() != null ? cfg.empirical().dataType() : profileType;
+        return switch (t) {
+            case "float" -> DataType.FLOAT;
+            case "double" -> DataType.DOUBLE;
+            default -> throw new InvalidInputException("empirical.data_type", "must be float or double, got " + t);
+        };
+    }
+
+    /**
+     * The trainer's settings.
+     *
+     * @param students      how many students one network may hold (from the profile)
+     * @param samples       samples per pass (from the profile), rounded down to a multiple of the block
+     * @param block         samples per partial sum (from the profile)
+     */
+    static EmpiricalSpec spec(ExperimentConfig cfg, DataType type, int students, int samples, int block) {
+        ExperimentConfig.Empirical e = cfg.empirical();
+        int sc = e.studentChunk() != null ? e.studentChunk() : students;
+        int sm = e.sampleChunk() != null ? e.sampleChunk() : samples;
+        int b = block > 0 ? block : WeightNormConv.DEFAULT_REDUCTION_BLOCK;
+        sm = Math.max(b, sm / b * b);
+        double eta = e.eta() != null ? e.eta() : cfg.train().eta().value();
+        return new EmpiricalSpec(cfg.model().architecture(), e.leakySlope(), type, eta, e.regime(), e.batchSize(),
+                e.maxSteps(), e.checkEvery(), e.gradTol(), e.lossTolerance(), sc, sm, b,
+                org.onecnn.util.Seeds.derive(cfg.seed(), "minibatch"));
+    }
+}

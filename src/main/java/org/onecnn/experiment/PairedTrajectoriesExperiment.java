@@ -1,0 +1,219 @@
+package org.onecnn.experiment;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.knowm.xchart.XYChart;
+import org.onecnn.empirical.EmpiricalSpec;
+import org.onecnn.empirical.EnsembleTrainer;
+import org.onecnn.empirical.data.Dataset;
+import org.onecnn.empirical.data.DatasetGenerator;
+import org.onecnn.empirical.data.InputDistribution;
+import org.onecnn.model.InitialPoint;
+import org.onecnn.model.Teacher;
+import org.onecnn.population.PopulationEngine;
+import org.onecnn.population.PopulationJob;
+import org.onecnn.population.RecordPlan;
+import org.onecnn.population.StopSpec;
+import org.onecnn.report.Json;
+import org.onecnn.report.MarkdownReport;
+import org.onecnn.report.Plots;
+import org.onecnn.report.Table;
+import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.Progress;
+
+/**
+ * How far finite samples move the dynamics (EXPERIMENTS.md, paired-trajectories): the same
+ * initializations under exact population gradient descent and under empirical gradient descent on L_n
+ * for several n, all for the whole budget ({@code empirical.max_steps}, no early stop), recorded every
+ * {@code empirical.every} steps. The deviation {@code max_t |φ_t(n) − φ_t(∞)|} is averaged over
+ * initializations and data sets per n and fitted on log-log axes; sampling noise of order n^−1/2 in the
+ * gradient predicts a slope near −1/2.
+ */
+public final class PairedTrajectoriesExperiment implements Experiment {
+
+    @Override
+    public void validate(ConfigLoader.Loaded loaded) {
+        if (loaded.cells().size() != 1) {
+            throw new InvalidInputException("grid", "paired-trajectories takes no grid; remove the grid section");
+        }
+        ExperimentConfig cfg = loaded.config();
+        if (!cfg.empirical().regime().equals("full-batch")) {
+            throw new InvalidInputException("empirical.regime", "paired-trajectories compares full-batch gradient "
+                    + "descent with the population; use full-batch");
+        }
+        if (!cfg.empirical().distribution().equals("gaussian")) {
+            throw new InvalidInputException("empirical.distribution", "the population reference is exact for Gaussian "
+                    + "inputs only; use gaussian");
+        }
+        PopulationSetup.validate(cfg, 0);
+        ComputeContext.check(cfg);
+    }
+
+    @Override
+    public Map<String, Object> backend() {
+        return ComputeContext.describe();
+    }
+
+    @Override
+    public void execute(RunContext ctx) throws IOException {
+        ExperimentConfig cfg = ctx.config();
+        ExperimentConfig.Empirical e = cfg.empirical();
+        Teacher teacher = PopulationSetup.teacher(cfg);
+        int count = cfg.init().count();
+        List<InitialPoint> inits = PopulationSetup.inits(cfg, teacher, 0, 0, count);
+        long steps = e.maxSteps();
+        long every = e.every();
+        int[] all = new int[count];
+        for (int i = 0; i < count; i++) {
+            all[i] = i;
+        }
+        ComputeContext cc = ComputeContext.open(cfg);
+        EmpiricalSpec base = cc.spec(count);
+        // no early stop: a gradient tolerance of 0 is never reached, so every run goes the whole budget
+        EmpiricalSpec spec = new EmpiricalSpec(base.arch(), base.leakySlope(), base.dataType(), base.eta(),
+                base.regime(), base.batchSize(), steps, base.checkEvery(), 0, base.lossTol(), base.studentChunk(),
+                base.sampleChunk(), base.reductionBlock(), base.seed());
+
+        // population: φ_t at t = 0, every, 2·every, ... (the reduced engine, whole budget)
+        Map<Integer, List<double[]>> pop = new LinkedHashMap<>();
+        PopulationJob job = new PopulationJob(teacher, inits, spec.eta(), StopSpec.fixed(steps),
+                cfg.classify().toClassifier(), RecordPlan.of(all, every, new long[] {steps}));
+        PopulationEngine.named(cfg.train().engine()).run(job, (run, step, phi, loss, da, sg, g) ->
+                pop.computeIfAbsent(run, r -> new ArrayList<>()).add(new double[] {step, phi, loss}));
+
+        Table.Builder tb = Table.builder("n", "dataset", "run", "step", "phi", "loss", "population_loss");
+        for (int run = 0; run < count; run++) {
+            for (double[] p : pop.get(run)) {
+                tb.row("inf", -1, run, (long) p[0], p[1], p[2], p[2]);
+            }
+        }
+        Table.Builder db = Table.builder("n", "dataset", "run", "max_phi_deviation");
+        Map<Long, List<Double>> devs = new LinkedHashMap<>();
+        Map<Long, List<double[]>> firstRun = new LinkedHashMap<>();
+        InputDistribution dist = InputDistribution.named("gaussian");
+        try (Progress progress = Progress.start(cfg.name(), (long) e.n().size() * e.datasets(), "data sets",
+                ctx.quiet())) {
+            for (long n : e.n()) {
+                for (int d = 0; d < e.datasets(); d++) {
+                    Dataset data = DatasetGenerator.generate(cfg.model().architecture(), teacher, e.leakySlope(), dist,
+                            n, e.noise(), EmpiricalSetup.dataSeed(cfg, n, d), cc.dataType());
+                    Map<Integer, List<double[]>> emp = new LinkedHashMap<>();
+                    new EnsembleTrainer(spec, teacher, true).train(inits, data.features(), data.labels(), null,
+                            RecordPlan.of(all, every, new long[] {steps}), (run, step, phi, ln, lp, g) ->
+                                    emp.computeIfAbsent(run, r -> new ArrayList<>()).add(new double[] {step, phi, ln, lp}));
+                    for (int run = 0; run < count; run++) {
+                        List<double[]> pe = emp.get(run);
+                        List<double[]> pp = pop.get(run);
+                        double dev = 0;
+                        for (int i = 0; i < Math.min(pe.size(), pp.size()); i++) {
+                            dev = Math.max(dev, Math.abs(pe.get(i)[1] - pp.get(i)[1]));
+                            tb.row(Long.toString(n), d, run, (long) pe.get(i)[0], pe.get(i)[1], pe.get(i)[2],
+                                    pe.get(i)[3]);
+                        }
+                        db.row(n, d, run, dev);
+                        devs.computeIfAbsent(n, x -> new ArrayList<>()).add(dev);
+                        if (run == 0 && d == 0) {
+                            firstRun.put(n, pe);
+                        }
+                    }
+                    progress.step(1);
+                }
+            }
+        }
+        tb.build().writeCsv(ctx.folder().path("trajectories.csv"));
+        db.build().writeCsv(ctx.folder().path("deviation.csv"));
+
+        Table.Builder sb = Table.builder("n", "runs", "mean_max_phi_deviation", "sd_max_phi_deviation",
+                "median_max_phi_deviation");
+        List<double[]> fitPts = new ArrayList<>();
+        for (Map.Entry<Long, List<Double>> en : devs.entrySet()) {
+            List<Double> v = en.getValue();
+            double mean = v.stream().mapToDouble(x -> x).average().orElse(Double.NaN);
+            double sd = Math.sqrt(v.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, v.size() - 1));
+            double med = SampleSizeExperiment.median(v);
+            sb.row(en.getKey(), v.size(), mean, sd, med);
+            if (mean > 0) {
+                fitPts.add(new double[] {Math.log(en.getKey()), Math.log(mean)});
+            }
+        }
+        Table summary = sb.build();
+        summary.writeCsv(ctx.folder().path("summary.csv"));
+        double[] fit = fitPts.size() >= 2 ? SampleSizeExperiment.ols(fitPts) : new double[] {Double.NaN, Double.NaN};
+        Map<String, Object> js = new LinkedHashMap<>();
+        js.put("experiment", cfg.name());
+        js.put("teacher", teacher.description());
+        js.put("initializations", count);
+        js.put("fit", Map.of("slope", fit[0], "intercept", fit[1], "model",
+                "log(mean max_t |phi_t(n) - phi_t(inf)|) = intercept + slope * log(n)", "expected_slope", -0.5));
+        js.put("summary", new com.fasterxml.jackson.databind.ObjectMapper().readTree(Json.tableToJson(summary))
+                .get("rows"));
+        Json.write(ctx.folder().path("summary.json"), js);
+
+        // plots: φ_t and the loss of run 0 for every n beside the population; the deviation against n
+        XYChart phiPlot = Plots.line("φ_t of initialization 0 (data set 0)", "iteration", "φ (radians)", false, false);
+        XYChart lossPlot = Plots.line("Loss of initialization 0 (log scale)", "iteration", "loss", false, true);
+        List<double[]> p0 = pop.get(0);
+        Plots.addSeries(phiPlot, "population", col(p0, 0), col(p0, 1));
+        Plots.addSeries(lossPlot, "population L", col(p0, 0), col(p0, 2));
+        for (Map.Entry<Long, List<double[]>> en : firstRun.entrySet()) {
+            Plots.addSeries(phiPlot, "n = " + en.getKey(), col(en.getValue(), 0), col(en.getValue(), 1));
+            Plots.addSeries(lossPlot, "n = " + en.getKey() + ": L_n", col(en.getValue(), 0), col(en.getValue(), 2));
+        }
+        Plots.save(phiPlot, ctx.folder().dir(), "phi_overlay");
+        Plots.save(lossPlot, ctx.folder().dir(), "loss_overlay");
+        XYChart dp = Plots.line("Deviation from the population trajectory", "n (samples)", "max_t |φ_t(n) − φ_t(∞)|",
+                true, true);
+        double[] xs = new double[summary.size()];
+        double[] ys = new double[summary.size()];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = summary.getDouble(i, "n");
+            ys[i] = summary.getDouble(i, "mean_max_phi_deviation");
+        }
+        Plots.addSeries(dp, "mean over runs", xs, ys);
+        if (!Double.isNaN(fit[0])) {
+            double[] fy = new double[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                fy[i] = Math.exp(fit[1] + fit[0] * Math.log(xs[i]));
+            }
+            Plots.addSeries(dp, String.format(Locale.ROOT, "fit: ∝ n^%.2f", fit[0]), xs, fy);
+        }
+        Plots.save(dp, ctx.folder().dir(), "deviation");
+
+        MarkdownReport md = MarkdownReport.titled(cfg.name());
+        if (!cfg.description().isBlank()) {
+            md.paragraph(cfg.description());
+        }
+        md.heading(2, "Setup");
+        md.bullets(List.of("teacher: " + teacher.description(), count + " initializations (" + cfg.init().scheme()
+                + "), master seed " + cfg.seed(), "n ∈ " + e.n() + ", " + e.datasets() + " data set(s) each, full-batch "
+                        + "gradient descent on L_n, η = " + spec.eta() + ", " + steps + " steps, recorded every " + every,
+                "population: exact gradient descent with the same η and initializations"));
+        md.heading(2, "Deviation");
+        md.table(summary, Map.of("mean_max_phi_deviation", "%.4g", "sd_max_phi_deviation", "%.3g",
+                "median_max_phi_deviation", "%.4g"));
+        md.paragraph(Double.isNaN(fit[0]) ? "(fewer than two sample sizes: no fit)" : String.format(Locale.ROOT,
+                "Fitted slope on log-log axes: %.3f (sampling noise of order n^-1/2 predicts -0.5).", fit[0]));
+        md.heading(2, "Figures");
+        md.image("phi", "phi_overlay.png");
+        md.image("loss", "loss_overlay.png");
+        md.image("deviation", "deviation.png");
+        md.heading(2, "Files");
+        md.bullets(List.of("`trajectories.csv`: φ_t and losses, population rows with n = inf", "`deviation.csv`: the "
+                + "maximal deviation per run and data set", "`summary.csv`, `summary.json`", "`config.yaml`, "
+                        + "`provenance.json`"));
+        md.write(ctx.folder().path("report.md"));
+    }
+
+    private static double[] col(List<double[]> pts, int c) {
+        double[] x = new double[pts.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = pts.get(i)[c];
+        }
+        return x;
+    }
+}
