@@ -1,0 +1,233 @@
+package org.onecnn.empirical.data;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.onecnn.experiment.Provenance;
+import org.onecnn.report.Json;
+import org.onecnn.util.InvalidInputException;
+
+/**
+ * Data sets on disk, one folder each: {@code X.npy} ({@code [n, d]}), {@code y.npy} ({@code [n, 1]}), both in
+ * numpy's {@code .npy} format (C order, {@code <f4} or {@code <f8}), and {@code manifest.json}
+ * ({@link DatasetManifest}). Python reads them with {@code numpy.load}.
+ *
+ * <p>A data set folder is never overwritten: saving to an existing name is an error. The files are written into
+ * a hidden sibling folder that is then renamed onto the (atomically claimed) name, so a crash never leaves a
+ * half-written data set under a valid name.
+ */
+public final class DatasetStore {
+    /** File names inside a data set folder. */
+    public static final String FEATURES = "X.npy";
+    public static final String LABELS = "y.npy";
+    public static final String MANIFEST = "manifest.json";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
+    private static final ObjectMapper READER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private final Path root;
+
+    private DatasetStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** The store under {@code root}. */
+    public static DatasetStore at(Path root) {
+        return new DatasetStore(Checks.notNull("root", root));
+    }
+
+    /** The store of this checkout, {@code <onecnn home>/datasets} (ignored by git). */
+    public static DatasetStore standard() {
+        return at(Provenance.home().resolve("datasets"));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * The folder of data set {@code name}.
+     *
+     * @throws InvalidInputException if the name is not {@code [A-Za-z0-9][A-Za-z0-9._+-]*}
+     */
+    public Path folder(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new InvalidInputException("dataset name", "must match " + NAME.pattern() + " (no path separators, "
+                    + "not starting with a dot), got '" + name + "'");
+        }
+        return root.resolve(name);
+    }
+
+    /**
+     * A descriptive default name, e.g. {@code gaussian-d24-r6-s6-n1000-sigma0.0-seed42}.
+     */
+    public static String defaultName(DatasetManifest m) {
+        return m.distribution() + "-d" + m.d() + "-r" + m.r() + "-s" + m.s() + "-n" + m.n() + "-sigma"
+                + m.noiseSigma() + "-seed" + m.seed();
+    }
+
+    /**
+     * Saves {@code data} as data set {@code name} of this store.
+     *
+     * @return the new folder
+     * @throws InvalidInputException if the folder exists already (data sets are never overwritten)
+     * @throws IOException           if writing fails (nothing is left under the name then)
+     */
+    public Path save(Dataset data, String name) throws IOException {
+        return saveTo(data, folder(name));
+    }
+
+    /** Saves {@code data} into the new folder {@code folder}; see {@link #save(Dataset, String)}. */
+    public static Path saveTo(Dataset data, Path folder) throws IOException {
+        Checks.notNull("data", data);
+        Path target = Checks.notNull("folder", folder).toAbsolutePath().normalize();
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Thread.currentThread().getId() + ".partial");
+        deleteTree(tmp);
+        // claim the name first (createDirectory is atomic and fails if it exists), then write elsewhere
+        try {
+            Files.createDirectory(target);
+        } catch (FileAlreadyExistsException e) {
+            throw exists(target);
+        }
+        boolean done = false;
+        java.util.List<Path> moved = new java.util.ArrayList<>();
+        try {
+            Files.createDirectory(tmp);
+            writeArray(data.features(), tmp.resolve(FEATURES));
+            writeArray(data.labels(), tmp.resolve(LABELS));
+            Json.write(tmp.resolve(MANIFEST), data.manifest());
+            try {
+                // replaces the empty claimed folder in one step where the file system allows it (POSIX rename)
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // elsewhere: move the files one by one, the manifest last (a folder without it does not load)
+                for (String f : new String[] {FEATURES, LABELS, MANIFEST}) {
+                    Files.move(tmp.resolve(f), target.resolve(f));
+                    moved.add(target.resolve(f));
+                }
+            }
+            done = true;
+            return target;
+        } finally {
+            quietly(() -> deleteTree(tmp));
+            if (!done) {
+                // give the claimed name back: only what this call put there, then the folder if it is empty
+                for (Path f : moved) {
+                    quietly(() -> Files.deleteIfExists(f));
+                }
+                quietly(() -> Files.deleteIfExists(target));
+            }
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Cleanup that must not hide the exception being thrown. */
+    private static void quietly(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    private static InvalidInputException exists(Path target) {
+        return new InvalidInputException(target.toString(), "a data set folder already exists there; data sets are "
+                + "never overwritten: choose another name or delete the folder");
+    }
+
+    /** {@code a} as a C-order {@code .npy} file (ND4J's writer; it writes the buffer, so views are copied first). */
+    private static void writeArray(INDArray a, Path file) throws IOException {
+        INDArray c = a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
+        Nd4j.writeAsNumpy(c, file.toFile());
+        Npy.check(file, c.shape(), c.dataType());
+    }
+
+    /** Loads data set {@code name} of this store; see {@link #load(Path)}. */
+    public Dataset load(String name) {
+        return load(folder(name));
+    }
+
+    /**
+     * Loads the data set in {@code folder}: the manifest, then {@code X.npy} and {@code y.npy}, whose headers,
+     * lengths, dtypes and shapes are checked against the manifest before ND4J reads them.
+     *
+     * @throws InvalidInputException naming the folder or file when it is missing, unreadable or does not match the
+     *                               manifest
+     */
+    public static Dataset load(Path folder) {
+        Checks.notNull("folder", folder);
+        if (!Files.isDirectory(folder)) {
+            throw new InvalidInputException(folder.toString(), "no such data set folder");
+        }
+        DatasetManifest m = readManifest(folder.resolve(MANIFEST));
+        DataType type = m.nd4jType();
+        INDArray x = readArray(folder.resolve(FEATURES), new long[] {m.n(), m.d()}, type);
+        INDArray y = readArray(folder.resolve(LABELS), new long[] {m.n(), 1}, type);
+        return Dataset.wrap(x, y, m);
+    }
+
+    private static DatasetManifest readManifest(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException(file.toString(), "missing (every data set folder has a manifest)");
+        }
+        try {
+            return READER.readValue(file.toFile(), DatasetManifest.class);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause();
+            String why = cause instanceof InvalidInputException ? cause.getMessage() : e.getOriginalMessage();
+            throw new InvalidInputException(file.toString(), "invalid manifest: " + why);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(file.toString(), "invalid manifest: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidInputException(file.toString(), "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static INDArray readArray(Path file, long[] shape, DataType type) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException(file.toString(), "missing");
+        }
+        Npy.check(file, shape, type);
+        INDArray a = Nd4j.createFromNpyFile(file.toFile());
+        try {
+            Dataset.checkArray(file.getFileName().toString(), a, shape, type);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(file.toString(), "ND4J read it as " + e.getMessage());
+        }
+        return a.ordering() == 'c' ? a : a.dup('c');
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}

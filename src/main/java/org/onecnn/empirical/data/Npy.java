@@ -1,0 +1,160 @@
+package org.onecnn.empirical.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.onecnn.util.InvalidInputException;
+
+/**
+ * The header of a {@code .npy} file (numpy's format, NEP 1): the magic {@code \x93NUMPY}, a version byte pair,
+ * the header length (2 bytes little endian in version 1, 4 bytes in versions 2 and 3), then a Python dict
+ * literal {@code {'descr': '<f8', 'fortran_order': False, 'shape': (n, d), }} padded with spaces and ended by
+ * {@code '\n'}; the data follows at {@link #dataOffset()}.
+ *
+ * <p>Read in plain Java before a file is handed to ND4J, so that a truncated or foreign file is reported with
+ * its name (ND4J's reader only says "Pointer doesn't look like a NumPy header", or reads past the end).
+ *
+ * @param major       format major version
+ * @param minor       format minor version
+ * @param descr       numpy dtype string, e.g. {@code <f8}
+ * @param fortranOrder whether the data is column-major
+ * @param shape       the array's shape
+ * @param dataOffset  bytes before the data (magic, version, length field and header)
+ */
+record Npy(int major, int minor, String descr, boolean fortranOrder, long[] shape, int dataOffset) {
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    /** The header of {@code file}; errors name the file. */
+    static Npy read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] start = in.readNBytes(8);
+            if (start.length < 8 || !Arrays.equals(Arrays.copyOf(start, 6), MAGIC)) {
+                throw new InvalidInputException(file.toString(), "not a .npy file (no \\x93NUMPY magic)");
+            }
+            int major = start[6] & 0xff;
+            int minor = start[7] & 0xff;
+            int lengthBytes = major == 1 ? 2 : major == 2 || major == 3 ? 4 : 0;
+            if (lengthBytes == 0) {
+                throw new InvalidInputException(file.toString(), ".npy format version " + major + "." + minor
+                        + " is not supported (1.x, 2.x, 3.x are)");
+            }
+            byte[] lengthField = in.readNBytes(lengthBytes);
+            if (lengthField.length < lengthBytes) {
+                throw new InvalidInputException(file.toString(), "truncated .npy header");
+            }
+            ByteBuffer lb = ByteBuffer.wrap(lengthField).order(ByteOrder.LITTLE_ENDIAN);
+            long len = lengthBytes == 2 ? lb.getShort() & 0xffff : lb.getInt() & 0xffffffffL;
+            if (len > 1 << 20) {
+                throw new InvalidInputException(file.toString(), ".npy header of " + len + " bytes is implausible");
+            }
+            byte[] header = in.readNBytes((int) len);
+            if (header.length < len) {
+                throw new InvalidInputException(file.toString(), "truncated .npy header");
+            }
+            String text = new String(header, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            String shape = field(file, SHAPE, text, "shape");
+            return new Npy(major, minor, field(file, DESCR, text, "descr"),
+                    "True".equals(field(file, FORTRAN, text, "fortran_order")), shape(file, shape),
+                    8 + lengthBytes + (int) len);
+        } catch (IOException e) {
+            throw new InvalidInputException(file.toString(), "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static String field(Path file, Pattern p, String text, String name) {
+        Matcher m = p.matcher(text);
+        if (!m.find()) {
+            throw new InvalidInputException(file.toString(), ".npy header has no '" + name + "': " + text.trim());
+        }
+        return m.group(1);
+    }
+
+    private static long[] shape(Path file, String tuple) {
+        List<Long> dims = new ArrayList<>();
+        for (String part : tuple.split(",")) {
+            String t = part.trim();
+            if (t.isEmpty()) {
+                continue;
+            }
+            try {
+                dims.add(Long.parseLong(t.endsWith("L") ? t.substring(0, t.length() - 1) : t));
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException(file.toString(), ".npy shape (" + tuple
+                        + ") is not a tuple of integers");
+            }
+        }
+        return dims.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The numpy dtype string of an ND4J type: {@code <f4} or {@code <f8} (little endian). */
+    static String descr(DataType type) {
+        return switch (type) {
+            case FLOAT -> "<f4";
+            case DOUBLE -> "<f8";
+            default -> throw new InvalidInputException("data_type", "must be FLOAT or DOUBLE, got " + type);
+        };
+    }
+
+    /**
+     * Checks that {@code file} holds a row-major array of {@code shape} and {@code type}, and that its length is
+     * exactly header plus data.
+     */
+    static Npy check(Path file, long[] shape, DataType type) {
+        Npy h = read(file);
+        if (!h.descr.equals(descr(type))) {
+            throw new InvalidInputException(file.toString(), "dtype must be '" + descr(type) + "' (" + type
+                    + ", from the manifest), got '" + h.descr + "'");
+        }
+        if (h.fortranOrder) {
+            throw new InvalidInputException(file.toString(), "must be in C order (fortran_order False)");
+        }
+        if (!Arrays.equals(h.shape, shape)) {
+            throw new InvalidInputException(file.toString(), "shape must be " + Arrays.toString(shape)
+                    + " (from the manifest), got " + Arrays.toString(h.shape));
+        }
+        long expected = h.dataOffset + Arrays.stream(shape).reduce(1, Math::multiplyExact) * type.width();
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new InvalidInputException(file.toString(), "cannot read: " + e.getMessage());
+        }
+        if (size != expected) {
+            throw new InvalidInputException(file.toString(), "length must be " + expected + " bytes (header "
+                    + h.dataOffset + " + data), got " + size + " (truncated or corrupt)");
+        }
+        return h;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Npy h && major == h.major && minor == h.minor && descr.equals(h.descr)
+                && fortranOrder == h.fortranOrder && Arrays.equals(shape, h.shape) && dataOffset == h.dataOffset;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * java.util.Objects.hash(major, minor, descr, fortranOrder, dataOffset) + Arrays.hashCode(shape);
+    }
+
+    @Override
+    public String toString() {
+        return "Npy[v" + major + "." + minor + ", " + descr + ", fortran_order=" + fortranOrder + ", shape="
+                + Arrays.toString(shape) + ", data at " + dataOffset + "]";
+    }
+}

@@ -1,0 +1,42 @@
+package org.onecnn.empirical.data;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Inputs uniform on the cube {@code [−√3, √3]^d}: independent coordinates, symmetric, with mean 0 and
+ * variance {@code (2√3)²/12 = 1}, hence identity covariance like {@link Gaussian}, but bounded and not
+ * rotation invariant. The Convotron analyses (Goel, Klivans, Meka 2018) only need a symmetric distribution,
+ * so this is the non-Gaussian test case. Drawn by ND4J's {@code UniformDistribution} op (values in
+ * {@code [−√3, √3)}) with the caller's generator.
+ */
+public final class Uniform implements InputDistribution {
+    /** The only instance. */
+    public static final Uniform INSTANCE = new Uniform();
+
+    /** Half the side of the cube, {@code √3}. */
+    public static final double HALF_WIDTH = Math.sqrt(3.0);
+
+    private Uniform() {
+    }
+
+    @Override
+    public INDArray sample(long n, int d, DataType type, Random rng) {
+        INDArray x = InputDistribution.allocate(n, d, type);
+        return Nd4j.getExecutioner().exec(new UniformDistribution(x, -HALF_WIDTH, HALF_WIDTH),
+                Checks.notNull("rng", rng));
+    }
+
+    @Override
+    public String name() {
+        return "uniform";
+    }
+
+    @Override
+    public String toString() {
+        return "U[−√3, √3]^d";
+    }
+}
