@@ -187,7 +187,12 @@ public final class EnsembleTrainer {
         /** Labels replicated to every student, column-major (the layout that makes the loss one op). */
         INDArray labels(INDArray y) {
             INDArray col = y.castTo(spec.dataType()).reshape(y.size(0), 1);
-            return col.repeat(1, students).dup('f');
+            INDArray out = Nd4j.createUninitialized(spec.dataType(), new long[] {y.size(0), students}, 'f');
+            // column by column: INDArray.assign does not broadcast [m, 1] into [m, R]
+            for (int s = 0; s < students; s++) {
+                out.getColumn(s).assign(col);
+            }
+            return out;
         }
 
         /** The summed gradient over the given chunks into {@code grad}. */
@@ -251,7 +256,7 @@ public final class EnsembleTrainer {
                 } else if (regime.equals("minibatch")) {
                     b = Math.min(spec.batchSize(), n);
                     if (order == null || epochPos + b > n) {
-                        order = permutation(n, epoch++);
+                        order = toInts(org.onecnn.empirical.data.Batches.permutation(n, spec.seed(), epoch++));
                         epochPos = 0;
                     }
                     int[] idx = java.util.Arrays.copyOfRange(order, (int) epochPos, (int) (epochPos + b));
@@ -285,23 +290,6 @@ public final class EnsembleTrainer {
                 out[i] = yv[idx[i]];
             }
             return out;
-        }
-
-        /** A deterministic shuffle of 0..n−1 for the given epoch (Fisher–Yates). */
-        private int[] permutation(long n, long epoch) {
-            java.util.SplittableRandom rng = new java.util.SplittableRandom(
-                    org.onecnn.util.Seeds.derive(spec.seed(), "minibatch", epoch));
-            int[] p = new int[(int) n];
-            for (int i = 0; i < p.length; i++) {
-                p[i] = i;
-            }
-            for (int i = p.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int tmp = p[i];
-                p[i] = p[j];
-                p[j] = tmp;
-            }
-            return p;
         }
 
         boolean anyActive() {
@@ -472,6 +460,14 @@ public final class EnsembleTrainer {
             flat.get(NDArrayIndex.interval((long) s * r, (long) (s + 1) * r)).assign(0);
             flat.get(NDArrayIndex.interval((long) vLen + (long) s * k, (long) vLen + (long) (s + 1) * k)).assign(0);
         }
+    }
+
+    private static int[] toInts(long[] p) {
+        int[] out = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = (int) p[i];
+        }
+        return out;
     }
 
     private static boolean allFinite(double[] x) {

@@ -2,6 +2,7 @@ package org.onecnn.empirical.data;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -96,7 +97,11 @@ public final class TeacherNetwork {
         for (long m0 = 0; m0 < n; m0 += chunk) {
             long m1 = Math.min(n, m0 + chunk);
             INDArray block = n <= chunk ? in : in.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all());
-            INDArray out = net.output(block, false);
+            // the layers directly and without workspaces: the network's own output() would use the same
+            // per-thread workspaces as the students' networks, and alternating them (online SGD draws a batch
+            // every step) costs milliseconds a call in workspace resizing
+            LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
+            INDArray out = net.getLayer(1).activate(net.getLayer(0).activate(block, false, ws), false, ws);
             y.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all()).assign(out.reshape(m1 - m0, 1));
         }
         net.clear();
