@@ -1,0 +1,489 @@
+package org.onecnn.backend;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.onecnn.experiment.Provenance;
+import org.onecnn.util.InvalidInputException;
+
+/**
+ * A compute profile: where the finite-sample engine runs (CPU or CUDA), in which precision, and how much
+ * memory it may use, which fixes how many students and samples go through the network at once. Profiles
+ * are {@code .properties} files; the shipped ones live in {@code cuda-profiles/} of the checkout (each
+ * documents every key in its header) and are bundled into the jar from there.
+ *
+ * <p>Loading reads text only: a profile can be checked against the machine
+ * ({@link BackendCheck}) before ND4J is loaded.
+ *
+ * @param name                 the profile's name (the file name without {@code .properties})
+ * @param source               where it was read from (a path, or the built-in resource), for messages
+ * @param backend              {@code backend}: the ND4J backend the work needs
+ * @param dataType             {@code data_type}
+ * @param memoryLimitGb        {@code memory_limit_gb}: GiB (2<sup>30</sup> bytes) the work may use, host
+ *                             memory for {@code cpu}, memory of each GPU for {@code cuda}
+ * @param maxStudentsPerChunk  {@code max_students_per_chunk}
+ * @param maxSamplesPerChunk   {@code max_samples_per_chunk}, a multiple of {@code reductionBlock}
+ * @param reductionBlock       {@code reduction_block}: samples per partial sum of a gradient
+ * @param minComputeCapability {@code min_compute_capability} ({@code cuda} only, else null)
+ * @param maxComputeCapability {@code max_compute_capability} ({@code cuda} only, else null)
+ * @param nd4j                 the {@code nd4j.*} settings given (unmodifiable)
+ */
+public record ComputeProfile(String name, String source, Backend backend, Precision dataType, double memoryLimitGb,
+        int maxStudentsPerChunk, int maxSamplesPerChunk, int reductionBlock,
+        ComputeCapability minComputeCapability, ComputeCapability maxComputeCapability, Map<Nd4jKey, String> nd4j) {
+
+    /** The default profile. */
+    public static final String DEFAULT = "cpu";
+
+    /** The profiles shipped in {@code cuda-profiles/} (and bundled into the jar). */
+    public static final List<String> SHIPPED = List.of("cpu", "cuda-ampere", "cuda-ada", "cuda-small");
+
+    /** The folder of profiles, under the onecnn home and in the jar. */
+    public static final String FOLDER = "cuda-profiles";
+
+    public static final String BACKEND = "backend";
+    public static final String DATA_TYPE = "data_type";
+    public static final String MEMORY_LIMIT_GB = "memory_limit_gb";
+    public static final String MAX_STUDENTS_PER_CHUNK = "max_students_per_chunk";
+    public static final String MAX_SAMPLES_PER_CHUNK = "max_samples_per_chunk";
+    public static final String REDUCTION_BLOCK = "reduction_block";
+    public static final String MIN_COMPUTE_CAPABILITY = "min_compute_capability";
+    public static final String MAX_COMPUTE_CAPABILITY = "max_compute_capability";
+
+    private static final List<String> REQUIRED = List.of(BACKEND, DATA_TYPE, MEMORY_LIMIT_GB, MAX_STUDENTS_PER_CHUNK,
+            MAX_SAMPLES_PER_CHUNK, REDUCTION_BLOCK);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern BYTES = Pattern.compile("[0-9]{1,15}[kKmMgGtT]?");
+    private static final double GIB = 1024.0 * 1024.0 * 1024.0;
+
+    /** The ND4J backend a profile needs. */
+    public enum Backend {
+        /** {@code nd4j-native}. */
+        CPU,
+        /** {@code nd4j-cuda-11.6}. */
+        CUDA;
+
+        /** {@code cpu} or {@code cuda}. */
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Backend parse(String field, String s) {
+            for (Backend b : values()) {
+                if (b.key().equals(s)) {
+                    return b;
+                }
+            }
+            throw new InvalidInputException(field, "must be cpu or cuda, got '" + s + "'");
+        }
+    }
+
+    /**
+     * The {@code nd4j.*} keys a profile may set; each was checked against ND4J 1.0.0-M2.1. Some are
+     * system properties that JavaCPP reads once, when it loads, so {@link Nd4jSetup} sets them before
+     * touching ND4J; the others go through ND4J's API once it is loaded. (ND4J reads
+     * {@code OMP_NUM_THREADS} from the environment only; Java cannot set that for its own process.)
+     */
+    public enum Nd4jKey {
+        /** libnd4j's worker threads, {@code Nd4j.getEnvironment().setMaxThreads}. */
+        MAX_THREADS("nd4j.max_threads", null, false),
+        /** libnd4j's master threads, {@code Nd4j.getEnvironment().setMaxMasterThreads}. */
+        MAX_MASTER_THREADS("nd4j.max_master_threads", null, false),
+        /** OpenBLAS threads, {@code Nd4j.factory().blas().setMaxThreads} (CPU backend only). */
+        BLAS_THREADS("nd4j.blas_threads", null, false),
+        /** JavaCPP's limit on off-heap memory (ND4J's arrays), system property {@code org.bytedeco.javacpp.maxbytes}. */
+        JAVACPP_MAX_BYTES("nd4j.javacpp_max_bytes", "org.bytedeco.javacpp.maxbytes", true),
+        /** JavaCPP's limit on the process's resident memory, {@code org.bytedeco.javacpp.maxphysicalbytes}. */
+        JAVACPP_MAX_PHYSICAL_BYTES("nd4j.javacpp_max_physical_bytes", "org.bytedeco.javacpp.maxphysicalbytes", true);
+
+        private final String key;
+        private final String systemProperty;
+        private final boolean bytes;
+
+        Nd4jKey(String key, String systemProperty, boolean bytes) {
+            this.key = key;
+            this.systemProperty = systemProperty;
+            this.bytes = bytes;
+        }
+
+        /** The key in a profile file. */
+        public String key() {
+            return key;
+        }
+
+        /** The system property it sets before ND4J loads, or null when it is applied through ND4J's API. */
+        public String systemProperty() {
+            return systemProperty;
+        }
+
+        static Nd4jKey of(String key) {
+            for (Nd4jKey k : values()) {
+                if (k.key.equals(key)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+
+        String validate(String value) {
+            if (bytes) {
+                if (!BYTES.matcher(value).matches()) {
+                    throw new InvalidInputException(key, "must be a byte count such as 24g, 512m or 1073741824, got '"
+                            + value + "'");
+                }
+                return value;
+            }
+            int n = parseInt(key, value, 0);
+            return Integer.toString(n);
+        }
+    }
+
+    public ComputeProfile {
+        if (name == null || name.isBlank()) {
+            throw new InvalidInputException("name", "must not be empty");
+        }
+        if (source == null || source.isBlank()) {
+            throw new InvalidInputException("source", "must not be empty");
+        }
+        if (backend == null) {
+            throw new InvalidInputException(BACKEND, "missing; allowed: cpu | cuda");
+        }
+        if (dataType == null) {
+            throw new InvalidInputException(DATA_TYPE, "missing; allowed: double | float");
+        }
+        if (!(memoryLimitGb > 0) || !Double.isFinite(memoryLimitGb)) {
+            throw new InvalidInputException(MEMORY_LIMIT_GB, "must be a number of GiB > 0, got " + memoryLimitGb);
+        }
+        InvalidInputException.requirePositive(MAX_STUDENTS_PER_CHUNK, maxStudentsPerChunk);
+        InvalidInputException.requirePositive(MAX_SAMPLES_PER_CHUNK, maxSamplesPerChunk);
+        InvalidInputException.requirePositive(REDUCTION_BLOCK, reductionBlock);
+        if (maxSamplesPerChunk % reductionBlock != 0) {
+            int lo = Math.max(1, maxSamplesPerChunk / reductionBlock) * reductionBlock;
+            throw new InvalidInputException(MAX_SAMPLES_PER_CHUNK, "must be a multiple of " + REDUCTION_BLOCK + " = "
+                    + reductionBlock + " (gradients are summed block by block), got " + maxSamplesPerChunk + "; e.g. "
+                    + lo);
+        }
+        if (backend == Backend.CPU) {
+            if (minComputeCapability != null) {
+                throw new InvalidInputException(MIN_COMPUTE_CAPABILITY, "only for backend = cuda");
+            }
+            if (maxComputeCapability != null) {
+                throw new InvalidInputException(MAX_COMPUTE_CAPABILITY, "only for backend = cuda");
+            }
+        } else {
+            minComputeCapability = minComputeCapability == null ? BackendCheck.ND4J_MIN_CC : minComputeCapability;
+            maxComputeCapability = maxComputeCapability == null ? BackendCheck.ND4J_MAX_CC : maxComputeCapability;
+            requireNd4jRange(MIN_COMPUTE_CAPABILITY, minComputeCapability);
+            requireNd4jRange(MAX_COMPUTE_CAPABILITY, maxComputeCapability);
+            if (minComputeCapability.compareTo(maxComputeCapability) > 0) {
+                throw new InvalidInputException(MIN_COMPUTE_CAPABILITY, "must be <= " + MAX_COMPUTE_CAPABILITY + " = "
+                        + maxComputeCapability + ", got " + minComputeCapability);
+            }
+        }
+        EnumMap<Nd4jKey, String> m = new EnumMap<>(Nd4jKey.class);
+        if (nd4j != null) {
+            for (Map.Entry<Nd4jKey, String> e : nd4j.entrySet()) {
+                if (e.getKey() == Nd4jKey.BLAS_THREADS && backend != Backend.CPU) {
+                    throw new InvalidInputException(e.getKey().key(), "only for backend = cpu (OpenBLAS)");
+                }
+                m.put(e.getKey(), e.getKey().validate(e.getValue() == null ? "" : e.getValue().strip()));
+            }
+        }
+        nd4j = Collections.unmodifiableMap(m);
+    }
+
+    private static void requireNd4jRange(String field, ComputeCapability cc) {
+        if (!cc.within(BackendCheck.ND4J_MIN_CC, BackendCheck.ND4J_MAX_CC)) {
+            throw new InvalidInputException(field, "must be within " + BackendCheck.ND4J_MIN_CC + " to "
+                    + BackendCheck.ND4J_MAX_CC + " (the GPUs ND4J " + BackendCheck.ND4J_VERSION
+                    + "'s CUDA kernels run on), got " + cc);
+        }
+    }
+
+    /**
+     * Validated factory; {@code minComputeCapability}/{@code maxComputeCapability} must be null for
+     * {@code cpu} and default to ND4J's range (3.7 to 8.9) for {@code cuda}.
+     */
+    public static ComputeProfile of(String name, String source, Backend backend, Precision dataType,
+            double memoryLimitGb, int maxStudentsPerChunk, int maxSamplesPerChunk, int reductionBlock,
+            ComputeCapability minComputeCapability, ComputeCapability maxComputeCapability,
+            Map<Nd4jKey, String> nd4j) {
+        return new ComputeProfile(name, source, backend, dataType, memoryLimitGb, maxStudentsPerChunk,
+                maxSamplesPerChunk, reductionBlock, minComputeCapability, maxComputeCapability, nd4j);
+    }
+
+    /** The same profile in another precision (benchmarks compare both). */
+    public ComputeProfile withDataType(Precision p) {
+        return new ComputeProfile(name, source, backend, p, memoryLimitGb, maxStudentsPerChunk, maxSamplesPerChunk,
+                reductionBlock, minComputeCapability, maxComputeCapability, nd4j);
+    }
+
+    /** An {@code nd4j.*} integer setting, or 0 (ND4J's default) when absent. */
+    public int nd4jInt(Nd4jKey key) {
+        String v = nd4j.get(key);
+        return v == null || key.bytes ? 0 : Integer.parseInt(v);
+    }
+
+    /** {@code memory_limit_gb} in bytes. */
+    public long memoryLimitBytes() {
+        return (long) Math.min(Long.MAX_VALUE, memoryLimitGb * GIB);
+    }
+
+    // ------------------------------------------------------------------------------------------ loading
+
+    /**
+     * A profile by name or path. A name ({@code cpu}, {@code cuda-ampere}, ...) is looked up as
+     * {@code <onecnn.home>/cuda-profiles/NAME.properties} (so an edited copy in the checkout wins), then
+     * as the copy built into the jar; an argument ending in {@code .properties} or containing a path
+     * separator is a file.
+     *
+     * @throws InvalidInputException for a missing profile or file, an unknown key or a bad value, naming
+     *                               the file and the key
+     */
+    public static ComputeProfile load(String nameOrPath) {
+        String s = nameOrPath == null ? "" : nameOrPath.strip();
+        if (s.isEmpty()) {
+            throw new InvalidInputException("profile", "give a profile name (" + String.join(", ", SHIPPED)
+                    + ") or the path to a .properties file");
+        }
+        if (s.endsWith(".properties") || s.contains("/") || s.contains(java.io.File.separator)) {
+            return load(Path.of(s));
+        }
+        if (!NAME.matcher(s).matches()) {
+            throw new InvalidInputException("profile", "'" + s + "' is neither a profile name (letters, digits, "
+                    + "'.', '-', '_') nor a .properties file");
+        }
+        Path dir = Provenance.home().resolve(FOLDER);
+        Path f = dir.resolve(s + ".properties");
+        if (Files.isRegularFile(f)) {
+            return load(f);
+        }
+        String resource = "/" + FOLDER + "/" + s + ".properties";
+        try (InputStream in = ComputeProfile.class.getResourceAsStream(resource)) {
+            if (in != null) {
+                return parse(s, FOLDER + "/" + s + ".properties (built in)",
+                        new InputStreamReader(in, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new InvalidInputException("profile", "cannot read the built-in profile " + s + ": " + e.getMessage());
+        }
+        throw new InvalidInputException("profile", "no profile named '" + s + "' (looked in " + dir
+                + " and among the built-in ones; known: " + String.join(", ", known(dir))
+                + "); give a name or the path to a .properties file");
+    }
+
+    /** A profile from a {@code .properties} file; its name is the file name without the extension. */
+    public static ComputeProfile load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("profile", "file not found: " + file);
+        }
+        String fn = file.getFileName().toString();
+        String name = fn.endsWith(".properties") ? fn.substring(0, fn.length() - ".properties".length()) : fn;
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(name.isEmpty() ? fn : name, file.toAbsolutePath().normalize().toString(), r);
+        } catch (IOException e) {
+            throw new InvalidInputException("profile", "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The shipped profile names and those in {@code dir}, sorted. */
+    static List<String> known(Path dir) {
+        TreeSet<String> names = new TreeSet<>(SHIPPED);
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".properties"))
+                        .forEach(n -> names.add(n.substring(0, n.length() - ".properties".length())));
+            } catch (IOException e) {
+                // the listing only decorates an error message
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    private static ComputeProfile parse(String name, String source, Reader text) throws IOException {
+        Properties p = new Properties();
+        try {
+            p.load(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(source, "not a valid .properties file: " + e.getMessage());
+        }
+        Map<String, String> m = new TreeMap<>();
+        for (String k : p.stringPropertyNames()) {
+            m.put(k.strip(), p.getProperty(k).strip());
+        }
+        return fromMap(name, source, m);
+    }
+
+    /**
+     * A profile from its keys and values (as in a file); errors read {@code <source>: <key>: <problem>}.
+     */
+    public static ComputeProfile fromMap(String name, String source, Map<String, String> values) {
+        try {
+            List<String> allowed = allowedKeys();
+            for (String k : values.keySet()) {
+                if (!allowed.contains(k)) {
+                    throw new InvalidInputException(k, "unknown key (allowed: " + String.join(", ", allowed) + ")");
+                }
+            }
+            for (String k : REQUIRED) {
+                if (!values.containsKey(k)) {
+                    throw new InvalidInputException(k, "missing; every profile sets " + String.join(", ", REQUIRED));
+                }
+            }
+            Backend backend = Backend.parse(BACKEND, values.get(BACKEND));
+            Precision dt = Precision.parse(DATA_TYPE, values.get(DATA_TYPE));
+            double mem = parseGb(values.get(MEMORY_LIMIT_GB));
+            int students = parseInt(MAX_STUDENTS_PER_CHUNK, values.get(MAX_STUDENTS_PER_CHUNK), 1);
+            int samples = parseInt(MAX_SAMPLES_PER_CHUNK, values.get(MAX_SAMPLES_PER_CHUNK), 1);
+            int block = parseInt(REDUCTION_BLOCK, values.get(REDUCTION_BLOCK), 1);
+            ComputeCapability lo = values.containsKey(MIN_COMPUTE_CAPABILITY)
+                    ? ComputeCapability.parse(MIN_COMPUTE_CAPABILITY, values.get(MIN_COMPUTE_CAPABILITY)) : null;
+            ComputeCapability hi = values.containsKey(MAX_COMPUTE_CAPABILITY)
+                    ? ComputeCapability.parse(MAX_COMPUTE_CAPABILITY, values.get(MAX_COMPUTE_CAPABILITY)) : null;
+            EnumMap<Nd4jKey, String> nd = new EnumMap<>(Nd4jKey.class);
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                Nd4jKey k = Nd4jKey.of(e.getKey());
+                if (k != null) {
+                    nd.put(k, e.getValue());
+                }
+            }
+            return of(name, source, backend, dt, mem, students, samples, block, lo, hi, nd);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(source, e.getMessage());
+        }
+    }
+
+    /** Every key a profile file may contain. */
+    public static List<String> allowedKeys() {
+        List<String> l = new ArrayList<>(REQUIRED);
+        l.add(MIN_COMPUTE_CAPABILITY);
+        l.add(MAX_COMPUTE_CAPABILITY);
+        for (Nd4jKey k : Nd4jKey.values()) {
+            l.add(k.key());
+        }
+        return l;
+    }
+
+    private static int parseInt(String field, String s, int min) {
+        try {
+            int v = Integer.parseInt(s.strip());
+            if (v >= min) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException(field, "must be an integer >= " + min + ", got '" + s + "'");
+    }
+
+    private static double parseGb(String s) {
+        try {
+            double v = Double.parseDouble(s.strip());
+            if (v > 0 && Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException(MEMORY_LIMIT_GB, "must be a number of GiB > 0, got '" + s + "'");
+    }
+
+    /** The settings as {@code key → value}, in file order, for display. */
+    public Map<String, String> settings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(BACKEND, backend.key());
+        m.put(DATA_TYPE, dataType.key());
+        m.put(MEMORY_LIMIT_GB, formatGb(memoryLimitGb));
+        m.put(MAX_STUDENTS_PER_CHUNK, Integer.toString(maxStudentsPerChunk));
+        m.put(MAX_SAMPLES_PER_CHUNK, Integer.toString(maxSamplesPerChunk));
+        m.put(REDUCTION_BLOCK, Integer.toString(reductionBlock));
+        if (backend == Backend.CUDA) {
+            m.put(MIN_COMPUTE_CAPABILITY, minComputeCapability.toString());
+            m.put(MAX_COMPUTE_CAPABILITY, maxComputeCapability.toString());
+        }
+        for (Map.Entry<Nd4jKey, String> e : nd4j.entrySet()) {
+            m.put(e.getKey().key(), e.getValue());
+        }
+        return m;
+    }
+
+    /** {@code 4}, {@code 23.5}: a GiB figure without trailing zeros. */
+    static String formatGb(double gb) {
+        return new BigDecimal(Double.toString(gb)).stripTrailingZeros().toPlainString();
+    }
+
+    // ------------------------------------------------------------------------------------------ chunks
+
+    /**
+     * Estimated bytes the empirical engine holds while it trains a chunk of {@code chunk} of the
+     * {@code students} students on {@code n} samples of {@code k} patches of size {@code r}:
+     *
+     * <pre>
+     *   m        = min(n, max_samples_per_chunk)          samples through the network at once
+     *   resident = n (k r + 1)                            the data set: inputs (at most k r per sample) and labels
+     *            + 4 R (r + k)                            v and a of all R students, and their gradients
+     *   chunk    = 3 c m k                                pre-activations, activations, their gradient ([c, m, k] each)
+     *            + m k r                                  the patches of the sample chunk (gathered when overlapping)
+     *            + c m                                    the students' outputs
+     *   bytes    = (resident + chunk) × bytes per element (4 for float, 8 for double)
+     * </pre>
+     *
+     * The three {@code [c, m, k]} arrays dominate; the estimate leaves the workspaces' slack, the CUDA
+     * context and the JVM to the headroom between {@code memory_limit_gb} and the device's memory.
+     */
+    public static double workingSetBytes(long n, int k, int r, int students, long chunk, int maxSamplesPerChunk,
+            int bytesPerElement) {
+        double m = Math.min(n, maxSamplesPerChunk);
+        double resident = (double) n * ((double) k * r + 1) + 4.0 * students * (r + (double) k);
+        double perChunk = 3.0 * chunk * m * k + m * k * (double) r + (double) chunk * m;
+        return (resident + perChunk) * bytesPerElement;
+    }
+
+    /**
+     * The largest number of students trained at once whose {@link #workingSetBytes working set} fits
+     * {@code memory_limit_gb}: at most {@code max_students_per_chunk} and {@code students}, at least 1.
+     * Nondecreasing in {@code memory_limit_gb}.
+     *
+     * @throws InvalidInputException when not even one student fits, naming {@code memory_limit_gb}
+     */
+    public int studentChunk(long n, int k, int r, int students) {
+        if (n < 1) {
+            throw new InvalidInputException("n", "number of samples must be >= 1, got " + n);
+        }
+        InvalidInputException.requirePositive("k", k);
+        InvalidInputException.requirePositive("r", r);
+        InvalidInputException.requirePositive("students", students);
+        int b = dataType.bytes();
+        double fixed = workingSetBytes(n, k, r, students, 0, maxSamplesPerChunk, b);
+        double perStudent = workingSetBytes(n, k, r, students, 1, maxSamplesPerChunk, b) - fixed;
+        double limit = memoryLimitBytes();
+        double fits = Math.floor((limit - fixed) / perStudent);
+        if (!(fits >= 1)) {
+            double need = (fixed + perStudent) / GIB;
+            throw new InvalidInputException(MEMORY_LIMIT_GB, "profile " + name + " allows " + formatGb(memoryLimitGb)
+                    + " GiB, but one student on n = " + n + " samples (k = " + k + ", r = " + r + ", "
+                    + MAX_SAMPLES_PER_CHUNK + " = " + maxSamplesPerChunk + ", " + dataType.key() + ") needs "
+                    + String.format(Locale.ROOT, "%.2f", need) + " GiB: raise " + MEMORY_LIMIT_GB + " or lower "
+                    + MAX_SAMPLES_PER_CHUNK);
+        }
+        return (int) Math.min(fits, Math.min(students, maxStudentsPerChunk));
+    }
+}

@@ -1,0 +1,164 @@
+package org.onecnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.onecnn.backend.TestDevices.a100;
+import static org.onecnn.backend.TestDevices.cpuBuild;
+import static org.onecnn.backend.TestDevices.cudaBuild;
+import static org.onecnn.backend.TestDevices.h100;
+import static org.onecnn.backend.TestDevices.rtx4090;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.onecnn.backend.BackendInfo;
+import org.onecnn.backend.DeviceProbe;
+
+/**
+ * {@code onecnn doctor} on machines played by a stubbed probe: the verdict, the exit code and the one
+ * error line come from the real check.
+ */
+class DoctorCommandTest {
+    private static final String MAX_BYTES = "org.bytedeco.javacpp.maxbytes";
+
+    @TempDir
+    Path home;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream oldErr;
+    private PrintStream oldOut;
+    private DeviceProbe oldProbe;
+    private String oldMaxBytes;
+
+    @BeforeEach
+    void capture() {
+        System.setProperty("onecnn.home", home.toString());
+        oldErr = System.err;
+        oldOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        oldMaxBytes = System.getProperty(MAX_BYTES);
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(oldErr);
+        System.setOut(oldOut);
+        System.clearProperty("onecnn.home");
+        if (oldProbe != null) {
+            DoctorCommand.useProbe(oldProbe);
+        }
+        if (oldMaxBytes == null) {
+            System.clearProperty(MAX_BYTES);
+        }
+    }
+
+    private int doctor(BackendInfo machine, String... args) {
+        DeviceProbe old = DoctorCommand.useProbe(() -> machine);
+        if (oldProbe == null) {
+            oldProbe = old;
+        }
+        err.reset();
+        out.reset();
+        String[] argv = new String[args.length + 1];
+        argv[0] = "doctor";
+        System.arraycopy(args, 0, argv, 1, args.length);
+        return Main.execute(argv);
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Exit 2 with exactly one line on standard error, {@code onecnn: error: <expected...>}. */
+    private void refused(String expectedStart) {
+        String e = stderr();
+        assertEquals(1, e.strip().split("\n").length, "one line: " + e);
+        assertTrue(e.startsWith("onecnn: error: " + expectedStart), e);
+        assertFalse(e.contains("\tat "), e);
+        assertTrue(stdout().contains("verdict: not ready"), stdout());
+    }
+
+    @Test
+    void cpuBuildAndCpuProfileIsReadyAndInitialisesNd4j() {
+        assumeTrue(getClass().getClassLoader().getResource("org/nd4j/linalg/cpu/nativecpu/CpuBackend.class") != null,
+                "initialises the real ND4J: needs the CPU backend on the class path (not a -Pcuda build)");
+        assertEquals(0, doctor(cpuBuild()), stderr());
+        String o = stdout();
+        assertTrue(o.contains("nd4j backend") && o.contains("nd4j-native (CPU)"), o);
+        assertTrue(o.contains("dl4j / nd4j") && o.contains("1.0.0-M2.1"), o);
+        assertTrue(o.contains("java") && o.contains(System.getProperty("java.version")), o);
+        assertTrue(o.contains("profile cpu (") && o.contains("data_type") && o.contains("double"), o);
+        assertTrue(o.contains("gpu") && o.contains("none (nvidia-smi not found"), o);
+        assertTrue(o.contains("verdict: ready"), o);
+        // ND4J, once, after the check: what it reports
+        assertTrue(o.contains("nd4j (initialised with profile cpu)"), o);
+        assertTrue(o.contains("org.nd4j.linalg.cpu.nativecpu.CpuBackend"), o);
+        assertTrue(o.contains("blas vendor"), o);
+        assertFalse(stderr().contains("onecnn: error"), stderr()); // ND4J's own log lines go to standard error
+    }
+
+    @Test
+    void cpuBuildAndCudaProfileNamesTheProfileAndTheFix() {
+        assertEquals(2, doctor(cpuBuild(), "--profile", "cuda-ampere"));
+        refused("profile cuda-ampere needs the CUDA backend, but this build is CPU-only: rebuild with "
+                + "ONECNN_MAVEN_ARGS=-Pcuda ./onecnn ... or use --profile cpu");
+        assertFalse(stdout().contains("nd4j (initialised"), stdout());
+    }
+
+    @Test
+    void hopperIsRefused() {
+        assertEquals(2, doctor(cudaBuild(h100(0)), "--profile", "cuda-ampere"));
+        refused("GPU 0 (NVIDIA H100 80GB HBM3) has compute capability 9.0; ND4J 1.0.0-M2.1's CUDA kernels cover "
+                + "3.7–8.6 (8.9 also runs them) and no CUDA 12 build exists: use --profile cpu, or an Ampere/Ada GPU");
+        String o = stdout();
+        assertTrue(o.contains("gpu 0") && o.contains("NVIDIA H100 80GB HBM3, compute capability 9.0, 81559 MiB, driver "
+                + "550.54.15: ND4J 1.0.0-M2.1 cannot run on it"), o);
+        assertTrue(o.contains("nd4j-cuda-11.6 (CUDA 11.6)"), o);
+    }
+
+    @Test
+    void ampereAndAdaAreReady() {
+        assertEquals(0, doctor(cudaBuild(a100(0)), "--profile", "cuda-ampere"), stderr());
+        assertTrue(stdout().contains("verdict: ready"), stdout());
+        assertTrue(stdout().contains("NVIDIA A100-SXM4-80GB, compute capability 8.0, 81920 MiB, driver 535.104.05: "
+                + "ND4J 1.0.0-M2.1 runs on it"), stdout());
+        assertTrue(stdout().contains("ND4J not initialised for a CUDA profile"), stdout());
+        assertEquals(0, doctor(cudaBuild(rtx4090(0)), "--profile", "cuda-ada"), stderr());
+        assertTrue(stdout().contains("verdict: ready"), stdout());
+        assertTrue(stdout().contains("min_compute_capability") && stdout().contains("8.6"), stdout());
+        assertTrue(stdout().contains("ND4J 1.0.0-M2.1 runs on it (kernels built for 8.6)"), stdout());
+    }
+
+    @Test
+    void cpuProfileOnACudaBuildAndNoGpu() {
+        assertEquals(2, doctor(cudaBuild()));
+        refused("profile cpu needs ND4J's CPU backend, but this build contains only the CUDA backend");
+        assertEquals(2, doctor(cudaBuild(), "--profile", "cuda-small"));
+        refused("profile cuda-small needs an NVIDIA GPU, but none was found");
+    }
+
+    @Test
+    void badProfilesAreBadInput() throws Exception {
+        assertEquals(2, doctor(cpuBuild(), "--profile", "nope"));
+        assertTrue(stderr().startsWith("onecnn: error: profile: no profile named 'nope'"), stderr());
+        Path f = Files.writeString(home.resolve("mine.properties"), "backend = cpu\n");
+        assertEquals(2, doctor(cpuBuild(), "--profile", f.toString()));
+        assertTrue(stderr().startsWith("onecnn: error: " + f + ": data_type: missing"), stderr());
+        assertEquals(1, stderr().strip().split("\n").length, stderr());
+    }
+}
