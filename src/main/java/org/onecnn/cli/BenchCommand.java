@@ -63,6 +63,8 @@ final class BenchCommand implements Runnable {
         "Full-batch gradient descent of an ensemble of students on one shared data set (float32), workload of "
             + "shared/peers/ensemble_numpy.py.", "Last line: sample_gradients_per_s=<number>."})
     static final class Empirical implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ProfileOption profile;
         @Option(names = "--n", defaultValue = "4096", description = "Samples (default ${DEFAULT-VALUE}).")
         long n;
         @Option(names = "--k", defaultValue = "25", description = "Patches (default ${DEFAULT-VALUE}).")
@@ -87,7 +89,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            org.onecnn.experiment.ComputeContext.forBench(dataType);
+            org.onecnn.experiment.ComputeContext.forBench(profile.profile, dataType, seed);
             EmpiricalBench.run(new EmpiricalBench.Spec(n, k, p, students, steps, mode, dataType, seed, sampleChunk),
                     System.out);
             return 0;

@@ -38,6 +38,10 @@ final class RunCommand implements Callable<Integer> {
             + "not depend on it.")
     Integer threads;
 
+    @Option(names = "--profile", paramLabel = "NAME|FILE", description = "Compute profile for finite-sample "
+            + "experiments (cuda-profiles/NAME.properties or a file); same as --set empirical.profile=NAME.")
+    String profile;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -53,6 +57,9 @@ final class RunCommand implements Callable<Integer> {
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) {
             throw new InvalidInputException("--threads", "must be >= 1, got " + n);
+        }
+        if (profile != null) {
+            sets.add("empirical.profile=" + profile);
         }
         long t0 = System.nanoTime();
         Path dir = Runner.run(new Runner.Request(config, sets, out, resume, n, quiet, Main.argv));

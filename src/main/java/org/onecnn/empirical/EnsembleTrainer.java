@@ -126,22 +126,25 @@ public final class EnsembleTrainer {
     private final class Chunk {
         final List<InitialPoint> inits;
         final int offset;
-        final int students;
         final int r;
         final int k;
-        final MultiLayerNetwork net;
-        final INDArray params;
-        final INDArray grad;
-        final INDArray mask;
+        /** Students in the current network, and the index into {@code inits} of each of its slots. */
+        int students;
+        int[] slot;
+        MultiLayerNetwork net;
+        INDArray params;
+        INDArray grad;
+        INDArray mask;
         final INDArray x;
+        final INDArray yRaw;
         final double[] yv;
         final List<INDArray> xChunks = new ArrayList<>();
-        final List<INDArray> yChunks = new ArrayList<>();
+        List<INDArray> yChunks = new ArrayList<>();
         final BatchSource online;
         final RecordPlan plan;
         final Sink sink;
         final EmpiricalResult[] results;
-        final boolean[] active;
+        boolean[] active;
 
         Chunk(List<InitialPoint> inits, int offset, INDArray x, INDArray y, BatchSource online, RecordPlan plan,
                 Sink sink) {
@@ -153,23 +156,17 @@ public final class EnsembleTrainer {
             this.online = online;
             this.plan = plan;
             this.sink = sink;
-            this.net = EnsembleNetwork.create(spec.arch(), students, spec.leakySlope(), spec.dataType(), spec.seed(),
-                    spec.reductionBlock());
-            net.initGradientsView();
-            EnsembleNetwork.accumulate(net, true);
-            // both flat views of the same length (DL4J keeps the parameters as a vector, the gradients as a row)
-            this.params = net.params();
-            this.grad = net.getGradientsViewArray().reshape(params.shape());
+            this.slot = new int[students];
             double[][] v = new double[students][];
             double[][] a = new double[students][];
             for (int i = 0; i < students; i++) {
+                slot[i] = i;
                 v[i] = inits.get(i).v();
                 a[i] = inits.get(i).a();
             }
-            EnsembleNetwork.filters(net).assign(Nd4j.createFromArray(v).castTo(spec.dataType()));
-            EnsembleNetwork.outputWeights(net).assign(Nd4j.createFromArray(a).castTo(spec.dataType()));
-            this.mask = Nd4j.ones(spec.dataType(), params.shape());
+            build(Nd4j.createFromArray(v).castTo(spec.dataType()), Nd4j.createFromArray(a).castTo(spec.dataType()));
             this.x = x == null ? null : x.castTo(spec.dataType());
+            this.yRaw = y;
             this.yv = y == null ? null : y.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
             if (x != null) {
                 long n = x.size(0);
@@ -182,6 +179,62 @@ public final class EnsembleTrainer {
             this.results = new EmpiricalResult[students];
             this.active = new boolean[students];
             java.util.Arrays.fill(active, true);
+        }
+
+        /** A network for the current students, with parameters {@code v} ([R, r]) and {@code a} ([R, k]). */
+        private void build(INDArray v, INDArray a) {
+            net = EnsembleNetwork.create(spec.arch(), students, spec.leakySlope(), spec.dataType(), spec.seed(),
+                    spec.reductionBlock());
+            net.initGradientsView();
+            EnsembleNetwork.accumulate(net, true);
+            // both flat views of the same length (DL4J keeps the parameters as a vector, the gradients as a row)
+            params = net.params();
+            grad = net.getGradientsViewArray().reshape(params.shape());
+            EnsembleNetwork.filters(net).assign(v);
+            EnsembleNetwork.outputWeights(net).assign(a);
+            mask = Nd4j.ones(spec.dataType(), params.shape());
+        }
+
+        /**
+         * Move the students still training into a smaller network: once half of a network has stopped, the
+         * stopped ones would otherwise cost as much as the rest. Each student's arithmetic does not depend on
+         * its network mates, so this changes no result (the chunking tests hold it to the bit).
+         */
+        boolean repack() {
+            int live = 0;
+            for (boolean b : active) {
+                live += b ? 1 : 0;
+            }
+            if (live == 0 || live > students / 2 || students < 4) {
+                return false;
+            }
+            int[] keep = new int[live];
+            int[] newSlot = new int[live];
+            int j = 0;
+            for (int s = 0; s < students; s++) {
+                if (active[s]) {
+                    keep[j] = s;
+                    newSlot[j] = slot[s];
+                    j++;
+                }
+            }
+            INDArray v = EnsembleNetwork.filters(net).getRows(keep);
+            INDArray a = EnsembleNetwork.outputWeights(net).getRows(keep);
+            students = live;
+            slot = newSlot;
+            active = new boolean[live];
+            java.util.Arrays.fill(active, true);
+            build(v, a);
+            if (yRaw != null) {
+                List<INDArray> ys = new ArrayList<>();
+                long n = yRaw.size(0);
+                for (long m0 = 0; m0 < n; m0 += spec.sampleChunk()) {
+                    long m1 = Math.min(n, m0 + spec.sampleChunk());
+                    ys.add(labels(yRaw.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all())));
+                }
+                yChunks = ys;
+            }
+            return true;
         }
 
         /** Labels replicated to every student, column-major (the layout that makes the loss one op). */
@@ -243,6 +296,9 @@ public final class EnsembleTrainer {
                     }
                     double[] ln = regime.equals("online") ? null : losses();
                     evaluate(t, gn, ln, check, last, record);
+                    if (check && !last && repack()) {
+                        fullDone = false;
+                    }
                 }
                 if (last || !anyActive()) {
                     break;
@@ -306,7 +362,7 @@ public final class EnsembleTrainer {
                 return false;
             }
             for (int i = 0; i < students; i++) {
-                if (plan.tracks(offset + i)) {
+                if (plan.tracks(offset + slot[i])) {
                     return true;
                 }
             }
@@ -395,7 +451,8 @@ public final class EnsembleTrainer {
                 target[i] *= teacher.c();
             }
             for (int s = 0; s < students; s++) {
-                if (!active[s] && !(record && plan.tracks(offset + s))) {
+                int id = offset + slot[s];
+                if (!active[s] && !(record && plan.tracks(id))) {
                     continue;
                 }
                 double nv = norm(v[s]);
@@ -409,8 +466,8 @@ public final class EnsembleTrainer {
                 double phi = Math.atan2(Math.sqrt(across), along);
                 double pop = population == null ? Double.NaN : population.loss(v[s], a[s]);
                 double lossN = ln == null ? pop : ln[s];
-                if (record && plan.tracks(offset + s)) {
-                    sink.point(offset + s, t, phi, lossN, pop, gn[s]);
+                if (record && plan.tracks(id)) {
+                    sink.point(id, t, phi, lossN, pop, gn[s]);
                 }
                 if (!check || !active[s]) {
                     continue;
@@ -445,8 +502,8 @@ public final class EnsembleTrainer {
                     double e = a[s][j] - target[j];
                     dist += e * e;
                 }
-                InitialPoint ip = inits.get(s);
-                results[s] = new EmpiricalResult(offset + s, ip.seed(), o, reason, t, phi, ln == null ? Double.NaN
+                InitialPoint ip = inits.get(slot[s]);
+                results[slot[s]] = new EmpiricalResult(id, ip.seed(), o, reason, t, phi, ln == null ? Double.NaN
                         : ln[s], pop, gn[s], Math.sqrt(dist), nv);
                 active[s] = false;
                 freeze(s);

@@ -4,54 +4,86 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
+import org.onecnn.backend.BackendCheck;
+import org.onecnn.backend.ComputeProfile;
+import org.onecnn.backend.DeviceProbe;
+import org.onecnn.backend.Nd4jSetup;
+import org.onecnn.backend.Precision;
+import org.onecnn.backend.SystemDeviceProbe;
 import org.onecnn.empirical.EmpiricalSpec;
 
 /**
- * The compute side of an empirical run: the profile's data type and chunk sizes, and ND4J's setup.
- * (Profiles and the device check are wired in by the backend package.)
+ * The compute side of a finite-sample run: the compute profile ({@code empirical.profile}, or
+ * {@code --profile}), checked against this build and its devices before anything loads ND4J (so an
+ * unsupported GPU is one clear line, never a native crash), then ND4J configured once by
+ * {@link Nd4jSetup#apply}, and the profile's data type and chunk sizes handed to the trainer.
+ * {@code empirical.data_type} overrides the profile's data type.
  */
 public final class ComputeContext {
+    private static volatile DeviceProbe probe = new SystemDeviceProbe();
+
     private final ExperimentConfig cfg;
-    private final DataType type;
+    private final ComputeProfile profile;
 
-    private ComputeContext(ExperimentConfig cfg, DataType type) {
+    private ComputeContext(ExperimentConfig cfg, ComputeProfile profile) {
         this.cfg = cfg;
-        this.type = type;
+        this.profile = profile;
     }
 
-    /** Everything that can be checked before a run folder exists. */
+    /** Replace the device probe (tests stub the boundary where devices are reported); returns the old one. */
+    public static DeviceProbe useProbe(DeviceProbe p) {
+        DeviceProbe old = probe;
+        probe = p;
+        return old;
+    }
+
+    static ComputeProfile profile(ExperimentConfig cfg) {
+        ComputeProfile p = ComputeProfile.load(cfg.empirical().profile());
+        String t = cfg.empirical().dataType();
+        return t == null ? p : p.withDataType(Precision.parse("empirical.data_type", t));
+    }
+
+    /** Everything that can be checked before a run folder exists: the profile, the build, the devices. */
     static void check(ExperimentConfig cfg) {
-        EmpiricalSetup.dataType(cfg, "double");
+        BackendCheck.requireTrainable(profile(cfg), probe.probe());
     }
 
+    /** Check, then configure ND4J (the one place its RNG is seeded, from the master seed). */
     static ComputeContext open(ExperimentConfig cfg) {
-        DataType t = EmpiricalSetup.dataType(cfg, "double");
-        Nd4j.setDefaultDataTypes(t, t);
-        return new ComputeContext(cfg, t);
+        ComputeProfile p = profile(cfg);
+        BackendCheck.requireTrainable(p, probe.probe());
+        Nd4jSetup.apply(p, org.onecnn.util.Seeds.derive(cfg.seed(), "nd4j"));
+        return new ComputeContext(cfg, p);
     }
 
-    /** Benchmarks: ND4J's default type only. */
-    public static void forBench(String dataType) {
-        DataType t = dataType.equals("float") ? DataType.FLOAT : DataType.DOUBLE;
-        Nd4j.setDefaultDataTypes(t, t);
+    /** Benchmarks: the default profile with the given data type, checked and applied. */
+    public static void forBench(String profileName, String dataType, long seed) {
+        ComputeProfile p = ComputeProfile.load(profileName).withDataType(Precision.parse("--data-type", dataType));
+        BackendCheck.requireTrainable(p, probe.probe());
+        Nd4jSetup.apply(p, seed);
     }
 
     DataType dataType() {
-        return type;
+        return profile.dataType() == Precision.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
     }
 
+    /** The trainer's settings for {@code students} students on the largest of the experiment's data sets. */
     EmpiricalSpec spec(int students) {
-        return EmpiricalSetup.spec(cfg, type, Math.min(students, 512), 8192, 2048);
+        long nMax = cfg.empirical().n().stream().mapToLong(Long::longValue).max().orElse(1);
+        int chunk = profile.studentChunk(nMax, cfg.model().k(), cfg.model().p(), students);
+        return EmpiricalSetup.spec(cfg, dataType(), chunk, profile.maxSamplesPerChunk(), profile.reductionBlock());
     }
 
     static String dataTypeName(ExperimentConfig cfg) {
-        return cfg.empirical().dataType() != null ? cfg.empirical().dataType() : "double";
+        return profile(cfg).dataType().key();
     }
 
-    static Map<String, Object> describe() {
+    Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("engine", "DL4J/ND4J ensemble layers (empirical) and exact population dynamics (reference)");
+        m.put("engine", "DL4J/ND4J ensemble layers (empirical); exact population dynamics (reference)");
+        m.put("profile", profile.name() + " (" + profile.source() + ")");
+        m.put("profile_settings", profile.settings());
+        m.put("nd4j", Nd4jSetup.describe());
         return m;
     }
 }

@@ -54,10 +54,6 @@ public final class PairedTrajectoriesExperiment implements Experiment {
         ComputeContext.check(cfg);
     }
 
-    @Override
-    public Map<String, Object> backend() {
-        return ComputeContext.describe();
-    }
 
     @Override
     public void execute(RunContext ctx) throws IOException {
@@ -73,6 +69,7 @@ public final class PairedTrajectoriesExperiment implements Experiment {
             all[i] = i;
         }
         ComputeContext cc = ComputeContext.open(cfg);
+        ctx.provenance().put("backend", cc.describe());
         EmpiricalSpec base = cc.spec(count);
         // no early stop: a gradient tolerance of 0 is never reached, so every run goes the whole budget
         EmpiricalSpec spec = new EmpiricalSpec(base.arch(), base.leakySlope(), base.dataType(), base.eta(),

@@ -4,10 +4,16 @@ import java.util.List;
 
 /**
  * What an experiment needs to run: its folder, the resolved config and cells, the number of worker
- * threads, whether to show progress.
+ * threads, whether to show progress; {@code provenance} collects what the experiment learns while running
+ * (the ND4J backend it configured, say), merged into {@code provenance.json} at the end.
  */
 public record RunContext(RunFolder folder, ConfigLoader.Loaded loaded, int threads, boolean quiet,
-        List<String> commandLine) {
+        List<String> commandLine, java.util.Map<String, Object> provenance) {
+
+    public RunContext(RunFolder folder, ConfigLoader.Loaded loaded, int threads, boolean quiet,
+            List<String> commandLine) {
+        this(folder, loaded, threads, quiet, commandLine, new java.util.LinkedHashMap<>());
+    }
 
     public ExperimentConfig config() {
         return loaded.config();

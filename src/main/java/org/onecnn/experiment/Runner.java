@@ -65,6 +65,7 @@ public final class Runner {
             Json.write(folder.path("provenance.json"), prov);
             throw e;
         }
+        prov.putAll(ctx.provenance());
         prov.put("status", "complete");
         prov.put("finished", Instant.now().toString());
         Json.write(folder.path("provenance.json"), prov);

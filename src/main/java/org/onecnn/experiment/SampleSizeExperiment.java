@@ -67,10 +67,6 @@ public final class SampleSizeExperiment implements Experiment {
         ComputeContext.check(cfg);
     }
 
-    @Override
-    public java.util.Map<String, Object> backend() {
-        return ComputeContext.describe();
-    }
 
     static Path cellFile(RunFolder f, long n, int d) {
         return f.cellsDir().resolve(String.format("n-%d-d-%d.csv", n, d));
@@ -99,6 +95,7 @@ public final class SampleSizeExperiment implements Experiment {
 
         // 2. every (n, data set) not done yet
         ComputeContext cc = ComputeContext.open(cfg);
+        ctx.provenance().put("backend", cc.describe());
         DataType type = cc.dataType();
         EmpiricalSpec spec = cc.spec(count);
         InputDistribution dist = InputDistribution.named(e.distribution());

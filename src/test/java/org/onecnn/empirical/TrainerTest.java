@@ -93,6 +93,30 @@ class TrainerTest {
         }
     }
 
+    /**
+     * Students stop at different times; once half a network has stopped the rest move to a smaller one.
+     * Eight students together against one at a time: identical results, and the runs did stop at
+     * different steps (so the repacking was exercised).
+     */
+    @Test
+    void repackingStoppedStudentsChangesNothing() {
+        Architecture arch = Architecture.nonOverlapping(6, 3);
+        Teacher t = Teacher.ratioFamily(6, 3, 1.0, 1.0, 1.0, 5);
+        INDArray[] d = data(arch, t, 300, 19);
+        List<InitialPoint> in = inits(t, 8);
+        EmpiricalSpec together = new EmpiricalSpec(arch, 0.0, DataType.DOUBLE, 0.2, "full-batch", 1, 1500, 20, 1e-4, 1e-6,
+                8, 256, 32, 1);
+        EmpiricalSpec alone = new EmpiricalSpec(arch, 0.0, DataType.DOUBLE, 0.2, "full-batch", 1, 1500, 20, 1e-4, 1e-6,
+                1, 256, 32, 1);
+        List<EmpiricalResult> a = new EnsembleTrainer(together, t, true).train(in, d[0], d[1], null, RecordPlan.NONE,
+                EnsembleTrainer.Sink.NONE);
+        List<EmpiricalResult> b = new EnsembleTrainer(alone, t, true).train(in, d[0], d[1], null, RecordPlan.NONE,
+                EnsembleTrainer.Sink.NONE);
+        assertEquals(b, a);
+        assertTrue(a.stream().map(EmpiricalResult::iterations).distinct().count() >= 3,
+                "stops spread over time: " + a.stream().map(EmpiricalResult::iterations).toList());
+    }
+
     @Test
     void overlappingAndMinibatchAreChunkIndependentToo() {
         Architecture arch = Architecture.of(13, 5, 2);
