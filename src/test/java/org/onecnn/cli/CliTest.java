@@ -85,8 +85,8 @@ class CliTest {
     void badInputIsOneLineExitTwoAndWritesNothing() throws IOException {
         String[][] bad = {
             {"run", "du2018-table1", "--set", "train.etaa=0.1"},
-            {"run", "du2018-table1", "--set", "eta=0"},
-            {"run", "du2018-table1", "--set", "eta=.nan"},
+            {"run", "du2018-table1", "--set", "train.eta=0"},
+            {"run", "du2018-table1", "--set", "train.eta=.nan"},
             {"run", "du2018-table1", "--set", "grid.ratio=[40]"},
             {"run", "du2018-two-phase", "--set", "model.d=110"},
             {"run", home.resolve("missing.yaml").toString()},
@@ -105,13 +105,13 @@ class CliTest {
         // the field is named
         run("run", "du2018-table1", "--set", "train.etaa=0.1");
         assertTrue(stderr().contains("train.etaa"), stderr());
-        run("run", "du2018-table1", "--set", "eta=-1");
+        run("run", "du2018-table1", "--set", "train.eta=-1");
         assertTrue(stderr().contains("train.eta"), stderr());
         // one line (plus, for option errors only, a hint)
-        run("run", "du2018-table1", "--set", "eta=-1");
+        run("run", "du2018-table1", "--set", "train.eta=-1");
         assertEquals(1, stderr().strip().split("\n").length, stderr());
         // --verbose adds the stack trace
-        assertEquals(2, run("run", "du2018-table1", "--set", "eta=-1", "--verbose"));
+        assertEquals(2, run("run", "du2018-table1", "--set", "train.eta=-1", "--verbose"));
         assertTrue(stderr().contains("\tat "), stderr());
     }
 
@@ -188,7 +188,7 @@ class CliTest {
         assertTrue(Files.readString(part.resolve("provenance.json")).contains("\"resumed\""));
         // resuming a complete run, or with overrides, is refused
         assertEquals(2, run("run", "--resume", part.toString()));
-        assertEquals(2, run("run", "--resume", full.toString(), "--set", "eta=0.1"));
+        assertEquals(2, run("run", "--resume", full.toString(), "--set", "train.eta=0.1"));
         // the reuse is real: a marked row of cell 0 (its iterations set to 123456789) comes through
         Path part2 = Files.createDirectory(home.resolve("part2"));
         Files.copy(full.resolve("config.yaml"), part2.resolve("config.yaml"));

@@ -24,7 +24,8 @@ class ConfigLoaderTest {
 
     @Test
     void builtInsLoadAndExpand() {
-        assertEquals(List.of("du2018-table1", "du2018-two-phase", "bg2017-fixed-output"), ConfigLoader.builtIns());
+        assertEquals(List.of("du2018-table1", "du2018-two-phase", "bg2017-fixed-output", "sample-size",
+                "paired-trajectories"), ConfigLoader.builtIns());
         ConfigLoader.Loaded t1 = ConfigLoader.load("du2018-table1", List.of());
         assertEquals(36, t1.cells().size());
         assertEquals(List.of("k", "ratio"), t1.config().axes());
@@ -51,7 +52,7 @@ class ConfigLoaderTest {
 
     @Test
     void overridesByPathAndByUniqueName() {
-        ConfigLoader.Loaded l = ConfigLoader.load("du2018-table1", List.of("eta=0.1", "init.count=7", "grid.k=[25,49]",
+        ConfigLoader.Loaded l = ConfigLoader.load("du2018-table1", List.of("train.eta=0.1", "init.count=7", "grid.k=[25,49]",
                 "classify.a_tol=0.01", "seed=5"));
         assertEquals(0.1, l.config().train().eta().value());
         assertEquals(7, l.config().init().count());
@@ -91,11 +92,11 @@ class ConfigLoaderTest {
 
     @Test
     void badNumbersAreNamed() {
-        assertEquals("train.eta", bad("du2018-table1", "eta=0").field());
-        assertEquals("train.eta", bad("du2018-table1", "eta=-0.1").field());
-        assertEquals("train.eta", bad("du2018-table1", "eta=.nan").field());
-        assertEquals("train.eta", bad("du2018-table1", "eta=abc").field());
-        assertEquals("train.eta", bad("du2018-table1", "eta=auto").field());
+        assertEquals("train.eta", bad("du2018-table1", "train.eta=0").field());
+        assertEquals("train.eta", bad("du2018-table1", "train.eta=-0.1").field());
+        assertEquals("train.eta", bad("du2018-table1", "train.eta=.nan").field());
+        assertEquals("train.eta", bad("du2018-table1", "train.eta=abc").field());
+        assertEquals("train.eta", bad("du2018-table1", "train.eta=auto").field());
         assertEquals("stop.max_steps", bad("du2018-table1", "stop.max_steps=0").field());
         assertEquals("init.count", bad("du2018-table1", "init.count=-3").field());
         assertEquals("teacher.a_norm", bad("du2018-table1", "teacher.a_norm=.nan").field());
