@@ -24,7 +24,8 @@ import org.onecnn.util.Seeds;
  * workload of {@code shared/peers/ensemble_numpy.py}: {@code n} Gaussian samples of {@code k} patches of
  * size {@code p}, teacher {@code w* = e_1}, {@code a* ~ N(0, I_k)}, students {@code v ~ N(0, I_p)},
  * {@code a ~ N(0, 0.01 I_k)}, η = 0.05, float32. Reports sample-gradients per second,
- * {@code n · R · steps / seconds}, over the timed steps after one untimed warm-up step.
+ * {@code n · R · steps / seconds}, over the timed steps after three untimed warm-up steps. Sample chunk and reduction block come from the compute
+ * profile.
  *
  * <p>{@code ensemble}: one DL4J network holding all R students (the layers' ensemble width);
  * {@code single}: R networks of one student each, trained one after the other.
@@ -35,7 +36,7 @@ public final class EmpiricalBench {
 
     /** Benchmark parameters. */
     public record Spec(long n, int k, int p, int students, int steps, String mode, String dataType, long seed,
-            int sampleChunk) {
+            int sampleChunk, int reductionBlock) {
         public Spec {
             if (n < 1) {
                 throw new InvalidInputException("--n", "must be >= 1, got " + n);
@@ -71,7 +72,7 @@ public final class EmpiricalBench {
             }
             inits.add(InitialPoint.of(irng.gaussianVector(s.p()), a));
         }
-        int block = 2048;
+        int block = s.reductionBlock();
         int chunk = Math.max(block, (int) Math.min(s.sampleChunk(), s.n()) / block * block);
         EmpiricalSpec spec = new EmpiricalSpec(arch, 0.0, type, 0.05, "full-batch", 1, s.steps(), s.steps(), 0, 0,
                 s.students(), chunk, block, s.seed());
@@ -83,7 +84,9 @@ public final class EmpiricalBench {
         double seconds;
         if (s.mode().equals("ensemble")) {
             EnsembleTrainer.Stepper st = trainer.stepper(inits, x, y);
-            st.step();
+            for (int i = 0; i < 3; i++) {
+                st.step(); // warm-up: JIT, workspaces
+            }
             long t0 = System.nanoTime();
             for (int i = 0; i < s.steps(); i++) {
                 st.step();

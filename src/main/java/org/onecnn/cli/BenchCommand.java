@@ -81,17 +81,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--data-type", defaultValue = "float", description = "float or double (default "
                 + "${DEFAULT-VALUE}).")
         String dataType;
-        @Option(names = "--sample-chunk", defaultValue = "8192", description = "Samples per pass (default "
-                + "${DEFAULT-VALUE}).")
-        int sampleChunk;
         @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
         long seed;
 
         @Override
         public Integer call() {
-            org.onecnn.experiment.ComputeContext.forBench(profile.profile, dataType, seed);
-            EmpiricalBench.run(new EmpiricalBench.Spec(n, k, p, students, steps, mode, dataType, seed, sampleChunk),
-                    System.out);
+            org.onecnn.backend.ComputeProfile prof = org.onecnn.experiment.ComputeContext.forBench(profile.profile,
+                    dataType, seed);
+            EmpiricalBench.run(new EmpiricalBench.Spec(n, k, p, students, steps, mode, dataType, seed,
+                    prof.maxSamplesPerChunk(), prof.reductionBlock()), System.out);
             return 0;
         }
     }

@@ -57,10 +57,11 @@ public final class ComputeContext {
     }
 
     /** Benchmarks: the default profile with the given data type, checked and applied. */
-    public static void forBench(String profileName, String dataType, long seed) {
+    public static ComputeProfile forBench(String profileName, String dataType, long seed) {
         ComputeProfile p = ComputeProfile.load(profileName).withDataType(Precision.parse("--data-type", dataType));
         BackendCheck.requireTrainable(p, probe.probe());
         Nd4jSetup.apply(p, seed);
+        return p;
     }
 
     DataType dataType() {
