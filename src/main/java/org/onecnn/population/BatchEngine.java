@@ -28,6 +28,8 @@ abstract class BatchEngine implements PopulationEngine {
     static final int GRAD = 5;
     /** {@code ‖a − a_sp‖}, supplied by each engine without cancellation near the spurious point. */
     static final int DS = 6;
+    /** The population loss at the slot's point, supplied by the engine (each knows its own loss). */
+    static final int LOSS = 7;
 
     protected NonOverlappingGaussian f;
     protected double eta;
@@ -64,7 +66,7 @@ abstract class BatchEngine implements PopulationEngine {
         int n = job.inits().size();
         load(job);
         RunResult[] results = new RunResult[n];
-        double[] sc = new double[7];
+        double[] sc = new double[8];
         long step = 0;
         long max = stop.maxSteps();
         int every = stop.checkEvery();
@@ -75,7 +77,7 @@ abstract class BatchEngine implements PopulationEngine {
                     int id = id(j);
                     if (plan.tracks(id)) {
                         scalars(j, sc);
-                        sink.point(id, step, sc[PHI], f.lossAt(sc[PHI], sc[D2], sc[U], sc[PE]), Math.sqrt(sc[D2]),
+                        sink.point(id, step, sc[PHI], sc[LOSS], Math.sqrt(sc[D2]),
                                 Math.abs(sc[U]), sc[GRAD]);
                     }
                 }
@@ -86,14 +88,14 @@ abstract class BatchEngine implements PopulationEngine {
                 boolean any = false;
                 for (int j = 0; j < act; j++) {
                     scalars(j, sc);
-                    StopReason r = judge.check(sc[PHI], sc[NV], sc[U], sc[PE], sc[D2], sc[DS], sc[GRAD]);
+                    StopReason r = judge.check(sc[PHI], sc[NV], sc[U], sc[PE], sc[D2], sc[DS], sc[LOSS], sc[GRAD]);
                     if (r == null && last) {
                         r = StopReason.BUDGET;
                     }
                     if (r != null) {
                         int id = id(j);
                         results[id] = judge.finish(id, job.inits().get(id).seed(), r, step, sc[PHI], sc[NV], sc[U],
-                                sc[PE], sc[D2], sc[DS], sc[GRAD]);
+                                sc[PE], sc[D2], sc[DS], sc[LOSS], sc[GRAD]);
                         any = true;
                     } else {
                         keep[j] = true;

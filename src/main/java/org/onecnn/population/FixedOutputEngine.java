@@ -76,7 +76,7 @@ public final class FixedOutputEngine extends BatchEngine {
     void scalars(int j, double[] out) {
         double[] wi = w[j];
         double[] ai = a[j];
-        f.gradientPlain(wi, ai, gw, ga);
+        out[LOSS] = f.gradientPlain(wi, ai, gw, ga);
         double nw = Math.sqrt(NonOverlappingGaussian.dot(wi, wi));
         double[] e = f.deviation(ai, nw);
         out[PHI] = f.angle(wi);

@@ -73,7 +73,7 @@ public final class FullEngine extends BatchEngine {
     void scalars(int j, double[] out) {
         double[] vi = v[j];
         double[] ai = a[j];
-        f.gradient(vi, ai, gv, ga);
+        out[LOSS] = f.gradient(vi, ai, gv, ga);
         double[] e = f.deviation(ai, 1.0);
         out[PHI] = f.angle(vi);
         out[NV] = Math.sqrt(NonOverlappingGaussian.dot(vi, vi));

@@ -157,6 +157,7 @@ public final class ReducedEngine extends BatchEngine {
         double gC = (PI - 1) * r / TWO_PI;
         double gv = f.gradNormV(phi[j], nv, out[PE] + c() * f.normAStar2());
         out[GRAD] = Math.sqrt(gv * gv + gA * gA + gB * gB + gC * gC);
+        out[LOSS] = f.lossAt(phi[j], out[D2], out[U], out[PE]);
     }
 
     private double c() {

@@ -38,11 +38,11 @@ final class RunJudge {
     }
 
     /** The reason to stop now, or {@code null} to continue. */
-    StopReason check(double phi, double nv, double u, double pe, double d2, double ds, double gradNorm) {
+    StopReason check(double phi, double nv, double u, double pe, double d2, double ds, double loss, double gradNorm) {
         if (!finite(phi, nv, u, pe, d2) || !Double.isFinite(gradNorm)) {
             return StopReason.NON_FINITE;
         }
-        if (stop.hasTargetLoss() && f.lossAt(phi, d2, u, pe) <= stop.targetLoss()) {
+        if (stop.hasTargetLoss() && loss <= stop.targetLoss()) {
             return StopReason.TARGET_LOSS;
         }
         if (certificate != null) {
@@ -64,11 +64,11 @@ final class RunJudge {
 
     /** The result of a run stopped for {@code reason} after {@code iterations} steps. */
     RunResult finish(int index, long seed, StopReason reason, long iterations, double phi, double nv, double u,
-            double pe, double d2, double ds, double gradNorm) {
+            double pe, double d2, double ds, double lossAt, double gradNorm) {
         boolean finite = finite(phi, nv, u, pe, d2) && Double.isFinite(gradNorm);
         double dG = finite ? Math.sqrt(d2) : Double.NaN;
         double dS = finite ? ds : Double.NaN;
-        double loss = finite ? f.lossAt(phi, d2, u, pe) : Double.NaN;
+        double loss = finite ? lossAt : Double.NaN;
         Outcome outcome = switch (reason) {
             case NON_FINITE -> Outcome.DIVERGED;
             case SETTLED_GLOBAL -> Outcome.GLOBAL;
