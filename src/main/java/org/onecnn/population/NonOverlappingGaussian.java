@@ -4,6 +4,7 @@ import static org.onecnn.model.ArcCosine.PI;
 import static org.onecnn.model.ArcCosine.TWO_PI;
 
 import org.onecnn.model.ArcCosine;
+import org.onecnn.model.Architecture;
 import org.onecnn.model.Teacher;
 
 /**
@@ -29,7 +30,7 @@ import org.onecnn.model.Teacher;
  * <p>The angle is computed as {@code atan2(‖v − (ŵ*ᵀv) ŵ*‖, ŵ*ᵀv)}, accurate near 0 and π where
  * {@code acos} loses half the digits.
  */
-public final class NonOverlappingGaussian {
+public final class NonOverlappingGaussian implements PopulationLoss {
     private final int k;
     private final int p;
     private final double c;
@@ -48,16 +49,37 @@ public final class NonOverlappingGaussian {
         this.aStar = teacher.aStar();
     }
 
+    @Override
     public int k() {
         return k;
     }
 
+    @Override
     public int p() {
         return p;
     }
 
+    @Override
     public double c() {
         return c;
+    }
+
+    /** {@code k} non-overlapping patches of size {@code p}: {@code d = k p}, {@code r = s = p}. */
+    @Override
+    public Architecture architecture() {
+        return Architecture.nonOverlapping(k, p);
+    }
+
+    /** The teacher's output weights {@code a*} (a copy). */
+    @Override
+    public double[] aStar() {
+        return aStar.clone();
+    }
+
+    /** The teacher's unit filter direction {@code w* / c} (a copy). */
+    @Override
+    public double[] wStarUnit() {
+        return wHat.clone();
     }
 
     /** {@code 1ᵀa*}. */
@@ -102,6 +124,7 @@ public final class NonOverlappingGaussian {
     }
 
     /** The angle {@code φ = ∠(v, w*) ∈ [0, π]}. */
+    @Override
     public double angle(double[] v) {
         double x = dot(v, wHat);
         double y2 = 0;
@@ -113,6 +136,7 @@ public final class NonOverlappingGaussian {
     }
 
     /** {@code L(v, a)} with weight normalisation. */
+    @Override
     public double loss(double[] v, double[] a) {
         return lossVector(a, ArcCosine.piMinusG(angle(v)));
     }
@@ -140,6 +164,7 @@ public final class NonOverlappingGaussian {
      *
      * @return the loss at {@code (v, a)}
      */
+    @Override
     public double gradient(double[] v, double[] a, double[] gv, double[] ga) {
         double phi = angle(v);
         double h = ArcCosine.piMinusG(phi);
@@ -169,6 +194,7 @@ public final class NonOverlappingGaussian {
     }
 
     /** {@code L_plain(w, a)}: the student with an unnormalised filter {@code w}. */
+    @Override
     public double lossPlain(double[] w, double[] a) {
         double nw = Math.sqrt(dot(w, w));
         double[] aEff = new double[k];
@@ -183,6 +209,7 @@ public final class NonOverlappingGaussian {
      *
      * @return the loss at {@code (w, a)}
      */
+    @Override
     public double gradientPlain(double[] w, double[] a, double[] gw, double[] ga) {
         double nw = Math.sqrt(dot(w, w));
         double[] aEff = new double[k];
@@ -207,6 +234,7 @@ public final class NonOverlappingGaussian {
     }
 
     /** The global minimum's output weights {@code c a*}. */
+    @Override
     public double[] globalA() {
         double[] a = aStar.clone();
         for (int i = 0; i < k; i++) {
