@@ -60,7 +60,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
         init = init == null ? new Init(null, null, null, null) : init;
         train = train == null ? new Train(null, null, null) : train;
         stop = stop == null ? new Stop(null, null, null, null, null) : stop;
-        classify = classify == null ? new Classify(null, null, null, null) : classify;
+        classify = classify == null ? new Classify(null, null, null, null, null) : classify;
         grid = grid == null ? new LinkedHashMap<>() : new LinkedHashMap<>(grid);
         for (Map.Entry<String, List<JsonNode>> e : grid.entrySet()) {
             if (e.getValue() == null || e.getValue().isEmpty()) {
@@ -234,17 +234,19 @@ public record ExperimentConfig(String name, String type, String description, Lon
     }
 
     /** Outcome thresholds (see {@link OutcomeClassifier}). */
-    @JsonPropertyOrder({"phi_global", "phi_spurious", "a_tol", "grad_tol"})
-    public record Classify(Double phiGlobal, Double phiSpurious, Double aTol, Double gradTol) {
+    @JsonPropertyOrder({"phi_global", "phi_spurious", "a_tol", "grad_tol", "spurious_any_angle"})
+    public record Classify(Double phiGlobal, Double phiSpurious, Double aTol, Double gradTol,
+            Boolean spuriousAnyAngle) {
         public Classify {
             phiGlobal = phiGlobal == null ? 0.1 : phiGlobal;
             phiSpurious = phiSpurious == null ? 0.1 : phiSpurious;
             gradTol = gradTol == null ? 1e-10 : gradTol;
-            new OutcomeClassifier(phiGlobal, phiSpurious, aTol, gradTol);
+            spuriousAnyAngle = spuriousAnyAngle != null && spuriousAnyAngle;
+            toClassifier();
         }
 
         public OutcomeClassifier toClassifier() {
-            return new OutcomeClassifier(phiGlobal, phiSpurious, aTol, gradTol);
+            return new OutcomeClassifier(phiGlobal, phiSpurious, aTol, gradTol, spuriousAnyAngle);
         }
     }
 

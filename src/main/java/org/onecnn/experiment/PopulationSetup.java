@@ -6,7 +6,6 @@ import java.util.List;
 import org.onecnn.model.DuInitialization;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Teacher;
-import org.onecnn.population.NonOverlappingGaussian;
 import org.onecnn.population.PopulationJob;
 import org.onecnn.population.RecordPlan;
 import org.onecnn.util.InvalidInputException;
@@ -34,12 +33,15 @@ public final class PopulationSetup {
         return Seeds.derive(cfg.seed(), "init", cell, run);
     }
 
-    /** Reject shapes the exact non-overlapping engine cannot handle. */
-    public static void requireNonOverlapping(ExperimentConfig cfg) {
+    /**
+     * Reject what the chosen engine cannot do: the reduced engine (MATH.md §7) needs non-overlapping patches;
+     * overlapping ones run on the full engine with the loss of MATH.md §4.
+     */
+    public static void requireEngineFits(ExperimentConfig cfg) {
         ExperimentConfig.Model m = cfg.model();
-        if (!m.s().equals(m.p())) {
-            throw new InvalidInputException("model.s", "the exact population engine needs non-overlapping patches "
-                    + "(s = p = " + m.p() + "), got s = " + m.s());
+        if (!m.s().equals(m.p()) && cfg.train().engineName().equals("reduced")) {
+            throw new InvalidInputException("train.engine", "the reduced engine needs non-overlapping patches (s = p = "
+                    + m.p() + "), got s = " + m.s() + "; use engine: full for overlapping patches (MATH.md §4)");
         }
     }
 
@@ -161,12 +163,13 @@ public final class PopulationSetup {
     /** A job over the given initial points. */
     public static PopulationJob job(ExperimentConfig cfg, Teacher teacher, List<InitialPoint> inits, double eta,
             RecordPlan plan) {
-        return new PopulationJob(teacher, inits, eta, cfg.stop().toSpec(), cfg.classify().toClassifier(), plan);
+        return new PopulationJob(teacher, inits, eta, cfg.stop().toSpec(), cfg.classify().toClassifier(), plan,
+                cfg.model().architecture());
     }
 
     /** Everything about the cell that can be checked before a run folder exists. */
     public static void validate(ExperimentConfig cfg, int cell) {
-        requireNonOverlapping(cfg);
+        requireEngineFits(cfg);
         Teacher t = teacher(cfg);
         InitialPoint first = init(cfg, t, cell, 0);
         if (cfg.init().scheme().equals("explicit")) {
@@ -175,6 +178,6 @@ public final class PopulationSetup {
             }
         }
         eta(cfg, t, first);
-        new NonOverlappingGaussian(t);
+        cfg.model().architecture();
     }
 }

@@ -189,6 +189,7 @@ final class SweepReport {
         ExperimentConfig.Classify k = c.classify();
         b.add("outcome: GLOBAL if φ < " + k.phiGlobal() + ", SPURIOUS if φ > π − " + k.phiSpurious()
                 + (k.aTol() != null ? " (and ‖a − target‖ ≤ " + k.aTol() + " c‖a*‖)" : " (angle only)")
+                + (k.spuriousAnyAngle() ? " or stationary with φ > π/2 at any angle" : "")
                 + ", OTHER if stationary (‖∇L‖ ≤ " + k.gradTol() + ") elsewhere, else NOT_CONVERGED");
         if (!c.axes().isEmpty()) {
             List<String> g = new ArrayList<>();

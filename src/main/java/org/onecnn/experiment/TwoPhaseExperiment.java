@@ -57,6 +57,10 @@ public final class TwoPhaseExperiment implements Experiment {
             throw new InvalidInputException("init.scheme", "the two-phase experiment draws Du et al. initializations "
                     + "(scheme du)");
         }
+        if (!cfg.model().s().equals(cfg.model().p())) {
+            throw new InvalidInputException("model.s", "the two-phase experiment follows Du et al.'s non-overlapping "
+                    + "setting (s = p = " + cfg.model().p() + "), got s = " + cfg.model().s());
+        }
         PopulationSetup.validate(cfg, 0);
     }
 

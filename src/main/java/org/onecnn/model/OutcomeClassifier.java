@@ -14,14 +14,24 @@ import org.onecnn.util.InvalidInputException;
  * <li>{@code OTHER}: stationary ({@code ‖∇L‖ ≤ gradTol}) but neither of the above;</li>
  * <li>{@code NOT_CONVERGED}: otherwise (the budget ran out).</li>
  * </ul>
- * With {@code aTol} unset the rule is Du et al.'s angle-only rule.
+ * With {@code aTol} unset the rule is Du et al.'s angle-only rule. With {@code spuriousAnyAngle}, a
+ * stationary point on the far side ({@code φ > π/2}) that is not GLOBAL counts as SPURIOUS wherever it
+ * sits: with overlapping patches the non-global minima leave φ = π (MATH.md §4), so an angle threshold
+ * would miss them, as it does for finite samples (§8).
  *
  * @param phiGlobal   angle threshold of GLOBAL, in (0, π)
  * @param phiSpurious distance of φ from π for SPURIOUS, in (0, π)
  * @param aTol        relative distance of {@code a} from its target, or {@code null} for angle only
  * @param gradTol     gradient norm under which a point counts as stationary, >= 0
+ * @param spuriousAnyAngle whether a stationary non-global point with φ > π/2 is SPURIOUS at any angle
  */
-public record OutcomeClassifier(double phiGlobal, double phiSpurious, Double aTol, double gradTol) {
+public record OutcomeClassifier(double phiGlobal, double phiSpurious, Double aTol, double gradTol,
+        boolean spuriousAnyAngle) {
+
+    /** The angle-threshold rule (the spurious minimum near φ = π). */
+    public OutcomeClassifier(double phiGlobal, double phiSpurious, Double aTol, double gradTol) {
+        this(phiGlobal, phiSpurious, aTol, gradTol, false);
+    }
 
     public OutcomeClassifier {
         if (!(phiGlobal > 0 && phiGlobal < Math.PI)) {
@@ -71,6 +81,9 @@ public record OutcomeClassifier(double phiGlobal, double phiSpurious, Double aTo
             return Outcome.GLOBAL;
         }
         if (phi > Math.PI - phiSpurious && (aTol == null || distSpurRel <= aTol)) {
+            return Outcome.SPURIOUS;
+        }
+        if (spuriousAnyAngle && stationary && phi > Math.PI / 2) {
             return Outcome.SPURIOUS;
         }
         return stationary ? Outcome.OTHER : Outcome.NOT_CONVERGED;

@@ -31,7 +31,11 @@ abstract class BatchEngine implements PopulationEngine {
     /** The population loss at the slot's point, supplied by the engine (each knows its own loss). */
     static final int LOSS = 7;
 
+    /** The non-overlapping closed forms of the teacher: scalars, distances, certificates. */
     protected NonOverlappingGaussian f;
+    /** The loss that drives the dynamics: {@code f} itself, or the overlapping loss of MATH.md §4. */
+    protected PopulationLoss loss;
+    protected boolean overlapping;
     protected double eta;
 
     /** Load the initial points into slots {@code 0..n−1}. */
@@ -59,9 +63,12 @@ abstract class BatchEngine implements PopulationEngine {
     @Override
     public final List<RunResult> run(PopulationJob job, TrajectorySink sink) {
         this.f = new NonOverlappingGaussian(job.teacher());
+        this.overlapping = job.architecture().overlapping();
+        this.loss = overlapping ? new OverlappingGaussian(job.architecture(), job.teacher()) : f;
         this.eta = job.eta();
         StopSpec stop = job.stop();
-        RunJudge judge = new RunJudge(f, certificate(job), job.classifier(), stop);
+        // the basin certificate is derived for the non-overlapping dynamics only
+        RunJudge judge = new RunJudge(f, overlapping ? null : certificate(job), job.classifier(), stop);
         RecordPlan plan = job.record();
         int n = job.inits().size();
         load(job);

@@ -64,7 +64,7 @@ public final class FixedOutputEngine extends BatchEngine {
         for (int i = 0; i < n; i++) {
             double[] wi = w[i];
             for (long it = 0; it < m; it++) {
-                f.gradientPlain(wi, a[i], gw, ga);
+                loss.gradientPlain(wi, a[i], gw, ga);
                 for (int j = 0; j < wi.length; j++) {
                     wi[j] -= eta * gw[j];
                 }
@@ -76,7 +76,7 @@ public final class FixedOutputEngine extends BatchEngine {
     void scalars(int j, double[] out) {
         double[] wi = w[j];
         double[] ai = a[j];
-        out[LOSS] = f.gradientPlain(wi, ai, gw, ga);
+        out[LOSS] = loss.gradientPlain(wi, ai, gw, ga);
         double nw = Math.sqrt(NonOverlappingGaussian.dot(wi, wi));
         double[] e = f.deviation(ai, nw);
         out[PHI] = f.angle(wi);
@@ -84,7 +84,8 @@ public final class FixedOutputEngine extends BatchEngine {
         out[U] = NonOverlappingGaussian.sum(e);
         out[PE] = f.dot(e);
         out[D2] = NonOverlappingGaussian.dot(e, e);
-        out[DS] = NonOverlappingGaussian.distance(ai, nw, aSpurious);
+        // the spurious point of MATH.md §3 is that of non-overlapping patches
+        out[DS] = overlapping ? Double.NaN : NonOverlappingGaussian.distance(ai, nw, aSpurious);
         out[GRAD] = Math.sqrt(NonOverlappingGaussian.dot(gw, gw));
     }
 

@@ -58,7 +58,7 @@ public final class FullEngine extends BatchEngine {
             double[] vi = v[i];
             double[] ai = a[i];
             for (long it = 0; it < m; it++) {
-                f.gradient(vi, ai, gv, ga);
+                loss.gradient(vi, ai, gv, ga);
                 for (int j = 0; j < vi.length; j++) {
                     vi[j] -= eta * gv[j];
                 }
@@ -73,14 +73,15 @@ public final class FullEngine extends BatchEngine {
     void scalars(int j, double[] out) {
         double[] vi = v[j];
         double[] ai = a[j];
-        out[LOSS] = f.gradient(vi, ai, gv, ga);
+        out[LOSS] = loss.gradient(vi, ai, gv, ga);
         double[] e = f.deviation(ai, 1.0);
         out[PHI] = f.angle(vi);
         out[NV] = Math.sqrt(NonOverlappingGaussian.dot(vi, vi));
         out[U] = NonOverlappingGaussian.sum(e);
         out[PE] = f.dot(e);
         out[D2] = NonOverlappingGaussian.dot(e, e);
-        out[DS] = NonOverlappingGaussian.distance(ai, 1.0, aSpurious);
+        // the spurious point of MATH.md §3 is that of non-overlapping patches
+        out[DS] = overlapping ? Double.NaN : NonOverlappingGaussian.distance(ai, 1.0, aSpurious);
         out[GRAD] = Math.sqrt(NonOverlappingGaussian.dot(gv, gv) + NonOverlappingGaussian.dot(ga, ga));
     }
 

@@ -2,6 +2,7 @@ package org.onecnn.population;
 
 import java.util.List;
 
+import org.onecnn.model.Architecture;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.OutcomeClassifier;
 import org.onecnn.model.Teacher;
@@ -16,11 +17,23 @@ import org.onecnn.util.InvalidInputException;
  * @param stop       when runs stop
  * @param classifier outcome thresholds
  * @param record     which trajectories to record
+ * @param architecture the shape; overlapping patches use the loss of MATH.md §4
  */
 public record PopulationJob(Teacher teacher, List<InitialPoint> inits, double eta, StopSpec stop,
-        OutcomeClassifier classifier, RecordPlan record) {
+        OutcomeClassifier classifier, RecordPlan record, Architecture architecture) {
+
+    /** A job on non-overlapping patches ({@code d = k p}, {@code s = p}). */
+    public PopulationJob(Teacher teacher, List<InitialPoint> inits, double eta, StopSpec stop,
+            OutcomeClassifier classifier, RecordPlan record) {
+        this(teacher, inits, eta, stop, classifier, record, null);
+    }
 
     public PopulationJob {
+        architecture = architecture == null ? Architecture.nonOverlapping(teacher.k(), teacher.r()) : architecture;
+        if (architecture.r() != teacher.r() || architecture.k() != teacher.k()) {
+            throw new InvalidInputException("model", "the architecture " + architecture + " does not match the teacher "
+                    + "(r = " + teacher.r() + ", k = " + teacher.k() + ")");
+        }
         InvalidInputException.requirePositive("train.eta", eta);
         inits = List.copyOf(inits);
         for (InitialPoint p : inits) {
