@@ -336,12 +336,18 @@ public final class DoubleConvotron {
         return run(settings, List.of(problem)).get(0);
     }
 
-    /** All three stages for each problem, batched. */
+    /**
+     * All three stages for each problem, batched. A stage 1 that diverged (a non-finite {@code a}, from a step
+     * too large for the teacher's scale) hands {@code a = 0} to stage 2: Convotron then keeps {@code w = 0}, and
+     * the run reports the test error of the zero predictor (relative error 1) instead of stopping the batch;
+     * its stage-1 trace keeps the non-finite angle.
+     */
     public static List<Result> run(Settings settings, List<Problem> problems) {
         List<Stage1> s1 = stage1(settings, problems);
         List<double[]> as = new ArrayList<>(s1.size());
         for (Stage1 x : s1) {
-            as.add(x.a);
+            boolean finite = Arrays.stream(x.a).allMatch(Double::isFinite);
+            as.add(finite ? x.a : new double[x.a.length]);
         }
         List<Stages23> s23 = stages23(settings, problems, as);
         List<Result> out = new ArrayList<>(s1.size());

@@ -153,7 +153,7 @@ public final class ConfigLoader {
     /** The tree of the all-defaults config: the schema used to resolve short field names. */
     static JsonNode schema() {
         ExperimentConfig d = new ExperimentConfig("schema", "population-sweep", null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         ObjectNode t = YAML.valueToTree(d);
         return t;
     }

@@ -27,6 +27,8 @@ public interface Experiment {
             case "two-phase" -> new TwoPhaseExperiment();
             case "sample-size" -> new SampleSizeExperiment();
             case "paired-trajectories" -> new PairedTrajectoriesExperiment();
+            case "double-convotron" -> new DoubleConvotronExperiment();
+            case "overlap-landscape" -> new OverlapLandscapeExperiment();
             default -> throw new org.onecnn.util.InvalidInputException("type", "unknown experiment type '" + type + "'");
         };
     }

@@ -29,13 +29,13 @@ import org.onecnn.util.InvalidInputException;
  * @param seed        master seed; every other seed is derived from it
  */
 @JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify",
-    "grid", "record", "two_phase", "empirical"})
+    "grid", "record", "two_phase", "empirical", "convotron"})
 public record ExperimentConfig(String name, String type, String description, Long seed, Model model,
         TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Map<String, List<JsonNode>> grid,
-        Record record, TwoPhase twoPhase, Empirical empirical) {
+        Record record, TwoPhase twoPhase, Empirical empirical, ConvotronCfg convotron) {
 
     public static final Set<String> TYPES = Set.of("population-sweep", "two-phase", "sample-size",
-        "paired-trajectories");
+        "paired-trajectories", "double-convotron", "overlap-landscape");
 
     public ExperimentConfig {
         if (name == null || name.isBlank()) {
@@ -71,6 +71,8 @@ public record ExperimentConfig(String name, String type, String description, Lon
         twoPhase = twoPhase == null ? new TwoPhase(null, null) : twoPhase;
         empirical = empirical == null ? new Empirical(null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null) : empirical;
+        convotron = convotron == null ? new ConvotronCfg(null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null) : convotron;
         if (train.eta().auto() && !train.algorithm().equals("fixed-output")) {
             throw new InvalidInputException("train.eta", "'auto' is only defined for train.algorithm = fixed-output; "
                     + "give a number > 0");
@@ -242,7 +244,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
             phiSpurious = phiSpurious == null ? 0.1 : phiSpurious;
             gradTol = gradTol == null ? 1e-10 : gradTol;
             spuriousAnyAngle = spuriousAnyAngle != null && spuriousAnyAngle;
-            toClassifier();
+            new OutcomeClassifier(phiGlobal, phiSpurious, aTol, gradTol, spuriousAnyAngle);
         }
 
         public OutcomeClassifier toClassifier() {
@@ -392,6 +394,87 @@ public record ExperimentConfig(String name, String type, String description, Lon
         /** The loss a GLOBAL student may have: {@code loss_tol}, or 1e−6 + σ² (the noise floor of L_n is σ²/2). */
         public double lossTolerance() {
             return lossTol != null ? lossTol : 1e-6 + noise * noise;
+        }
+    }
+
+    /**
+     * Double Convotron (MATH.md §5; types {@code double-convotron} and {@code overlap-landscape}):
+     * {@code strides} (empty: from p down to ⌊p/2⌋+1), input {@code distributions}, {@code teachers} per
+     * stride and distribution (w*, a* ~ N(0, I)), the stage lengths and steps for Gaussian and uniform inputs,
+     * the initial scale ρ of stage 1, the leaky slope α, the test/validation set size, and the relative test
+     * error below which a run counts as a success.
+     */
+    @JsonPropertyOrder({"strides", "distributions", "teachers", "gaussian_steps1", "gaussian_eta1",
+        "gaussian_steps2", "gaussian_eta2", "uniform_steps1", "uniform_eta1", "uniform_steps2", "uniform_eta2",
+        "init_scale", "leaky_slope", "test_samples", "success_error"})
+    public record ConvotronCfg(List<Integer> strides, List<String> distributions, Integer teachers,
+            Long gaussianSteps1, Double gaussianEta1, Long gaussianSteps2, Double gaussianEta2, Long uniformSteps1,
+            Double uniformEta1, Long uniformSteps2, Double uniformEta2, Double initScale, Double leakySlope,
+            Integer testSamples, Double successError) {
+        public ConvotronCfg {
+            strides = strides == null ? List.of() : List.copyOf(strides);
+            for (Integer st : strides) {
+                if (st == null || st < 1) {
+                    throw new InvalidInputException("convotron.strides", "must be integers >= 1, got " + st);
+                }
+            }
+            distributions = distributions == null ? List.of("gaussian", "uniform") : List.copyOf(distributions);
+            if (distributions.isEmpty()) {
+                throw new InvalidInputException("convotron.distributions", "must list gaussian and/or uniform");
+            }
+            for (String dn : distributions) {
+                if (!Set.of("gaussian", "uniform").contains(dn)) {
+                    throw new InvalidInputException("convotron.distributions", "must be gaussian or uniform, got '"
+                            + dn + "'");
+                }
+            }
+            teachers = teachers == null ? 5 : teachers;
+            InvalidInputException.requirePositive("convotron.teachers", teachers);
+            gaussianSteps1 = positive("convotron.gaussian_steps1", gaussianSteps1, 10_000L);
+            gaussianEta1 = positive("convotron.gaussian_eta1", gaussianEta1, 1e-4);
+            gaussianSteps2 = positive("convotron.gaussian_steps2", gaussianSteps2, 10_000L);
+            gaussianEta2 = positive("convotron.gaussian_eta2", gaussianEta2, 1e-4);
+            uniformSteps1 = positive("convotron.uniform_steps1", uniformSteps1, 40_000L);
+            uniformEta1 = positive("convotron.uniform_eta1", uniformEta1, 1e-4);
+            uniformSteps2 = positive("convotron.uniform_steps2", uniformSteps2, 100_000L);
+            uniformEta2 = positive("convotron.uniform_eta2", uniformEta2, 1e-5);
+            initScale = initScale == null ? 0.1 : initScale;
+            if (!(initScale >= 0 && Double.isFinite(initScale))) {
+                throw new InvalidInputException("convotron.init_scale", "must be a finite number >= 0, got "
+                        + initScale);
+            }
+            leakySlope = leakySlope == null ? 0.0 : leakySlope;
+            if (!(leakySlope >= 0 && leakySlope < 1)) {
+                throw new InvalidInputException("convotron.leaky_slope", "must lie in [0, 1), got " + leakySlope);
+            }
+            testSamples = testSamples == null ? 10_000 : testSamples;
+            InvalidInputException.requirePositive("convotron.test_samples", testSamples);
+            successError = successError == null ? 0.1 : successError;
+            InvalidInputException.requirePositive("convotron.success_error", successError);
+        }
+
+        private static long positive(String f, Long v, long def) {
+            long x = v == null ? def : v;
+            if (x < 1) {
+                throw new InvalidInputException(f, "must be >= 1, got " + x);
+            }
+            return x;
+        }
+
+        private static double positive(String f, Double v, double def) {
+            return InvalidInputException.requirePositive(f, v == null ? def : v);
+        }
+
+        /** The strides to run for filter size p: the given ones, or p down to ⌊p/2⌋+1. */
+        public List<Integer> stridesFor(int p) {
+            if (!strides.isEmpty()) {
+                return strides;
+            }
+            List<Integer> l = new ArrayList<>();
+            for (int st = p; st >= p / 2 + 1; st--) {
+                l.add(st);
+            }
+            return l;
         }
     }
 

@@ -1,0 +1,105 @@
+package org.onecnn.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.onecnn.algorithms.DoubleConvotron;
+import org.onecnn.empirical.data.InputDistribution;
+import org.onecnn.model.Architecture;
+import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.Progress;
+import org.onecnn.util.Seeds;
+
+/**
+ * Double Convotron over strides and input distributions, shared by the double-convotron and
+ * overlap-landscape experiments. Teacher {@code t} has the seed {@code derive(master, "teacher", t)}
+ * whatever the stride and the distribution, so every cell sees the same teachers (the same w*, and the
+ * same leading entries of a*). Cells run in parallel; each cell's result depends only on its seeds.
+ */
+final class ConvotronCells {
+    private ConvotronCells() {
+    }
+
+    /** One cell: a stride and a distribution, with its settings and teachers. */
+    record Cell(int stride, String distribution, DoubleConvotron.Settings settings,
+            List<DoubleConvotron.Problem> problems) {
+    }
+
+    /** The architecture of stride s with the experiment's d and p (validated). */
+    static Architecture architecture(ExperimentConfig cfg, int s) {
+        int d = cfg.model().d();
+        int p = cfg.model().p();
+        if (s > p || (d - p) % s != 0) {
+            throw new InvalidInputException("convotron.strides", "stride " + s + " does not tile d = " + d + " with p = "
+                    + p + ": (d - p) % s must be 0 and s <= p");
+        }
+        return Architecture.of(d, p, s);
+    }
+
+    static DoubleConvotron.Settings settings(ExperimentConfig cfg, Architecture arch, String dist) {
+        ExperimentConfig.ConvotronCfg c = cfg.convotron();
+        boolean g = dist.equals("gaussian");
+        long t1 = g ? c.gaussianSteps1() : c.uniformSteps1();
+        long t2 = g ? c.gaussianSteps2() : c.uniformSteps2();
+        return new DoubleConvotron.Settings(arch, InputDistribution.named(dist), c.leakySlope(), t1,
+                g ? c.gaussianEta1() : c.uniformEta1(), t2, g ? c.gaussianEta2() : c.uniformEta2(), c.initScale(),
+                c.testSamples(), c.testSamples(), Math.max(1, t1 / 100), Math.max(1, t2 / 100));
+    }
+
+    static long teacherSeed(ExperimentConfig cfg, int t) {
+        return Seeds.derive(cfg.seed(), "teacher", t);
+    }
+
+    static List<Cell> cells(ExperimentConfig cfg, List<Integer> strides, List<String> distributions) {
+        List<Cell> cells = new ArrayList<>();
+        for (int s : strides) {
+            Architecture arch = architecture(cfg, s);
+            for (String dist : distributions) {
+                List<DoubleConvotron.Problem> ps = new ArrayList<>();
+                for (int t = 0; t < cfg.convotron().teachers(); t++) {
+                    ps.add(DoubleConvotron.Problem.gaussian(arch, teacherSeed(cfg, t)));
+                }
+                cells.add(new Cell(s, dist, settings(cfg, arch, dist), ps));
+            }
+        }
+        return cells;
+    }
+
+    /** Run every cell (in parallel), results in cell order. */
+    static List<List<DoubleConvotron.Result>> run(List<Cell> cells, int threads, Progress progress)
+            throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread th = new Thread(r, "onecnn-convotron");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            List<Future<List<DoubleConvotron.Result>>> fs = new ArrayList<>();
+            for (Cell c : cells) {
+                fs.add(pool.submit(() -> {
+                    List<DoubleConvotron.Result> r = DoubleConvotron.run(c.settings(), c.problems());
+                    progress.step(1);
+                    return r;
+                }));
+            }
+            List<List<DoubleConvotron.Result>> out = new ArrayList<>();
+            for (Future<List<DoubleConvotron.Result>> f : fs) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.onecnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.onecnn.report.Table;
+
+/**
+ * The overlapping-patch experiments from the command line, on small settings: Double Convotron over
+ * strides and both distributions, the overlap landscape (exact overlapping population dynamics beside Double
+ * Convotron), and their bad inputs.
+ */
+class OverlapCliTest {
+    @TempDir
+    Path home;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldErr;
+    private PrintStream oldOut;
+
+    @BeforeEach
+    void capture() {
+        System.setProperty("onecnn.home", home.toString());
+        oldErr = System.err;
+        oldOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(oldErr);
+        System.setOut(oldOut);
+        System.clearProperty("onecnn.home");
+    }
+
+    private int run(String... args) {
+        err.reset();
+        return Main.execute(args);
+    }
+
+    @Test
+    void doubleConvotronRunsEveryStrideAndDistribution() throws Exception {
+        Path out = home.resolve("dc");
+        assertEquals(0, run("run", "dg2019-double-convotron", "--out", out.toString(), "-q", "--set",
+                "convotron.teachers=2", "--set", "convotron.uniform_steps1=10000", "--set",
+                "convotron.uniform_steps2=10000", "--set", "convotron.uniform_eta2=1e-4", "--set",
+                "convotron.test_samples=2000"), err.toString());
+        Table s = Table.readCsv(out.resolve("summary.csv"));
+        assertEquals(6, s.size());
+        for (String f : List.of("results.csv", "traces.csv", "summary.json", "report.md", "stage1_gaussian_s9.png",
+                "stage2_uniform_s16.svg")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        for (int r = 0; r < s.size(); r++) {
+            assertEquals(1.0, s.getDouble(r, "stage3_correct"), "stage 3 keeps the better sign");
+        }
+    }
+
+    @Test
+    void overlapLandscapeRunsAndRejectsStridesThatDoNotTile() throws Exception {
+        Path out = home.resolve("ol");
+        assertEquals(0, run("run", "overlap-landscape", "--out", out.toString(), "-q", "--set", "init.count=10",
+                "--set", "convotron.teachers=2", "--set", "stop.max_steps=4000"), err.toString());
+        Table s = Table.readCsv(out.resolve("summary.csv"));
+        assertEquals(List.of("6", "5", "4"), List.of(s.getString(0, "stride"), s.getString(1, "stride"),
+                s.getString(2, "stride")));
+        assertEquals(3 * 2 * 10, Table.readCsv(out.resolve("results.csv")).size());
+        assertEquals(2, run("run", "overlap-landscape", "--set", "convotron.strides=[7]"));
+        assertTrue(err.toString().contains("convotron.strides"), err.toString());
+        assertEquals(2, run("run", "overlap-landscape", "--set", "train.engine=reduced"));
+        assertTrue(err.toString().contains("train.engine"), err.toString());
+        assertEquals(2, run("run", "dg2019-double-convotron", "--set", "convotron.strides=[8]"));
+        assertTrue(err.toString().contains("2s > r") || err.toString().contains("stride"), err.toString());
+        assertTrue(!Files.exists(home.resolve("runs")) || Files.list(home.resolve("runs")).findAny().isEmpty());
+    }
+}
