@@ -63,7 +63,7 @@ public final class EnsembleNetwork {
         return net.getLayer(1).getParam(EnsembleOutputParams.A);
     }
 
-    /** Switch both layers' gradient accumulation (see {@link WeightNormConvLayer#setAccumulate}). */
+    /** Switch both layers' gradient accumulation (see {@link StudentLayer#setAccumulate}). */
     public static void accumulate(MultiLayerNetwork net, boolean on) {
         for (Layer l : net.getLayers()) {
             if (l instanceof WeightNormConvLayer w) {

@@ -1,5 +1,8 @@
 package org.onecnn.population;
 
+import static org.onecnn.population.NonOverlappingGaussian.dot;
+import static org.onecnn.population.NonOverlappingGaussian.sum;
+
 import static org.onecnn.model.ArcCosine.PI;
 import static org.onecnn.model.ArcCosine.TWO_PI;
 
@@ -571,21 +574,5 @@ public final class OverlappingGaussian implements PopulationLoss {
             throw new InvalidInputException(what, "must have length " + n + ", got "
                     + (x == null ? "null" : String.valueOf(x.length)));
         }
-    }
-
-    static double dot(double[] x, double[] y) {
-        double acc = 0;
-        for (int i = 0; i < x.length; i++) {
-            acc += x[i] * y[i];
-        }
-        return acc;
-    }
-
-    static double sum(double[] x) {
-        double acc = 0;
-        for (double v : x) {
-            acc += v;
-        }
-        return acc;
     }
 }

@@ -3,7 +3,6 @@ package org.onecnn.empirical.layers;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -19,43 +18,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code ∂L/∂a_ρ = H_ρᵀ ε_ρ} (batched, per block of samples, in sample order) and
  * {@code ∂L/∂H_ρ = ε_ρ a_ρᵀ} (a batched outer product into an {@code [R, n, k]} buffer).
  */
-public class EnsembleOutputLayer extends BaseLayer<EnsembleOutput> {
+public class EnsembleOutputLayer extends StudentLayer<EnsembleOutput> {
     private static final long serialVersionUID = 1L;
-
-    private transient boolean accumulate;
 
     public EnsembleOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-    }
-
-    /** See {@link WeightNormConvLayer#setAccumulate}. */
-    public void setAccumulate(boolean accumulate) {
-        this.accumulate = accumulate;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public void clearNoiseWeightParams() {
-        // no weight noise
-    }
-
-    @Override
-    public Type type() {
-        return Type.FEED_FORWARD;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return false;
-    }
-
-    @Override
-    public boolean hasLayerNorm() {
-        return false;
     }
 
     /** The input as a row-major {@code [R, n, k]} array. */

@@ -27,7 +27,7 @@ import org.onecnn.util.InvalidInputException;
  *
  * <p>Reductions over samples (the filter gradient) are accumulated in blocks of {@code reductionBlock}
  * samples, in sample order; a batch split into chunks that are multiples of the block gives bit-for-bit
- * the same gradient as the whole batch (see {@link WeightNormConvLayer#setAccumulate}).
+ * the same gradient as the whole batch (see {@link StudentLayer#setAccumulate}).
  */
 public class WeightNormConv extends FeedForwardLayer {
     private static final long serialVersionUID = 1L;

@@ -3,7 +3,6 @@ package org.onecnn.empirical.layers;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -31,51 +30,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ({@code dZ = dPᵀ W}, scattered back onto the overlapping patches) is only formed when this is not the
  * first layer.
  */
-public class WeightNormConvLayer extends BaseLayer<WeightNormConv> {
+public class WeightNormConvLayer extends StudentLayer<WeightNormConv> {
     private static final long serialVersionUID = 1L;
 
     /** Activated output {@code [R, n·k]} of the last training forward pass, and the input it came from. */
     private transient INDArray lastOut;
     private transient INDArray lastInput;
-    private transient boolean accumulate;
 
     public WeightNormConvLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-    }
-
-    /**
-     * In accumulate mode the filter gradient is added to the gradient view instead of replacing it, one
-     * block of {@link WeightNormConv#getReductionBlock()} samples at a time in sample order: a trainer that
-     * zeroes the view once per step and feeds the batch in chunks (multiples of the block) gets the same
-     * bits as one pass over the whole batch.
-     */
-    public void setAccumulate(boolean accumulate) {
-        this.accumulate = accumulate;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public void clearNoiseWeightParams() {
-        // no weight noise
-    }
-
-    @Override
-    public Type type() {
-        return Type.FEED_FORWARD;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return false;
-    }
-
-    @Override
-    public boolean hasLayerNorm() {
-        return false;
     }
 
     /** {@code [‖v_ρ‖]} as an {@code [R, 1]} column. */
