@@ -19,9 +19,10 @@ import org.onecnn.util.InvalidInputException;
  * @param checkEvery     stationarity is checked (and students stopped) every this many steps
  * @param gradTol        a student whose ‖∇L_n‖ is at most this is stationary and stops
  * @param lossTol        a stationary student with {@code cos φ > 0} and {@code L_n ≤ lossTol} is GLOBAL
- * @param studentChunk   students per network (memory); results do not depend on it
+ * @param studentChunk   students per network (memory); outcomes do not depend on it, values only through
+ *                       the library's rounding (see {@link EnsembleTrainer})
  * @param sampleChunk    samples per forward/backward pass (memory), a multiple of {@code reductionBlock};
- *                       results do not depend on it
+ *                       outcomes do not depend on it, values only through the library's rounding
  * @param reductionBlock samples per partial sum of a gradient: fixes the order of every sum over samples
  * @param seed           seed of the minibatch order
  */

@@ -22,11 +22,14 @@ import org.onecnn.population.NonOverlappingGaussian;
 import org.onecnn.population.PopulationJob;
 import org.onecnn.population.RecordPlan;
 import org.onecnn.population.StopSpec;
+import org.onecnn.testutil.RoundingTolerance;
 
 /**
- * The empirical trainer: ensembles equal separately trained students, chunk sizes do not change a bit
- * of the result, the empirical gradient converges to the exact population gradient, and online SGD with
- * small steps tracks the population trajectory.
+ * The empirical trainer: ensembles equal separately trained students and chunk sizes do not change the
+ * result (same outcomes, stop reasons and iterations; values within the rounding tolerance of
+ * {@link RoundingTolerance}, since ND4J/OpenBLAS choose the order of the sums inside a reduction block and
+ * that order may depend on the shapes and the CPU), the empirical gradient converges to the exact population
+ * gradient, and online SGD with small steps tracks the population trajectory.
  */
 class TrainerTest {
 
@@ -75,8 +78,8 @@ class TrainerTest {
 
     /**
      * One network of 5 students against 5 single-student networks, and against other chunkings of the
-     * samples (multiples of the reduction block): identical results, bit for bit (the issue asks for
-     * 1e−10; the design gives exact equality, which is what is asserted).
+     * samples (multiples of the reduction block): the same outcomes and iterations, values within the
+     * derived rounding tolerance.
      */
     @Test
     void ensembleEqualsSeparateStudentsAndChunkingChangesNothing() {
@@ -86,17 +89,21 @@ class TrainerTest {
         List<InitialPoint> in = inits(t, 5);
         List<EmpiricalResult> ref = new EnsembleTrainer(spec(arch, "full-batch", 0, 150, 5, 64, 32, 0.1), t, true)
                 .train(in, d[0], d[1], null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
+        // the promise on one machine: the same spec and data again give the same bits
+        assertEquals(ref, new EnsembleTrainer(spec(arch, "full-batch", 0, 150, 5, 64, 32, 0.1), t, true)
+                .train(in, d[0], d[1], null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE));
+        double tol = tolerance(arch, t, in, ref, 150, 0.1, 32);
         for (int[] chunks : new int[][] {{1, 64}, {2, 32}, {5, 224}}) {
             List<EmpiricalResult> other = new EnsembleTrainer(spec(arch, "full-batch", 0, 150, chunks[0], chunks[1],
                     32, 0.1), t, true).train(in, d[0], d[1], null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
-            assertEquals(ref, other, "student chunk " + chunks[0] + ", sample chunk " + chunks[1]);
+            assertSameUpToRounding(ref, other, tol, "student chunk " + chunks[0] + ", sample chunk " + chunks[1]);
         }
     }
 
     /**
      * Students stop at different times; once half a network has stopped the rest move to a smaller one.
-     * Eight students together against one at a time: identical results, and the runs did stop at
-     * different steps (so the repacking was exercised).
+     * Eight students together against one at a time: the same outcomes and stops, values within the
+     * rounding tolerance, and the runs did stop at different steps (so the repacking was exercised).
      */
     @Test
     void repackingStoppedStudentsChangesNothing() {
@@ -112,7 +119,7 @@ class TrainerTest {
                 EnsembleTrainer.Sink.NONE);
         List<EmpiricalResult> b = new EnsembleTrainer(alone, t, true).train(in, d[0], d[1], null, RecordPlan.NONE,
                 EnsembleTrainer.Sink.NONE);
-        assertEquals(b, a);
+        assertSameUpToRounding(b, a, tolerance(arch, t, in, b, 1500, 0.2, 32), "8 together vs 1 at a time");
         assertTrue(a.stream().map(EmpiricalResult::iterations).distinct().count() >= 3,
                 "stops spread over time: " + a.stream().map(EmpiricalResult::iterations).toList());
     }
@@ -127,7 +134,57 @@ class TrainerTest {
                 .train(in, d[0], d[1], null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
         List<EmpiricalResult> other = new EnsembleTrainer(spec(arch, "minibatch", 40, 60, 1, 16, 16, 0.05), t, true)
                 .train(in, d[0], d[1], null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
-        assertEquals(ref, other);
+        assertSameUpToRounding(ref, other, tolerance(arch, t, in, ref, 60, 0.05, 16), "overlapping, minibatch");
+    }
+
+    /**
+     * The tolerance of {@link RoundingTolerance#of} for these runs. The bound A on ‖a‖₁ covers the initial
+     * points with a factor 2 for the way in between and every final point, through
+     * ‖a_T‖₁ ≤ ‖c a*‖₁ + √k ‖a_T − c a*‖ (so the ends are bounded, not assumed).
+     */
+    private static double tolerance(Architecture arch, Teacher t, List<InitialPoint> in, List<EmpiricalResult> res,
+            long steps, double eta, int block) {
+        double teacherL1 = Math.abs(t.c()) * l1(t.aStar());
+        double bound = 2 * teacherL1;
+        for (InitialPoint p : in) {
+            bound = Math.max(bound, 2 * l1(p.a()));
+        }
+        for (EmpiricalResult r : res) {
+            bound = Math.max(bound, teacherL1 + Math.sqrt(arch.k()) * r.distTeacher());
+        }
+        double tol = RoundingTolerance.of(steps, eta, block, arch.k(), arch.d(), teacherL1, bound,
+                RoundingTolerance.DOUBLE_U);
+        assertTrue(tol < 1e-4, "a tolerance that could not catch a wrong chunking: " + tol);
+        return tol;
+    }
+
+    private static double l1(double[] x) {
+        double s = 0;
+        for (double e : x) {
+            s += Math.abs(e);
+        }
+        return s;
+    }
+
+    /** Same run, seed, outcome, stop reason and iterations; every value within {@code tol}. */
+    static void assertSameUpToRounding(List<EmpiricalResult> ref, List<EmpiricalResult> other, double tol,
+            String what) {
+        assertEquals(ref.size(), other.size(), what);
+        for (int i = 0; i < ref.size(); i++) {
+            EmpiricalResult x = ref.get(i);
+            EmpiricalResult y = other.get(i);
+            String m = what + ", student " + i + " (tolerance " + tol + "): " + x + " vs " + y;
+            assertEquals(x.index(), y.index(), m);
+            assertEquals(x.seed(), y.seed(), m);
+            assertEquals(x.outcome(), y.outcome(), m);
+            assertEquals(x.reason(), y.reason(), m);
+            assertEquals(x.iterations(), y.iterations(), m);
+            double[] a = {x.phi(), x.lossN(), x.populationLoss(), x.gradNorm(), x.distTeacher(), x.normV()};
+            double[] b = {y.phi(), y.lossN(), y.populationLoss(), y.gradNorm(), y.distTeacher(), y.normV()};
+            for (int j = 0; j < a.length; j++) {
+                assertTrue(RoundingTolerance.close(a[j], b[j], tol), m + " (value " + j + ")");
+            }
+        }
     }
 
     /**

@@ -21,8 +21,8 @@ abstract class StudentLayer<C extends org.deeplearning4j.nn.conf.layers.BaseLaye
     /**
      * In accumulate mode a layer's gradient is added to its gradient view instead of replacing it, one block
      * of {@code reductionBlock} samples at a time in sample order: a trainer that zeroes the view once per step
-     * and feeds the batch in chunks (multiples of the block) gets the same bits as one pass over the whole
-     * batch.
+     * and feeds the batch in chunks (multiples of the block) adds the same block sums in the same order as one
+     * pass over the whole batch. (Each block sum itself is a GEMM whose internal order is ND4J's.)
      */
     public void setAccumulate(boolean accumulate) {
         this.accumulate = accumulate;

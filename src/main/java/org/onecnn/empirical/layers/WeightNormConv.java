@@ -26,8 +26,10 @@ import org.onecnn.util.InvalidInputException;
  * contracts it). {@code nIn = d}, {@code nOut = R·k}.
  *
  * <p>Reductions over samples (the filter gradient) are accumulated in blocks of {@code reductionBlock}
- * samples, in sample order; a batch split into chunks that are multiples of the block gives bit-for-bit
- * the same gradient as the whole batch (see {@link StudentLayer#setAccumulate}).
+ * samples, in sample order; a batch split into chunks that are multiples of the block adds the same
+ * block sums in the same order as the whole batch (see {@link StudentLayer#setAccumulate}). Inside a block
+ * the sum is ND4J's GEMM, whose order depends on the shapes (the number of students) and on the CPU's BLAS
+ * kernels, so other chunkings agree to rounding, not to the bit.
  */
 public class WeightNormConv extends FeedForwardLayer {
     private static final long serialVersionUID = 1L;
