@@ -28,7 +28,7 @@ import org.onecnn.population.RecordPlan;
  * whatever the two chunk sizes. Losses are summed per student in Java, in sample order, for the same
  * reason.
  *
- * <h2>Stopping and outcomes (MATH.md §8)</h2>
+ * <h2>Stopping and outcomes (docs/outcomes.md)</h2>
  * Every {@code checkEvery} steps each student's full gradient norm is measured ({@code ‖∇L_n‖} on the
  * training set; for online SGD the exact population gradient); a student at or below {@code gradTol} is
  * stationary and stops (its parameters are frozen; the others go on). A stationary student is
