@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference values of the exact population loss and its gradients (MATH.md sections 2 and 3),
+"""Reference values of the exact population loss and its gradients (docs/model.md sections 2 and 3),
 computed independently of onecnn's Java code: the loss as the kernel double sum
     L = 1/2 [ sum_ij a_i a_j K(w,w;i,j) - 2 sum_ij a_i a*_j K(w,w*;i,j) + sum_ij a*_i a*_j K(w*,w*;i,j) ],
     K(u,u';i,j) = |u||u'| g(theta)/2pi if i == j (g the degree-1 arc-cosine kernel), |u||u'|/2pi otherwise,

@@ -10,7 +10,7 @@ import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
 
 /**
- * Convotron (Goel, Klivans, Meka 2018; MATH.md §5): learn the filter of a one-hidden-layer CNN whose output layer
+ * Convotron (Goel, Klivans, Meka 2018; docs/algorithms.md): learn the filter of a one-hidden-layer CNN whose output layer
  * {@code a} is known, or approximately known, from one fresh sample per step.
  *
  * <h2>Update</h2>

@@ -16,7 +16,7 @@ import org.onecnn.util.Seeds;
 
 /**
  * Double Convotron (Du and Goel 2018, "Improved learning of one-hidden-layer convolutional neural networks with
- * overlaps"; MATH.md §5): learn both layers of a one-hidden-layer CNN with overlapping patches, {@code 2s > r}.
+ * overlaps"; docs/algorithms.md): learn both layers of a one-hidden-layer CNN with overlapping patches, {@code 2s > r}.
  *
  * <h2>Stage 1: the output layer, from the non-overlapping parts</h2>
  * Coordinates {@code r − s .. s − 1} of patch {@code j} (length {@code m = 2s − r}), {@code P_j^non x =
@@ -138,7 +138,7 @@ public final class DoubleConvotron {
         }
 
         /**
-         * The published setting (EXPERIMENTS.md, dg2019-double-convotron): {@code d = 160}, {@code r = 16},
+         * The published setting (docs/experiments.md, dg2019-double-convotron): {@code d = 160}, {@code r = 16},
          * stride {@code s}, α = 0; Gaussian input {@code T₁ = 10⁴, η₁ = 1e−4, T₂ = 10⁴, η₂ = 1e−4}; uniform input
          * {@code T₁ = 4·10⁴, η₁ = 1e−4, T₂ = 10⁵, η₂ = 1e−5}; 10,000 test and validation samples.
          *

@@ -1,6 +1,6 @@
 /**
  * The Convotron family: online algorithms with provable guarantees for one-hidden-layer CNNs with (possibly
- * overlapping) patches, run against a teacher on fresh samples (MATH.md §5).
+ * overlapping) patches, run against a teacher on fresh samples (docs/algorithms.md).
  * <ul>
  *   <li>{@link org.onecnn.algorithms.Convotron} (Goel, Klivans, Meka 2018): the filter, given the output layer;</li>
  *   <li>{@link org.onecnn.algorithms.DoubleConvotron} (Du and Goel): both layers, in three stages (output layer
@@ -18,7 +18,7 @@
  *
  * <h2>Cost</h2>
  * The updates are plain Java arithmetic batched over runs (see {@link org.onecnn.algorithms.Convotron} for the
- * measurements against a batched ND4J step). The published setting of Du and Goel's Figure 1 (EXPERIMENTS.md,
+ * measurements against a batched ND4J step). The published setting of Du and Goel's Figure 1 (docs/experiments.md,
  * dg2019-double-convotron: {@code d = 160, r = 16}, {@code s ∈ {9, 12, 16}}, both input distributions, 10,000
  * test and validation samples, 100 recorded points per stage) takes about 6 s for one teacher per cell and
  * about 1 s per teacher in batches of 10, on this 2-core machine ({@code PublishedSettingsTiming} in the tests).

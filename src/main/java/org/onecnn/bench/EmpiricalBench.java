@@ -21,7 +21,7 @@ import org.onecnn.util.Seeds;
 
 /**
  * Throughput of full-batch gradient descent for an ensemble of students on one shared data set, the
- * workload of {@code shared/peers/ensemble_numpy.py}: {@code n} Gaussian samples of {@code k} patches of
+ * workload described in docs/engines.md (Benchmarks): {@code n} Gaussian samples of {@code k} patches of
  * size {@code p}, teacher {@code w* = e_1}, {@code a* ~ N(0, I_k)}, students {@code v ~ N(0, I_p)},
  * {@code a ~ N(0, 0.01 I_k)}, η = 0.05, float32. Reports sample-gradients per second,
  * {@code n · R · steps / seconds}, over the timed steps after three untimed warm-up steps. Sample chunk and reduction block come from the compute

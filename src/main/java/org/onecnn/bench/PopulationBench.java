@@ -23,8 +23,8 @@ import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.Seeds;
 
 /**
- * Throughput of Algorithm 1 on the exact population loss, on the workload of
- * {@code shared/peers/population_numpy.py}: teacher of the ratio family (ratio 9, ‖a*‖ = 1, ‖w*‖ = 1),
+ * Throughput of Algorithm 1 on the exact population loss, on the workload described in
+ * docs/engines.md (Benchmarks): teacher of the ratio family (ratio 9, ‖a*‖ = 1, ‖w*‖ = 1),
  * Du et al. initializations, η = 0.05, exactly {@code steps} steps per run (no early stop), runs split
  * into chunks over all threads. Reports run-steps per second (runs × steps / wall time) of the median
  * of {@code repeats} timed passes, after one untimed warm-up pass for the JIT.

@@ -22,7 +22,7 @@ final class BenchCommand implements Runnable {
 
     /** {@code bench population}. */
     @Command(name = "population", mixinStandardHelpOptions = true, description = {
-        "Algorithm 1 on the exact population loss, workload of shared/peers/population_numpy.py (ratio 9, "
+        "Algorithm 1 on the exact population loss, workload described in docs/engines.md#benchmarks (ratio 9, "
             + "eta 0.05), exactly --steps steps per run.", "Last line: run_steps_per_s=<number>."})
     static final class Population implements Callable<Integer> {
         @Option(names = "--k", defaultValue = "100", description = "Patches (default ${DEFAULT-VALUE}).")
@@ -60,8 +60,8 @@ final class BenchCommand implements Runnable {
 
     /** {@code bench empirical}. */
     @Command(name = "empirical", mixinStandardHelpOptions = true, description = {
-        "Full-batch gradient descent of an ensemble of students on one shared data set (float32), workload of "
-            + "shared/peers/ensemble_numpy.py.", "Last line: sample_gradients_per_s=<number>."})
+        "Full-batch gradient descent of an ensemble of students on one shared data set (float32), workload "
+            + "described in docs/engines.md#benchmarks.", "Last line: sample_gradients_per_s=<number>."})
     static final class Empirical implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         ProfileOption profile;

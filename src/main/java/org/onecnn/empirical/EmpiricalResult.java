@@ -4,7 +4,7 @@ import org.onecnn.model.Outcome;
 import org.onecnn.model.StopReason;
 
 /**
- * How one student ended (MATH.md §8 for empirical runs).
+ * How one student ended (docs/outcomes.md for empirical runs).
  *
  * @param index          position of the initialization in the job
  * @param seed           its seed (-1 if explicit)

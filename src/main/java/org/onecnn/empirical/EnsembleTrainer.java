@@ -31,7 +31,7 @@ import org.onecnn.population.RecordPlan;
  * reasons and iterations are the same and the values agree within the rounding of those sums (the bound is
  * derived in the tests' {@code RoundingTolerance}).
  *
- * <h2>Stopping and outcomes (MATH.md §8)</h2>
+ * <h2>Stopping and outcomes (docs/outcomes.md)</h2>
  * Every {@code checkEvery} steps each student's full gradient norm is measured ({@code ‖∇L_n‖} on the
  * training set; for online SGD the exact population gradient); a student at or below {@code gradTol} is
  * stationary and stops (its parameters are frozen; the others go on). A stationary student is

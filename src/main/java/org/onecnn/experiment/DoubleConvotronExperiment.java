@@ -20,7 +20,7 @@ import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.Progress;
 
 /**
- * Du and Goel's Double Convotron on overlapping patches (EXPERIMENTS.md, dg2019-double-convotron): for
+ * Du and Goel's Double Convotron on overlapping patches (docs/experiments.md, dg2019-double-convotron): for
  * every stride and input distribution, stage 1 (the angle between a_t and ±a*), stage 2 (Convotron with
  * a and with −a: test error on fresh samples) and stage 3 (the sign chosen on validation samples).
  */

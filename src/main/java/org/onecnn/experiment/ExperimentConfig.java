@@ -120,7 +120,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
     }
 
     /**
-     * The teacher: {@code family} is {@code ratio} (MATH.md §6: ratio, a_norm, w_norm), {@code ones}
+     * The teacher: {@code family} is {@code ratio} (docs/model.md §6: ratio, a_norm, w_norm), {@code ones}
      * ({@code a* = 1}, {@code ‖w*‖ = w_norm}), {@code gaussian} ({@code w*, a* ~ N(0, I)}) or
      * {@code explicit} ({@code w_star}, {@code a_star}). {@code seed} null: derived from the master seed.
      */
@@ -309,7 +309,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
      * size in {@code n}, {@code datasets} independent data sets of Gaussian (or {@code distribution})
      * inputs labelled by the teacher plus noise σ; on each, the experiment's initializations trained by
      * {@code regime} with step {@code eta} (null: {@code train.eta}) for at most {@code max_steps}.
-     * Stationary ({@code ‖∇L_n‖ ≤ grad_tol}) students stop and are classified by MATH.md §8
+     * Stationary ({@code ‖∇L_n‖ ≤ grad_tol}) students stop and are classified by docs/outcomes.md
      * ({@code loss_tol}: the most L_n a GLOBAL student may have; null: 1e−6 + σ²). {@code profile} names the
      * compute profile (cuda-profiles/), which supplies the data type and chunk sizes unless
      * {@code data_type}, {@code student_chunk}, {@code sample_chunk} are given. {@code every}: trajectory
@@ -398,7 +398,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
     }
 
     /**
-     * Double Convotron (MATH.md §5; types {@code double-convotron} and {@code overlap-landscape}):
+     * Double Convotron (docs/algorithms.md; types {@code double-convotron} and {@code overlap-landscape}):
      * {@code strides} (empty: from p down to ⌊p/2⌋+1), input {@code distributions}, {@code teachers} per
      * stride and distribution (w*, a* ~ N(0, I)), the stage lengths and steps for Gaussian and uniform inputs,
      * the initial scale ρ of stage 1, the leaky slope α, the test/validation set size, and the relative test

@@ -33,9 +33,9 @@ import org.onecnn.util.Progress;
 import org.onecnn.util.Seeds;
 
 /**
- * Weight-normalised gradient descent on overlapping patches (EXPERIMENTS.md, overlap-landscape): for a
+ * Weight-normalised gradient descent on overlapping patches (docs/experiments.md, overlap-landscape): for a
  * fixed input size d and filter size p, strides from p (no overlap) down to ⌊p/2⌋+1, the probability that
- * Algorithm 1 on the exact overlapping population loss (MATH.md §4) reaches the global minimum from Du et
+ * Algorithm 1 on the exact overlapping population loss (docs/model.md §4) reaches the global minimum from Du et
  * al.'s random initialization, beside Double Convotron's success rate on the same teachers
  * (w*, a* ~ N(0, I); teacher t has the same seed at every stride).
  *
@@ -66,7 +66,7 @@ public final class OverlapLandscapeExperiment implements Experiment {
     @Override
     public Map<String, Object> backend() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("engine", "exact overlapping population dynamics (MATH.md §4), CPU, double precision; Double Convotron "
+        m.put("engine", "exact overlapping population dynamics (docs/model.md §4), CPU, double precision; Double Convotron "
                 + "with fresh samples");
         return m;
     }
@@ -225,7 +225,7 @@ public final class OverlapLandscapeExperiment implements Experiment {
         md.heading(2, "Setup");
         md.bullets(List.of("d = " + cfg.model().d() + ", p = " + cfg.model().p() + ", strides " + strides,
                 c.teachers() + " teachers w*, a* ~ N(0, I), the same at every stride; master seed " + cfg.seed(),
-                "Algorithm 1 on the exact overlapping population loss (MATH.md §4): " + cfg.init().count()
+                "Algorithm 1 on the exact overlapping population loss (docs/model.md §4): " + cfg.init().count()
                         + " Du et al. initializations per teacher, η = " + cfg.train().eta() + ", budget "
                         + cfg.stop().maxSteps() + " steps, stationary at ‖∇L‖ ≤ " + cfg.classify().gradTol(),
                 "outcome: GLOBAL if φ < " + cfg.classify().phiGlobal() + "; SPURIOUS if stationary with φ > π/2 (the "

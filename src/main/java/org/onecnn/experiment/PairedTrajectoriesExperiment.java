@@ -27,7 +27,7 @@ import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.Progress;
 
 /**
- * How far finite samples move the dynamics (EXPERIMENTS.md, paired-trajectories): the same
+ * How far finite samples move the dynamics (docs/experiments.md, paired-trajectories): the same
  * initializations under exact population gradient descent and under empirical gradient descent on L_n
  * for several n, all for the whole budget ({@code empirical.max_steps}, no early stop), recorded every
  * {@code empirical.every} steps. The deviation {@code max_t |φ_t(n) − φ_t(∞)|} is averaged over

@@ -34,14 +34,14 @@ public final class PopulationSetup {
     }
 
     /**
-     * Reject what the chosen engine cannot do: the reduced engine (MATH.md §7) needs non-overlapping patches;
-     * overlapping ones run on the full engine with the loss of MATH.md §4.
+     * Reject what the chosen engine cannot do: the reduced engine (docs/model.md §7) needs non-overlapping patches;
+     * overlapping ones run on the full engine with the loss of docs/model.md §4.
      */
     public static void requireEngineFits(ExperimentConfig cfg) {
         ExperimentConfig.Model m = cfg.model();
         if (!m.s().equals(m.p()) && cfg.train().engineName().equals("reduced")) {
             throw new InvalidInputException("train.engine", "the reduced engine needs non-overlapping patches (s = p = "
-                    + m.p() + "), got s = " + m.s() + "; use engine: full for overlapping patches (MATH.md §4)");
+                    + m.p() + "), got s = " + m.s() + "; use engine: full for overlapping patches (docs/model.md §4)");
         }
     }
 

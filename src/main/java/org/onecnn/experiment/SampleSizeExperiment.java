@@ -36,7 +36,7 @@ import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.Progress;
 
 /**
- * Finite samples against the population (EXPERIMENTS.md, sample-size): one teacher; the same
+ * Finite samples against the population (docs/experiments.md, sample-size): one teacher; the same
  * initializations run through the exact population engine and, for every sample size n and each of D
  * data sets, through empirical gradient descent on L_n. Outcomes pair by initialization.
  *
@@ -343,7 +343,7 @@ public final class SampleSizeExperiment implements Experiment {
                 + " inputs, label noise σ = " + e.noise() + ", " + e.regime() + (e.regime().equals("full-batch") ? ""
                         : " (batch " + e.batchSize() + ")") + ", η = " + ctx.config().empirical().eta() + " (null: η of "
                 + "train), budget " + e.maxSteps() + " steps, data type " + ComputeContext.dataTypeName(cfg));
-        setup.add("empirical outcome (MATH.md §8): stationary when ‖∇L_n‖ ≤ " + e.gradTol() + "; then GLOBAL if cos φ > 0 "
+        setup.add("empirical outcome (docs/outcomes.md): stationary when ‖∇L_n‖ ≤ " + e.gradTol() + "; then GLOBAL if cos φ > 0 "
                 + "and L_n ≤ " + e.lossTolerance() + ", SPURIOUS if cos φ < 0 and L_n above it, else OTHER; "
                 + "NOT_CONVERGED if still moving at the budget. No angle threshold: the empirical spurious minimum "
                 + "sits far from π.");
@@ -371,7 +371,7 @@ public final class SampleSizeExperiment implements Experiment {
             md.paragraph(Double.isNaN(fit[0]) ? "(one sample size with SPURIOUS points: no fit)"
                     : String.format(Locale.ROOT, "Fitted on log-log axes: median(π − φ) ∝ n^%.3f. The population "
                             + "restoring force near φ = π vanishes like (π − φ)², so sampling noise of order n^−1/2 "
-                            + "moves the minimum by much more than n^−1/2 (MATH.md §8).", fit[0]));
+                            + "moves the minimum by much more than n^−1/2 (docs/outcomes.md).", fit[0]));
         } else {
             md.paragraph("No run ended at an empirical spurious minimum.");
         }

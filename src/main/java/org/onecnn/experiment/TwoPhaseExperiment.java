@@ -234,7 +234,7 @@ public final class TwoPhaseExperiment implements Experiment {
         md.paragraph(String.format(Locale.ROOT, "Successful run: log-loss decays at %.3g per step over the first quarter "
                 + "of its descent to 1e-12 of the initial loss and at %.3g per step over the last quarter: the late "
                 + "phase is %.1f times faster (%d steps in all). The failing run flattens at loss %.6g; the spurious "
-                + "minimum of MATH.md §3 has loss %.6g.", ph.early, ph.late, ph.late / ph.early, ph.steps,
+                + "minimum of docs/model.md §3 has loss %.6g.", ph.early, ph.late, ph.late / ph.early, ph.steps,
                 finals.get(1).loss(), spLoss));
         md.table(summary, Map.of("final_phi", "%.4g", "final_loss", "%.4g", "early_slope", "%.3g", "late_slope",
                 "%.3g", "slope_ratio", "%.2f", "spurious_loss_theory", "%.6g"));

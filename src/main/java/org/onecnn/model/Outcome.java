@@ -1,6 +1,6 @@
 package org.onecnn.model;
 
-/** Where a run ended (MATH.md §8). */
+/** Where a run ended (docs/outcomes.md). */
 public enum Outcome {
     /** At the teacher: φ near 0 (and, if checked, {@code a} near {@code c a*}). */
     GLOBAL,

@@ -3,7 +3,7 @@ package org.onecnn.model;
 import org.onecnn.util.InvalidInputException;
 
 /**
- * The outcome classes of MATH.md §8 for the exact population dynamics, with their thresholds.
+ * The outcome classes of docs/outcomes.md for the exact population dynamics, with their thresholds.
  *
  * <ul>
  * <li>{@code DIVERGED}: a non-finite value;</li>
@@ -16,8 +16,8 @@ import org.onecnn.util.InvalidInputException;
  * </ul>
  * With {@code aTol} unset the rule is Du et al.'s angle-only rule. With {@code spuriousAnyAngle}, a
  * stationary point on the far side ({@code φ > π/2}) that is not GLOBAL counts as SPURIOUS wherever it
- * sits: with overlapping patches the non-global minima leave φ = π (MATH.md §4), so an angle threshold
- * would miss them, as it does for finite samples (§8).
+ * sits: with overlapping patches the non-global minima leave φ = π (docs/model.md §4), so an angle threshold
+ * would miss them, as it does for finite samples (docs/outcomes.md).
  *
  * @param phiGlobal   angle threshold of GLOBAL, in (0, π)
  * @param phiSpurious distance of φ from π for SPURIOUS, in (0, π)

@@ -11,7 +11,7 @@ import org.onecnn.util.SeededRandom;
  *
  * <p>{@code c = ‖w*‖} need not be 1: the student's filter has unit norm, so the student equals the
  * teacher at {@code w = w* / c, a = c a*}. The scalars {@code S1 = 1ᵀa*} and {@code N2 = ‖a*‖²} are all
- * the exact non-overlapping dynamics need of {@code a*} (MATH.md §7).
+ * the exact non-overlapping dynamics need of {@code a*} (docs/model.md §7).
  */
 public final class Teacher {
     private final double[] wStar;
@@ -53,7 +53,7 @@ public final class Teacher {
     }
 
     /**
-     * The family of MATH.md §6: {@code ‖w*‖ = wNorm} in a random direction, and
+     * The family of docs/model.md §6: {@code ‖w*‖ = wNorm} in a random direction, and
      * {@code a* = A (√ρ/k · 1 + √(1 − ρ/k) · u)} with {@code u} a random unit vector orthogonal to
      * {@code 1}, so that {@code (1ᵀa*)²/‖a*‖² = ρ} and {@code ‖a*‖ = A}. By rotational symmetry the
      * dynamics depend on {@code (k, p, ρ, A, ‖w*‖)} only, not on the directions drawn from {@code seed}.

@@ -33,7 +33,7 @@ abstract class BatchEngine implements PopulationEngine {
 
     /** The non-overlapping closed forms of the teacher: scalars, distances, certificates. */
     protected NonOverlappingGaussian f;
-    /** The loss that drives the dynamics: {@code f} itself, or the overlapping loss of MATH.md §4. */
+    /** The loss that drives the dynamics: {@code f} itself, or the overlapping loss of docs/model.md §4. */
     protected PopulationLoss loss;
     protected boolean overlapping;
     protected double eta;

@@ -84,7 +84,7 @@ public final class FixedOutputEngine extends BatchEngine {
         out[U] = NonOverlappingGaussian.sum(e);
         out[PE] = f.dot(e);
         out[D2] = NonOverlappingGaussian.dot(e, e);
-        // the spurious point of MATH.md §3 is that of non-overlapping patches
+        // the spurious point of docs/model.md §3 is that of non-overlapping patches
         out[DS] = overlapping ? Double.NaN : NonOverlappingGaussian.distance(ai, nw, aSpurious);
         out[GRAD] = Math.sqrt(NonOverlappingGaussian.dot(gw, gw));
     }

@@ -80,7 +80,7 @@ public final class FullEngine extends BatchEngine {
         out[U] = NonOverlappingGaussian.sum(e);
         out[PE] = f.dot(e);
         out[D2] = NonOverlappingGaussian.dot(e, e);
-        // the spurious point of MATH.md §3 is that of non-overlapping patches
+        // the spurious point of docs/model.md §3 is that of non-overlapping patches
         out[DS] = overlapping ? Double.NaN : NonOverlappingGaussian.distance(ai, 1.0, aSpurious);
         out[GRAD] = Math.sqrt(NonOverlappingGaussian.dot(gv, gv) + NonOverlappingGaussian.dot(ga, ga));
     }

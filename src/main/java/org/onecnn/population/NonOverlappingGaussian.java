@@ -8,7 +8,7 @@ import org.onecnn.model.Architecture;
 import org.onecnn.model.Teacher;
 
 /**
- * The exact population loss of MATH.md §2 and its gradients, for {@code x ~ N(0, I_d)} and
+ * The exact population loss of docs/model.md §2 and its gradients, for {@code x ~ N(0, I_d)} and
  * non-overlapping patches, with {@code φ = ∠(v, w*)}, {@code c = ‖w*‖}, {@code g = g(φ)}:
  *
  * <pre>
@@ -105,7 +105,7 @@ public final class NonOverlappingGaussian implements PopulationLoss {
     }
 
     /**
-     * The population loss in deviation form, the single place where the formula of MATH.md §2 is
+     * The population loss in deviation form, the single place where the formula of docs/model.md §2 is
      * evaluated: with {@code e = a − c a*}, {@code D² = ‖e‖²}, {@code u = 1ᵀe = 1ᵀa − c 1ᵀa*} and
      * {@code h = π − g(φ)},
      * <pre>  L = (1/4π) [ (π−1) D² + 2c h aᵀa* + u² ]</pre>
@@ -244,7 +244,7 @@ public final class NonOverlappingGaussian implements PopulationLoss {
     }
 
     /**
-     * The spurious minimum's output weights (MATH.md §3):
+     * The spurious minimum's output weights (docs/model.md §3):
      * {@code c (11ᵀ + (π−1)I)⁻¹ (11ᵀ − I) a* = c/(π−1) [π 1ᵀa* / (k+π−1) · 1 − a*]} (Sherman–Morrison).
      */
     public double[] spuriousA() {

@@ -12,7 +12,7 @@ import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
 
 /**
- * The exact population loss of MATH.md §4 and its gradients, for {@code x ~ N(0, I_d)} and patches of size
+ * The exact population loss of docs/model.md §4 and its gradients, for {@code x ~ N(0, I_d)} and patches of size
  * {@code r} at stride {@code s} that may overlap ({@code s < r}); with {@code s = r} it is the loss of §2
  * ({@link NonOverlappingGaussian}).
  *
@@ -37,7 +37,7 @@ import org.onecnn.util.InvalidInputException;
  * {@code C_t(w, ŵ) = C00 + p}, {@code C_t(ŵ, w) = C00 + q}, {@code C_t(w, w) = C00 + p + q + ϱ}. Substituting
  * {@code a = e + c a*} in {@code L = ½[aᵀM(w,w)a − 2c aᵀM(w,ŵ)a* + c² a*ᵀM(ŵ,ŵ)a*]} ({@code M_ij = κ(C_{j−i})}):
  * <pre>
- *   L = (1/4π) [ (π−1)‖e‖² + 2c h aᵀa* + (1ᵀe)² ]                                   (lag 0: MATH.md §2)
+ *   L = (1/4π) [ (π−1)‖e‖² + 2c h aᵀa* + (1ᵀe)² ]                                   (lag 0: docs/model.md §2)
  *     + Σ_{t=1..T'} [ κ̃(C_t(w,w)) A_t(e,e) + c (D⁺_t A_t(e,a*) + D⁻_t A_t(a*,e)) + c² D²_t A_t(a*,a*) ]
  * </pre>
  * with {@code T' = min(T, k − 1)}, {@code κ̃ = κ − κ(0)}, the first differences
@@ -369,7 +369,7 @@ public final class OverlappingGaussian implements PopulationLoss {
         double pa = dot(e, aStar) + c * n2;
         double[] g = null;
         if (grad) {
-            // lag 0: ∂L/∂a as in MATH.md §2 (deviation form); G = c aᵀa* (π − φ) δ
+            // lag 0: ∂L/∂a as in docs/model.md §2 (deviation form); G = c aᵀa* (π − φ) δ
             double ch = c * h;
             for (int i = 0; i < k; i++) {
                 ga[i] = ((PI - 1) * e[i] + u + ch * aStar[i]) / TWO_PI;

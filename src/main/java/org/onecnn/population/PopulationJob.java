@@ -17,7 +17,7 @@ import org.onecnn.util.InvalidInputException;
  * @param stop       when runs stop
  * @param classifier outcome thresholds
  * @param record     which trajectories to record
- * @param architecture the shape; overlapping patches use the loss of MATH.md §4
+ * @param architecture the shape; overlapping patches use the loss of docs/model.md §4
  */
 public record PopulationJob(Teacher teacher, List<InitialPoint> inits, double eta, StopSpec stop,
         OutcomeClassifier classifier, RecordPlan record, Architecture architecture) {

@@ -4,7 +4,7 @@ import org.onecnn.model.Architecture;
 
 /**
  * An exact population loss {@code L = E_x ½ (f − y)²} of a one-hidden-layer CNN student against a
- * fixed teacher, for {@code x ~ N(0, I_d)}, with its gradients: MATH.md §2 ({@link NonOverlappingGaussian})
+ * fixed teacher, for {@code x ~ N(0, I_d)}, with its gradients: docs/model.md §2 ({@link NonOverlappingGaussian})
  * and §4 ({@link OverlappingGaussian}). Implementations are immutable and thread-safe.
  *
  * <p>Two parametrisations of the student's filter:

@@ -9,7 +9,7 @@ import org.onecnn.model.ArcCosine;
 import org.onecnn.model.InitialPoint;
 
 /**
- * Algorithm 1 on the exact non-overlapping population loss, in the reduced form of MATH.md §7:
+ * Algorithm 1 on the exact non-overlapping population loss, in the reduced form of docs/model.md §7:
  * O(1) work per step, independent of {@code k} and {@code p}.
  *
  * <h2>Recurrences</h2>
@@ -74,7 +74,7 @@ public final class ReducedEngine extends BatchEngine {
     void load(PopulationJob job) {
         if (job.architecture().overlapping()) {
             throw new org.onecnn.util.InvalidInputException("train.engine", "the reduced engine needs non-overlapping "
-                    + "patches (s = p); with s < p use engine: full (the exact overlapping loss of MATH.md §4)");
+                    + "patches (s = p); with s < p use engine: full (the exact overlapping loss of docs/model.md §4)");
         }
         List<InitialPoint> inits = job.inits();
         n = inits.size();
@@ -101,7 +101,7 @@ public final class ReducedEngine extends BatchEngine {
         for (int j = 0; j < k; j++) {
             e2[j] = a2 > 0 ? e2[j] / a2 : 0;
         }
-        // a_sp − c a* = (cπ/(π−1)) (S1/(k+π−1) 1 − a*), MATH.md §3
+        // a_sp − c a* = (cπ/(π−1)) (S1/(k+π−1) 1 − a*), docs/model.md §3
         double fsp = f.c() * PI / (PI - 1);
         spAl = fsp * (s1 * sqrtK / (k + PI - 1) - a1);
         spBe = -fsp * a2;

@@ -9,7 +9,7 @@ import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.empirical.data.Uniform;
 
 /**
- * Not a test: Double Convotron in the published setting of EXPERIMENTS.md (dg2019-double-convotron), every stride
+ * Not a test: Double Convotron in the published setting of docs/experiments.md (dg2019-double-convotron), every stride
  * and both input distributions, timed. Arguments: number of seeds per cell (default 1), master seed (default 1).
  */
 public final class PublishedSettingsTiming {

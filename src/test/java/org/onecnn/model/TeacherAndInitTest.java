@@ -16,7 +16,7 @@ import org.onecnn.testutil.Vec;
 import org.onecnn.util.InvalidInputException;
 
 /**
- * The teacher family of MATH.md §6, the Du et al. initialization, and {@link Architecture}.
+ * The teacher family of docs/model.md §6, the Du et al. initialization, and {@link Architecture}.
  *
  * <p>Exact identities ({@code (1ᵀa*)²/‖a*‖² = ρ}, {@code ‖a*‖ = A}, {@code ‖w*‖ = c}, {@code ‖v‖ = 1}) are asserted
  * at relative 1e−12: they are built from ≤ 100-term sums and one square root, so rounding leaves

@@ -11,7 +11,7 @@ import org.onecnn.testutil.Vec;
 
 /**
  * Test fixtures for {@link OverlappingGaussian}: the overlapping shapes and teachers the tests share, and an
- * independent O(k² d) reference built straight from MATH.md §4: every filter is embedded in {@code R^d} at offset
+ * independent O(k² d) reference built straight from docs/model.md §4: every filter is embedded in {@code R^d} at offset
  * {@code i·s} ({@code P_i u}), the covariance of two pre-activations is the dot product
  * {@code (P_i u)ᵀ(P_j u')} of the embeddings, and each pair's kernel is {@link ArcCosine#reluCovariance}. It shares
  * no code with the implementation (no lags, no {@code S_t}, no deviation form).

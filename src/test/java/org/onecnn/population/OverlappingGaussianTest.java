@@ -20,7 +20,7 @@ import org.onecnn.util.InvalidInputException;
 
 /**
  * {@link OverlappingGaussian}: reduction to {@link NonOverlappingGaussian} at {@code s = r}; agreement with an
- * independent O(k²) evaluation of MATH.md §4 ({@link OverlapReference}); the global minimum; relative accuracy
+ * independent O(k²) evaluation of docs/model.md §4 ({@link OverlapReference}); the global minimum; relative accuracy
  * near it; the kernel-difference helpers; input validation; and the linear cost in {@code k}.
  * (Monte Carlo: {@link OverlappingMonteCarloTest}; finite differences: {@link OverlappingFiniteDifferenceTest}.)
  *

@@ -19,7 +19,7 @@ import org.onecnn.testutil.Moments;
 import org.onecnn.testutil.Vec;
 
 /**
- * The closed forms of MATH.md §4 ({@link OverlappingGaussian#loss}, {@link OverlappingGaussian#gradient},
+ * The closed forms of docs/model.md §4 ({@link OverlappingGaussian#loss}, {@link OverlappingGaussian#gradient},
  * {@link OverlappingGaussian#lossPlain}, {@link OverlappingGaussian#gradientPlain}) against Monte Carlo estimates over
  * {@code x ~ N(0, I_d)} with overlapping patches {@code Z_i = x[i s .. i s + r − 1]}, computed sample by sample from
  * the networks themselves:
@@ -198,7 +198,7 @@ class OverlappingMonteCarloTest {
 
     /**
      * The comparison has the power to see the overlap: with a teacher filter of positive entries (neighbouring patches
-     * strongly correlated) the lag-0 formula of MATH.md §2 ({@link NonOverlappingGaussian}, all lags dropped) is
+     * strongly correlated) the lag-0 formula of docs/model.md §2 ({@link NonOverlappingGaussian}, all lags dropped) is
      * rejected at the same {@code Z} in the loss and in {@code ∂L/∂a}, while the overlapping form is accepted.
      */
     @Test

@@ -233,7 +233,7 @@ class PopulationFiniteDifferenceTest {
         double partsN = c / (Math.PI - 1) * (Math.abs(along) * Math.sqrt(k) + Math.sqrt(f.normAStar2()));
         assertEquals(Vec.dot(aSp, aSp), f.spuriousNorm2(), rel * partsN * partsN, pt + ": spuriousNorm2");
 
-        // loss from the arc-cosine kernel, pair by pair (MATH.md §2 "facts", §4 with s = r)
+        // loss from the arc-cosine kernel, pair by pair (docs/model.md §2, §4 with s = r)
         double ff = 0;
         double fy = 0;
         double yy = 0;

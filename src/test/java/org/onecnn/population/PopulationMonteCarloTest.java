@@ -17,7 +17,7 @@ import org.onecnn.testutil.Moments;
 import org.onecnn.testutil.Vec;
 
 /**
- * The closed forms of MATH.md §2 ({@link NonOverlappingGaussian#loss}, {@link NonOverlappingGaussian#gradient},
+ * The closed forms of docs/model.md §2 ({@link NonOverlappingGaussian#loss}, {@link NonOverlappingGaussian#gradient},
  * {@link NonOverlappingGaussian#lossPlain}, {@link NonOverlappingGaussian#gradientPlain}) against Monte Carlo
  * estimates over {@code x ~ N(0, I_{kp})}, computed sample by sample from the network itself:
  * <ul>
@@ -235,7 +235,7 @@ class PopulationMonteCarloTest {
 
     /**
      * The comparison has the power to see the errors it is meant to catch: at a point with a large
-     * {@code 1ᵀa · 1ᵀa*}, the misprinted loss of MATH.md §2 (cross term {@code −c 1ᵀa 1ᵀa*} instead of
+     * {@code 1ᵀa · 1ᵀa*}, the misprinted loss of docs/model.md §2 (cross term {@code −c 1ᵀa 1ᵀa*} instead of
      * {@code −c 1ᵀa 1ᵀa* / (2π)}) and a v-gradient without the factor {@code c} are both rejected at the same
      * {@code Z}, while the correct forms are accepted. (Two more acceptance comparisons than {@link #COMPARISONS}
      * counts: the family-wise false-alarm rate rises by under 1%.)

@@ -14,7 +14,7 @@ import org.onecnn.report.Table;
 /**
  * Reference values of the population loss and gradients, produced by
  * {@code src/test/resources/reference/population_reference.py}: the loss as the kernel double sum
- * (a different route from the closed form of MATH.md §2) in 80-bit extended precision, the gradients
+ * (a different route from the closed form of docs/model.md §2) in 80-bit extended precision, the gradients
  * by central differences of it, and a Monte Carlo estimate printed as a sanity check.
  */
 class PopulationReferenceValuesTest {

@@ -22,7 +22,7 @@ import org.onecnn.model.Teacher;
 import org.onecnn.util.Seeds;
 
 /**
- * {@link ReducedEngine} (O(1) scalar recurrences, MATH.md §7) against {@link FullEngine} (the full-dimensional
+ * {@link ReducedEngine} (O(1) scalar recurrences, docs/model.md §7) against {@link FullEngine} (the full-dimensional
  * iteration with {@link NonOverlappingGaussian#gradient}) over 10⁴ steps of Algorithm 1.
  *
  * <p><b>Tolerance.</b> The two engines evaluate the same update in different representations, so they differ only

@@ -20,7 +20,7 @@ import org.onecnn.testutil.Gaussians;
 import org.onecnn.testutil.Vec;
 
 /**
- * The stationary points of MATH.md §3 (Du et al. 2018, Lemma 5.1, written for general {@code c = ‖w*‖}):
+ * The stationary points of docs/model.md §3 (Du et al. 2018, Lemma 5.1, written for general {@code c = ‖w*‖}):
  * the global minimum {@code (v, a) = (w*, c a*)} (student filter {@code w* / c}) and the spurious point
  * {@code (−w*, a_sp)}, {@code a_sp = c (11ᵀ + (π−1)I)⁻¹ (11ᵀ − I) a*}.
  *
@@ -145,7 +145,7 @@ class StationaryPointsTest {
      * raises the loss (cubically along the filter, quadratically along {@code a}); with {@code aᵀa* > 0} turning
      * the filter away from {@code −w*} lowers it (a saddle). {@code P_sp = c/(π−1)·[π(1ᵀa*)²/(k+π−1) − ‖a*‖²]},
      * so the condition on the teacher is {@code (1ᵀa*)²/‖a*‖² < (k + π − 1)/π} (Du et al. 2018, Lemma 5.1 and
-     * its discussion; MATH.md §3). Moves of size {@code t ∈ {1e−1, 1e−2, 1e−3}} along random directions in
+     * its discussion; docs/model.md §3). Moves of size {@code t ∈ {1e−1, 1e−2, 1e−3}} along random directions in
      * {@code (v, a)} (rise ≥ {@code t²(π−1)/4π} ≈ 1.7e−7 from {@code a}) and pure turns of the filter by
      * {@code ε ∈ {0.1, 0.03, 0.01}} (rise {@code ≈ c|P_sp| ε³/6π} ≳ 1e−9, checked to exceed ten times the rounding
      * tolerance {@code zeroTol} ≈ 1e−13 before it is relied on) must all raise the loss by more than {@code zeroTol}.

@@ -15,7 +15,7 @@ import org.onecnn.util.Seeds;
 
 /**
  * Teacher–student data: {@code x_m ~ D} i.i.d., {@code y_m = Σ_i a*_i σ(w*ᵀ Z_i(x_m)) + σ_ε ε_m},
- * {@code ε_m ~ N(0, 1)} (MATH.md §1), with the labels computed by the students' own layers
+ * {@code ε_m ~ N(0, 1)} (docs/model.md §1), with the labels computed by the students' own layers
  * ({@link TeacherNetwork}).
  *
  * <p>Seeds: {@code X} from {@code NdRandom.of(Seeds.derive(seed, "x"))}, the noise from

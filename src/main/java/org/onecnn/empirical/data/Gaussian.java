@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Standard Gaussian inputs {@code x ~ N(0, I_d)}: the distribution of MATH.md §2–§4 (Du et al.), under which
+ * Standard Gaussian inputs {@code x ~ N(0, I_d)}: the distribution of docs/model.md §2–§4 (Du et al.), under which
  * the population loss has a closed form. Drawn by ND4J's {@code GaussianDistribution} op with the caller's
  * generator.
  */

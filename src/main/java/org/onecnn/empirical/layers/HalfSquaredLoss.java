@@ -8,7 +8,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossUtil;
 
 /**
- * The loss {@code ℓ = ½ (f − y)²} of MATH.md §1, summed over the students of an ensemble and averaged
+ * The loss {@code ℓ = ½ (f − y)²} of docs/model.md §1, summed over the students of an ensemble and averaged
  * over the batch when {@code average} is set (DL4J's convention: the per-example gradient is returned
  * unaveraged, and DL4J divides by the batch size).
  *

@@ -20,7 +20,7 @@ final class TestData {
     }
 
     /**
-     * The teacher {@code Σ_i a*_i σ_α(w*ᵀ Z_i)} on input {@code x} by plain loops (MATH.md §1), and in
+     * The teacher {@code Σ_i a*_i σ_α(w*ᵀ Z_i)} on input {@code x} by plain loops (docs/model.md §1), and in
      * {@code out[1]} the scale {@code Σ_i |a*_i| ‖w*‖ ‖Z_i‖} that bounds every term and every partial sum.
      */
     static double[] teacher(double[] w, double[] a, int s, double alpha, double[] x) {
