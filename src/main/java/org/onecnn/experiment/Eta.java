@@ -15,7 +15,7 @@ import org.onecnn.util.InvalidInputException;
 public record Eta(double value, boolean auto) {
 
     public static Eta of(double value) {
-        InvalidInputException.requirePositive("train.eta", value);
+        Bounds.requireStep("train.eta", value);
         return new Eta(value, false);
     }
 
