@@ -73,11 +73,13 @@ public final class EmpiricalBench {
         int b = s.dataType().equals("float") ? 4 : 8;
         boolean ensemble = s.mode().equals("ensemble");
         int ms = s.sampleChunk();
-        nd4j.require("--n", s.n(), 1, x -> ComputeProfile.workingSetBytes(x, s.k(), s.p(), s.students(),
-                ensemble ? s.students() : 1, ms, b), "the data set and the " + (ensemble ? s.students() : 1)
-                + " student(s) trained at once");
-        nd4j.require("--students", s.students(), 1, x -> ComputeProfile.workingSetBytes(s.n(), s.k(), s.p(),
-                (int) Math.min(x, Integer.MAX_VALUE), ensemble ? (long) x : 1, ms, b), "the students trained at once");
+        nd4j.require("the data set and the student(s) trained at once",
+            new MemoryBudget.Candidate("--n", s.n(), 1, x -> ComputeProfile.workingSetBytes(x, s.k(), s.p(),
+                s.students(), ensemble ? s.students() : 1, ms, b)),
+            new MemoryBudget.Candidate("--students", s.students(), 1, x -> ComputeProfile.workingSetBytes(s.n(),
+                s.k(), s.p(), (int) Math.min(x, Integer.MAX_VALUE), ensemble ? x : 1, ms, b)),
+            new MemoryBudget.Candidate("--k", s.k(), 1, x -> ComputeProfile.workingSetBytes(s.n(), (int) x, s.p(),
+                s.students(), ensemble ? s.students() : 1, ms, b)));
         MemoryBudget.heap().require("--students", s.students(), 1, x -> x * (8.0 * (s.k() + s.p()) * 4 + 512),
                 "the students' initial points and results");
     }

@@ -69,10 +69,10 @@ public final class PopulationBench {
             }
             // every initialization is held (k + p doubles, twice with the iterate) and run in chunks on all threads
             MemoryBudget heap = MemoryBudget.heap();
-            heap.require("--k", k, 1, x -> ((double) inits + 2) * 8 * 4 * (x + p), "the initializations and the "
-                    + "teacher");
-            heap.require("--inits", inits, 1, x -> x * (8 * 4 * (k + p + 0.0) + 512), "the " + "initializations "
-                    + "(k + p doubles each, twice) and their results");
+            heap.require("the initializations (k + p doubles each, twice), their results and the teacher",
+                new MemoryBudget.Candidate("--inits", inits, 1, x -> (x + 2.0) * (8 * 4 * (k + p + 0.0) + 512)),
+                new MemoryBudget.Candidate("--k", k, 1, x -> (inits + 2.0) * (8 * 4 * (x + p + 0.0) + 512)),
+                new MemoryBudget.Candidate("--p", p, 1, x -> (inits + 2.0) * (8 * 4 * (k + x + 0.0) + 512)));
         }
     }
 

@@ -117,9 +117,17 @@ public final class ConfigLoader {
         if (Files.isRegularFile(path)) {
             try {
                 return new Source(path.toString(), Files.readString(path, StandardCharsets.UTF_8), false);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new InvalidInputException("config", path + " is not a text file (a config is YAML text in "
+                        + "UTF-8)");
             } catch (IOException e) {
                 throw new InvalidInputException("config", "cannot read " + path + ": " + e.getMessage());
             }
+        }
+        if (Files.isDirectory(path)) {
+            throw new InvalidInputException("config", path + " is a folder; give a YAML config file or a built-in "
+                    + "name (see: onecnn list)" + (Files.isRegularFile(path.resolve("config.yaml"))
+                    ? ", or resume this run with --resume " + path : ""));
         }
         if (!looksLikePath) {
             String text = builtInText(nameOrPath);
@@ -135,8 +143,17 @@ public final class ConfigLoader {
 
     /** Parse YAML text into a tree (a mapping). */
     public static ObjectNode parse(String text, String label) {
+        if (text.isBlank()) {
+            throw new InvalidInputException("config", label + " is empty; a config is a YAML mapping of sections "
+                    + "(name, type, model, ...), e.g. the output of: onecnn show du2018-table1");
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new InvalidInputException("config", label + " is not a text file (it contains NUL bytes); a config "
+                    + "is YAML text");
+        }
         JsonNode n;
         try {
+            requirePlainBooleans(text, "");
             n = YAML.readTree(text);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
@@ -151,6 +168,40 @@ public final class ConfigLoader {
             throw new InvalidInputException("config", label + " must be a YAML mapping of sections (name, type, model, ...)");
         }
         return (ObjectNode) n;
+    }
+
+    /**
+     * YAML 1.1 reads {@code yes}, {@code no}, {@code on}, {@code off}, {@code y} and {@code n} as booleans;
+     * onecnn takes only {@code true} and {@code false} (a value such as {@code yes} is more often a typo or a
+     * string than a decision), so any other spelling of a boolean is refused, naming its field.
+     */
+    private static void requirePlainBooleans(String text, String prefix) throws JsonProcessingException {
+        try (com.fasterxml.jackson.core.JsonParser jp = YAML.getFactory().createParser(text)) {
+            for (com.fasterxml.jackson.core.JsonToken t = jp.nextToken(); t != null; t = jp.nextToken()) {
+                if (t == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE
+                        || t == com.fasterxml.jackson.core.JsonToken.VALUE_FALSE) {
+                    String s = jp.getText();
+                    if (!s.equalsIgnoreCase("true") && !s.equalsIgnoreCase("false")) {
+                        List<String> parts = new ArrayList<>();
+                        for (com.fasterxml.jackson.core.JsonStreamContext c = jp.getParsingContext(); c != null;
+                                c = c.getParent()) {
+                            if (c.getCurrentName() != null) {
+                                parts.add(0, c.getCurrentName());
+                            }
+                        }
+                        String path = prefix.isEmpty() ? String.join(".", parts)
+                                : parts.isEmpty() ? prefix : prefix + "." + String.join(".", parts);
+                        throw new InvalidInputException(path.isEmpty() ? "config" : path, "'" + s + "' is not a "
+                                + "boolean here: write true or false");
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            if (e instanceof JsonProcessingException jpe) {
+                throw jpe;
+            }
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The dotted path of a key given twice (Jackson's strict duplicate detection), or null. */
@@ -297,6 +348,7 @@ public final class ConfigLoader {
         }
         JsonNode value;
         try {
+            requirePlainBooleans(raw, path);
             value = YAML.readTree(raw);
             if (value == null || value.isMissingNode()) {
                 value = JsonNodeFactory.instance.nullNode();
@@ -360,8 +412,12 @@ public final class ConfigLoader {
             throw new InvalidInputException(path(e), "cannot read '" + e.getValue() + "' as "
                     + typeName(e.getTargetType()));
         } catch (MismatchedInputException e) {
-            throw new InvalidInputException(path(e), "expected " + typeName(e.getTargetType()));
+            throw new InvalidInputException(path(e), "expected " + typeName(e.getTargetType()) + given(tree, e));
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof com.fasterxml.jackson.core.exc.InputCoercionException ice) {
+                throw new InvalidInputException(path(e), "is out of range: expected " + typeName(ice.getTargetType())
+                        + " from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + given(tree, e));
+            }
             Throwable c = e.getCause();
             if (c instanceof InvalidInputException iie) {
                 throw iie;
@@ -370,6 +426,24 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("config", e.getOriginalMessage());
         }
+    }
+
+    /** {@code ", got <value>"} for the value at the failing path of the tree, or "" when it cannot be found. */
+    private static String given(JsonNode tree, JsonMappingException e) {
+        StringBuilder ptr = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                ptr.append('/').append(r.getFieldName().replace("~", "~0").replace("/", "~1"));
+            } else if (r.getIndex() >= 0) {
+                ptr.append('/').append(r.getIndex());
+            }
+        }
+        JsonNode v = tree.at(ptr.toString());
+        if (v == null || v.isMissingNode() || ptr.length() == 0) {
+            return "";
+        }
+        String s = v.isTextual() ? "'" + v.asText() + "'" : v.toString();
+        return ", got " + (s.length() > 60 ? s.substring(0, 60) + "..." : s);
     }
 
     private static String typeName(Class<?> t) {

@@ -39,7 +39,8 @@ public record Eta(double value, boolean auto) {
                 // fall through
             }
         }
-        throw new InvalidInputException("train.eta", "must be a number > 0 or 'auto', got '" + node.asText() + "'");
+        throw new InvalidInputException("train.eta", "must be a number > 0 or 'auto', got " + (node.isTextual()
+                ? "'" + node.asText() + "'" : node.toString()));
     }
 
     @JsonValue

@@ -13,8 +13,9 @@ import org.onecnn.util.MemoryBudget;
  *
  * <p>The estimates are deliberately generous upper bounds of what the code holds at once:
  * <ul>
- * <li>a run in flight on the population engines or Convotron: {@link #RUN_VECTORS} vectors of the model's
- * size {@code k + p + d} doubles (initial point, iterate, gradients, the engines' work arrays);</li>
+ * <li>a run in flight on the population engines: {@link #RUN_VECTORS} vectors of {@code k + p} doubles (its
+ * initial point, the engine's copy of the iterate and slack; the engines' per-step work arrays are shared
+ * per thread); a Convotron run: {@link #RUN_VECTORS} vectors of {@code k + p + d} doubles;</li>
  * <li>a finished run: {@link #RESULT_BYTES} (its result object and its row of {@code results.csv} as boxed
  * values and strings); a recorded trajectory point: {@link #POINT_BYTES};</li>
  * <li>ND4J (off-heap): {@link ComputeProfile#workingSetBytes} for one student on the largest data set, the
@@ -22,7 +23,7 @@ import org.onecnn.util.MemoryBudget;
  * </ul>
  */
 final class MemoryEstimate {
-    static final int RUN_VECTORS = 16;
+    static final int RUN_VECTORS = 4;
     static final double RESULT_BYTES = 1024;
     static final double POINT_BYTES = 256;
 
@@ -52,24 +53,27 @@ final class MemoryEstimate {
         return path;
     }
 
+    /** Bytes per unit of a run count. */
+    interface PerRun {
+        /** Bytes with {@code count} runs (of the cell or experiment) and a model of vector size {@code vecBytes}. */
+        double bytes(double count, double vecBytes);
+    }
+
     /**
-     * The model's shape: the teacher, {@code inflight} runs' vectors (the engines) and, per cell,
-     * {@code perCell} vectors that are kept (the initial points). k or p, whichever is larger, is named.
+     * The model's shape against the number of runs: {@code bytes(count, vec)} with {@code vec} the bytes of
+     * one vector set of the model ({@link #vec}); the field named is k, p or the count, whichever frees the
+     * most memory when reduced.
      */
-    private static void shape(ExperimentConfig cfg, MemoryBudget heap, double inflight, double kept,
-            double fixedBytes, String what) {
+    private static void shape(ExperimentConfig cfg, ExperimentConfig top, MemoryBudget heap, String countField,
+            int count, PerRun bytes, String what) {
         ExperimentConfig.Model m = cfg.model();
         int k = m.k();
         int p = m.p();
-        int s = m.s();
-        boolean sameStride = s == p;
-        double runs = 2 + inflight * RUN_VECTORS + kept;
-        if (k >= p) {
-            heap.require(field(cfg, "model.k"), k, 1, x -> fixedBytes + runs * vec(x, p, (x - 1.0) * s + p), what);
-        } else {
-            heap.require(field(cfg, "model.p"), p, 1, x -> fixedBytes + runs * vec(k, x, (k - 1.0) * (sameStride ? x
-                    : s) + x), what);
-        }
+        double v = vec(k, p, 0);
+        heap.require(what,
+            new MemoryBudget.Candidate(field(top, "model.k"), k, 1, x -> bytes.bytes(count, vec(x, p, 0))),
+            new MemoryBudget.Candidate(field(top, "model.p"), p, 1, x -> bytes.bytes(count, vec(k, x, 0))),
+            new MemoryBudget.Candidate(field(top, countField), count, 1, x -> bytes.bytes(x, v)));
     }
 
     /** Trajectory points recorded per recorded run with budget {@code steps}, every {@code every}. */
@@ -83,16 +87,18 @@ final class MemoryEstimate {
         for (ConfigLoader.Cell c : cells) {
             ExperimentConfig cc = c.config();
             int per = cc.init().signRestarts() ? 4 : 1;
-            double inflight = Math.min((double) cc.init().count(), (double) threads() * PopulationSweep.CHUNK) * per;
-            shape(cc, heap, inflight, 0, 0, "the runs in flight of a cell (k + p + d doubles each)");
+            shape(cc, loaded.config(), heap, "init.count", cc.init().count(), (n, v) -> (2 + Math.min(n,
+                    (double) threads() * PopulationSweep.CHUNK) * per * RUN_VECTORS) * v, "the runs in flight of a "
+                    + "cell (k + p doubles each)");
         }
         ExperimentConfig cfg = loaded.config();
         // results of every cell (held until the run is assembled) and the recorded trajectories
-        heap.require(field(cfg, "init.count"), maxCount(cells), 1, x -> {
+        int max = maxCount(cells);
+        heap.require(field(cfg, "init.count"), max, 1, x -> {
             double b = 0;
             for (ConfigLoader.Cell c : cells) {
                 ExperimentConfig cc = c.config();
-                double n = Math.min(x, cc.init().count() == maxCount(cells) ? x : cc.init().count());
+                double n = cc.init().count() == max ? x : cc.init().count(); // the largest count is the one named
                 int per = cc.init().signRestarts() ? 4 : 1;
                 ExperimentConfig.Record r = cc.record();
                 b += n * RESULT_BYTES + Math.min(n, r.runs()) * per * points(cc.stop().maxSteps(), r.every(),
@@ -108,8 +114,9 @@ final class MemoryEstimate {
 
     static void twoPhase(ExperimentConfig cfg) {
         MemoryBudget heap = MemoryBudget.heap();
-        shape(cfg, heap, Math.min(cfg.twoPhase().maxDraws(), TwoPhaseExperiment.BATCH), 2, 0,
-                "the initializations tried at once (k + p + d doubles each)");
+        shape(cfg, cfg, heap, "two_phase.max_draws", cfg.twoPhase().maxDraws(), (n, v) -> (4 + Math.min(n,
+                TwoPhaseExperiment.BATCH) * RUN_VECTORS) * v,
+                "the initializations tried at once (k + p doubles each)");
         heap.require("two_phase.max_draws", cfg.twoPhase().maxDraws(), 1, x -> x * RESULT_BYTES,
                 "the results of the initializations tried");
         long every = cfg.twoPhase().every();
@@ -123,11 +130,11 @@ final class MemoryEstimate {
         ExperimentConfig.Empirical e = cfg.empirical();
         int count = cfg.init().count();
         double sets = (double) e.n().size() * e.datasets();
-        shape(cfg, heap, Math.min(count, (double) threads() * PopulationSweep.CHUNK), 2.0 * count, 0,
-                "the " + count + " initializations and the population runs (k + p + d doubles each)");
         double pts = trajectories ? 2 * points(e.maxSteps(), e.every(), 0) * POINT_BYTES : 0;
-        heap.require("init.count", count, 1, x -> x * (RESULT_BYTES + sets * (RESULT_BYTES + pts)),
-                "the results" + (trajectories ? " and trajectories" : "") + " of " + (long) sets + " data set(s)");
+        shape(cfg, cfg, heap, "init.count", count, (n, v) -> (2 + 2 * n + Math.min(n, (double) threads()
+                * PopulationSweep.CHUNK) * RUN_VECTORS) * v + n * (RESULT_BYTES + sets * (RESULT_BYTES + pts)),
+                "the initializations, the population runs (k + p doubles each) and the results"
+                + (trajectories ? " and trajectories" : "") + " of " + (long) sets + " data set(s)");
         ComputeProfile prof = ComputeContext.profile(cfg);
         MemoryBudget nd4j = MemoryBudget.of(prof.memoryLimitBytes(), "profile " + prof.name() + "'s memory_limit_gb = "
                 + prof.settings().get(ComputeProfile.MEMORY_LIMIT_GB) + " GiB (ND4J's memory)");
@@ -136,10 +143,13 @@ final class MemoryEstimate {
         int r = cfg.model().p();
         int b = prof.dataType().bytes();
         int ms = prof.maxSamplesPerChunk();
-        nd4j.require("empirical.n", nMax, 1, x -> ComputeProfile.workingSetBytes(x, k, r, count, 1, ms, b),
-                "a data set of n samples and one student training on it");
-        nd4j.require("init.count", count, 1, x -> ComputeProfile.workingSetBytes(nMax, k, r, (int) Math.min(x,
-                Integer.MAX_VALUE), 1, ms, b), "the students' parameters on ND4J");
+        nd4j.require("the largest data set and one student training on it (the students' parameters included)",
+            new MemoryBudget.Candidate("empirical.n", nMax, 1, x -> ComputeProfile.workingSetBytes(x, k, r, count, 1,
+                ms, b)),
+            new MemoryBudget.Candidate("init.count", count, 1, x -> ComputeProfile.workingSetBytes(nMax, k, r,
+                (int) Math.min(x, Integer.MAX_VALUE), 1, ms, b)),
+            new MemoryBudget.Candidate("model.k", k, 1, x -> ComputeProfile.workingSetBytes(nMax, (int) x, r, count,
+                1, ms, b)));
     }
 
     /** Double Convotron: each cell in flight holds a test set of every teacher. */
@@ -156,12 +166,12 @@ final class MemoryEstimate {
         }
         double conc = Math.min(threads(), cells);
         int t = c.teachers();
-        heap.require("convotron.test_samples", c.testSamples(), 1, x -> conc * (t + 2) * (x * (d + 1.0) * 8)
-                + conc * t * 2 * RUN_VECTORS * vec(d, p, d), "the test sets of " + t + " teachers in each of "
-                + (long) conc + " cell(s) run at once");
-        heap.require("convotron.teachers", t, 1, x -> conc * (x + 2) * (c.testSamples() * (d + 1.0) * 8)
-                + conc * x * 2 * RUN_VECTORS * vec(d, p, d), "the test sets of the teachers in each of "
-                + (long) conc + " cell(s) run at once");
+        int ts = c.testSamples();
+        heap.require("the test sets of the teachers in each of " + (long) conc + " cell(s) run at once",
+            new MemoryBudget.Candidate("convotron.test_samples", ts, 1, x -> conc * (t + 2) * (x * (d + 1.0) * 8)
+                + conc * t * 2 * RUN_VECTORS * vec(d, p, d)),
+            new MemoryBudget.Candidate("convotron.teachers", t, 1, x -> conc * (x + 2) * (ts * (d + 1.0) * 8)
+                + conc * x * 2 * RUN_VECTORS * vec(d, p, d)));
     }
 
     /** overlap-landscape: every (stride, teacher) task holds its initializations and results. */
@@ -174,11 +184,12 @@ final class MemoryEstimate {
         int count = cfg.init().count();
         // k of the smallest stride is the largest
         double k = (d - p) / (double) strides.stream().mapToInt(Integer::intValue).min().orElse(p) + 1;
-        double running = Math.min(threads(), tasks * t); // tasks run at once, each with all its runs in flight
-        heap.require("init.count", count, 1, x -> tasks * t * x * (vec(k, p, d) + RESULT_BYTES)
-                + running * x * RUN_VECTORS * vec(k, p, d), "the initializations and results of " + (long) tasks
-                + " stride(s) × " + t + " teacher(s)");
-        heap.require("convotron.teachers", t, 1, x -> tasks * x * count * (vec(k, p, d) + RESULT_BYTES),
-                "the initializations and results of " + (long) tasks + " stride(s) × the teachers");
+        double v = vec(k, p, 0);
+        // every task holds its initializations and results; tasks run at once, each with all its runs in flight
+        heap.require("the initializations and results of " + (long) tasks + " stride(s) × " + t + " teacher(s)",
+            new MemoryBudget.Candidate("init.count", count, 1, x -> tasks * t * x * (v + RESULT_BYTES)
+                + Math.min(threads(), tasks * t) * x * RUN_VECTORS * v),
+            new MemoryBudget.Candidate("convotron.teachers", t, 1, x -> tasks * x * count * (v + RESULT_BYTES)
+                + Math.min(threads(), tasks * x) * count * RUN_VECTORS * v));
     }
 }

@@ -50,10 +50,36 @@ public final class MemoryBudget {
      * that fits (found by bisection), or says that not even {@code min} fits with the other settings.
      */
     public void require(String field, long value, long min, LongToDoubleFunction estimate, String what) {
-        double need = estimate.applyAsDouble(value);
+        require(what, new Candidate(field, value, min, estimate));
+    }
+
+    /**
+     * One field of an estimate: its value, the least value it may take, and the estimate with this field
+     * set to a value and every other field as given.
+     */
+    public record Candidate(String field, long value, long min, LongToDoubleFunction estimate) {
+    }
+
+    /**
+     * Refuse when the estimate (every candidate at its value) exceeds the budget, naming the field that is
+     * most to blame: the one whose reduction to its least value frees the most memory (so with
+     * {@code count = 2e9} the count is named, not k). All candidates must describe the same estimate.
+     */
+    public void require(String what, Candidate... candidates) {
+        Candidate blame = candidates[0];
+        double need = blame.estimate().applyAsDouble(blame.value());
         if (need <= bytes) {
             return;
         }
+        for (Candidate c : candidates) {
+            if (c.estimate().applyAsDouble(c.min()) < blame.estimate().applyAsDouble(blame.min())) {
+                blame = c;
+            }
+        }
+        String field = blame.field();
+        long value = blame.value();
+        long min = blame.min();
+        LongToDoubleFunction estimate = blame.estimate();
         String fits;
         if (estimate.applyAsDouble(min) > bytes) {
             fits = "not even " + field + " = " + min + " fits with the other settings (" + gib(estimate.applyAsDouble(
