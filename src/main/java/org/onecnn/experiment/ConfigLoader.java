@@ -161,6 +161,10 @@ public final class ConfigLoader {
             if (dup != null) {
                 throw new InvalidInputException(dup, "is given twice in " + label + where + "; give each key once");
             }
+            if (e.getOriginalMessage().startsWith("Trailing token")) {
+                throw new InvalidInputException("config", label + " holds more than one YAML document (a second '---'"
+                        + where + "); a config is one document");
+            }
             throw new InvalidInputException("config", label + " is not valid YAML" + where + ": "
                     + e.getOriginalMessage().split("\n")[0]);
         }

@@ -95,6 +95,11 @@ public record ExperimentConfig(String name, String type, String description, Lon
             if (e.getValue() == null || e.getValue().isEmpty()) {
                 throw new InvalidInputException("grid." + e.getKey(), "must be a non-empty list of values");
             }
+            for (JsonNode v : e.getValue()) {
+                if (v == null || v.isNull() || v.isMissingNode()) {
+                    throw new InvalidInputException("grid." + e.getKey(), "lists null; give the values to sweep");
+                }
+            }
             Bounds.requireDistinct("grid." + e.getKey(), e.getValue(), Bounds::gridKey);
         }
         record = record == null ? new Record(null, null, null) : record;

@@ -94,18 +94,28 @@ final class MemoryEstimate {
         ExperimentConfig cfg = loaded.config();
         // results of every cell (held until the run is assembled) and the recorded trajectories
         int max = maxCount(cells);
-        heap.require(field(cfg, "init.count"), max, 1, x -> {
-            double b = 0;
-            for (ConfigLoader.Cell c : cells) {
-                ExperimentConfig cc = c.config();
-                double n = cc.init().count() == max ? x : cc.init().count(); // the largest count is the one named
-                int per = cc.init().signRestarts() ? 4 : 1;
-                ExperimentConfig.Record r = cc.record();
-                b += n * RESULT_BYTES + Math.min(n, r.runs()) * per * points(cc.stop().maxSteps(), r.every(),
-                        r.steps().size()) * POINT_BYTES * (r.any() ? 1 : 0);
-            }
-            return b;
-        }, "the results of " + cells.size() + " cell(s) and their recorded trajectories");
+        int maxRuns = cells.stream().mapToInt(c -> c.config().record().runs()).max().orElse(0);
+        heap.require("the results of " + cells.size() + " cell(s) and their recorded trajectories",
+            new MemoryBudget.Candidate(field(cfg, "init.count"), max, 1, x -> results(cells, x, max, maxRuns,
+                maxRuns)),
+            new MemoryBudget.Candidate(field(cfg, "record.runs"), maxRuns, 0, x -> results(cells, max, max, x,
+                maxRuns)));
+    }
+
+    /** Results and trajectories of the cells, the largest count set to {@code count} and most runs to {@code runs}. */
+    private static double results(List<ConfigLoader.Cell> cells, double count, int maxCount, double runs,
+            int maxRuns) {
+        double b = 0;
+        for (ConfigLoader.Cell c : cells) {
+            ExperimentConfig cc = c.config();
+            double n = cc.init().count() == maxCount ? count : cc.init().count();
+            int per = cc.init().signRestarts() ? 4 : 1;
+            ExperimentConfig.Record r = cc.record();
+            double recorded = Math.min(n, r.runs() == maxRuns ? runs : r.runs());
+            b += n * RESULT_BYTES + (r.any() ? recorded * per * points(cc.stop().maxSteps(), r.every(),
+                    r.steps().size()) * POINT_BYTES : 0);
+        }
+        return b;
     }
 
     private static int maxCount(List<ConfigLoader.Cell> cells) {
@@ -132,17 +142,38 @@ final class MemoryEstimate {
         double sets = (double) e.n().size() * e.datasets();
         double pts = trajectories ? 2 * points(e.maxSteps(), e.every(), 0) * POINT_BYTES : 0;
         shape(cfg, cfg, heap, "init.count", count, (n, v) -> (2 + 2 * n + Math.min(n, (double) threads()
-                * PopulationSweep.CHUNK) * RUN_VECTORS) * v + n * (RESULT_BYTES + sets * (RESULT_BYTES + pts)),
-                "the initializations, the population runs (k + p doubles each) and the results"
-                + (trajectories ? " and trajectories" : "") + " of " + (long) sets + " data set(s)");
+                * PopulationSweep.CHUNK) * RUN_VECTORS) * v + n * RESULT_BYTES,
+                "the initializations and the population runs (k + p doubles each)");
+        // the results (and trajectories) of every data set are held when the summaries are made
+        heap.require("the results" + (trajectories ? " and trajectories" : "") + " of every data set",
+            new MemoryBudget.Candidate("init.count", count, 1, x -> sets * x * (RESULT_BYTES + pts)),
+            new MemoryBudget.Candidate("empirical.datasets", e.datasets(), 1, x -> e.n().size() * x * count
+                * (RESULT_BYTES + pts)),
+            new MemoryBudget.Candidate("empirical.max_steps", e.maxSteps(), 1, x -> sets * count * (RESULT_BYTES
+                + (trajectories ? 2 * points(x, e.every(), 0) * POINT_BYTES : 0))));
         ComputeProfile prof = ComputeContext.profile(cfg);
         MemoryBudget nd4j = MemoryBudget.of(prof.memoryLimitBytes(), "profile " + prof.name() + "'s memory_limit_gb = "
                 + prof.settings().get(ComputeProfile.MEMORY_LIMIT_GB) + " GiB (ND4J's memory)");
         long nMax = e.n().stream().mapToLong(Long::longValue).max().orElse(1);
         int k = cfg.model().k();
         int r = cfg.model().p();
-        int b = prof.dataType().bytes();
-        int ms = prof.maxSamplesPerChunk();
+        int b = e.dataType() == null ? prof.dataType().bytes() : e.dataType().equals("float") ? 4 : 8;
+        int ms = e.sampleChunk() != null ? e.sampleChunk() : prof.maxSamplesPerChunk();
+        if (e.studentChunk() != null) {
+            // an explicit chunk replaces the one the profile's memory limit would choose
+            long chunk = Math.min(e.studentChunk(), count);
+            nd4j.require("the students of a chunk training on the largest data set",
+                new MemoryBudget.Candidate("empirical.student_chunk", chunk, 1, x -> ComputeProfile.workingSetBytes(
+                    nMax, k, r, count, x, ms, b)),
+                new MemoryBudget.Candidate("empirical.n", nMax, 1, x -> ComputeProfile.workingSetBytes(x, k, r, count,
+                    chunk, ms, b)));
+        }
+        if (e.regime().equals("online")) {
+            // online SGD draws a fresh batch of batch_size samples every step: that batch is the data set
+            nd4j.require("a fresh batch of samples and one student training on it", new MemoryBudget.Candidate(
+                "empirical.batch_size", e.batchSize(), 1, x -> ComputeProfile.workingSetBytes(x, k, r, count, 1, ms,
+                    b)));
+        }
         nd4j.require("the largest data set and one student training on it (the students' parameters included)",
             new MemoryBudget.Candidate("empirical.n", nMax, 1, x -> ComputeProfile.workingSetBytes(x, k, r, count, 1,
                 ms, b)),

@@ -61,44 +61,56 @@ public final class MemoryBudget {
     }
 
     /**
-     * Refuse when the estimate (every candidate at its value) exceeds the budget, naming the field that is
-     * most to blame: the one whose reduction to its least value frees the most memory (so with
-     * {@code count = 2e9} the count is named, not k). All candidates must describe the same estimate.
+     * Refuse when the estimate (every candidate at its value) exceeds the budget, naming the field that needs
+     * the smallest relative change to fit (so with {@code count = 2e9} the count is named, not k, and with
+     * {@code k = 1e8} k, not the count). All candidates must describe the same estimate.
      */
     public void require(String what, Candidate... candidates) {
-        Candidate blame = candidates[0];
-        double need = blame.estimate().applyAsDouble(blame.value());
+        double need = candidates[0].estimate().applyAsDouble(candidates[0].value());
         if (need <= bytes) {
             return;
         }
+        Candidate blame = candidates[0];
+        long blameFits = -1;
+        double best = -1;
         for (Candidate c : candidates) {
-            if (c.estimate().applyAsDouble(c.min()) < blame.estimate().applyAsDouble(blame.min())) {
+            long fits = largestFitting(c);
+            // the share of the value that fits: 1 = no change needed, 0 = nothing fits
+            double share = fits < 0 || c.value() <= c.min() ? -1 : (fits - c.min() + 1.0) / (c.value() - c.min() + 1.0);
+            if (share > best) {
+                best = share;
                 blame = c;
+                blameFits = fits;
             }
         }
         String field = blame.field();
-        long value = blame.value();
-        long min = blame.min();
-        LongToDoubleFunction estimate = blame.estimate();
-        String fits;
-        if (estimate.applyAsDouble(min) > bytes) {
-            fits = "not even " + field + " = " + min + " fits with the other settings (" + gib(estimate.applyAsDouble(
-                    min)) + "); make the other sizes smaller";
-        } else {
-            long lo = min;
-            long hi = value;
-            while (hi - lo > 1) { // invariant: lo fits, hi does not
-                long mid = lo + (hi - lo) / 2;
-                if (estimate.applyAsDouble(mid) <= bytes) {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            fits = "the largest " + field + " that fits is " + lo;
-        }
-        throw new InvalidInputException(field, value + " needs about " + gib(need) + " of memory for " + what
+        String fits = blameFits < 0
+                ? "not even " + field + " = " + blame.min() + " fits with the other settings ("
+                    + gib(blame.estimate().applyAsDouble(blame.min())) + "); make the other sizes smaller"
+                : "the largest " + field + " that fits is " + blameFits;
+        throw new InvalidInputException(field, blame.value() + " needs about " + gib(need) + " of memory for " + what
                 + ", more than " + name + "; " + fits);
+    }
+
+    /** The largest value in {@code [min, value]} whose estimate fits (by bisection), or −1 if not even min fits. */
+    private long largestFitting(Candidate c) {
+        if (c.estimate().applyAsDouble(c.min()) > bytes) {
+            return -1;
+        }
+        long lo = c.min();
+        long hi = c.value();
+        if (c.estimate().applyAsDouble(hi) <= bytes) {
+            return hi;
+        }
+        while (hi - lo > 1) { // invariant: lo fits, hi does not
+            long mid = lo + (hi - lo) / 2;
+            if (c.estimate().applyAsDouble(mid) <= bytes) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     static String gib(double b) {

@@ -92,6 +92,13 @@ class BadInputBatteryTest {
             c("mapping for a number", "train.eta", run(du, "train.eta={a: 1}")),
             c("integer beyond int", "model.k", run(du, "model.k=3000000000")),
             c("empty --set value", "init.count", run(du, "init.count=")),
+            c("scalar for a section", "model", run(du, "model=5")),
+            c("list for the grid", "grid", run(du, "grid=[1]")),
+            c("scalar for a grid axis", "grid.k", run(du, "grid.k=5")),
+            c("null in a grid list", "grid.k", run(du, "grid.k=[25,null]")),
+            c("text for the seed", "seed", run(du, "seed=abc")),
+            c("--set without a field", "--set", run(du, "=5")),
+            c("--set without a value", "--set", run(du, "k")),
             c("empty string for a number", "init.count", run(du, "init.count=''")),
             c("number for a list", "empirical.n", run(ss, "empirical.n=5")),
             c("text in a convotron list", "convotron.strides", run(dc, "convotron.strides=[a]")),
@@ -148,6 +155,16 @@ class BadInputBatteryTest {
             c("stride that does not tile d", "convotron.strides", run(dc, "convotron.strides=[7]")),
             c("online SGD on uniform inputs", "empirical.regime", run(ss, "empirical.regime=online",
                 "empirical.distribution=uniform")),
+            c("online SGD with overlapping patches", "empirical.regime", run(ss, "empirical.regime=online",
+                "model.s=3", "train.engine=full")),
+            c("online SGD with a batch beyond memory", "empirical.batch_size", run(ss, "empirical.regime=online",
+                "empirical.batch_size=2000000000")),
+            c("student chunk beyond memory", "empirical.student_chunk", run(ss, "empirical.student_chunk=64",
+                "empirical.sample_chunk=1048576", "empirical.n=[2000000]")),
+            c("2e9 data sets", "empirical.datasets", run(ss, "empirical.datasets=2000000000")),
+            c("paired trajectories of 1e9 points", "empirical.max_steps", run(pt, "empirical.max_steps=1000000000",
+                "empirical.every=1")),
+            c("recorded trajectories beyond memory", "record.runs", run(du, "record.runs=1000", "record.every=1")),
             c("paired-trajectories with minibatch", "empirical.regime", run(pt, "empirical.regime=minibatch")),
             c("unknown regime", "empirical.regime", run(ss, "empirical.regime=bogus")),
             c("unknown distribution", "empirical.distribution", run(ss, "empirical.distribution=cauchy")),
@@ -187,6 +204,7 @@ class BadInputBatteryTest {
             f("binary file", "config", d -> run(d.resolve("binary.yaml").toString())),
             f("directory as config", "config", d -> run(d.resolve("a-folder").toString())),
             f("malformed YAML", "config", d -> run(d.resolve("malformed.yaml").toString())),
+            f("two YAML documents", "config", d -> run(d.resolve("two-docs.yaml").toString())),
             f("YAML list instead of a mapping", "config", d -> run(d.resolve("list.yaml").toString())),
             c("no built-in of that name", "config", run("no-such-experiment")),
             // ---- --out, --resume, --threads, --profile
@@ -284,6 +302,7 @@ class BadInputBatteryTest {
         Files.writeString(in.resolve("empty.yaml"), "");
         Files.write(in.resolve("binary.yaml"), new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 0, 10, 7, 0});
         Files.writeString(in.resolve("malformed.yaml"), "name: x\ntype: [population-sweep\nmodel: {k: 4\n");
+        Files.writeString(in.resolve("two-docs.yaml"), "name: x\ntype: population-sweep\n---\nname: y\n");
         Files.writeString(in.resolve("list.yaml"), "- name: x\n- type: population-sweep\n");
         Files.writeString(in.resolve("bad-key.properties"), "backend=cpu\ndata_type=double\nmemory_limit_gb=4\n"
                 + "max_students_per_chunk=64\nmax_samples_per_chunk=8192\nreduction_block=2048\nmemory_gb=3\n");
