@@ -15,7 +15,10 @@ import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Teacher;
+import org.onecnn.backend.ComputeProfile;
+import org.onecnn.experiment.Bounds;
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.MemoryBudget;
 import org.onecnn.util.SeededRandom;
 import org.onecnn.util.Seeds;
 
@@ -45,6 +48,11 @@ public final class EmpiricalBench {
             InvalidInputException.requirePositive("--p", p);
             InvalidInputException.requirePositive("--students", students);
             InvalidInputException.requirePositive("--steps", steps);
+            Bounds.requireSteps("--steps", steps);
+            if ((long) k * p > Bounds.MAX_DIMENSION) {
+                throw new InvalidInputException(k >= p ? "--k" : "--p", "the input dimension d = k·p = " + (long) k * p
+                        + " exceeds " + Bounds.MAX_DIMENSION + ", the most onecnn holds in one array");
+            }
             if (!mode.equals("ensemble") && !mode.equals("single")) {
                 throw new InvalidInputException("--mode", "must be ensemble or single, got " + mode);
             }
@@ -52,6 +60,28 @@ public final class EmpiricalBench {
                 throw new InvalidInputException("--data-type", "must be float or double, got " + dataType);
             }
         }
+    }
+
+    /**
+     * Refuse sizes whose ND4J working set ({@link ComputeProfile#workingSetBytes}, every student in one network
+     * in ensemble mode, one in single mode) exceeds the profile's {@code memory_limit_gb}, or whose students
+     * exceed the heap, before ND4J allocates anything.
+     */
+    public static void requireFits(Spec s, ComputeProfile prof) {
+        MemoryBudget nd4j = MemoryBudget.of(prof.memoryLimitBytes(), "profile " + prof.name() + "'s memory_limit_gb = "
+                + prof.settings().get(ComputeProfile.MEMORY_LIMIT_GB) + " GiB (ND4J's memory)");
+        int b = s.dataType().equals("float") ? 4 : 8;
+        boolean ensemble = s.mode().equals("ensemble");
+        int ms = s.sampleChunk();
+        nd4j.require("the data set and the student(s) trained at once",
+            new MemoryBudget.Candidate("--n", s.n(), 1, x -> ComputeProfile.workingSetBytes(x, s.k(), s.p(),
+                s.students(), ensemble ? s.students() : 1, ms, b)),
+            new MemoryBudget.Candidate("--students", s.students(), 1, x -> ComputeProfile.workingSetBytes(s.n(),
+                s.k(), s.p(), (int) Math.min(x, Integer.MAX_VALUE), ensemble ? x : 1, ms, b)),
+            new MemoryBudget.Candidate("--k", s.k(), 1, x -> ComputeProfile.workingSetBytes(s.n(), (int) x, s.p(),
+                s.students(), ensemble ? s.students() : 1, ms, b)));
+        MemoryBudget.heap().require("--students", s.students(), 1, x -> x * (8.0 * (s.k() + s.p()) * 4 + 512),
+                "the students' initial points and results");
     }
 
     public static double run(Spec s, PrintStream out) {

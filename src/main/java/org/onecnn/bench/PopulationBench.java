@@ -19,7 +19,9 @@ import org.onecnn.population.PopulationJob;
 import org.onecnn.population.RecordPlan;
 import org.onecnn.population.StopSpec;
 import org.onecnn.population.TrajectorySink;
+import org.onecnn.experiment.Bounds;
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.MemoryBudget;
 import org.onecnn.util.Seeds;
 
 /**
@@ -30,6 +32,9 @@ import org.onecnn.util.Seeds;
  * of {@code repeats} timed passes, after one untimed warm-up pass for the JIT.
  */
 public final class PopulationBench {
+    /** The most timed passes: the median of more tells nothing new. */
+    static final int MAX_REPEATS = 1000;
+
     private PopulationBench() {
     }
 
@@ -43,12 +48,31 @@ public final class PopulationBench {
             if (steps < 1) {
                 throw new InvalidInputException("--steps", "must be >= 1, got " + steps);
             }
-            InvalidInputException.requirePositive("--threads", threads);
+            Bounds.requireSteps("--steps", steps);
+            Bounds.requireThreads("--threads", threads);
             InvalidInputException.requirePositive("--repeats", repeats);
-            InvalidInputException.requirePositive("--eta", eta);
-            if (!engine.equals("reduced") && !engine.equals("full")) {
+            if (repeats > MAX_REPEATS) {
+                throw new InvalidInputException("--repeats", "must be <= " + MAX_REPEATS + " (the median of more "
+                        + "passes tells nothing new), got " + repeats);
+            }
+            Bounds.requireStep("--eta", eta);
+            if (engine == null || (!engine.equals("reduced") && !engine.equals("full"))) {
                 throw new InvalidInputException("--engine", "must be reduced or full, got " + engine);
             }
+            if (!(ratio >= 0 && ratio <= k) || (k == 1 && ratio != 1)) {
+                throw new InvalidInputException("--ratio", "the teacher's ratio (1ᵀa*)²/‖a*‖² must lie in [0, k] = "
+                        + "[0, " + k + "]" + (k == 1 ? " and is 1 for k = 1" : "") + ", got " + ratio);
+            }
+            if ((long) k * p > Bounds.MAX_DIMENSION) {
+                throw new InvalidInputException(k >= p ? "--k" : "--p", "the input dimension d = k·p = " + (long) k * p
+                        + " exceeds " + Bounds.MAX_DIMENSION + ", the most onecnn holds in one array");
+            }
+            // every initialization is held (k + p doubles, twice with the iterate) and run in chunks on all threads
+            MemoryBudget heap = MemoryBudget.heap();
+            heap.require("the initializations (k + p doubles each, twice), their results and the teacher",
+                new MemoryBudget.Candidate("--inits", inits, 1, x -> (x + 2.0) * (8 * 4 * (k + p + 0.0) + 512)),
+                new MemoryBudget.Candidate("--k", k, 1, x -> (inits + 2.0) * (8 * 4 * (x + p + 0.0) + 512)),
+                new MemoryBudget.Candidate("--p", p, 1, x -> (inits + 2.0) * (8 * 4 * (k + x + 0.0) + 512)));
         }
     }
 

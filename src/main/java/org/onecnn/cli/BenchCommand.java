@@ -52,6 +52,9 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            if (engine == null) {
+                engine = "";
+            }
             PopulationBench.run(new PopulationBench.Spec(k, p, inits, steps, engine, n, repeats, ratio, eta, seed),
                     System.out);
             return 0;
@@ -86,10 +89,14 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            org.onecnn.backend.ComputeProfile prof = org.onecnn.experiment.ComputeContext.forBench(profile.profile,
-                    dataType, seed);
-            EmpiricalBench.run(new EmpiricalBench.Spec(n, k, p, students, steps, mode, dataType, seed,
-                    prof.maxSamplesPerChunk(), prof.reductionBlock()), System.out);
+            // every argument and the memory are checked before ND4J loads or allocates anything
+            org.onecnn.backend.ComputeProfile chosen = profile.load().withDataType(
+                    org.onecnn.backend.Precision.parse("--data-type", dataType));
+            EmpiricalBench.Spec spec = new EmpiricalBench.Spec(n, k, p, students, steps, mode, dataType, seed,
+                    chosen.maxSamplesPerChunk(), chosen.reductionBlock());
+            EmpiricalBench.requireFits(spec, chosen);
+            org.onecnn.experiment.ComputeContext.forBench(profile.profile, dataType, seed);
+            EmpiricalBench.run(spec, System.out);
             return 0;
         }
     }

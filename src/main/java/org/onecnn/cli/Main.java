@@ -52,8 +52,9 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, commandLine.getErr()));
         cl.setParameterExceptionHandler((ex, args1) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("onecnn: error: " + ex.getMessage());
-            err.println("Try 'onecnn " + qualified(ex.getCommandLine()) + " --help'.");
+            // one line, like every other bad input: the message and where the usage is
+            err.println("onecnn: error: " + ex.getMessage().replace('\n', ' ').strip() + " (see: onecnn "
+                    + qualified(ex.getCommandLine()) + " --help)");
             err.flush();
             return BAD_INPUT;
         });

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.ExperimentConfig;
 import org.onecnn.experiment.Runner;
 import org.onecnn.util.InvalidInputException;
 
@@ -55,10 +57,22 @@ final class RunCommand implements Callable<Integer> {
             throw new InvalidInputException("--resume", "give either NAME|FILE or --resume DIR, not both");
         }
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) {
-            throw new InvalidInputException("--threads", "must be >= 1, got " + n);
-        }
+        org.onecnn.experiment.Bounds.requireThreads("--threads", n);
         if (profile != null) {
+            // --profile only means something where ND4J trains (sample-size, paired-trajectories): refused elsewhere
+            if (resume != null) {
+                throw new InvalidInputException("--profile", "cannot be combined with --resume: the run's config.yaml "
+                        + "fixes empirical.profile");
+            }
+            String type = ConfigLoader.peekType(config, sets);
+            if (type != null && !ExperimentConfig.sections(type).contains("empirical")) {
+                throw new InvalidInputException("--profile", "experiments of type " + type + " do not train on ND4J "
+                        + "and use no compute profile (only sample-size and paired-trajectories do); remove --profile");
+            }
+            if (profile.isBlank()) {
+                throw new InvalidInputException("--profile", "give a profile name (cpu, cuda-ampere, cuda-ada, "
+                        + "cuda-small) or the path to a .properties file");
+            }
             sets.add("empirical.profile=" + profile);
         }
         long t0 = System.nanoTime();

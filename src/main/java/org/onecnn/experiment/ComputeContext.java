@@ -38,7 +38,15 @@ public final class ComputeContext {
     }
 
     static ComputeProfile profile(ExperimentConfig cfg) {
-        ComputeProfile p = ComputeProfile.load(cfg.empirical().profile());
+        ComputeProfile p;
+        try {
+            p = ComputeProfile.load(cfg.empirical().profile());
+        } catch (org.onecnn.util.InvalidInputException e) {
+            // named as the config field (which --profile sets)
+            String m = e.getMessage();
+            throw new org.onecnn.util.InvalidInputException("empirical.profile", e.field().equals("profile")
+                    ? m.substring("profile: ".length()) : m);
+        }
         String t = cfg.empirical().dataType();
         return t == null ? p : p.withDataType(Precision.parse("empirical.data_type", t));
     }

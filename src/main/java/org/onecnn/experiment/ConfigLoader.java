@@ -18,6 +18,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -45,7 +48,19 @@ public final class ConfigLoader {
         YAMLFactory f = YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 .disable(YAMLGenerator.Feature.SPLIT_LINES)
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build();
+        // a key given twice is an error, not "the last one wins"
+        f.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         ObjectMapper m = new ObjectMapper(f);
+        // no silent coercions: 2 is not true, "yes" is not true, "" is not the default, "5" is not 5
+        m.disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+        m.coercionConfigDefaults().setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+                .setAcceptBlankAsEmpty(false);
+        m.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
@@ -102,9 +117,17 @@ public final class ConfigLoader {
         if (Files.isRegularFile(path)) {
             try {
                 return new Source(path.toString(), Files.readString(path, StandardCharsets.UTF_8), false);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new InvalidInputException("config", path + " is not a text file (a config is YAML text in "
+                        + "UTF-8)");
             } catch (IOException e) {
                 throw new InvalidInputException("config", "cannot read " + path + ": " + e.getMessage());
             }
+        }
+        if (Files.isDirectory(path)) {
+            throw new InvalidInputException("config", path + " is a folder; give a YAML config file or a built-in "
+                    + "name (see: onecnn list)" + (Files.isRegularFile(path.resolve("config.yaml"))
+                    ? ", or resume this run with --resume " + path : ""));
         }
         if (!looksLikePath) {
             String text = builtInText(nameOrPath);
@@ -120,11 +143,28 @@ public final class ConfigLoader {
 
     /** Parse YAML text into a tree (a mapping). */
     public static ObjectNode parse(String text, String label) {
+        if (text.isBlank()) {
+            throw new InvalidInputException("config", label + " is empty; a config is a YAML mapping of sections "
+                    + "(name, type, model, ...), e.g. the output of: onecnn show du2018-table1");
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new InvalidInputException("config", label + " is not a text file (it contains NUL bytes); a config "
+                    + "is YAML text");
+        }
         JsonNode n;
         try {
+            requirePlainBooleans(text, "");
             n = YAML.readTree(text);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            String dup = duplicateKey(e);
+            if (dup != null) {
+                throw new InvalidInputException(dup, "is given twice in " + label + where + "; give each key once");
+            }
+            if (e.getOriginalMessage().startsWith("Trailing token")) {
+                throw new InvalidInputException("config", label + " holds more than one YAML document (a second '---'"
+                        + where + "); a config is one document");
+            }
             throw new InvalidInputException("config", label + " is not valid YAML" + where + ": "
                     + e.getOriginalMessage().split("\n")[0]);
         }
@@ -132,6 +172,76 @@ public final class ConfigLoader {
             throw new InvalidInputException("config", label + " must be a YAML mapping of sections (name, type, model, ...)");
         }
         return (ObjectNode) n;
+    }
+
+    /**
+     * YAML 1.1 reads {@code yes}, {@code no}, {@code on}, {@code off}, {@code y} and {@code n} as booleans;
+     * onecnn takes only {@code true} and {@code false} (a value such as {@code yes} is more often a typo or a
+     * string than a decision), so any other spelling of a boolean is refused, naming its field.
+     */
+    private static void requirePlainBooleans(String text, String prefix) throws JsonProcessingException {
+        try (com.fasterxml.jackson.core.JsonParser jp = YAML.getFactory().createParser(text)) {
+            for (com.fasterxml.jackson.core.JsonToken t = jp.nextToken(); t != null; t = jp.nextToken()) {
+                if (t == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE
+                        || t == com.fasterxml.jackson.core.JsonToken.VALUE_FALSE) {
+                    String s = jp.getText();
+                    if (!s.equalsIgnoreCase("true") && !s.equalsIgnoreCase("false")) {
+                        List<String> parts = new ArrayList<>();
+                        for (com.fasterxml.jackson.core.JsonStreamContext c = jp.getParsingContext(); c != null;
+                                c = c.getParent()) {
+                            if (c.getCurrentName() != null) {
+                                parts.add(0, c.getCurrentName());
+                            }
+                        }
+                        String path = prefix.isEmpty() ? String.join(".", parts)
+                                : parts.isEmpty() ? prefix : prefix + "." + String.join(".", parts);
+                        throw new InvalidInputException(path.isEmpty() ? "config" : path, "'" + s + "' is not a "
+                                + "boolean here: write true or false");
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            if (e instanceof JsonProcessingException jpe) {
+                throw jpe;
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The dotted path of a key given twice (Jackson's strict duplicate detection), or null. */
+    private static String duplicateKey(JsonProcessingException e) {
+        String msg = e.getOriginalMessage();
+        if (msg == null || !msg.startsWith("Duplicate field '")) {
+            return null;
+        }
+        String key = msg.substring("Duplicate field '".length(), msg.indexOf('\'', "Duplicate field '".length()));
+        List<String> parts = new ArrayList<>();
+        parts.add(key);
+        if (e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser jp) {
+            for (com.fasterxml.jackson.core.JsonStreamContext c = jp.getParsingContext().getParent(); c != null;
+                    c = c.getParent()) {
+                if (c.getCurrentName() != null) {
+                    parts.add(0, c.getCurrentName());
+                }
+            }
+        }
+        return String.join(".", parts);
+    }
+
+    /**
+     * The {@code type} a config will have after the overrides, or null when that cannot be told yet (the
+     * config or an override is bad: {@link #load} reports it).
+     */
+    public static String peekType(String nameOrPath, List<String> sets) {
+        try {
+            ObjectNode tree = parse(source(nameOrPath).text(), nameOrPath);
+            for (String s : sets) {
+                applySet(tree, s);
+            }
+            return tree.path("type").isTextual() ? tree.get("type").asText() : null;
+        } catch (InvalidInputException e) {
+            return null;
+        }
     }
 
     /** Load, override and bind: the resolved experiment (grid not yet expanded). */
@@ -163,22 +273,41 @@ public final class ConfigLoader {
      * top-level key; a bare name must name exactly one field of the schema.
      */
     static String resolvePath(String name) {
+        return resolvePath(name, null);
+    }
+
+    /**
+     * As {@link #resolvePath(String)}, a bare name looked up only in the sections experiments of {@code type}
+     * use ({@link ExperimentConfig#sections}; all of them for a null or unknown type): {@code eta} is
+     * {@code train.eta} on a population sweep and ambiguous on sample-size ({@code train.eta} and
+     * {@code empirical.eta}).
+     */
+    static String resolvePath(String name, String type) {
         JsonNode schema = schema();
         String[] parts = name.split("\\.");
+        if (name.isEmpty() || parts.length == 0 || parts[0].isEmpty()) {
+            throw new InvalidInputException("--set", "expected field=value with a field name before '=', got '"
+                    + name + "'");
+        }
         if (schema.has(parts[0])) {
             return name;
         }
+        java.util.Set<String> used = ExperimentConfig.sections(type);
         List<String> hits = new ArrayList<>();
         collectLeaf(schema, "", parts[0], hits);
-        if (hits.size() == 1) {
-            return hits.get(0) + (parts.length > 1 ? name.substring(parts[0].length()) : "");
+        List<String> usedHits = hits.stream().filter(h -> used.contains(h.substring(0, h.indexOf('.')))).toList();
+        if (usedHits.size() == 1) {
+            return usedHits.get(0) + (parts.length > 1 ? name.substring(parts[0].length()) : "");
         }
         if (hits.isEmpty()) {
             throw new InvalidInputException(name, "unknown key; known sections: " + String.join(", ", fieldNames(schema))
                     + " (write a path such as train.eta)");
         }
-        throw new InvalidInputException(name, "ambiguous key, matches " + String.join(" and ", hits)
-                + "; write the full path");
+        if (usedHits.isEmpty()) {
+            throw new InvalidInputException(name, "is " + String.join(" or ", hits) + ", in a section experiments of "
+                    + "type " + type + " do not use (they use " + String.join(", ", used) + ")");
+        }
+        throw new InvalidInputException(name, "ambiguous: write " + String.join(" or ", usedHits));
     }
 
     private static void collectLeaf(JsonNode node, String prefix, String name, List<String> hits) {
@@ -207,11 +336,24 @@ public final class ConfigLoader {
         if (eq <= 0) {
             throw new InvalidInputException("--set", "expected field=value, got '" + assignment + "'");
         }
-        String path = resolvePath(assignment.substring(0, eq).trim());
+        String type = tree.path("type").isTextual() ? tree.get("type").asText() : null;
+        String path = resolvePath(assignment.substring(0, eq).trim(), type);
+        String section = path.split("\\.")[0];
+        if (type != null && ExperimentConfig.TYPES.contains(type) && !ExperimentConfig.SCALARS.contains(section)
+                && !ExperimentConfig.sections(type).contains(section)) {
+            throw new InvalidInputException(path, "experiments of type " + type + " do not use the " + section
+                    + " section, so setting it would change nothing; they use " + String.join(", ",
+                    ExperimentConfig.sections(type)));
+        }
         String raw = assignment.substring(eq + 1).trim();
+        if (raw.isEmpty()) {
+            throw new InvalidInputException(path, "--set " + path + "= has no value; give one (" + path
+                    + "=null restores the default)");
+        }
         JsonNode value;
         try {
-            value = raw.isEmpty() ? JsonNodeFactory.instance.textNode("") : YAML.readTree(raw);
+            requirePlainBooleans(raw, path);
+            value = YAML.readTree(raw);
             if (value == null || value.isMissingNode()) {
                 value = JsonNodeFactory.instance.nullNode();
             }
@@ -274,8 +416,12 @@ public final class ConfigLoader {
             throw new InvalidInputException(path(e), "cannot read '" + e.getValue() + "' as "
                     + typeName(e.getTargetType()));
         } catch (MismatchedInputException e) {
-            throw new InvalidInputException(path(e), "expected " + typeName(e.getTargetType()));
+            throw new InvalidInputException(path(e), "expected " + typeName(e.getTargetType()) + given(tree, e));
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof com.fasterxml.jackson.core.exc.InputCoercionException ice) {
+                throw new InvalidInputException(path(e), "is out of range: expected " + typeName(ice.getTargetType())
+                        + " from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + given(tree, e));
+            }
             Throwable c = e.getCause();
             if (c instanceof InvalidInputException iie) {
                 throw iie;
@@ -284,6 +430,24 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("config", e.getOriginalMessage());
         }
+    }
+
+    /** {@code ", got <value>"} for the value at the failing path of the tree, or "" when it cannot be found. */
+    private static String given(JsonNode tree, JsonMappingException e) {
+        StringBuilder ptr = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                ptr.append('/').append(r.getFieldName().replace("~", "~0").replace("/", "~1"));
+            } else if (r.getIndex() >= 0) {
+                ptr.append('/').append(r.getIndex());
+            }
+        }
+        JsonNode v = tree.at(ptr.toString());
+        if (v == null || v.isMissingNode() || ptr.length() == 0) {
+            return "";
+        }
+        String s = v.isTextual() ? "'" + v.asText() + "'" : v.toString();
+        return ", got " + (s.length() > 60 ? s.substring(0, 60) + "..." : s);
     }
 
     private static String typeName(Class<?> t) {
@@ -341,6 +505,9 @@ public final class ConfigLoader {
         }
     }
 
+    /** The most cells a grid may have (each cell is a file of its own and a row of every summary). */
+    public static final int MAX_CELLS = 100_000;
+
     /** Expand the grid (cartesian product, last axis fastest) into validated cells. */
     public static List<Cell> cells(ExperimentConfig cfg) {
         ObjectNode base = YAML.valueToTree(cfg);
@@ -350,7 +517,7 @@ public final class ConfigLoader {
         for (String a : axes) {
             String p;
             try {
-                p = resolvePath(a);
+                p = resolvePath(a, cfg.type());
             } catch (InvalidInputException e) {
                 throw new InvalidInputException("grid." + a, "is not a field of the config: " + e.getMessage());
             }
@@ -361,15 +528,19 @@ public final class ConfigLoader {
         }
         List<Cell> cells = new ArrayList<>();
         int[] idx = new int[axes.size()];
-        int total = 1;
+        long total = 1;
         for (String a : axes) {
-            total = Math.multiplyExact(total, cfg.grid().get(a).size());
+            total *= cfg.grid().get(a).size(); // each factor < 2^31 and the product stays below MAX_CELLS
+            if (total > MAX_CELLS) {
+                throw new InvalidInputException("grid." + a, "the grid has more than " + MAX_CELLS
+                        + " cells; sweep fewer values");
+            }
         }
         for (int c = 0; c < total; c++) {
-            int rem = c;
+            long rem = c;
             for (int i = axes.size() - 1; i >= 0; i--) {
                 int n = cfg.grid().get(axes.get(i)).size();
-                idx[i] = rem % n;
+                idx[i] = (int) (rem % n);
                 rem /= n;
             }
             ObjectNode t = base.deepCopy();

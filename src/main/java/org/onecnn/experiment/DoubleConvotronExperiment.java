@@ -33,7 +33,12 @@ public final class DoubleConvotronExperiment implements Experiment {
                     + "convotron.strides and convotron.distributions); remove the grid section");
         }
         ExperimentConfig cfg = loaded.config();
-        ConvotronCells.cells(cfg, cfg.convotron().stridesFor(cfg.model().p()), cfg.convotron().distributions());
+        List<Integer> strides = cfg.convotron().stridesFor(cfg.model().p());
+        for (int s : strides) {
+            ConvotronCells.architecture(cfg, s);
+        }
+        MemoryEstimate.convotron(cfg, strides.size() * cfg.convotron().distributions().size());
+        ConvotronCells.cells(cfg, strides, cfg.convotron().distributions());
     }
 
     @Override

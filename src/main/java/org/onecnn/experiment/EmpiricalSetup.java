@@ -15,6 +15,30 @@ final class EmpiricalSetup {
     private EmpiricalSetup() {
     }
 
+    /**
+     * Refuse what the trainer cannot measure: online SGD has no training set, so it stops and classifies a
+     * student by the exact population gradient and loss, which exist in closed form only for Gaussian inputs
+     * on non-overlapping patches; with anything else every student would be NON_FINITE at step 0. (Full-batch
+     * and minibatch runs stop on the gradient of L_n, which is always measurable.)
+     */
+    static void requireMeasurable(ExperimentConfig cfg) {
+        ExperimentConfig.Empirical e = cfg.empirical();
+        if (!e.regime().equals("online")) {
+            return;
+        }
+        if (!e.distribution().equals("gaussian")) {
+            throw new InvalidInputException("empirical.regime", "online SGD judges stationarity and the loss by the "
+                    + "exact population gradient, which onecnn has for Gaussian inputs only, and empirical.distribution "
+                    + "is " + e.distribution() + "; use regime full-batch or minibatch, or distribution gaussian");
+        }
+        if (!cfg.model().s().equals(cfg.model().p())) {
+            throw new InvalidInputException("empirical.regime", "online SGD judges stationarity and the loss by the "
+                    + "exact population gradient, which the trainer has for non-overlapping patches only (s = p), and "
+                    + "model.s = " + cfg.model().s() + " < p = " + cfg.model().p() + "; use regime full-batch or "
+                    + "minibatch");
+        }
+    }
+
     static long dataSeed(ExperimentConfig cfg, long n, int dataset) {
         return org.onecnn.util.Seeds.derive(cfg.seed(), "data", n, dataset);
     }

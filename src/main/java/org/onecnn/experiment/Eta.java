@@ -15,7 +15,7 @@ import org.onecnn.util.InvalidInputException;
 public record Eta(double value, boolean auto) {
 
     public static Eta of(double value) {
-        InvalidInputException.requirePositive("train.eta", value);
+        Bounds.requireStep("train.eta", value);
         return new Eta(value, false);
     }
 
@@ -39,7 +39,8 @@ public record Eta(double value, boolean auto) {
                 // fall through
             }
         }
-        throw new InvalidInputException("train.eta", "must be a number > 0 or 'auto', got '" + node.asText() + "'");
+        throw new InvalidInputException("train.eta", "must be a number > 0 or 'auto', got " + (node.isTextual()
+                ? "'" + node.asText() + "'" : node.toString()));
     }
 
     @JsonValue

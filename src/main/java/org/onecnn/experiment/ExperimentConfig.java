@@ -37,6 +37,29 @@ public record ExperimentConfig(String name, String type, String description, Lon
     public static final Set<String> TYPES = Set.of("population-sweep", "two-phase", "sample-size",
         "paired-trajectories", "double-convotron", "overlap-landscape");
 
+    /** The top-level keys every type reads (not sections). */
+    static final Set<String> SCALARS = Set.of("name", "type", "description", "seed");
+
+    /**
+     * The config sections experiments of {@code type} read, in file order (every section for a null or
+     * unknown type). A bare field name ({@code --set eta=...}) is looked up only in these, and {@code --set}
+     * refuses a field of any other section (it would change nothing).
+     */
+    public static Set<String> sections(String type) {
+        List<String> l = switch (type == null ? "" : type) {
+            case "population-sweep" -> List.of("model", "teacher", "init", "train", "stop", "classify", "grid",
+                "record");
+            case "two-phase" -> List.of("model", "teacher", "init", "train", "stop", "classify", "two_phase");
+            case "sample-size", "paired-trajectories" -> List.of("model", "teacher", "init", "train", "stop",
+                "classify", "empirical");
+            case "double-convotron" -> List.of("model", "convotron");
+            case "overlap-landscape" -> List.of("model", "init", "train", "stop", "classify", "convotron");
+            default -> List.of("model", "teacher", "init", "train", "stop", "classify", "grid", "record",
+                "two_phase", "empirical", "convotron");
+        };
+        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(l));
+    }
+
     public ExperimentConfig {
         if (name == null || name.isBlank()) {
             throw new InvalidInputException("name", "is required (it names the run folder)");
@@ -62,10 +85,22 @@ public record ExperimentConfig(String name, String type, String description, Lon
         stop = stop == null ? new Stop(null, null, null, null, null) : stop;
         classify = classify == null ? new Classify(null, null, null, null, null) : classify;
         grid = grid == null ? new LinkedHashMap<>() : new LinkedHashMap<>(grid);
+        if (!grid.isEmpty() && !type.equals("population-sweep")) {
+            throw new InvalidInputException("grid", "type " + type + " has no grid (only population-sweep "
+                    + "experiments sweep a grid" + (type.equals("sample-size") || type.equals("paired-trajectories")
+                    ? "; its sample sizes are empirical.n" : type.endsWith("convotron") || type.equals(
+                    "overlap-landscape") ? "; its strides are convotron.strides" : "") + "); remove the grid section");
+        }
         for (Map.Entry<String, List<JsonNode>> e : grid.entrySet()) {
             if (e.getValue() == null || e.getValue().isEmpty()) {
                 throw new InvalidInputException("grid." + e.getKey(), "must be a non-empty list of values");
             }
+            for (JsonNode v : e.getValue()) {
+                if (v == null || v.isNull() || v.isMissingNode()) {
+                    throw new InvalidInputException("grid." + e.getKey(), "lists null; give the values to sweep");
+                }
+            }
+            Bounds.requireDistinct("grid." + e.getKey(), e.getValue(), Bounds::gridKey);
         }
         record = record == null ? new Record(null, null, null) : record;
         twoPhase = twoPhase == null ? new TwoPhase(null, null) : twoPhase;
@@ -111,7 +146,13 @@ public record ExperimentConfig(String name, String type, String description, Lon
             if (k < 1) {
                 throw new InvalidInputException("model.k", "number of patches must be >= 1, got " + k);
             }
-            d = (k - 1) * s + p;
+            long dd = (long) (k - 1) * s + p; // long: (k − 1)s + p overflows int for k, p near 2^31
+            if (dd > Bounds.MAX_DIMENSION) {
+                throw new InvalidInputException(k > p ? "model.k" : "model.p", "the input dimension d = (k − 1)s + p = "
+                        + dd + " (k = " + k + ", p = " + p + ", s = " + s + ") exceeds " + Bounds.MAX_DIMENSION
+                        + ", the most onecnn holds in one array");
+            }
+            d = (int) dd;
         }
 
         public Architecture architecture() {
@@ -139,8 +180,8 @@ public record ExperimentConfig(String name, String type, String description, Lon
             aNorm = aNorm == null ? 1.0 : aNorm;
             wNorm = wNorm == null ? 1.0 : wNorm;
             InvalidInputException.requireFinite("teacher.ratio", ratio);
-            InvalidInputException.requirePositive("teacher.a_norm", aNorm);
-            InvalidInputException.requirePositive("teacher.w_norm", wNorm);
+            Bounds.requireScale("teacher.a_norm", aNorm);
+            Bounds.requireScale("teacher.w_norm", wNorm);
             if (family.equals("explicit") && (wStar == null || aStar == null)) {
                 throw new InvalidInputException("teacher.w_star", "family 'explicit' needs both w_star and a_star");
             }
@@ -218,6 +259,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
     public record Stop(Long maxSteps, Boolean settled, Boolean stationary, Double targetLoss, Integer checkEvery) {
         public Stop {
             maxSteps = maxSteps == null ? 40000L : maxSteps;
+            Bounds.requireSteps("stop.max_steps", maxSteps);
             settled = settled == null || settled;
             stationary = stationary == null || stationary;
             checkEvery = checkEvery == null ? 50 : checkEvery;
@@ -270,6 +312,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
                     throw new InvalidInputException("record.steps", "must be a list of iterations >= 0");
                 }
             }
+            Bounds.requireDistinct("record.steps", steps, x -> x);
         }
 
         public boolean any() {
@@ -301,6 +344,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
             if (every < 1) {
                 throw new InvalidInputException("two_phase.every", "must be >= 1, got " + every);
             }
+            Bounds.requireSteps("two_phase.every", every);
         }
     }
 
@@ -332,6 +376,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
                     throw new InvalidInputException("empirical.n", "sample sizes must be integers >= 1, got " + m);
                 }
             }
+            Bounds.requireDistinct("empirical.n", n, x -> x);
             datasets = datasets == null ? 1 : datasets;
             if (datasets < 1) {
                 throw new InvalidInputException("empirical.datasets", "must be >= 1, got " + datasets);
@@ -344,12 +389,13 @@ public record ExperimentConfig(String name, String type, String description, Lon
             batchSize = batchSize == null ? 256 : batchSize;
             InvalidInputException.requirePositive("empirical.batch_size", batchSize);
             if (eta != null) {
-                InvalidInputException.requirePositive("empirical.eta", eta);
+                Bounds.requireStep("empirical.eta", eta);
             }
             maxSteps = maxSteps == null ? 5000L : maxSteps;
             if (maxSteps < 1) {
                 throw new InvalidInputException("empirical.max_steps", "must be >= 1, got " + maxSteps);
             }
+            Bounds.requireSteps("empirical.max_steps", maxSteps);
             checkEvery = checkEvery == null ? 100 : checkEvery;
             InvalidInputException.requirePositive("empirical.check_every", checkEvery);
             gradTol = gradTol == null ? 1e-5 : gradTol;
@@ -364,6 +410,12 @@ public record ExperimentConfig(String name, String type, String description, Lon
             if (!(noise >= 0 && Double.isFinite(noise))) {
                 throw new InvalidInputException("empirical.noise", "label noise σ must be a finite number >= 0, got "
                         + noise);
+            }
+            if (noise > Bounds.MAX_NOISE) {
+                throw new InvalidInputException("empirical.noise", "label noise σ = " + noise + " is more than "
+                        + Bounds.MAX_NOISE + ": the labels are the teacher's output, of size about ‖a*‖·‖w*‖, and "
+                        + "noise beyond " + Bounds.MAX_NOISE + " times that leaves nothing to learn; use σ <= "
+                        + Bounds.MAX_NOISE);
             }
             distribution = distribution == null ? "gaussian" : distribution;
             if (!Set.of("gaussian", "uniform").contains(distribution)) {
@@ -385,6 +437,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
             if (every < 1) {
                 throw new InvalidInputException("empirical.every", "must be >= 1, got " + every);
             }
+            Bounds.requireSteps("empirical.every", every);
             leakySlope = leakySlope == null ? 0.0 : leakySlope;
             if (!(leakySlope >= 0 && leakySlope < 1)) {
                 throw new InvalidInputException("empirical.leaky_slope", "must lie in [0, 1), got " + leakySlope);
@@ -418,6 +471,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
                     throw new InvalidInputException("convotron.strides", "must be integers >= 1, got " + st);
                 }
             }
+            Bounds.requireDistinct("convotron.strides", strides, x -> x);
             distributions = distributions == null ? List.of("gaussian", "uniform") : List.copyOf(distributions);
             if (distributions.isEmpty()) {
                 throw new InvalidInputException("convotron.distributions", "must list gaussian and/or uniform");
@@ -428,6 +482,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
                             + dn + "'");
                 }
             }
+            Bounds.requireDistinct("convotron.distributions", distributions, x -> x);
             teachers = teachers == null ? 5 : teachers;
             InvalidInputException.requirePositive("convotron.teachers", teachers);
             gaussianSteps1 = positive("convotron.gaussian_steps1", gaussianSteps1, 10_000L);
@@ -443,6 +498,9 @@ public record ExperimentConfig(String name, String type, String description, Lon
                 throw new InvalidInputException("convotron.init_scale", "must be a finite number >= 0, got "
                         + initScale);
             }
+            if (initScale > 0) {
+                Bounds.requireScale("convotron.init_scale", initScale);
+            }
             leakySlope = leakySlope == null ? 0.0 : leakySlope;
             if (!(leakySlope >= 0 && leakySlope < 1)) {
                 throw new InvalidInputException("convotron.leaky_slope", "must lie in [0, 1), got " + leakySlope);
@@ -451,6 +509,10 @@ public record ExperimentConfig(String name, String type, String description, Lon
             InvalidInputException.requirePositive("convotron.test_samples", testSamples);
             successError = successError == null ? 0.1 : successError;
             InvalidInputException.requirePositive("convotron.success_error", successError);
+            if (successError >= 1) {
+                throw new InvalidInputException("convotron.success_error", "must be < 1, got " + successError
+                        + ": it is a test error relative to E[y²], which the zero predictor already reaches at 1");
+            }
         }
 
         private static long positive(String f, Long v, long def) {
@@ -458,11 +520,11 @@ public record ExperimentConfig(String name, String type, String description, Lon
             if (x < 1) {
                 throw new InvalidInputException(f, "must be >= 1, got " + x);
             }
-            return x;
+            return Bounds.requireSteps(f, x);
         }
 
         private static double positive(String f, Double v, double def) {
-            return InvalidInputException.requirePositive(f, v == null ? def : v);
+            return Bounds.requireStep(f, v == null ? def : v);
         }
 
         /** The strides to run for filter size p: the given ones, or p down to ⌊p/2⌋+1. */

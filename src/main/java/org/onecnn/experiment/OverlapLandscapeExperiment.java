@@ -60,6 +60,9 @@ public final class OverlapLandscapeExperiment implements Experiment {
         for (int s : cfg.convotron().stridesFor(cfg.model().p())) {
             ConvotronCells.architecture(cfg, s);
         }
+        MemoryEstimate.overlap(cfg, cfg.convotron().stridesFor(cfg.model().p()));
+        MemoryEstimate.convotron(cfg, cfg.convotron().stridesFor(cfg.model().p()).size()
+                * cfg.convotron().distributions().size());
         ConvotronCells.cells(cfg, cfg.convotron().stridesFor(cfg.model().p()), cfg.convotron().distributions());
     }
 

@@ -50,6 +50,7 @@ public final class PairedTrajectoriesExperiment implements Experiment {
             throw new InvalidInputException("empirical.distribution", "the population reference is exact for Gaussian "
                     + "inputs only; use gaussian");
         }
+        MemoryEstimate.empirical(cfg, true);
         PopulationSetup.validate(cfg, 0);
         ComputeContext.check(cfg);
     }

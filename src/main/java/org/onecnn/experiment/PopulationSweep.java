@@ -40,6 +40,7 @@ public final class PopulationSweep implements Experiment {
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
+        MemoryEstimate.populationSweep(loaded); // first: the checks below already build teachers of the cells' sizes
         for (ConfigLoader.Cell c : loaded.cells()) {
             try {
                 PopulationSetup.validate(c.config(), c.index());

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
@@ -47,16 +49,47 @@ public final class RunFolder {
 
     /** Create the planned folder (fails if it appeared in the meantime). */
     public static RunFolder create(Path dir) {
+        // missing parents are created; if the folder itself then cannot be, they are removed again
+        List<Path> made = new ArrayList<>();
         try {
-            Path parent = dir.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            for (Path p = dir.toAbsolutePath().getParent(); p != null && !Files.exists(p); p = p.getParent()) {
+                made.add(0, p);
+            }
+            for (Path p : made) {
+                Files.createDirectory(p);
             }
             Files.createDirectory(dir);
             return new RunFolder(dir, false);
         } catch (IOException e) {
-            throw new InvalidInputException("--out", "cannot create run folder " + dir + ": " + e.getMessage());
+            for (int i = made.size() - 1; i >= 0; i--) {
+                try {
+                    Files.deleteIfExists(made.get(i));
+                } catch (IOException ignored) {
+                    // best effort: the error below is what matters
+                }
+            }
+            throw new InvalidInputException("--out", "cannot create run folder " + dir + ": " + reason(e));
         }
+    }
+
+    /** Why a file operation failed, in words (no exception class names). */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return "permission denied on " + a.getFile();
+        }
+        if (e instanceof java.nio.file.NotDirectoryException n) {
+            return n.getFile() + " is not a folder";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " already exists";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException n) {
+            return "cannot create " + n.getFile() + " (its parent does not allow new folders)";
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return f.getFile() + (f.getReason() != null ? ": " + f.getReason() : ": cannot be created");
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** An interrupted run to finish. */

@@ -62,6 +62,8 @@ public final class SampleSizeExperiment implements Experiment {
         if (cfg.init().signRestarts()) {
             throw new InvalidInputException("init.sign_restarts", "is not supported by sample-size; set it to false");
         }
+        EmpiricalSetup.requireMeasurable(cfg);
+        MemoryEstimate.empirical(cfg, false);
         PopulationSetup.validate(cfg, 0);
         InputDistribution.named(cfg.empirical().distribution());
         ComputeContext.check(cfg);

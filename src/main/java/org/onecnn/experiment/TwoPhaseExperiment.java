@@ -61,6 +61,7 @@ public final class TwoPhaseExperiment implements Experiment {
             throw new InvalidInputException("model.s", "the two-phase experiment follows Du et al.'s non-overlapping "
                     + "setting (s = p = " + cfg.model().p() + "), got s = " + cfg.model().s());
         }
+        MemoryEstimate.twoPhase(cfg);
         PopulationSetup.validate(cfg, 0);
     }
 

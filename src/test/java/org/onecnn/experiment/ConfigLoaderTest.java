@@ -69,8 +69,43 @@ class ConfigLoaderTest {
         assertTrue(e.getMessage().contains("eta"), "lists the allowed keys: " + e.getMessage());
         e = bad("du2018-table1", "bogus=1");
         assertEquals("bogus", e.field());
-        e = bad("du2018-table1", "every=3");
-        assertTrue(e.getMessage().contains("ambiguous"), e.getMessage());
+        // a bare name is looked up in the sections the experiment's type uses: on a population sweep only
+        // train.eta and record.every exist; on sample-size eta is train.eta or empirical.eta
+        assertEquals(0.07, ConfigLoader.load("du2018-table1", List.of("eta=0.07")).config().train().eta().value());
+        assertEquals(7L, ConfigLoader.load("du2018-table1", List.of("every=7")).config().record().every());
+        e = bad("sample-size", "eta=0.1");
+        assertEquals("eta", e.field());
+        assertTrue(e.getMessage().contains("ambiguous: write train.eta or empirical.eta"), e.getMessage());
+        assertEquals(0.2, ConfigLoader.load("sample-size", List.of("empirical.eta=0.2")).config().empirical().eta());
+        // a field of a section the type does not use is refused: setting it would change nothing
+        e = bad("du2018-table1", "empirical.n=[100]");
+        assertEquals("empirical.n", e.field());
+        e = bad("dg2019-double-convotron", "count=5");
+        assertEquals("count", e.field());
+    }
+
+    @Test
+    void overridesAndYamlAreReadStrictly() {
+        // null restores the default; an empty value is an error, not the default
+        assertEquals(1000, ConfigLoader.load("du2018-table1", List.of("init.count=null")).config().init().count());
+        assertEquals("init.count", bad("du2018-table1", "init.count=").field());
+        // booleans are true or false only
+        assertTrue(ConfigLoader.load("du2018-table1", List.of("init.sign_restarts=true")).config().init()
+                .signRestarts());
+        assertEquals("init.sign_restarts", bad("du2018-table1", "init.sign_restarts=1").field());
+        assertEquals("init.sign_restarts", bad("du2018-table1", "init.sign_restarts=on").field());
+        assertEquals("stop.settled", assertThrows(InvalidInputException.class, () -> ConfigLoader.parse(
+                "name: x\ntype: population-sweep\nstop:\n  settled: no\n", "t")).field());
+        // a key given twice is refused, naming its path
+        assertEquals("stop.max_steps", assertThrows(InvalidInputException.class, () -> ConfigLoader.parse(
+                "name: x\nstop:\n  max_steps: 5\n  max_steps: 6\n", "t")).field());
+        // numbers are numbers: a quoted one is text
+        assertEquals("init.count", bad("du2018-table1", "init.count='5'").field());
+        assertEquals(36, ConfigLoader.load("du2018-table1", List.of("teacher.ratio=4")).cells().size());
+        // duplicates in lists that key cells, data sets or strides
+        assertEquals("grid.ratio", bad("du2018-table1", "grid.ratio=[0,4,4.0]").field());
+        assertEquals("empirical.n", bad("sample-size", "empirical.n=[500,2000,500]").field());
+        assertEquals("convotron.strides", bad("dg2019-double-convotron", "convotron.strides=[16,16]").field());
     }
 
     @Test

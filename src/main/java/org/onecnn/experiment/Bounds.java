@@ -1,0 +1,110 @@
+package org.onecnn.experiment;
+
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.onecnn.util.InvalidInputException;
+
+/**
+ * The bounds onecnn puts on a config's numbers beyond their sign, each with its reason, so that an absurd
+ * value is refused up front instead of producing a run whose every result is overflow.
+ */
+public final class Bounds {
+    /**
+     * The largest step size (η of any algorithm). The shipped experiments use 1e−5 to 0.1; gradient descent
+     * diverges once η exceeds 2/curvature, and the curvature of these losses at the teacher is of order
+     * ‖a*‖²‖w*‖² (at least (π−1)/(2π)·‖a‖² along w): a step beyond 1000 is a typo, not an experiment.
+     */
+    public static final double MAX_STEP = 1e3;
+
+    /** The largest iteration budget: 10⁹ steps is already days of work per run at O(k) per step. */
+    public static final long MAX_STEPS = 1_000_000_000L;
+
+    /**
+     * The largest norm or scale of a teacher or an initialization (‖a*‖, ‖w*‖, ρ). The loss grows like
+     * ‖a*‖²‖w*‖²: beyond 1e6 the problem is only a rescaling of a smaller one, with overflow and rounding
+     * added.
+     */
+    public static final double MAX_SCALE = 1e6;
+
+    /**
+     * The largest label noise σ. Labels are the teacher's output, of size about ‖a*‖·‖w*‖; noise 1000
+     * times larger leaves nothing to learn in any sample onecnn can hold.
+     */
+    public static final double MAX_NOISE = 1e3;
+
+    /** The largest input dimension d: Java arrays (and ND4J's) hold at most about 2³¹ entries. */
+    public static final long MAX_DIMENSION = Integer.MAX_VALUE - 8;
+
+    /** The most worker threads: beyond this a thread pool only costs memory (each thread has its stack). */
+    public static final int MAX_THREADS = 4096;
+
+    private Bounds() {
+    }
+
+    /** A thread count: 1 to {@link #MAX_THREADS}. */
+    public static int requireThreads(String field, int threads) {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new InvalidInputException(field, "must be 1 to " + MAX_THREADS + ", got " + threads);
+        }
+        return threads;
+    }
+
+    /** A step size: finite, {@code > 0} and at most {@link #MAX_STEP}. */
+    public static double requireStep(String field, double eta) {
+        InvalidInputException.requirePositive(field, eta);
+        if (eta > MAX_STEP) {
+            throw new InvalidInputException(field, "step size " + eta + " is more than " + MAX_STEP + ", which "
+                    + "overflows the iterates within a few steps for every model onecnn runs; use a step <= "
+                    + MAX_STEP);
+        }
+        return eta;
+    }
+
+    /** An iteration count (budget, recording interval): at most {@link #MAX_STEPS}. */
+    public static long requireSteps(String field, long steps) {
+        if (steps > MAX_STEPS) {
+            throw new InvalidInputException(field, steps + " steps is more than " + MAX_STEPS
+                    + " (10^9), beyond any run onecnn can finish; use at most " + MAX_STEPS);
+        }
+        return steps;
+    }
+
+    /** A norm or scale: finite, {@code > 0} and at most {@link #MAX_SCALE}. */
+    public static double requireScale(String field, double x) {
+        InvalidInputException.requirePositive(field, x);
+        if (x > MAX_SCALE) {
+            throw new InvalidInputException(field, x + " is more than " + MAX_SCALE + ": the loss grows like "
+                    + "‖a*‖²‖w*‖², so a larger scale is a rescaled smaller problem with overflow added; use at most "
+                    + MAX_SCALE);
+        }
+        return x;
+    }
+
+    /** Refuse a list with a repeated entry (it would make two cells, data sets or strides with one key). */
+    public static <T> void requireDistinct(String field, List<T> values, Function<T, Object> key) {
+        Map<Object, Integer> seen = new HashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+            T v = values.get(i);
+            Integer j = seen.putIfAbsent(key.apply(v), i);
+            if (j != null) {
+                throw new InvalidInputException(field, "lists " + (v instanceof JsonNode n ? n.asText() : v)
+                        + " twice (entries " + j + " and " + i + "); give each value once");
+            }
+        }
+    }
+
+    /** A grid value's identity: numbers by value (4 and 4.0 are one cell), anything else by its YAML text. */
+    static Object gridKey(JsonNode n) {
+        if (n != null && n.isNumber()) {
+            BigDecimal b = n.decimalValue().stripTrailingZeros();
+            return b.signum() == 0 ? BigDecimal.ZERO : b;
+        }
+        return n == null ? "null" : n.toString();
+    }
+}

@@ -1,0 +1,226 @@
+package org.onecnn.experiment;
+
+import java.util.List;
+
+import org.onecnn.backend.ComputeProfile;
+import org.onecnn.util.MemoryBudget;
+
+/**
+ * The memory an experiment will need, estimated from its sizes before anything runs or is written, and
+ * compared with the Java heap and (finite-sample experiments) the compute profile's
+ * {@code memory_limit_gb}: a size that cannot fit is refused naming the field and the largest value that
+ * fits ({@link MemoryBudget}), instead of an {@link OutOfMemoryError} or a native {@code bad_alloc} later.
+ *
+ * <p>The estimates are deliberately generous upper bounds of what the code holds at once:
+ * <ul>
+ * <li>a run in flight on the population engines: {@link #RUN_VECTORS} vectors of {@code k + p} doubles (its
+ * initial point, the engine's copy of the iterate and slack; the engines' per-step work arrays are shared
+ * per thread); a Convotron run: {@link #RUN_VECTORS} vectors of {@code k + p + d} doubles;</li>
+ * <li>a finished run: {@link #RESULT_BYTES} (its result object and its row of {@code results.csv} as boxed
+ * values and strings); a recorded trajectory point: {@link #POINT_BYTES};</li>
+ * <li>ND4J (off-heap): {@link ComputeProfile#workingSetBytes} for one student on the largest data set, the
+ * formula the trainer's chunking uses.</li>
+ * </ul>
+ */
+final class MemoryEstimate {
+    static final int RUN_VECTORS = 4;
+    static final double RESULT_BYTES = 1024;
+    static final double POINT_BYTES = 256;
+
+    private MemoryEstimate() {
+    }
+
+    /** Bytes of one model-sized vector set: k + p + d doubles plus an object header. */
+    private static double vec(double k, double p, double d) {
+        return 8 * (k + p + d) + 64;
+    }
+
+    private static int threads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The field a user wrote for {@code path}: the grid axis that sets it, or the path itself. */
+    private static String field(ExperimentConfig cfg, String path) {
+        for (String a : cfg.axes()) {
+            try {
+                if (ConfigLoader.resolvePath(a, cfg.type()).equals(path)) {
+                    return "grid." + a;
+                }
+            } catch (org.onecnn.util.InvalidInputException e) {
+                // reported by the grid expansion
+            }
+        }
+        return path;
+    }
+
+    /** Bytes per unit of a run count. */
+    interface PerRun {
+        /** Bytes with {@code count} runs (of the cell or experiment) and a model of vector size {@code vecBytes}. */
+        double bytes(double count, double vecBytes);
+    }
+
+    /**
+     * The model's shape against the number of runs: {@code bytes(count, vec)} with {@code vec} the bytes of
+     * one vector set of the model ({@link #vec}); the field named is k, p or the count, whichever frees the
+     * most memory when reduced.
+     */
+    private static void shape(ExperimentConfig cfg, ExperimentConfig top, MemoryBudget heap, String countField,
+            int count, PerRun bytes, String what) {
+        ExperimentConfig.Model m = cfg.model();
+        int k = m.k();
+        int p = m.p();
+        double v = vec(k, p, 0);
+        heap.require(what,
+            new MemoryBudget.Candidate(field(top, "model.k"), k, 1, x -> bytes.bytes(count, vec(x, p, 0))),
+            new MemoryBudget.Candidate(field(top, "model.p"), p, 1, x -> bytes.bytes(count, vec(k, x, 0))),
+            new MemoryBudget.Candidate(field(top, countField), count, 1, x -> bytes.bytes(x, v)));
+    }
+
+    /** Trajectory points recorded per recorded run with budget {@code steps}, every {@code every}. */
+    private static double points(long steps, long every, int extra) {
+        return (every > 0 ? (double) steps / every + 1 : 0) + extra;
+    }
+
+    static void populationSweep(ConfigLoader.Loaded loaded) {
+        MemoryBudget heap = MemoryBudget.heap();
+        List<ConfigLoader.Cell> cells = loaded.cells();
+        for (ConfigLoader.Cell c : cells) {
+            ExperimentConfig cc = c.config();
+            int per = cc.init().signRestarts() ? 4 : 1;
+            shape(cc, loaded.config(), heap, "init.count", cc.init().count(), (n, v) -> (2 + Math.min(n,
+                    (double) threads() * PopulationSweep.CHUNK) * per * RUN_VECTORS) * v, "the runs in flight of a "
+                    + "cell (k + p doubles each)");
+        }
+        ExperimentConfig cfg = loaded.config();
+        // results of every cell (held until the run is assembled) and the recorded trajectories
+        int max = maxCount(cells);
+        int maxRuns = cells.stream().mapToInt(c -> c.config().record().runs()).max().orElse(0);
+        heap.require("the results of " + cells.size() + " cell(s) and their recorded trajectories",
+            new MemoryBudget.Candidate(field(cfg, "init.count"), max, 1, x -> results(cells, x, max, maxRuns,
+                maxRuns)),
+            new MemoryBudget.Candidate(field(cfg, "record.runs"), maxRuns, 0, x -> results(cells, max, max, x,
+                maxRuns)));
+    }
+
+    /** Results and trajectories of the cells, the largest count set to {@code count} and most runs to {@code runs}. */
+    private static double results(List<ConfigLoader.Cell> cells, double count, int maxCount, double runs,
+            int maxRuns) {
+        double b = 0;
+        for (ConfigLoader.Cell c : cells) {
+            ExperimentConfig cc = c.config();
+            double n = cc.init().count() == maxCount ? count : cc.init().count();
+            int per = cc.init().signRestarts() ? 4 : 1;
+            ExperimentConfig.Record r = cc.record();
+            double recorded = Math.min(n, r.runs() == maxRuns ? runs : r.runs());
+            b += n * RESULT_BYTES + (r.any() ? recorded * per * points(cc.stop().maxSteps(), r.every(),
+                    r.steps().size()) * POINT_BYTES : 0);
+        }
+        return b;
+    }
+
+    private static int maxCount(List<ConfigLoader.Cell> cells) {
+        return cells.stream().mapToInt(c -> c.config().init().count()).max().orElse(1);
+    }
+
+    static void twoPhase(ExperimentConfig cfg) {
+        MemoryBudget heap = MemoryBudget.heap();
+        shape(cfg, cfg, heap, "two_phase.max_draws", cfg.twoPhase().maxDraws(), (n, v) -> (4 + Math.min(n,
+                TwoPhaseExperiment.BATCH) * RUN_VECTORS) * v,
+                "the initializations tried at once (k + p doubles each)");
+        heap.require("two_phase.max_draws", cfg.twoPhase().maxDraws(), 1, x -> x * RESULT_BYTES,
+                "the results of the initializations tried");
+        long every = cfg.twoPhase().every();
+        heap.require("stop.max_steps", cfg.stop().maxSteps(), 1, x -> 3 * points(x, every, 0) * POINT_BYTES,
+                "the two recorded trajectories and the gradient flow, every " + every + " steps");
+    }
+
+    /** sample-size and paired-trajectories: the population side on the heap, the data on ND4J's memory. */
+    static void empirical(ExperimentConfig cfg, boolean trajectories) {
+        MemoryBudget heap = MemoryBudget.heap();
+        ExperimentConfig.Empirical e = cfg.empirical();
+        int count = cfg.init().count();
+        double sets = (double) e.n().size() * e.datasets();
+        double pts = trajectories ? 2 * points(e.maxSteps(), e.every(), 0) * POINT_BYTES : 0;
+        shape(cfg, cfg, heap, "init.count", count, (n, v) -> (2 + 2 * n + Math.min(n, (double) threads()
+                * PopulationSweep.CHUNK) * RUN_VECTORS) * v + n * RESULT_BYTES,
+                "the initializations and the population runs (k + p doubles each)");
+        // the results (and trajectories) of every data set are held when the summaries are made
+        heap.require("the results" + (trajectories ? " and trajectories" : "") + " of every data set",
+            new MemoryBudget.Candidate("init.count", count, 1, x -> sets * x * (RESULT_BYTES + pts)),
+            new MemoryBudget.Candidate("empirical.datasets", e.datasets(), 1, x -> e.n().size() * x * count
+                * (RESULT_BYTES + pts)),
+            new MemoryBudget.Candidate("empirical.max_steps", e.maxSteps(), 1, x -> sets * count * (RESULT_BYTES
+                + (trajectories ? 2 * points(x, e.every(), 0) * POINT_BYTES : 0))));
+        ComputeProfile prof = ComputeContext.profile(cfg);
+        MemoryBudget nd4j = MemoryBudget.of(prof.memoryLimitBytes(), "profile " + prof.name() + "'s memory_limit_gb = "
+                + prof.settings().get(ComputeProfile.MEMORY_LIMIT_GB) + " GiB (ND4J's memory)");
+        long nMax = e.n().stream().mapToLong(Long::longValue).max().orElse(1);
+        int k = cfg.model().k();
+        int r = cfg.model().p();
+        int b = e.dataType() == null ? prof.dataType().bytes() : e.dataType().equals("float") ? 4 : 8;
+        int ms = e.sampleChunk() != null ? e.sampleChunk() : prof.maxSamplesPerChunk();
+        if (e.studentChunk() != null) {
+            // an explicit chunk replaces the one the profile's memory limit would choose
+            long chunk = Math.min(e.studentChunk(), count);
+            nd4j.require("the students of a chunk training on the largest data set",
+                new MemoryBudget.Candidate("empirical.student_chunk", chunk, 1, x -> ComputeProfile.workingSetBytes(
+                    nMax, k, r, count, x, ms, b)),
+                new MemoryBudget.Candidate("empirical.n", nMax, 1, x -> ComputeProfile.workingSetBytes(x, k, r, count,
+                    chunk, ms, b)));
+        }
+        if (e.regime().equals("online")) {
+            // online SGD draws a fresh batch of batch_size samples every step: that batch is the data set
+            nd4j.require("a fresh batch of samples and one student training on it", new MemoryBudget.Candidate(
+                "empirical.batch_size", e.batchSize(), 1, x -> ComputeProfile.workingSetBytes(x, k, r, count, 1, ms,
+                    b)));
+        }
+        nd4j.require("the largest data set and one student training on it (the students' parameters included)",
+            new MemoryBudget.Candidate("empirical.n", nMax, 1, x -> ComputeProfile.workingSetBytes(x, k, r, count, 1,
+                ms, b)),
+            new MemoryBudget.Candidate("init.count", count, 1, x -> ComputeProfile.workingSetBytes(nMax, k, r,
+                (int) Math.min(x, Integer.MAX_VALUE), 1, ms, b)),
+            new MemoryBudget.Candidate("model.k", k, 1, x -> ComputeProfile.workingSetBytes(nMax, (int) x, r, count,
+                1, ms, b)));
+    }
+
+    /** Double Convotron: each cell in flight holds a test set of every teacher. */
+    static void convotron(ExperimentConfig cfg, int cells) {
+        MemoryBudget heap = MemoryBudget.heap();
+        ExperimentConfig.ConvotronCfg c = cfg.convotron();
+        int d = cfg.model().d();
+        int p = cfg.model().p();
+        long maxSamples = Bounds.MAX_DIMENSION / d;
+        if (c.testSamples() > maxSamples) {
+            throw new org.onecnn.util.InvalidInputException("convotron.test_samples", c.testSamples() + " samples of "
+                    + "d = " + d + " inputs do not fit one Java array (at most " + Bounds.MAX_DIMENSION
+                    + " values); the largest convotron.test_samples for this d is " + maxSamples);
+        }
+        double conc = Math.min(threads(), cells);
+        int t = c.teachers();
+        int ts = c.testSamples();
+        heap.require("the test sets of the teachers in each of " + (long) conc + " cell(s) run at once",
+            new MemoryBudget.Candidate("convotron.test_samples", ts, 1, x -> conc * (t + 2) * (x * (d + 1.0) * 8)
+                + conc * t * 2 * RUN_VECTORS * vec(d, p, d)),
+            new MemoryBudget.Candidate("convotron.teachers", t, 1, x -> conc * (x + 2) * (ts * (d + 1.0) * 8)
+                + conc * x * 2 * RUN_VECTORS * vec(d, p, d)));
+    }
+
+    /** overlap-landscape: every (stride, teacher) task holds its initializations and results. */
+    static void overlap(ExperimentConfig cfg, List<Integer> strides) {
+        MemoryBudget heap = MemoryBudget.heap();
+        int d = cfg.model().d();
+        int p = cfg.model().p();
+        double tasks = strides.size();
+        int t = cfg.convotron().teachers();
+        int count = cfg.init().count();
+        // k of the smallest stride is the largest
+        double k = (d - p) / (double) strides.stream().mapToInt(Integer::intValue).min().orElse(p) + 1;
+        double v = vec(k, p, 0);
+        // every task holds its initializations and results; tasks run at once, each with all its runs in flight
+        heap.require("the initializations and results of " + (long) tasks + " stride(s) × " + t + " teacher(s)",
+            new MemoryBudget.Candidate("init.count", count, 1, x -> tasks * t * x * (v + RESULT_BYTES)
+                + Math.min(threads(), tasks * t) * x * RUN_VECTORS * v),
+            new MemoryBudget.Candidate("convotron.teachers", t, 1, x -> tasks * x * count * (v + RESULT_BYTES)
+                + Math.min(threads(), tasks * x) * count * RUN_VECTORS * v));
+    }
+}

@@ -1,0 +1,361 @@
+package org.onecnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The bad-input battery: every experiment type and every command, fed what a new user might type. Each
+ * case must be refused up front, as the README promises: exit code 2, exactly one line on standard error
+ * starting {@code onecnn: error: } and naming the field, no exception text or stack trace, and nothing
+ * written anywhere under onecnn's home (no run folder, no {@code --out} folder). No case may start real
+ * work: the timeout would catch one that does.
+ */
+class BadInputBatteryTest {
+    @TempDir
+    Path home;
+
+    private Path in;
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream oldErr;
+    private PrintStream oldOut;
+
+    /** A case: a label, the field its error must name, and the arguments (built from the inputs folder). */
+    record Case(String label, String field, Function<Path, String[]> args) {
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private static Case c(String label, String field, String... args) {
+        return new Case(label, field, dir -> args);
+    }
+
+    private static Case f(String label, String field, Function<Path, String[]> args) {
+        return new Case(label, field, args);
+    }
+
+    private static String[] run(String config, String... sets) {
+        List<String> l = new ArrayList<>(List.of("run", config, "-q"));
+        for (String s : sets) {
+            l.add("--set");
+            l.add(s);
+        }
+        return l.toArray(new String[0]);
+    }
+
+    static Stream<Case> cases() {
+        String du = "du2018-table1";
+        String bg = "bg2017-fixed-output";
+        String tp = "du2018-two-phase";
+        String ss = "sample-size";
+        String pt = "paired-trajectories";
+        String dc = "dg2019-double-convotron";
+        String ol = "overlap-landscape";
+        return Stream.of(
+            // ---- unknown and misspelled keys
+            c("unknown top-level key via --set", "foo", run(du, "foo=1")),
+            c("misspelled nested key via --set", "train.etaa", run(du, "train.etaa=0.1")),
+            c("misspelled section via --set", "trian.eta", run(du, "trian.eta=0.1")),
+            f("unknown top-level key in a file", "modle", d -> run(d.resolve("unknown-top.yaml").toString())),
+            f("unknown nested key in a file", "model.kk", d -> run(d.resolve("unknown-nested.yaml").toString())),
+            c("unknown key on sample-size", "empirical.nn", run(ss, "empirical.nn=[100]")),
+            c("unknown key on double-convotron", "convotron.teacher", run(dc, "convotron.teacher=3")),
+            // ---- wrong types
+            c("text for an integer", "init.count", run(du, "init.count=abc")),
+            c("list for an integer", "model.k", run(du, "model.k=[1,2]")),
+            c("fraction for an integer", "init.count", run(du, "init.count=2.5")),
+            c("quoted number for an integer", "init.count", run(du, "init.count='5'")),
+            c("integer for a boolean", "init.sign_restarts", run(du, "init.sign_restarts=2")),
+            c("yes for a boolean", "init.sign_restarts", run(du, "init.sign_restarts=yes")),
+            c("mapping for a number", "train.eta", run(du, "train.eta={a: 1}")),
+            c("integer beyond int", "model.k", run(du, "model.k=3000000000")),
+            c("empty --set value", "init.count", run(du, "init.count=")),
+            c("scalar for a section", "model", run(du, "model=5")),
+            c("list for the grid", "grid", run(du, "grid=[1]")),
+            c("scalar for a grid axis", "grid.k", run(du, "grid.k=5")),
+            c("null in a grid list", "grid.k", run(du, "grid.k=[25,null]")),
+            c("text for the seed", "seed", run(du, "seed=abc")),
+            c("--set without a field", "--set", run(du, "=5")),
+            c("--set without a value", "--set", run(du, "k")),
+            c("empty string for a number", "init.count", run(du, "init.count=''")),
+            c("number for a list", "empirical.n", run(ss, "empirical.n=5")),
+            c("text in a convotron list", "convotron.strides", run(dc, "convotron.strides=[a]")),
+            // ---- zero, negative, NaN, infinite, absurd
+            c("zero count", "init.count", run(du, "init.count=0")),
+            c("negative p", "model.p", run(du, "model.p=-3")),
+            c("zero step", "train.eta", run(du, "train.eta=0")),
+            c("NaN norm", "teacher.a_norm", run(du, "teacher.a_norm=.nan")),
+            c("infinite step", "train.eta", run(du, "train.eta=.inf")),
+            c("absurd step", "train.eta", run(du, "train.eta=1.0e300")),
+            c("absurd teacher norm", "teacher.w_norm", run(du, "teacher.w_norm=1.0e200")),
+            c("absurd budget", "stop.max_steps", run(du, "stop.max_steps=1000000000000")),
+            c("zero check interval", "stop.check_every", run(du, "stop.check_every=0")),
+            c("negative target loss", "stop.target_loss", run(bg, "stop.target_loss=-1")),
+            c("angle threshold beyond π", "classify.phi_global", run(du, "classify.phi_global=4")),
+            c("negative record runs", "record.runs", run(du, "record.runs=-1")),
+            c("NaN label noise", "empirical.noise", run(ss, "empirical.noise=.nan")),
+            c("absurd label noise σ = 1e200", "empirical.noise", run(ss, "empirical.noise=1.0e200")),
+            c("leaky slope 1", "empirical.leaky_slope", run(ss, "empirical.leaky_slope=1")),
+            c("zero data sets", "empirical.datasets", run(ss, "empirical.datasets=0")),
+            c("zero recording interval", "empirical.every", run(pt, "empirical.every=0")),
+            c("NaN Convotron step", "convotron.gaussian_eta1", run(dc, "convotron.gaussian_eta1=.nan")),
+            c("zero Convotron steps", "convotron.uniform_steps2", run(dc, "convotron.uniform_steps2=0")),
+            c("success error 2 (trivial)", "convotron.success_error", run(dc, "convotron.success_error=2")),
+            c("zero teachers", "convotron.teachers", run(ol, "convotron.teachers=0")),
+            c("zero draws", "two_phase.max_draws", run(tp, "two_phase.max_draws=0")),
+            c("negative recording interval", "two_phase.every", run(tp, "two_phase.every=-1")),
+            // ---- sizes that would exhaust memory (refused with the estimate and the largest value that fits)
+            c("p = 1e9", "model.p", run(du, "model.p=1000000000")),
+            c("grid k = 1e8", "grid.k", run(du, "grid.k=[100000000]")),
+            c("count 2e9 on a sweep", "init.count", run(du, "init.count=2000000000")),
+            c("count 2e9 with sign restarts", "init.count", run(du, "init.count=2000000000",
+                "init.sign_restarts=true")),
+            c("count 2e9 on sample-size", "init.count", run(ss, "init.count=2000000000")),
+            c("n = 1e9 on sample-size", "empirical.n", run(ss, "empirical.n=[1000000000]")),
+            c("n = 1e9 on paired-trajectories", "empirical.n", run(pt, "empirical.n=[1000000000]")),
+            c("count 2e9 on overlap-landscape", "init.count", run(ol, "init.count=2000000000")),
+            c("2e9 teachers", "convotron.teachers", run(dc, "convotron.teachers=2000000000")),
+            c("2e9 test samples", "convotron.test_samples", run(dc, "convotron.test_samples=2000000000")),
+            c("test set beyond one array", "convotron.test_samples", run(dc, "convotron.test_samples=20000000")),
+            c("2e9 draws on two-phase", "two_phase.max_draws", run(tp, "two_phase.max_draws=2000000000")),
+            c("two-phase trajectory of 1e9 points", "stop.max_steps", run(tp, "stop.max_steps=1000000000",
+                "two_phase.every=1")),
+            c("d beyond one array", "model.k", run(du, "model.k=2000000000")),
+            // ---- impossible shapes and combinations
+            c("stride larger than p", "model.s", run(du, "model.s=7")),
+            c("d that the patches do not tile", "model.d", run(tp, "model.d=110")),
+            c("reduced engine with overlap", "train.engine", run(du, "model.s=3")),
+            c("ratio beyond k", "teacher.ratio", run(du, "grid.ratio=[40]")),
+            c("unknown teacher family", "teacher.family", run(du, "teacher.family=bogus")),
+            c("auto step with wn-gd", "train.eta", run(bg, "train.algorithm=wn-gd")),
+            c("two-phase with sphere-ones", "init.scheme", run(tp, "init.scheme=sphere-ones")),
+            c("overlap-landscape on the reduced engine", "train.engine", run(ol, "train.engine=reduced")),
+            c("stride that does not tile d", "convotron.strides", run(dc, "convotron.strides=[7]")),
+            c("online SGD on uniform inputs", "empirical.regime", run(ss, "empirical.regime=online",
+                "empirical.distribution=uniform")),
+            c("online SGD with overlapping patches", "empirical.regime", run(ss, "empirical.regime=online",
+                "model.s=3", "train.engine=full")),
+            c("online SGD with a batch beyond memory", "empirical.batch_size", run(ss, "empirical.regime=online",
+                "empirical.batch_size=2000000000")),
+            c("student chunk beyond memory", "empirical.student_chunk", run(ss, "empirical.student_chunk=64",
+                "empirical.sample_chunk=1048576", "empirical.n=[2000000]")),
+            c("2e9 data sets", "empirical.datasets", run(ss, "empirical.datasets=2000000000")),
+            c("paired trajectories of 1e9 points", "empirical.max_steps", run(pt, "empirical.max_steps=1000000000",
+                "empirical.every=1")),
+            c("recorded trajectories beyond memory", "record.runs", run(du, "record.runs=1000", "record.every=1")),
+            c("paired-trajectories with minibatch", "empirical.regime", run(pt, "empirical.regime=minibatch")),
+            c("unknown regime", "empirical.regime", run(ss, "empirical.regime=bogus")),
+            c("unknown distribution", "empirical.distribution", run(ss, "empirical.distribution=cauchy")),
+            c("unknown data type", "empirical.data_type", run(ss, "empirical.data_type=half")),
+            c("unknown type", "type", run(du, "type=bogus")),
+            c("name with a space", "name", run(du, "name=bad name")),
+            c("field of a section sample-size does not use", "two_phase.max_draws", run(ss,
+                "two_phase.max_draws=5")),
+            c("field of a section double-convotron does not use", "init.count", run(dc, "init.count=5")),
+            c("teacher on overlap-landscape (unused)", "teacher.ratio", run(ol, "teacher.ratio=2")),
+            c("empirical section on a population sweep", "empirical.n", run(du, "empirical.n=[100]")),
+            // ---- short names
+            c("eta is ambiguous on sample-size", "eta", run(ss, "eta=0.1")),
+            c("unknown short name", "etaa", run(du, "etaa=0.1")),
+            // ---- grids
+            c("empty grid list", "grid.k", run(du, "grid.k=[]")),
+            c("duplicate grid values", "grid.k", run(du, "grid.k=[25,25]")),
+            c("duplicate grid values 4 and 4.0", "grid.ratio", run(du, "grid.ratio=[4,4.0]")),
+            c("duplicate grid values on bg2017", "grid.p", run(bg, "grid.p=[5,5]")),
+            c("grid over an unknown field", "grid.foo", run(du, "grid.foo=[1]")),
+            c("grid over the name", "grid.name", run(du, "grid.name=[a]")),
+            c("grid of a wrong type", "model.k", run(du, "grid.k=[abc]")),
+            c("grid on two-phase", "grid.k", run(tp, "grid.k=[20]")),
+            f("grid in a sample-size file", "grid", d -> run(d.resolve("grid-sample-size.yaml").toString())),
+            f("grid in a double-convotron file", "grid", d -> run(d.resolve("grid-convotron.yaml").toString())),
+            // ---- duplicates
+            f("duplicate top-level YAML key", "model", d -> run(d.resolve("dup-top.yaml").toString())),
+            f("duplicate nested YAML key", "model.p", d -> run(d.resolve("dup-nested.yaml").toString())),
+            c("duplicate sample sizes", "empirical.n", run(ss, "empirical.n=[500,500]")),
+            c("empty sample sizes", "empirical.n", run(ss, "empirical.n=[]")),
+            c("duplicate strides", "convotron.strides", run(dc, "convotron.strides=[9,9]")),
+            c("duplicate distributions", "convotron.distributions", run(dc,
+                "convotron.distributions=[gaussian,gaussian]")),
+            // ---- files
+            f("missing file", "config", d -> run(d.resolve("missing.yaml").toString())),
+            f("empty file", "config", d -> run(d.resolve("empty.yaml").toString())),
+            f("binary file", "config", d -> run(d.resolve("binary.yaml").toString())),
+            f("directory as config", "config", d -> run(d.resolve("a-folder").toString())),
+            f("malformed YAML", "config", d -> run(d.resolve("malformed.yaml").toString())),
+            f("two YAML documents", "config", d -> run(d.resolve("two-docs.yaml").toString())),
+            f("YAML list instead of a mapping", "config", d -> run(d.resolve("list.yaml").toString())),
+            c("no built-in of that name", "config", run("no-such-experiment")),
+            // ---- --out, --resume, --threads, --profile
+            f("--out that exists", "--out", d -> with(run(du), "--out", d.resolve("a-folder").toString())),
+            f("--out whose parent is a file", "--out", d -> with(run(du), "--out",
+                d.resolve("afile.txt").resolve("run").toString())),
+            f("--out under a read-only parent", "--out", d -> with(run(du), "--out",
+                readOnlyParent(d).resolve("run").toString())),
+            f("--resume of a folder that is no run", "--resume", d -> new String[] {"run", "--resume",
+                d.resolve("a-folder").toString()}),
+            f("--resume of a missing folder", "--resume", d -> new String[] {"run", "--resume",
+                d.resolve("nope").toString()}),
+            f("--resume with --set", "--set", d -> new String[] {"run", "--resume", d.resolve("a-folder").toString(),
+                "--set", "init.count=5"}),
+            f("--resume with --profile", "--profile", d -> new String[] {"run", "--resume",
+                d.resolve("a-folder").toString(), "--profile", "cpu"}),
+            f("--resume with a config name", "--resume", d -> new String[] {"run", du, "--resume",
+                d.resolve("a-folder").toString()}),
+            c("zero threads", "--threads", "run", du, "--threads", "0"),
+            c("absurd threads", "--threads", "run", du, "--threads", "100000"),
+            c("--profile on a population sweep", "--profile", "run", du, "--profile", "nosuch"),
+            c("--profile on double-convotron", "--profile", "run", dc, "--profile", "cpu"),
+            c("unknown --profile on sample-size", "profile", "run", ss, "--profile", "nosuch"),
+            c("empty --profile", "profile", "run", ss, "--profile", ""),
+            f("profile file with an unknown key", "memory_gb", d -> new String[] {"run", ss, "--profile",
+                d.resolve("bad-key.properties").toString()}),
+            c("no config", "NAME|FILE", "run"),
+            c("unknown option", "--bogus", "run", du, "--bogus"),
+            // ---- show, list
+            c("show of an unknown name", "config", "show", "no-such-experiment"),
+            c("show with a bad override", "model.k", "show", du, "--resolved", "--set", "k=abc"),
+            f("show of a directory", "config", d -> new String[] {"show", d.resolve("a-folder").toString()}),
+            c("list with an argument", "extra", "list", "extra"),
+            // ---- bench population
+            c("bench population: 2e9 inits", "--inits", "bench", "population", "--inits", "2000000000"),
+            c("bench population: k 0", "--k", "bench", "population", "--k", "0"),
+            c("bench population: k·p beyond one array", "--k", "bench", "population", "--k", "2000000000"),
+            c("bench population: engine", "--engine", "bench", "population", "--engine", "bogus"),
+            c("bench population: negative eta", "--eta", "bench", "population", "--eta", "-1"),
+            c("bench population: NaN eta", "--eta", "bench", "population", "--eta", "NaN"),
+            c("bench population: ratio beyond k", "--ratio", "bench", "population", "--ratio", "1000"),
+            c("bench population: threads", "--threads", "bench", "population", "--threads", "0"),
+            c("bench population: steps not a number", "--steps", "bench", "population", "--steps", "abc"),
+            c("bench population: absurd steps", "--steps", "bench", "population", "--steps", "1000000000000"),
+            c("bench population: repeats", "--repeats", "bench", "population", "--repeats", "0"),
+            // ---- bench empirical
+            c("bench empirical: n 2e9", "--n", "bench", "empirical", "--n", "2000000000"),
+            c("bench empirical: 2e9 students", "--students", "bench", "empirical", "--students", "2000000000"),
+            c("bench empirical: n 0", "--n", "bench", "empirical", "--n", "0"),
+            c("bench empirical: mode", "--mode", "bench", "empirical", "--mode", "bogus"),
+            c("bench empirical: data type", "--data-type", "bench", "empirical", "--data-type", "half"),
+            c("bench empirical: profile", "profile", "bench", "empirical", "--profile", "nosuch"),
+            c("bench empirical: steps", "--steps", "bench", "empirical", "--steps", "-5"),
+            // ---- doctor
+            c("doctor: unknown profile", "profile", "doctor", "--profile", "nosuch"),
+            f("doctor: profile with an unknown key", "memory_gb", d -> new String[] {"doctor", "--profile",
+                d.resolve("bad-key.properties").toString()}),
+            f("doctor: profile with a negative memory limit", "memory_limit_gb", d -> new String[] {"doctor",
+                "--profile", d.resolve("bad-memory.properties").toString()}),
+            c("doctor: unknown option", "--bogus", "doctor", "--bogus"));
+    }
+
+    private static String[] with(String[] base, String... more) {
+        List<String> l = new ArrayList<>(List.of(base));
+        l.addAll(List.of(more));
+        return l.toArray(new String[0]);
+    }
+
+    /**
+     * A folder no run folder can be created in: a folder made read-only, or, where the tests run as root
+     * (for whom permissions do not stop a write), {@code /proc}, which nobody can create folders in.
+     */
+    private static Path readOnlyParent(Path d) {
+        Path ro = d.resolve("read-only");
+        if (Files.isDirectory(ro) && !Files.isWritable(ro)) {
+            return ro;
+        }
+        return Path.of("/proc");
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        System.setProperty("onecnn.home", home.toString());
+        in = Files.createDirectory(home.resolve("inputs"));
+        Files.createDirectory(in.resolve("a-folder"));
+        Files.writeString(in.resolve("afile.txt"), "a file\n");
+        Files.writeString(in.resolve("unknown-top.yaml"), "name: x\ntype: population-sweep\nmodle: {k: 4}\n");
+        Files.writeString(in.resolve("unknown-nested.yaml"), "name: x\ntype: population-sweep\nmodel: {kk: 4}\n");
+        Files.writeString(in.resolve("dup-top.yaml"), "name: x\ntype: population-sweep\nmodel: {k: 4}\n"
+                + "model: {k: 9}\n");
+        Files.writeString(in.resolve("dup-nested.yaml"), "name: x\ntype: population-sweep\nmodel:\n  p: 6\n  p: 7\n");
+        Files.writeString(in.resolve("grid-sample-size.yaml"), "name: x\ntype: sample-size\ngrid: {k: [4]}\n");
+        Files.writeString(in.resolve("grid-convotron.yaml"), "name: x\ntype: double-convotron\nmodel: {d: 160, p: 16}\n"
+                + "grid: {p: [16]}\n");
+        Files.writeString(in.resolve("empty.yaml"), "");
+        Files.write(in.resolve("binary.yaml"), new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 0, 10, 7, 0});
+        Files.writeString(in.resolve("malformed.yaml"), "name: x\ntype: [population-sweep\nmodel: {k: 4\n");
+        Files.writeString(in.resolve("two-docs.yaml"), "name: x\ntype: population-sweep\n---\nname: y\n");
+        Files.writeString(in.resolve("list.yaml"), "- name: x\n- type: population-sweep\n");
+        Files.writeString(in.resolve("bad-key.properties"), "backend=cpu\ndata_type=double\nmemory_limit_gb=4\n"
+                + "max_students_per_chunk=64\nmax_samples_per_chunk=8192\nreduction_block=2048\nmemory_gb=3\n");
+        Files.writeString(in.resolve("bad-memory.properties"), "backend=cpu\ndata_type=double\nmemory_limit_gb=-1\n"
+                + "max_students_per_chunk=64\nmax_samples_per_chunk=8192\nreduction_block=2048\n");
+        Path ro = Files.createDirectory(in.resolve("read-only"));
+        try {
+            Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // not POSIX: readOnlyParent falls back
+        }
+        oldErr = System.err;
+        oldOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        System.setErr(oldErr);
+        System.setOut(oldOut);
+        System.clearProperty("onecnn.home");
+        Files.setPosixFilePermissions(in.resolve("read-only"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** Every path under onecnn's home, with its size: what "nothing written" compares. */
+    private List<String> snapshot() throws IOException {
+        try (Stream<Path> s = Files.walk(home)) {
+            return s.map(p -> home.relativize(p) + (Files.isRegularFile(p) ? " " + p.toFile().length() : "/"))
+                    .sorted().toList();
+        }
+    }
+
+    @ParameterizedTest(name = "{index}: {0}")
+    @MethodSource("cases")
+    @Timeout(30)
+    void refusedInOneLineNamingTheFieldAndNothingWritten(Case cs) throws IOException {
+        String[] args = cs.args().apply(in);
+        List<String> before = snapshot();
+        int code = Main.execute(args);
+        String e = err.toString(StandardCharsets.UTF_8);
+        String what = String.join(" ", args) + " -> " + e;
+        assertEquals(2, code, what);
+        assertTrue(e.startsWith("onecnn: error: "), what);
+        assertTrue(e.endsWith("\n") && e.indexOf('\n') == e.length() - 1, "exactly one line: " + what);
+        assertTrue(e.contains(cs.field()), "names the field " + cs.field() + ": " + what);
+        assertFalse(e.contains("Exception") || e.contains("\tat ") || e.contains("Error:"), "no exception text: "
+                + what);
+        assertEquals(before, snapshot(), "nothing written: " + what);
+        for (String a : args) {
+            if (a.startsWith("/proc/")) {
+                assertFalse(Files.exists(Path.of(a)), a);
+            }
+        }
+    }
+}
