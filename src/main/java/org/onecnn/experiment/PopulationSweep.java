@@ -300,7 +300,6 @@ public final class PopulationSweep implements Experiment {
         }
         Table summary = summarize(cfg, ctx.cells(), cellTables);
         SweepReport.write(ctx, summary, traj.length() > 0);
-        ctx.store().clear();
     }
 
     /** One summary row per cell: outcome fractions with Wilson 95% intervals, iteration statistics. */

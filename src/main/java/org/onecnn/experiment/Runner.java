@@ -117,6 +117,9 @@ public final class Runner {
         prov.put("status", "complete");
         prov.put("finished", Instant.now().toString());
         Json.write(folder.path("provenance.json"), prov);
+        // last: until the cells are gone a resume redoes the assembly (identical bytes), so a kill anywhere
+        // before this point, even while provenance.json is written, leaves a folder that resumes
+        store.clear();
         return folder.dir();
     }
 

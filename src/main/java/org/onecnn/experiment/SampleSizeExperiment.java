@@ -400,7 +400,6 @@ public final class SampleSizeExperiment implements Experiment {
                         + "`per_dataset.csv`, `transitions.csv`, `spurious_position.csv`",
                 "`config.yaml`, `provenance.json`"));
         md.write(ctx.folder().path("report.md"));
-        ctx.store().clear();
     }
 
     private static int index(ExperimentConfig.Empirical e, long n, int d) {
