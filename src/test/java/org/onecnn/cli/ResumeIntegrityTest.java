@@ -304,6 +304,38 @@ class ResumeIntegrityTest {
     }
 
     @Test
+    void changedOrMissingTrajectoryPartIsRecomputed() throws IOException {
+        Path rec = home.resolve("recorded");
+        err.reset();
+        assertEquals(0, Main.execute(args("run", "du2018-table1", "--out", rec.toString(), "-q", "--set", "record.runs=2",
+                "--set", "record.every=200")), String.join("\n", stderrLines()));
+        Path part = Files.createDirectory(home.resolve("recorded-part"));
+        try (Stream<Path> s = Files.list(rec)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, part.resolve(p.getFileName()));
+            }
+        }
+        RunFolders.interrupt(part, 0, 1, 2, 3);
+        Path t1 = part.resolve("cells/cell-00001-trajectories.csv");
+        Path t2 = part.resolve("cells/cell-00002-trajectories.csv");
+        String t = Files.readString(t1);
+        int comma = t.lastIndexOf(',');
+        Files.writeString(t1, t.substring(0, comma + 1) + "0.5\n");
+        Files.delete(t2);
+        assertEquals(0, resume(part, "-q"), String.join("\n", stderrLines()));
+        List<String> w = warnings();
+        assertEquals(2, w.size(), String.join("\n", stderrLines()));
+        assertTrue(w.get(0).contains("cell-00001.csv has its part cell-00001-trajectories.csv missing or changed"),
+                w.get(0));
+        assertTrue(w.get(1).contains("cell-00002.csv has its part cell-00002-trajectories.csv missing or changed"),
+                w.get(1));
+        for (String f : List.of("results.csv", "trajectories.csv", "summary.csv", "summary.json")) {
+            assertArrayEquals(Files.readAllBytes(rec.resolve(f)), Files.readAllBytes(part.resolve(f)), f);
+        }
+        assertTrue(Files.readString(rec.resolve("trajectories.csv")).lines().count() > 100);
+    }
+
+    @Test
     void leftoversOfInterruptedWritesAreRemoved() throws IOException {
         Path part = copyOfFull("leftovers");
         RunFolders.interrupt(part, 0, 2);

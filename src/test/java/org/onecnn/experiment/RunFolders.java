@@ -42,11 +42,10 @@ public final class RunFolders {
     }
 
     /**
-     * Turns a complete run folder (of an experiment that computes in cells, run without recorded
-     * trajectories) into the interrupted folder that had written cells {@code done} (indices into the
+     * Turns a complete run folder (of an experiment that computes in cells) into the interrupted folder that had written cells {@code done} (indices into the
      * experiment's cell list): everything but {@code config.yaml} and {@code provenance.json} is removed,
-     * and those cells are written from {@code results.csv} (which is their concatenation, in order)
-     * exactly as the run wrote them.
+     * and those cells are written from {@code results.csv} (which is their concatenation, in order) and
+     * {@code trajectories.csv} (their parts) exactly as the run wrote them.
      *
      * @return the cell files, by index (of every cell, written or not)
      */
@@ -67,6 +66,19 @@ public final class RunFolders {
         if (at != lines.size()) {
             throw new IllegalStateException("results.csv has " + (lines.size() - 1) + " rows, the cells " + (at - 1));
         }
+        // a sweep's recorded trajectories: the rows of cell i (first column) are the part of cell i, if any
+        List<Map<String, String>> parts = new ArrayList<>();
+        Path traj = dir.resolve("trajectories.csv");
+        List<String> tl = Files.isRegularFile(traj) ? Files.readAllLines(traj) : List.of();
+        for (int i = 0; i < keys.size(); i++) {
+            StringBuilder b = new StringBuilder();
+            for (String l : tl.subList(Math.min(1, tl.size()), tl.size())) {
+                if (l.startsWith(i + ",")) {
+                    b.append(l).append('\n');
+                }
+            }
+            parts.add(b.length() == 0 ? Map.of() : Map.of(keys.get(i).parts().get(0), tl.get(0) + "\n" + b));
+        }
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             for (Path p : s) {
                 if (!Set.of("config.yaml", "provenance.json").contains(p.getFileName().toString())) {
@@ -76,7 +88,7 @@ public final class RunFolders {
         }
         CellStore store = CellStore.fresh(RunFolder.resume(dir), CellStore.configHash(loaded.config()), keys);
         for (int i : done) {
-            store.write(keys.get(i), bodies.get(i));
+            store.write(keys.get(i), bodies.get(i), parts.get(i));
         }
         List<Path> files = new ArrayList<>();
         for (CellStore.Key k : keys) {
