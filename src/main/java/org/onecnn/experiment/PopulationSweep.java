@@ -29,7 +29,8 @@ import org.onecnn.util.TestHooks;
  * <p>Work is split into chunks of initializations, run on a fixed thread pool; every initialization's
  * seed depends only on (master seed, cell, index), and results are written in cell and run order, so
  * {@code results.csv} is byte-identical whatever the thread count. A finished cell is written to
- * {@code cells/} at once; {@code --resume} runs only the cells missing there.
+ * {@code cells/} at once ({@link CellStore}); {@code --resume} runs only the cells missing there or failing
+ * their verification.
  */
 public final class PopulationSweep implements Experiment {
     /** Initializations per task: small enough to balance two cores, large enough to amortise setup. */

@@ -105,7 +105,8 @@ public final class RunFolder {
      * the operating system's ({@link FileChannel#tryLock}) on {@code .lock}, released when the process
      * ends however it ends (also on kill -9); the file itself stays, holding the pid of its last owner.
      *
-     * @throws InvalidInputException if another process (or this one) holds it
+     * @throws InvalidInputException if another process (or this one) holds it; where the file system
+     *                               cannot lock at all, a warning is printed and the run goes on unguarded
      */
     public Lock lock() {
         Path p = dir.resolve(LOCK);
@@ -122,8 +123,12 @@ public final class RunFolder {
         } catch (OverlappingFileLockException e) {
             lock = null;
         } catch (IOException e) {
+            // a file system without locks (some network mounts): run, but say what is not guarded
             close(ch);
-            throw new InvalidInputException(resumed ? "--resume" : "--out", "cannot lock " + p + ": " + e.getMessage());
+            System.err.println("onecnn: warning: cannot lock " + p + " (" + e.getMessage() + "); nothing stops a "
+                    + "second onecnn process from running this folder at the same time");
+            return () -> {
+            };
         }
         if (lock == null) {
             String owner = "";

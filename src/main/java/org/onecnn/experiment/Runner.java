@@ -35,12 +35,15 @@ public final class Runner {
         exp.validate(loaded);
         Path dir = RunFolder.plan(Provenance.home().resolve("runs"), loaded.config().name(), req.out());
         RunFolder folder = RunFolder.create(dir);
-        try (RunFolder.Lock lock = folder.lock()) {
+        RunFolder.Lock lock = folder.lock();
+        try {
             RunFolder.writeAtomically(folder.path("config.yaml"), "# resolved config of " + loaded.source().label()
                     + " (every default filled in); run it again with: ./onecnn run <this file>\n"
                     + ConfigLoader.toYaml(loaded.config()));
             String hash = CellStore.configHash(loaded.config());
             return execute(req, loaded, exp, folder, CellStore.fresh(folder, hash, exp.cellKeys(loaded)));
+        } finally {
+            lock.close();
         }
     }
 
@@ -58,7 +61,8 @@ public final class Runner {
             throw new InvalidInputException("--out", "cannot be combined with --resume");
         }
         RunFolder folder = RunFolder.resume(req.resume());
-        try (RunFolder.Lock lock = folder.lock()) {
+        RunFolder.Lock lock = folder.lock();
+        try {
             ConfigLoader.Loaded loaded = ConfigLoader.load(folder.path("config.yaml").toString(), List.of());
             if (Files.isRegularFile(folder.path("report.md")) && !Files.isDirectory(folder.path(RunFolder.CELLS))) {
                 throw new InvalidInputException("--resume", req.resume() + " is already complete (report.md is there); "
@@ -81,6 +85,8 @@ public final class Runner {
                         + String.join(", ", removed));
             }
             return execute(req, loaded, exp, folder, store);
+        } finally {
+            lock.close();
         }
     }
 

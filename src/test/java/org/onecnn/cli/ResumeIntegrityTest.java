@@ -293,11 +293,14 @@ class ResumeIntegrityTest {
         Path part = copyOfFull("locked");
         RunFolders.interrupt(part, 0);
         Map<String, byte[]> before = snapshot(part);
-        try (RunFolder.Lock lock = RunFolder.resume(part).lock()) {
+        RunFolder.Lock lock = RunFolder.resume(part).lock();
+        try {
             assertEquals(2, resume(part, "-q"));
             assertOneErrorLine(part + " is being run by another onecnn process (pid " + ProcessHandle.current().pid()
                     + ")");
             assertUnchanged(before, part);
+        } finally {
+            lock.close();
         }
         assertEquals(0, resume(part, "-q"), String.join("\n", stderrLines()));
         assertLikeFull(part);
