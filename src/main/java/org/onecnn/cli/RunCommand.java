@@ -32,8 +32,8 @@ final class RunCommand implements Callable<Integer> {
             + "runs/<name>-<UTC timestamp>.")
     Path out;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Finish an interrupted run in DIR (runs only the "
-            + "missing cells).")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Finish an interrupted run in DIR: checks that "
+            + "every finished cell is intact and this run's, then runs only the missing or damaged cells.")
     Path resume;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores). Results do "

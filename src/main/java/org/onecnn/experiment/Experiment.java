@@ -20,6 +20,14 @@ public interface Experiment {
         return m;
     }
 
+    /**
+     * The cells a run of this experiment writes to {@code cells/} as it goes (see {@link CellStore}), so
+     * that a resume verifies them before anything runs; none for experiments that recompute everything.
+     */
+    default java.util.List<CellStore.Key> cellKeys(ConfigLoader.Loaded loaded) {
+        return java.util.List.of();
+    }
+
     /** The runner of a config type. */
     static Experiment of(String type) {
         return switch (type) {

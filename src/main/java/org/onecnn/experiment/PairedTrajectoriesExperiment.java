@@ -146,8 +146,12 @@ public final class PairedTrajectoriesExperiment implements Experiment {
         js.put("experiment", cfg.name());
         js.put("teacher", teacher.description());
         js.put("initializations", count);
-        js.put("fit", Map.of("slope", fit[0], "intercept", fit[1], "model",
-                "log(mean max_t |phi_t(n) - phi_t(inf)|) = intercept + slope * log(n)", "expected_slope", -0.5));
+        Map<String, Object> fitJson = new LinkedHashMap<>(); // not Map.of: its order changes from run to run
+        fitJson.put("slope", fit[0]);
+        fitJson.put("intercept", fit[1]);
+        fitJson.put("model", "log(mean max_t |phi_t(n) - phi_t(inf)|) = intercept + slope * log(n)");
+        fitJson.put("expected_slope", -0.5);
+        js.put("fit", fitJson);
         js.put("summary", new com.fasterxml.jackson.databind.ObjectMapper().readTree(Json.tableToJson(summary))
                 .get("rows"));
         Json.write(ctx.folder().path("summary.json"), js);

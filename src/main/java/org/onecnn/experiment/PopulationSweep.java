@@ -1,8 +1,6 @@
 package org.onecnn.experiment;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,6 +21,7 @@ import org.onecnn.population.PopulationJob;
 import org.onecnn.population.RecordPlan;
 import org.onecnn.population.RunResult;
 import org.onecnn.report.Table;
+import org.onecnn.util.TestHooks;
 
 /**
  * A sweep over grid cells, each a batch of initializations run through an exact population engine.
@@ -30,7 +29,8 @@ import org.onecnn.report.Table;
  * <p>Work is split into chunks of initializations, run on a fixed thread pool; every initialization's
  * seed depends only on (master seed, cell, index), and results are written in cell and run order, so
  * {@code results.csv} is byte-identical whatever the thread count. A finished cell is written to
- * {@code cells/} at once; {@code --resume} runs only the cells missing there.
+ * {@code cells/} at once ({@link CellStore}); {@code --resume} runs only the cells missing there or failing
+ * their verification.
  */
 public final class PopulationSweep implements Experiment {
     /** Initializations per task: small enough to balance two cores, large enough to amortise setup. */
@@ -76,12 +76,16 @@ public final class PopulationSweep implements Experiment {
         return cols;
     }
 
-    static Path cellFile(RunFolder f, int cell) {
-        return f.cellsDir().resolve(String.format("cell-%05d.csv", cell));
+    /** Cell c is {@code cells/cell-<c>.csv}, with its recorded trajectories (if any) as a part. */
+    static CellStore.Key cellKey(ExperimentConfig top, ConfigLoader.Cell c) {
+        String base = String.format("cell-%05d", c.index());
+        return new CellStore.Key(base + ".csv", "cell " + c.index() + ": " + c.label(), resultColumns(top),
+                c.config().init().count(), List.of(base + "-trajectories.csv"));
     }
 
-    static Path cellTrajectoryFile(RunFolder f, int cell) {
-        return f.cellsDir().resolve(String.format("cell-%05d-trajectories.csv", cell));
+    @Override
+    public List<CellStore.Key> cellKeys(ConfigLoader.Loaded loaded) {
+        return loaded.cells().stream().map(c -> cellKey(loaded.config(), c)).toList();
     }
 
     /** The outcome of one initialization (the best of four with sign restarts). */
@@ -115,7 +119,7 @@ public final class PopulationSweep implements Experiment {
         List<CellState> todo = new ArrayList<>();
         long totalInits = 0;
         for (ConfigLoader.Cell c : ctx.cells()) {
-            if (Files.isRegularFile(cellFile(folder, c.index()))) {
+            if (ctx.store().done(cellKey(cfg, c))) {
                 continue;
             }
             ExperimentConfig cc = c.config();
@@ -144,9 +148,10 @@ public final class PopulationSweep implements Experiment {
                     int hi = Math.min(n, from + CHUNK);
                     futures.add(pool.submit(() -> {
                         runChunk(cs, lo, hi);
+                        TestHooks.pause("chunk");
                         progress.step(hi - lo);
                         if (cs.chunksLeft.decrementAndGet() == 0) {
-                            writeCell(folder, cs);
+                            writeCell(ctx.store(), cs);
                         }
                         return null;
                     }));
@@ -231,7 +236,7 @@ public final class PopulationSweep implements Experiment {
         return row;
     }
 
-    private void writeCell(RunFolder folder, CellState cs) throws IOException {
+    private void writeCell(CellStore store, CellState cs) throws IOException {
         // the experiment's config (not the cell's, which has no grid) names the grid columns
         ExperimentConfig top = cs.top;
         List<String> cols = resultColumns(top);
@@ -249,6 +254,8 @@ public final class PopulationSweep implements Experiment {
                     r.distGlobal(), r.distSpurious(), r.normV(), r.aDotAStar()));
             b.row(row.toArray());
         }
+        CellStore.Key key = cellKey(top, cs.cell);
+        Map<String, String> parts = new LinkedHashMap<>();
         if (!cs.trajectory.isEmpty()) {
             List<Object[]> pts = new ArrayList<>(cs.trajectory);
             // keep only the recorded points of the winning sign combination, in run then step order
@@ -263,10 +270,9 @@ public final class PopulationSweep implements Experiment {
                 row.addAll(Arrays.asList(p[0], p[2], p[3], p[4], p[5], p[6], p[7]));
                 tb.row(row.toArray());
             }
-            RunFolder.writeAtomically(cellTrajectoryFile(folder, cs.cell.index()), tb.build().toCsv());
+            parts.put(key.parts().get(0), tb.build().toCsv());
         }
-        // the results file last: its presence marks the cell as done
-        RunFolder.writeAtomically(cellFile(folder, cs.cell.index()), b.build().toCsv());
+        store.write(key, b.build().toCsv(), parts);
     }
 
     /** Concatenate the cells into {@code results.csv}, then summaries, plots and the report. */
@@ -279,20 +285,15 @@ public final class PopulationSweep implements Experiment {
         boolean first = true;
         boolean firstTraj = true;
         for (ConfigLoader.Cell c : ctx.cells()) {
-            Path f = cellFile(folder, c.index());
-            Path tf = cellTrajectoryFile(folder, c.index());
-            try {
-                String text = Files.readString(f);
-                results.append(first ? text : text.substring(text.indexOf('\n') + 1));
-                first = false;
-                cellTables.add(Table.readCsv(f));
-                if (Files.isRegularFile(tf)) {
-                    String t = Files.readString(tf);
-                    traj.append(firstTraj ? t : t.substring(t.indexOf('\n') + 1));
-                    firstTraj = false;
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read " + f + ": " + e.getMessage(), e);
+            CellStore.Key key = cellKey(cfg, c);
+            String text = ctx.store().read(key);
+            results.append(first ? text : text.substring(text.indexOf('\n') + 1));
+            first = false;
+            cellTables.add(Table.parseCsv(text));
+            String t = ctx.store().readPart(key, key.parts().get(0));
+            if (t != null) {
+                traj.append(firstTraj ? t : t.substring(t.indexOf('\n') + 1));
+                firstTraj = false;
             }
         }
         RunFolder.writeAtomically(folder.path("results.csv"), results.toString());
@@ -301,7 +302,6 @@ public final class PopulationSweep implements Experiment {
         }
         Table summary = summarize(cfg, ctx.cells(), cellTables);
         SweepReport.write(ctx, summary, traj.length() > 0);
-        RunFolder.deleteTree(folder.path(RunFolder.CELLS));
     }
 
     /** One summary row per cell: outcome fractions with Wilson 95% intervals, iteration statistics. */

@@ -2,16 +2,21 @@ package org.onecnn.experiment;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.onecnn.util.AtomicFiles;
 import org.onecnn.util.InvalidInputException;
 
 /**
@@ -115,43 +120,109 @@ public final class RunFolder {
         return dir.resolve(name);
     }
 
-    /** The folder holding completed cells (created on first use). */
-    public Path cellsDir() {
-        Path p = dir.resolve(CELLS);
-        try {
-            Files.createDirectories(p);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create " + p, e);
-        }
-        return p;
-    }
-
-    /** Write a text file atomically (temporary file, then rename). */
+    /** Write a text file atomically (see {@link AtomicFiles#write}). */
     public static void writeAtomically(Path target, String content) {
         try {
-            Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.writeString(target, content);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);
         }
     }
 
-    /** Delete a folder tree (used to remove the per-cell files once a run is assembled). */
-    public static void deleteTree(Path p) {
-        if (!Files.exists(p)) {
-            return;
+    /** The lock file: held (locked, not merely present) by the process running the folder. */
+    public static final String LOCK = ".lock";
+
+    /**
+     * Takes the folder's exclusive lock for as long as this process runs it (new runs and resumes
+     * alike), so that a second onecnn process cannot run the same folder at the same time. The lock is
+     * the operating system's ({@link FileChannel#tryLock}) on {@code .lock}, released when the process
+     * ends however it ends (also on kill -9); the file itself stays, holding the pid of its last owner.
+     *
+     * @throws InvalidInputException if another process (or this one) holds it; where the file system
+     *                               cannot lock at all, a warning is printed and the run goes on unguarded
+     */
+    public Lock lock() {
+        Path p = dir.resolve(LOCK);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new InvalidInputException(resumed ? "--resume" : "--out", "cannot open the lock file " + p + ": "
+                    + e.getMessage());
         }
-        try (var s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException e) {
+            // a file system without locks (some network mounts): run, but say what is not guarded
+            close(ch);
+            System.err.println("onecnn: warning: cannot lock " + p + " (" + e.getMessage() + "); nothing stops a "
+                    + "second onecnn process from running this folder at the same time");
+            return () -> {
+            };
+        }
+        if (lock == null) {
+            String owner = "";
+            try {
+                owner = Files.readString(p, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                // the pid is only for the message
+            }
+            close(ch);
+            throw new InvalidInputException(resumed ? "--resume" : "--out", dir + " is being run by another onecnn "
+                    + "process (" + (owner.matches("pid [0-9]+") ? owner : "pid unknown") + "); wait for it to "
+                    + "finish, or stop it and resume again");
+        }
+        try {
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n")
+                    .getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            // the pid is only for the message of a refused second process
+        }
+        FileLock held = lock;
+        return () -> {
+            try {
+                held.release();
+            } catch (IOException e) {
+                // closing the channel releases it too
+            }
+            close(ch);
+        };
+    }
+
+    /** A held folder lock; closing releases it. */
+    public interface Lock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static void close(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // nothing was locked
+        }
+    }
+
+    /**
+     * Removes what interrupted writes left behind (temporary {@code .partial}/{@code .tmp} files) in the
+     * folder and in {@code cells/}. Only while holding {@link #lock()}.
+     *
+     * @return the paths removed, relative to the folder
+     */
+    public List<String> removeLeftovers() {
+        List<String> removed = new ArrayList<>();
+        try {
+            removed.addAll(AtomicFiles.removeLeftovers(dir));
+            for (String n : AtomicFiles.removeLeftovers(dir.resolve(CELLS))) {
+                removed.add(CELLS + "/" + n);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot delete " + p + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot clean up " + dir + ": " + e.getMessage(), e);
         }
+        return removed;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.onecnn.report.Json;
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.TestHooks;
 
 /**
  * Runs an experiment end to end: load and validate the config (nothing is written if that fails),
@@ -26,37 +27,90 @@ public final class Runner {
 
     /** Run; returns the run folder. */
     public static Path run(Request req) throws java.io.IOException, InterruptedException {
-        ConfigLoader.Loaded loaded;
-        RunFolder folder = null;
         if (req.resume() != null) {
-            if (!req.sets().isEmpty()) {
-                throw new InvalidInputException("--set", "cannot be combined with --resume: the run's config.yaml is "
-                        + "used as it is");
-            }
-            if (req.out() != null) {
-                throw new InvalidInputException("--out", "cannot be combined with --resume");
-            }
-            folder = RunFolder.resume(req.resume());
-            loaded = ConfigLoader.load(folder.path("config.yaml").toString(), List.of());
+            return resume(req);
+        }
+        ConfigLoader.Loaded loaded = ConfigLoader.load(req.config(), req.sets());
+        Experiment exp = Experiment.of(loaded.config().type());
+        exp.validate(loaded);
+        Path dir = RunFolder.plan(Provenance.home().resolve("runs"), loaded.config().name(), req.out());
+        RunFolder folder = RunFolder.create(dir);
+        RunFolder.Lock lock = folder.lock();
+        try {
+            RunFolder.writeAtomically(folder.path("config.yaml"), "# resolved config of " + loaded.source().label()
+                    + " (every default filled in); run it again with: ./onecnn run <this file>\n"
+                    + ConfigLoader.toYaml(loaded.config()));
+            String hash = CellStore.configHash(loaded.config());
+            return execute(req, loaded, exp, folder, CellStore.fresh(folder, hash, exp.cellKeys(loaded)));
+        } finally {
+            lock.close();
+        }
+    }
+
+    /**
+     * Finish an interrupted run. Under the folder's lock, and before anything in the folder changes:
+     * the config must be the one the run started with, and every cell must be this run's (see
+     * {@link CellStore}); then leftovers of interrupted writes are removed and the missing cells run.
+     */
+    private static Path resume(Request req) throws java.io.IOException, InterruptedException {
+        if (!req.sets().isEmpty()) {
+            throw new InvalidInputException("--set", "cannot be combined with --resume: the run's config.yaml is "
+                    + "used as it is");
+        }
+        if (req.out() != null) {
+            throw new InvalidInputException("--out", "cannot be combined with --resume");
+        }
+        RunFolder folder = RunFolder.resume(req.resume());
+        RunFolder.Lock lock = folder.lock();
+        try {
+            ConfigLoader.Loaded loaded = ConfigLoader.load(folder.path("config.yaml").toString(), List.of());
             if (Files.isRegularFile(folder.path("report.md")) && !Files.isDirectory(folder.path(RunFolder.CELLS))) {
                 throw new InvalidInputException("--resume", req.resume() + " is already complete (report.md is there); "
                         + "nothing to resume");
             }
-        } else {
-            loaded = ConfigLoader.load(req.config(), req.sets());
+            Experiment exp = Experiment.of(loaded.config().type());
+            exp.validate(loaded);
+            String hash = CellStore.configHash(loaded.config());
+            String recorded = recordedConfigHash(folder);
+            if (recorded != null && !recorded.equals(hash)) {
+                throw new InvalidInputException("--resume", folder.path("config.yaml") + " was edited since the run "
+                        + "started (config hash was " + CellStore.shortHash(recorded) + ", is now "
+                        + CellStore.shortHash(hash) + "); nothing was changed; start a new run: ./onecnn run "
+                        + folder.path("config.yaml"));
+            }
+            CellStore store = CellStore.verify(folder, hash, exp.cellKeys(loaded), System.err::println);
+            List<String> removed = folder.removeLeftovers();
+            if (!removed.isEmpty() && !req.quiet()) {
+                System.err.println("removed " + removed.size() + " leftover(s) of interrupted writes: "
+                        + String.join(", ", removed));
+            }
+            return execute(req, loaded, exp, folder, store);
+        } finally {
+            lock.close();
         }
-        Experiment exp = Experiment.of(loaded.config().type());
-        exp.validate(loaded);
-        if (folder == null) {
-            Path dir = RunFolder.plan(Provenance.home().resolve("runs"), loaded.config().name(), req.out());
-            folder = RunFolder.create(dir);
-            RunFolder.writeAtomically(folder.path("config.yaml"), "# resolved config of " + loaded.source().label()
-                    + " (every default filled in); run it again with: ./onecnn run <this file>\n"
-                    + ConfigLoader.toYaml(loaded.config()));
+    }
+
+    /** The config hash recorded in {@code provenance.json} when the run started, or null if there is none. */
+    private static String recordedConfigHash(RunFolder folder) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode p = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(folder.path("provenance.json").toFile());
+            return p != null && p.path(CONFIG_HASH).isTextual() ? p.get(CONFIG_HASH).asText() : null;
+        } catch (java.io.IOException e) {
+            return null;
         }
+    }
+
+    /** The key of the config hash in {@code provenance.json}. */
+    static final String CONFIG_HASH = "config_sha256";
+
+    private static Path execute(Request req, ConfigLoader.Loaded loaded, Experiment exp, RunFolder folder,
+            CellStore store) throws java.io.IOException, InterruptedException {
         Map<String, Object> prov = provenance(req, loaded, exp, folder);
+        prov.putIfAbsent(CONFIG_HASH, CellStore.configHash(loaded.config()));
         Json.write(folder.path("provenance.json"), prov);
-        RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine());
+        RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine(), store);
+        TestHooks.pause("started");
         try {
             exp.execute(ctx);
         } catch (RuntimeException | java.io.IOException | InterruptedException e) {
@@ -69,6 +123,9 @@ public final class Runner {
         prov.put("status", "complete");
         prov.put("finished", Instant.now().toString());
         Json.write(folder.path("provenance.json"), prov);
+        // last: until the cells are gone a resume redoes the assembly (identical bytes), so a kill anywhere
+        // before this point, even while provenance.json is written, leaves a folder that resumes
+        store.clear();
         return folder.dir();
     }
 
@@ -98,6 +155,7 @@ public final class Runner {
         m.put("experiment", cfg.name());
         m.put("type", cfg.type());
         m.put("config_source", loaded.source().label() + (loaded.source().builtIn() ? " (built-in)" : ""));
+        m.put(CONFIG_HASH, CellStore.configHash(cfg));
         m.put("overrides", req.sets());
         m.put("command_line", req.commandLine());
         Map<String, Object> seeds = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package org.onecnn.experiment;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,8 +69,22 @@ public final class SampleSizeExperiment implements Experiment {
     }
 
 
-    static Path cellFile(RunFolder f, long n, int d) {
-        return f.cellsDir().resolve(String.format("n-%d-d-%d.csv", n, d));
+    /** Sample size n, data set d is the cell {@code cells/n-<n>-d-<d>.csv}. */
+    static CellStore.Key cellKey(ExperimentConfig cfg, long n, int d) {
+        return new CellStore.Key(String.format("n-%d-d-%d.csv", n, d), "n=" + n + ", dataset " + d, COLUMNS,
+                cfg.init().count());
+    }
+
+    @Override
+    public List<CellStore.Key> cellKeys(ConfigLoader.Loaded loaded) {
+        ExperimentConfig cfg = loaded.config();
+        List<CellStore.Key> keys = new ArrayList<>();
+        for (long n : cfg.empirical().n()) {
+            for (int d = 0; d < cfg.empirical().datasets(); d++) {
+                keys.add(cellKey(cfg, n, d));
+            }
+        }
+        return keys;
     }
 
     static final List<String> COLUMNS = List.of("n", "dataset", "run", "seed", "population_outcome", "outcome",
@@ -105,7 +118,7 @@ public final class SampleSizeExperiment implements Experiment {
         long todo = 0;
         for (long n : e.n()) {
             for (int d = 0; d < e.datasets(); d++) {
-                if (!Files.isRegularFile(cellFile(ctx.folder(), n, d))) {
+                if (!ctx.store().done(cellKey(cfg, n, d))) {
                     todo++;
                 }
             }
@@ -113,8 +126,8 @@ public final class SampleSizeExperiment implements Experiment {
         try (Progress progress = Progress.start(cfg.name(), todo, "data sets", ctx.quiet())) {
             for (long n : e.n()) {
                 for (int d = 0; d < e.datasets(); d++) {
-                    Path file = cellFile(ctx.folder(), n, d);
-                    if (Files.isRegularFile(file)) {
+                    CellStore.Key key = cellKey(cfg, n, d);
+                    if (ctx.store().done(key)) {
                         continue;
                     }
                     long seed = EmpiricalSetup.dataSeed(cfg, n, d);
@@ -139,7 +152,7 @@ public final class SampleSizeExperiment implements Experiment {
                                 r.reason().name(), r.iterations(), r.phi(), Math.PI - r.phi(), r.lossN(),
                                 r.populationLoss(), r.gradNorm(), r.distTeacher(), r.normV());
                     }
-                    RunFolder.writeAtomically(file, b.build().toCsv());
+                    ctx.store().write(key, b.build().toCsv());
                     progress.step(1);
                 }
             }
@@ -154,10 +167,9 @@ public final class SampleSizeExperiment implements Experiment {
         List<Table> tables = new ArrayList<>();
         for (long n : e.n()) {
             for (int d = 0; d < e.datasets(); d++) {
-                Path f = cellFile(ctx.folder(), n, d);
-                String text = Files.readString(f);
+                String text = ctx.store().read(cellKey(cfg, n, d));
                 all.append(all.length() == 0 ? text : text.substring(text.indexOf('\n') + 1));
-                tables.add(Table.readCsv(f));
+                tables.add(Table.parseCsv(text));
             }
         }
         RunFolder.writeAtomically(ctx.folder().path("results.csv"), all.toString());
@@ -242,8 +254,11 @@ public final class SampleSizeExperiment implements Experiment {
         js.put("datasets_per_n", e.datasets());
         js.put("regime", e.regime());
         js.put("interval", "Wilson score, 95%");
-        js.put("spurious_position_fit", Map.of("slope", fit[0], "intercept", fit[1],
-                "model", "log(median(pi - phi)) = intercept + slope * log(n)"));
+        Map<String, Object> fitJson = new LinkedHashMap<>(); // not Map.of: its order changes from run to run
+        fitJson.put("slope", fit[0]);
+        fitJson.put("intercept", fit[1]);
+        fitJson.put("model", "log(median(pi - phi)) = intercept + slope * log(n)");
+        js.put("spurious_position_fit", fitJson);
         js.put("summary", new com.fasterxml.jackson.databind.ObjectMapper().readTree(Json.tableToJson(summary))
                 .get("rows"));
         Json.write(ctx.folder().path("summary.json"), js);
@@ -387,7 +402,6 @@ public final class SampleSizeExperiment implements Experiment {
                         + "`per_dataset.csv`, `transitions.csv`, `spurious_position.csv`",
                 "`config.yaml`, `provenance.json`"));
         md.write(ctx.folder().path("report.md"));
-        RunFolder.deleteTree(ctx.folder().path(RunFolder.CELLS));
     }
 
     private static int index(ExperimentConfig.Empirical e, long n, int d) {

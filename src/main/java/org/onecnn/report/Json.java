@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 
+import org.onecnn.util.AtomicFiles;
+
 /**
  * Deterministic, pretty-printed JSON.
  *
@@ -87,7 +89,7 @@ public final class Json {
 
     /** Writes {@link #toJson(Object)} to {@code file} in UTF-8, atomically (see the package documentation). */
     public static void write(Path file, Object value) throws IOException {
-        Files2.writeString(file, toJson(value));
+        AtomicFiles.writeString(file, toJson(value));
     }
 
     /**

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.onecnn.util.AtomicFiles;
+
 /**
  * A small builder for a Markdown report ({@code report.md}): a title and a sequence of blocks
  * (headings, paragraphs, tables, figures, code, bullet lists).
@@ -170,7 +172,7 @@ public final class MarkdownReport {
 
     /** Writes {@link #render()} to {@code file} in UTF-8, atomically (see the package documentation). */
     public void write(Path file) throws IOException {
-        Files2.writeString(file, render());
+        AtomicFiles.writeString(file, render());
     }
 
     // ------------------------------------------------------------------------------------------

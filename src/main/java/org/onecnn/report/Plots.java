@@ -43,6 +43,7 @@ import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.onecnn.util.AtomicFiles;
 
 /**
  * Figures with one consistent style, saved as PNG and SVG.
@@ -149,8 +150,8 @@ public final class Plots {
         Path png = dir.resolve(baseName + ".png");
         Path svg = dir.resolve(baseName + ".svg");
         BufferedImage image = render(chart);
-        Files2.write(png, out -> writePng(image, new MemoryCacheImageOutputStream(out)));
-        Files2.write(svg, out -> VectorGraphicsEncoder.saveVectorGraphic(chart, out,
+        AtomicFiles.write(png, out -> writePng(image, new MemoryCacheImageOutputStream(out)));
+        AtomicFiles.write(svg, out -> VectorGraphicsEncoder.saveVectorGraphic(chart, out,
                 VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
         return List.of(png, svg);
     }

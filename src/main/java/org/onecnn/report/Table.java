@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
+import org.onecnn.util.AtomicFiles;
 import org.onecnn.util.InvalidInputException;
 
 /**
@@ -283,7 +284,7 @@ public final class Table {
 
     /** Writes {@link #toCsv()} to {@code file} in UTF-8, atomically (see the package documentation). */
     public void writeCsv(Path file) throws IOException {
-        Files2.writeString(file, toCsv());
+        AtomicFiles.writeString(file, toCsv());
     }
 
     private static void appendCsvLine(StringBuilder sb, List<?> cells) {

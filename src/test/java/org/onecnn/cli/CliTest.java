@@ -174,7 +174,6 @@ class CliTest {
         Path part = Files.createDirectory(home.resolve("part"));
         Files.copy(full.resolve("config.yaml"), part.resolve("config.yaml"));
         Files.copy(full.resolve("provenance.json"), part.resolve("provenance.json"));
-        Files.createDirectory(part.resolve("cells"));
         List<String> lines = Files.readAllLines(full.resolve("results.csv"));
         StringBuilder cell0 = new StringBuilder(lines.get(0)).append('\n');
         for (String l : lines.subList(1, lines.size())) {
@@ -182,7 +181,7 @@ class CliTest {
                 cell0.append(l).append('\n');
             }
         }
-        Files.writeString(part.resolve("cells/cell-00000.csv"), cell0.toString());
+        org.onecnn.experiment.RunFolders.writeCell(part, 0, cell0.toString());
         assertEquals(0, run("run", "--resume", part.toString(), "-q"), stderr());
         assertArrayEquals(Files.readAllBytes(full.resolve("results.csv")), Files.readAllBytes(part.resolve("results.csv")));
         assertTrue(Files.readString(part.resolve("provenance.json")).contains("\"resumed\""));
@@ -192,7 +191,6 @@ class CliTest {
         // the reuse is real: a marked row of cell 0 (its iterations set to 123456789) comes through
         Path part2 = Files.createDirectory(home.resolve("part2"));
         Files.copy(full.resolve("config.yaml"), part2.resolve("config.yaml"));
-        Files.createDirectory(part2.resolve("cells"));
         Table c0 = Table.parseCsv(cell0.toString());
         Table.Builder marked = Table.builder(c0.columns());
         for (int r = 0; r < c0.size(); r++) {
@@ -202,7 +200,7 @@ class CliTest {
             }
             marked.row(row);
         }
-        Files.writeString(part2.resolve("cells/cell-00000.csv"), marked.build().toCsv());
+        org.onecnn.experiment.RunFolders.writeCell(part2, 0, marked.build().toCsv());
         assertEquals(0, run("run", "--resume", part2.toString(), "-q"), stderr());
         Table resumed = Table.readCsv(part2.resolve("results.csv"));
         assertEquals(123456789L, resumed.getLong(0, "iterations"));

@@ -5,9 +5,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.onecnn.experiment.Provenance;
 import org.onecnn.report.Json;
+import org.onecnn.util.AtomicFiles;
 import org.onecnn.util.InvalidInputException;
 
 /**
@@ -100,9 +99,8 @@ public final class DatasetStore {
         Checks.notNull("data", data);
         Path target = Checks.notNull("folder", folder).toAbsolutePath().normalize();
         Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Thread.currentThread().getId() + ".partial");
-        deleteTree(tmp);
+        Path tmp = AtomicFiles.temporarySibling(target);
+        AtomicFiles.deleteTree(tmp);
         // claim the name first (createDirectory is atomic and fails if it exists), then write elsewhere
         try {
             Files.createDirectory(target);
@@ -129,7 +127,7 @@ public final class DatasetStore {
             done = true;
             return target;
         } finally {
-            quietly(() -> deleteTree(tmp));
+            quietly(() -> AtomicFiles.deleteTree(tmp));
             if (!done) {
                 // give the claimed name back: only what this call put there, then the folder if it is empty
                 for (Path f : moved) {
@@ -218,16 +216,5 @@ public final class DatasetStore {
             throw new InvalidInputException(file.toString(), "ND4J read it as " + e.getMessage());
         }
         return a.ordering() == 'c' ? a : a.dup('c');
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
     }
 }
