@@ -73,6 +73,12 @@ public final class Runner {
             String hash = CellStore.configHash(loaded.config());
             String recorded = recordedConfigHash(folder);
             if (recorded != null && !recorded.equals(hash)) {
+                if (recorded.equals(writtenConfigHash(folder))) {
+                    throw new InvalidInputException("--resume", "this onecnn resolves " + folder.path("config.yaml")
+                            + " differently from the onecnn that started the run (config hash " + CellStore.shortHash(
+                                    recorded) + ", now " + CellStore.shortHash(hash) + "); nothing was changed; finish "
+                            + "it with that version, or start a new run: ./onecnn run " + folder.path("config.yaml"));
+                }
                 throw new InvalidInputException("--resume", folder.path("config.yaml") + " was edited since the run "
                         + "started (config hash was " + CellStore.shortHash(recorded) + ", is now "
                         + CellStore.shortHash(hash) + "); nothing was changed; start a new run: ./onecnn run "
@@ -97,6 +103,20 @@ public final class Runner {
                     .readTree(folder.path("provenance.json").toFile());
             return p != null && p.path(CONFIG_HASH).isTextual() ? p.get(CONFIG_HASH).asText() : null;
         } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The hash of {@code config.yaml} as written (its body below the comment line), or null: equal to the
+     * recorded hash when the file is untouched, whatever this version of onecnn makes of it.
+     */
+    private static String writtenConfigHash(RunFolder folder) {
+        try {
+            String text = Files.readString(folder.path("config.yaml"));
+            return CellStore.sha256(text.substring(text.indexOf('\n') + 1).getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException | RuntimeException e) {
             return null;
         }
     }

@@ -256,6 +256,29 @@ class ResumeIntegrityTest {
         }
     }
 
+    /**
+     * config.yaml untouched (its body still hashes to the recorded hash) but resolved differently, as by
+     * another version of onecnn with other defaults: simulated by a body that is not in canonical form.
+     */
+    @Test
+    void configResolvedDifferentlyIsRefusedAndNothingChanges() throws Exception {
+        Path part = copyOfFull("other-version");
+        RunFolders.interrupt(part, 0);
+        String yaml = Files.readString(part.resolve("config.yaml")) + "# a comment the canonical form drops\n";
+        Files.writeString(part.resolve("config.yaml"), yaml);
+        String body = yaml.substring(yaml.indexOf('\n') + 1);
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(body.getBytes(StandardCharsets.UTF_8)));
+        String prov = Files.readString(part.resolve("provenance.json"));
+        Files.writeString(part.resolve("provenance.json"), prov.replaceFirst("\"config_sha256\": \"[0-9a-f]+\"",
+                "\"config_sha256\": \"" + hash + "\""));
+        Map<String, byte[]> before = snapshot(part);
+        assertEquals(2, resume(part, "-q"));
+        assertOneErrorLine("this onecnn resolves ", " differently from the onecnn that started the run (config hash "
+                + hash.substring(0, 12) + ", now ", "finish it with that version, or start a new run");
+        assertUnchanged(before, part);
+    }
+
     @Test
     void cellsOfAnotherExperimentAreRefusedAndKept() throws IOException {
         Path du = copyOfFull("du");
