@@ -419,8 +419,10 @@ public final class ConfigLoader {
             throw new InvalidInputException(path(e), "expected " + typeName(e.getTargetType()) + given(tree, e));
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof com.fasterxml.jackson.core.exc.InputCoercionException ice) {
+                boolean isLong = ice.getTargetType() == Long.class || ice.getTargetType() == long.class;
                 throw new InvalidInputException(path(e), "is out of range: expected " + typeName(ice.getTargetType())
-                        + " from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + given(tree, e));
+                        + " from " + (isLong ? Long.MIN_VALUE : Integer.MIN_VALUE) + " to " + (isLong ? Long.MAX_VALUE
+                        : Integer.MAX_VALUE) + given(tree, e));
             }
             Throwable c = e.getCause();
             if (c instanceof InvalidInputException iie) {

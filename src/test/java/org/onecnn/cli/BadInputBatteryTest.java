@@ -92,6 +92,8 @@ class BadInputBatteryTest {
             c("mapping for a number", "train.eta", run(du, "train.eta={a: 1}")),
             c("integer beyond int", "model.k", run(du, "model.k=3000000000")),
             c("empty --set value", "init.count", run(du, "init.count=")),
+            c("seed beyond long", "seed", run(du, "seed=9223372036854775808")),
+            c("malformed YAML in --set", "grid.k", run(du, "grid.k=[25, 36")),
             c("scalar for a section", "model", run(du, "model=5")),
             c("list for the grid", "grid", run(du, "grid=[1]")),
             c("scalar for a grid axis", "grid.k", run(du, "grid.k=5")),
@@ -232,6 +234,9 @@ class BadInputBatteryTest {
             f("profile file with an unknown key", "memory_gb", d -> new String[] {"run", ss, "--profile",
                 d.resolve("bad-key.properties").toString()}),
             c("no config", "NAME|FILE", "run"),
+            c("--resume without a folder", "--resume", "run", "--resume"),
+            c("unknown command", "nosuch", "nosuch"),
+            c("help on an unknown command", "nosuch", "help", "nosuch"),
             c("unknown option", "--bogus", "run", du, "--bogus"),
             // ---- show, list
             c("show of an unknown name", "config", "show", "no-such-experiment"),
@@ -351,6 +356,7 @@ class BadInputBatteryTest {
         assertTrue(e.contains(cs.field()), "names the field " + cs.field() + ": " + what);
         assertFalse(e.contains("Exception") || e.contains("\tat ") || e.contains("Error:"), "no exception text: "
                 + what);
+        assertFalse(e.contains("  "), "no gaps from empty parts of a message: " + what);
         assertEquals(before, snapshot(), "nothing written: " + what);
         for (String a : args) {
             if (a.startsWith("/proc/")) {
