@@ -208,7 +208,7 @@ class BadInputBatteryTest {
             c("duplicate grid values on bg2017", "grid.p", run(bg, "grid.p=[5,5]")),
             c("grid over an unknown field", "grid.foo", run(du, "grid.foo=[1]")),
             c("grid over the name", "grid.name", run(du, "grid.name=[a]")),
-            c("grid over a section the type does not use", "grid.empirical.n", run(du, "grid.empirical.n=[100]")),
+            c("grid over a section the type does not use", "grid.empirical.n", run(du, "grid={empirical.n: [100]}")),
             c("grid over the seed with a text value", "seed", run(du, "grid.seed=[1, x]")),
             c("grid of a wrong type", "model.k", run(du, "grid.k=[abc]")),
             c("grid on two-phase", "grid.k", run(tp, "grid.k=[20]")),
