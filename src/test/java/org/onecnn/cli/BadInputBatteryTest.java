@@ -201,6 +201,8 @@ class BadInputBatteryTest {
             // ---- short names
             c("eta is ambiguous on sample-size", "eta", run(ss, "eta=0.1")),
             c("unknown short name", "etaa", run(du, "etaa=0.1")),
+            c("short name only in a section the type does not use", "n", run(du, "n=[100]")),
+            c("max_steps is ambiguous on sample-size", "max_steps", run(ss, "max_steps=10")),
             // ---- grids
             c("empty grid list", "grid.k", run(du, "grid.k=[]")),
             c("duplicate grid values", "grid.k", run(du, "grid.k=[25,25]")),
@@ -353,6 +355,21 @@ class BadInputBatteryTest {
         System.setOut(oldOut);
         System.clearProperty("onecnn.home");
         Files.setPosixFilePermissions(in.resolve("read-only"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /**
+     * The decisions the battery relies on, from the accepting side: missing parents of {@code --out} are
+     * created (only once the config is valid), and a short name resolves against the sections the type uses.
+     */
+    @org.junit.jupiter.api.Test
+    @Timeout(120)
+    void missingParentsOfOutAreCreatedAndShortNamesResolveByType() throws IOException {
+        Path target = home.resolve("new-parent").resolve("deeper").resolve("run");
+        assertEquals(0, Main.execute("run", "du2018-table1", "-q", "--out", target.toString(), "--set", "count=20",
+            "--set", "grid.k=[4]", "--set", "grid.ratio=[1]", "--set", "max_steps=200", "--set", "eta=0.04"),
+            err.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.isRegularFile(target.resolve("report.md")));
+        assertTrue(Files.readString(target.resolve("config.yaml")).contains("eta: 0.04"));
     }
 
     /** Every path under onecnn's home, with its size: what "nothing written" compares. */
