@@ -413,8 +413,8 @@ public record ExperimentConfig(String name, String type, String description, Lon
             }
             if (noise > Bounds.MAX_NOISE) {
                 throw new InvalidInputException("empirical.noise", "label noise σ = " + noise + " is more than "
-                        + Bounds.MAX_NOISE + ": the labels are the teacher's output, of size about ‖a*‖·‖w*‖, and "
-                        + "noise beyond " + Bounds.MAX_NOISE + " times that leaves nothing to learn; use σ <= "
+                        + Bounds.MAX_NOISE + ": the labels are the teacher's output, of size about ‖a*‖·‖w*‖ (1 for "
+                        + "the shipped teachers), and noise that large leaves nothing to learn; use σ <= "
                         + Bounds.MAX_NOISE);
             }
             distribution = distribution == null ? "gaussian" : distribution;
