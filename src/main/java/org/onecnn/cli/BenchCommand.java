@@ -52,9 +52,6 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-            if (engine == null) {
-                engine = "";
-            }
             PopulationBench.run(new PopulationBench.Spec(k, p, inits, steps, engine, n, repeats, ratio, eta, seed),
                     System.out);
             return 0;

@@ -53,8 +53,9 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((ex, args1) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             // one line, like every other bad input: the message and where the usage is
+            String cmd = qualified(ex.getCommandLine());
             err.println("onecnn: error: " + ex.getMessage().replace('\n', ' ').strip() + " (see: onecnn "
-                    + qualified(ex.getCommandLine()) + " --help)");
+                    + (cmd.isEmpty() ? "" : cmd + " ") + "--help)");
             err.flush();
             return BAD_INPUT;
         });

@@ -86,6 +86,16 @@ public final class Bounds {
         return x;
     }
 
+    /** An unmodifiable copy of a list from a config, refusing a null entry (YAML {@code null} or {@code ~}). */
+    public static <T> List<T> copyWithoutNulls(String field, List<T> values) {
+        for (int i = 0; i < values.size(); i++) {
+            if (values.get(i) == null) {
+                throw new InvalidInputException(field, "entry " + i + " is null; give a value");
+            }
+        }
+        return List.copyOf(values);
+    }
+
     /** Refuse a list with a repeated entry (it would make two cells, data sets or strides with one key). */
     public static <T> void requireDistinct(String field, List<T> values, Function<T, Object> key) {
         Map<Object, Integer> seen = new HashMap<>();

@@ -404,7 +404,9 @@ public final class ConfigLoader {
             if (c != null) {
                 throw (InvalidInputException) c;
             }
-            throw new InvalidInputException(path(e), e.getOriginalMessage());
+            // a value the section's checks did not anticipate: name the section, never a Java class
+            throw new InvalidInputException(path(e), "cannot be read" + given(tree, e) + "; see onecnn show "
+                    + "du2018-table1 --resolved for the form of every section");
         } catch (UnrecognizedPropertyException e) {
             String p = path(e);
             TreeSet<String> known = new TreeSet<>();
@@ -419,8 +421,10 @@ public final class ConfigLoader {
             throw new InvalidInputException(path(e), "expected " + typeName(e.getTargetType()) + given(tree, e));
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof com.fasterxml.jackson.core.exc.InputCoercionException ice) {
+                boolean isLong = ice.getTargetType() == Long.class || ice.getTargetType() == long.class;
                 throw new InvalidInputException(path(e), "is out of range: expected " + typeName(ice.getTargetType())
-                        + " from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + given(tree, e));
+                        + " from " + (isLong ? Long.MIN_VALUE : Integer.MIN_VALUE) + " to " + (isLong ? Long.MAX_VALUE
+                        : Integer.MAX_VALUE) + given(tree, e));
             }
             Throwable c = e.getCause();
             if (c instanceof InvalidInputException iie) {
@@ -523,6 +527,11 @@ public final class ConfigLoader {
             }
             if (p.startsWith("grid") || p.equals("name") || p.equals("type")) {
                 throw new InvalidInputException("grid." + a, "cannot be a grid axis");
+            }
+            String section = p.split("\\.")[0];
+            if (!ExperimentConfig.SCALARS.contains(section) && !ExperimentConfig.sections(cfg.type()).contains(section)) {
+                throw new InvalidInputException("grid." + a, "experiments of type " + cfg.type() + " do not use the "
+                        + section + " section, so sweeping it would change nothing");
             }
             paths.add(p);
         }

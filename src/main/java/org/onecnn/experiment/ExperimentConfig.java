@@ -185,8 +185,8 @@ public record ExperimentConfig(String name, String type, String description, Lon
             if (family.equals("explicit") && (wStar == null || aStar == null)) {
                 throw new InvalidInputException("teacher.w_star", "family 'explicit' needs both w_star and a_star");
             }
-            wStar = wStar == null ? null : List.copyOf(wStar);
-            aStar = aStar == null ? null : List.copyOf(aStar);
+            wStar = wStar == null ? null : Bounds.copyWithoutNulls("teacher.w_star", wStar);
+            aStar = aStar == null ? null : Bounds.copyWithoutNulls("teacher.a_star", aStar);
         }
     }
 
@@ -216,7 +216,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
                 throw new InvalidInputException("init.count", "must be >= 1, got " + count);
             }
             signRestarts = signRestarts != null && signRestarts;
-            points = points == null ? null : List.copyOf(points);
+            points = points == null ? null : Bounds.copyWithoutNulls("init.points", points);
         }
     }
 
@@ -300,7 +300,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
         public Record {
             runs = runs == null ? 0 : runs;
             every = every == null ? 0L : every;
-            steps = steps == null ? List.of() : List.copyOf(steps);
+            steps = steps == null ? List.of() : Bounds.copyWithoutNulls("record.steps", steps);
             if (runs < 0) {
                 throw new InvalidInputException("record.runs", "must be >= 0, got " + runs);
             }
@@ -367,7 +367,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
             String profile, String dataType, Integer studentChunk, Integer sampleChunk, Long every,
             Double leakySlope) {
         public Empirical {
-            n = n == null ? List.of(256L, 1024L, 4096L) : List.copyOf(n);
+            n = n == null ? List.of(256L, 1024L, 4096L) : Bounds.copyWithoutNulls("empirical.n", n);
             if (n.isEmpty()) {
                 throw new InvalidInputException("empirical.n", "must be a non-empty list of sample sizes");
             }
@@ -413,8 +413,8 @@ public record ExperimentConfig(String name, String type, String description, Lon
             }
             if (noise > Bounds.MAX_NOISE) {
                 throw new InvalidInputException("empirical.noise", "label noise σ = " + noise + " is more than "
-                        + Bounds.MAX_NOISE + ": the labels are the teacher's output, of size about ‖a*‖·‖w*‖, and "
-                        + "noise beyond " + Bounds.MAX_NOISE + " times that leaves nothing to learn; use σ <= "
+                        + Bounds.MAX_NOISE + ": the labels are the teacher's output, of size about ‖a*‖·‖w*‖ (1 for "
+                        + "the shipped teachers), and noise that large leaves nothing to learn; use σ <= "
                         + Bounds.MAX_NOISE);
             }
             distribution = distribution == null ? "gaussian" : distribution;
@@ -465,14 +465,15 @@ public record ExperimentConfig(String name, String type, String description, Lon
             Double uniformEta1, Long uniformSteps2, Double uniformEta2, Double initScale, Double leakySlope,
             Integer testSamples, Double successError) {
         public ConvotronCfg {
-            strides = strides == null ? List.of() : List.copyOf(strides);
+            strides = strides == null ? List.of() : Bounds.copyWithoutNulls("convotron.strides", strides);
             for (Integer st : strides) {
                 if (st == null || st < 1) {
                     throw new InvalidInputException("convotron.strides", "must be integers >= 1, got " + st);
                 }
             }
             Bounds.requireDistinct("convotron.strides", strides, x -> x);
-            distributions = distributions == null ? List.of("gaussian", "uniform") : List.copyOf(distributions);
+            distributions = distributions == null ? List.of("gaussian", "uniform")
+                    : Bounds.copyWithoutNulls("convotron.distributions", distributions);
             if (distributions.isEmpty()) {
                 throw new InvalidInputException("convotron.distributions", "must list gaussian and/or uniform");
             }

@@ -92,6 +92,8 @@ class BadInputBatteryTest {
             c("mapping for a number", "train.eta", run(du, "train.eta={a: 1}")),
             c("integer beyond int", "model.k", run(du, "model.k=3000000000")),
             c("empty --set value", "init.count", run(du, "init.count=")),
+            c("seed beyond long", "seed", run(du, "seed=9223372036854775808")),
+            c("malformed YAML in --set", "grid.k", run(du, "grid.k=[25, 36")),
             c("scalar for a section", "model", run(du, "model=5")),
             c("list for the grid", "grid", run(du, "grid=[1]")),
             c("scalar for a grid axis", "grid.k", run(du, "grid.k=5")),
@@ -149,6 +151,26 @@ class BadInputBatteryTest {
             c("reduced engine with overlap", "train.engine", run(du, "model.s=3")),
             c("ratio beyond k", "teacher.ratio", run(du, "grid.ratio=[40]")),
             c("unknown teacher family", "teacher.family", run(du, "teacher.family=bogus")),
+            c("explicit teacher of the wrong length", "teacher.w_star", run(tp, "teacher.family=explicit",
+                "teacher.w_star=[1,2]", "teacher.a_star=[1,2]")),
+            c("explicit teacher with a null entry", "teacher.w_star", run(tp, "teacher.family=explicit",
+                "model.p=2", "model.k=2", "teacher.w_star=[1,null]", "teacher.a_star=[1,2]")),
+            c("explicit teacher without a_star", "teacher", run(tp, "teacher.family=explicit", "teacher.w_star=[1]")),
+            c("explicit init without points", "init.points", run(du, "init.scheme=explicit")),
+            c("explicit init with a null point", "init.points", run(du, "init.scheme=explicit", "init.points=[null]")),
+            c("explicit init point of the wrong shape", "init.points", run(du, "init.scheme=explicit",
+                "init.points=[{v: [1, 0], a: [1]}]")),
+            c("explicit init point with a NaN", "init.points", run(du, "init.scheme=explicit", "grid=null",
+                "model.k=1", "model.p=2", "teacher.ratio=1", "init.points=[{v: [1, .nan], a: [1]}]")),
+            c("explicit init point without a", "init.points", run(du, "init.scheme=explicit", "grid=null",
+                "model.k=1", "model.p=2", "teacher.ratio=1", "init.points=[{v: [1, 0]}]")),
+            c("explicit init point with a zero v", "init.points", run(du, "init.scheme=explicit", "grid=null",
+                "model.k=1", "model.p=2", "teacher.ratio=1", "init.points=[{v: [0, 0], a: [1]}]")),
+            c("null entry in record.steps", "record.steps", run(du, "record.steps=[1, null]")),
+            c("null entry in empirical.n", "empirical.n", run(ss, "empirical.n=[100, null]")),
+            c("null entry in convotron.strides", "convotron.strides", run(dc, "convotron.strides=[16, null]")),
+            c("null entry in convotron.distributions", "convotron.distributions", run(dc,
+                "convotron.distributions=[null]")),
             c("auto step with wn-gd", "train.eta", run(bg, "train.algorithm=wn-gd")),
             c("two-phase with sphere-ones", "init.scheme", run(tp, "init.scheme=sphere-ones")),
             c("overlap-landscape on the reduced engine", "train.engine", run(ol, "train.engine=reduced")),
@@ -164,7 +186,8 @@ class BadInputBatteryTest {
             c("2e9 data sets", "empirical.datasets", run(ss, "empirical.datasets=2000000000")),
             c("paired trajectories of 1e9 points", "empirical.max_steps", run(pt, "empirical.max_steps=1000000000",
                 "empirical.every=1")),
-            c("recorded trajectories beyond memory", "record.runs", run(du, "record.runs=1000", "record.every=1")),
+            c("recorded trajectories beyond memory", "record.runs", run(du, "record.runs=1000", "record.every=1",
+                "stop.max_steps=1000000000")),
             c("paired-trajectories with minibatch", "empirical.regime", run(pt, "empirical.regime=minibatch")),
             c("unknown regime", "empirical.regime", run(ss, "empirical.regime=bogus")),
             c("unknown distribution", "empirical.distribution", run(ss, "empirical.distribution=cauchy")),
@@ -179,6 +202,8 @@ class BadInputBatteryTest {
             // ---- short names
             c("eta is ambiguous on sample-size", "eta", run(ss, "eta=0.1")),
             c("unknown short name", "etaa", run(du, "etaa=0.1")),
+            c("short name only in a section the type does not use", "n", run(du, "n=[100]")),
+            c("max_steps is ambiguous on sample-size", "max_steps", run(ss, "max_steps=10")),
             // ---- grids
             c("empty grid list", "grid.k", run(du, "grid.k=[]")),
             c("duplicate grid values", "grid.k", run(du, "grid.k=[25,25]")),
@@ -186,6 +211,8 @@ class BadInputBatteryTest {
             c("duplicate grid values on bg2017", "grid.p", run(bg, "grid.p=[5,5]")),
             c("grid over an unknown field", "grid.foo", run(du, "grid.foo=[1]")),
             c("grid over the name", "grid.name", run(du, "grid.name=[a]")),
+            c("grid over a section the type does not use", "grid.empirical.n", run(du, "grid={empirical.n: [100]}")),
+            c("grid over the seed with a text value", "seed", run(du, "grid.seed=[1, x]")),
             c("grid of a wrong type", "model.k", run(du, "grid.k=[abc]")),
             c("grid on two-phase", "grid.k", run(tp, "grid.k=[20]")),
             f("grid in a sample-size file", "grid", d -> run(d.resolve("grid-sample-size.yaml").toString())),
@@ -232,6 +259,9 @@ class BadInputBatteryTest {
             f("profile file with an unknown key", "memory_gb", d -> new String[] {"run", ss, "--profile",
                 d.resolve("bad-key.properties").toString()}),
             c("no config", "NAME|FILE", "run"),
+            c("--resume without a folder", "--resume", "run", "--resume"),
+            c("unknown command", "nosuch", "nosuch"),
+            c("help on an unknown command", "nosuch", "help", "nosuch"),
             c("unknown option", "--bogus", "run", du, "--bogus"),
             // ---- show, list
             c("show of an unknown name", "config", "show", "no-such-experiment"),
@@ -328,6 +358,21 @@ class BadInputBatteryTest {
         Files.setPosixFilePermissions(in.resolve("read-only"), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    /**
+     * The decisions the battery relies on, from the accepting side: missing parents of {@code --out} are
+     * created (only once the config is valid), and a short name resolves against the sections the type uses.
+     */
+    @org.junit.jupiter.api.Test
+    @Timeout(120)
+    void missingParentsOfOutAreCreatedAndShortNamesResolveByType() throws IOException {
+        Path target = home.resolve("new-parent").resolve("deeper").resolve("run");
+        assertEquals(0, Main.execute("run", "du2018-table1", "-q", "--out", target.toString(), "--set", "count=20",
+            "--set", "grid.k=[4]", "--set", "grid.ratio=[1]", "--set", "max_steps=200", "--set", "eta=0.04"),
+            err.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.isRegularFile(target.resolve("report.md")));
+        assertTrue(Files.readString(target.resolve("config.yaml")).contains("eta: 0.04"));
+    }
+
     /** Every path under onecnn's home, with its size: what "nothing written" compares. */
     private List<String> snapshot() throws IOException {
         try (Stream<Path> s = Files.walk(home)) {
@@ -351,6 +396,7 @@ class BadInputBatteryTest {
         assertTrue(e.contains(cs.field()), "names the field " + cs.field() + ": " + what);
         assertFalse(e.contains("Exception") || e.contains("\tat ") || e.contains("Error:"), "no exception text: "
                 + what);
+        assertFalse(e.contains("  "), "no gaps from empty parts of a message: " + what);
         assertEquals(before, snapshot(), "nothing written: " + what);
         for (String a : args) {
             if (a.startsWith("/proc/")) {
