@@ -65,6 +65,19 @@ final class RunCommand implements Callable<Integer> {
         Path dir = Runner.run(new Runner.Request(config, sets, out, resume, n, quiet, Main.argv));
         System.out.printf("%s finished in %.1f s: %s%n", dir.getFileName(), (System.nanoTime() - t0) / 1e9,
                 dir.resolve("report.md"));
+        // Diverged runs are results, not errors, but a researcher must not miss them: a warning whenever some
+        // diverged, and a distinct exit code when all did (see Divergence.ALL_DIVERGED_EXIT for why).
+        long[] dv = org.onecnn.experiment.Divergence.read(dir);
+        if (dv != null && dv[1] > 0) {
+            boolean all = dv[1] == dv[0];
+            System.err.printf("onecnn: warning: %s%d of %d runs diverged (non-finite iterates); %s%n",
+                    all ? "every run diverged: " : "", dv[1], dv[0], all ? "nothing was measured; lower the step "
+                            + "size (exit code " + org.onecnn.experiment.Divergence.ALL_DIVERGED_EXIT + ")"
+                            : "see report.md");
+            if (all) {
+                return org.onecnn.experiment.Divergence.ALL_DIVERGED_EXIT;
+            }
+        }
         return 0;
     }
 }
