@@ -70,10 +70,11 @@ final class RunCommand implements Callable<Integer> {
         long[] dv = org.onecnn.experiment.Divergence.read(dir);
         if (dv != null && dv[1] > 0) {
             boolean all = dv[1] == dv[0];
-            System.err.printf("onecnn: warning: %s%d of %d runs diverged (non-finite iterates); %s%n",
-                    all ? "every run diverged: " : "", dv[1], dv[0], all ? "nothing was measured; lower the step "
-                            + "size (exit code " + org.onecnn.experiment.Divergence.ALL_DIVERGED_EXIT + ")"
-                            : "see report.md");
+            System.err.println(all ? "onecnn: warning: every one of the " + dv[0] + " runs diverged (non-finite "
+                    + "iterates): nothing was measured; lower the step size (exit code "
+                    + org.onecnn.experiment.Divergence.ALL_DIVERGED_EXIT + ")"
+                    : "onecnn: warning: " + dv[1] + " of " + dv[0] + " runs diverged (non-finite iterates); see "
+                            + dir.resolve("report.md"));
             if (all) {
                 return org.onecnn.experiment.Divergence.ALL_DIVERGED_EXIT;
             }
