@@ -63,6 +63,13 @@ public final class Progress implements AutoCloseable {
         }
     }
 
+    /** What the timer does at each interval (tests call it to be independent of timing). */
+    void tick() {
+        if (plain != null) {
+            plain.print();
+        }
+    }
+
     public void extraMessage(String msg) {
         if (bar != null) {
             bar.setExtraMessage(msg);
