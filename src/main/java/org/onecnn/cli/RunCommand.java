@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run an experiment: a built-in by name (see 'onecnn list') or a YAML config by path.",
             "Writes runs/<name>-<timestamp>/ with config.yaml, provenance.json, results.csv, summary.csv/json, "
-                + "plots (PNG, SVG) and report.md."})
+                + "plots (PNG, SVG) and report.md.",
+            "Exit code 0: done (a warning if some runs diverged); 2: bad input, nothing written; 3: done, but every "
+                + "run diverged (non-finite iterates): nothing was measured; 1: failure."})
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME|FILE", description = "Built-in experiment name or "
             + "path to a YAML config.")
