@@ -145,7 +145,8 @@ public final class OverlapLandscapeExperiment implements Experiment {
             for (int t = 0; t < cell.problems().size(); t++) {
                 DoubleConvotron.Result r = dc.get(ci).get(t);
                 double err = r.chosenTrace().finalRelative();
-                // a diverged run fails (its error is undefined, or measures the zero predictor after stage 1 overflowed)
+                // a diverged run fails (its error is undefined, or that of the zero predictor after stage 1
+                // overflowed)
                 dcDiverged += r.diverged() ? 1 : 0;
                 db.row(cell.stride(), cell.distribution(), t, cell.problems().get(t).seed(),
                         r.stage1Trace().finalOutputAngle(), r.choice().sign(), err,

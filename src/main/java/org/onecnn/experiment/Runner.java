@@ -85,8 +85,8 @@ public final class Runner {
      */
     @SuppressWarnings("unchecked")
     private static void recordStreams(Map<String, Object> prov, SeedLedger ledger) {
-        Map<String, Object> seeds = prov.get("seeds") instanceof Map<?, ?> s ? new LinkedHashMap<>((Map<String, Object>) s)
-                : new LinkedHashMap<>();
+        Map<String, Object> seeds = prov.get("seeds") instanceof Map<?, ?> s
+                ? new LinkedHashMap<>((Map<String, Object>) s) : new LinkedHashMap<>();
         Map<String, Object> streams = new TreeMap<>();
         if (seeds.get("streams") instanceof Map<?, ?> old) {
             streams.putAll((Map<String, Object>) old);

@@ -166,7 +166,8 @@ public final class SampleSizeExperiment implements Experiment {
         // summary: the population, then each n (pooled over data sets, with the spread over data sets)
         List<String> cols = List.of("n", "n_runs", "p_global", "p_global_lo", "p_global_hi", "p_spurious",
                 "p_spurious_lo", "p_spurious_hi", "p_other", "p_other_lo", "p_other_hi", "p_not_converged",
-                "p_diverged", "p_global_dataset_min", "p_global_dataset_max", "p_spurious_dataset_min", "p_spurious_dataset_max",
+                "p_diverged", "p_global_dataset_min", "p_global_dataset_max", "p_spurious_dataset_min",
+                "p_spurious_dataset_max",
                 "spurious_pi_minus_phi_median", "spurious_loss_n_median", "spurious_population_loss_median");
         Table.Builder sb = Table.builder(cols);
         int[] pc = counts(pop.stream().map(r -> r.outcome().name()).toList());
@@ -469,7 +470,8 @@ public final class SampleSizeExperiment implements Experiment {
         Wilson.Interval s = Wilson.of(c[1], total, 0.95);
         Wilson.Interval o = Wilson.of(c[2], total, 0.95);
         return new Object[] {n, total, g.estimate(), g.lower(), g.upper(), s.estimate(), s.lower(), s.upper(),
-            o.estimate(), o.lower(), o.upper(), c[3] / (double) total, c[4] / (double) total, gMin == null ? Double.NaN : gMin[0],
+            o.estimate(), o.lower(), o.upper(), c[3] / (double) total, c[4] / (double) total,
+            gMin == null ? Double.NaN : gMin[0],
             gMax == null ? Double.NaN : gMax[0], gMin == null ? Double.NaN : gMin[1],
             gMax == null ? Double.NaN : gMax[1], gap, loss, popLoss};
     }

@@ -292,8 +292,8 @@ public final class TwoPhaseExperiment implements Experiment {
         md.image("angle", "two_phase_angle.png");
         md.image("output layer", "two_phase_a.png");
         md.heading(2, "Files");
-        md.bullets(List.of("`trajectories.csv`: the recorded runs every " + every + " steps, with the gradient-flow loss at "
-                + "t = η·step", "`results.csv`: every initialization drawn in the search",
+        md.bullets(List.of("`trajectories.csv`: the recorded runs every " + every + " steps, with the gradient-flow "
+                + "loss at t = η·step", "`results.csv`: every initialization drawn in the search",
                 "`summary.csv`, `summary.json`: phases and final values", "`config.yaml`, `provenance.json`"));
         md.write(ctx.folder().path("report.md"));
     }
