@@ -120,7 +120,7 @@ public final class Progress implements AutoCloseable {
             }
             printed = c;
             double elapsed = (System.nanoTime() - start) / 1e9;
-            String eta = c <= 0 ? "?" : c >= total ? "0:00:00" : hms(elapsed * (total - c) / c);
+            String eta = c >= total ? "0:00:00" : c <= 0 ? "?" : hms(elapsed * (total - c) / c);
             out.println(String.format(Locale.ROOT, "%s %3d%% %d/%d %s (elapsed %s, ETA %s)", task,
                     total <= 0 ? 100 : (int) Math.min(100, 100 * c / total), c, total, unit, hms(elapsed), eta));
             out.flush();
