@@ -69,6 +69,9 @@ final class RunCommand implements Callable<Integer> {
                 dir.resolve("report.md"));
         // Diverged runs are results, not errors, but a researcher must not miss them: a warning whenever some
         // diverged, and a distinct exit code when all did (see Divergence.ALL_DIVERGED_EXIT for why).
+        for (String w : org.onecnn.experiment.Divergence.warnings(dir)) {
+            System.err.println("onecnn: warning: " + w);
+        }
         long[] dv = org.onecnn.experiment.Divergence.read(dir);
         if (dv != null && dv[1] > 0) {
             boolean all = dv[1] == dv[0];

@@ -59,6 +59,31 @@ public final class Divergence {
         m.put("diverged", ((Number) m.get("diverged")).longValue() + diverged);
     }
 
+    /**
+     * A result the researcher must not miss although the run completed (say, an outcome that did not occur within
+     * the draws allowed): kept under {@code "warnings"} in provenance, printed by the command line.
+     */
+    static synchronized void warn(RunContext ctx, String line) {
+        @SuppressWarnings("unchecked")
+        java.util.List<String> w = (java.util.List<String>) ctx.provenance().computeIfAbsent("warnings",
+                x -> new java.util.ArrayList<String>());
+        w.add(line);
+    }
+
+    /** The warnings of a finished run folder (empty if none). */
+    public static java.util.List<String> warnings(Path runFolder) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try {
+            JsonNode w = new ObjectMapper().readTree(runFolder.resolve("provenance.json").toFile()).get("warnings");
+            if (w != null) {
+                w.forEach(x -> out.add(x.asText()));
+            }
+        } catch (IOException e) {
+            // no provenance: no warnings to show
+        }
+        return out;
+    }
+
     /** The tally of a finished run folder: {runs, diverged}, or {@code null} if it has none. */
     public static long[] read(Path runFolder) {
         Path p = runFolder.resolve("provenance.json");

@@ -126,6 +126,9 @@ public final class TwoPhaseExperiment implements Experiment {
                 + "minimum within two_phase.max_draws = %d draws (outcomes of the draws: %s); %s. Raise "
                 + "two_phase.max_draws or change the teacher or the step.", String.join(" or the ", missing), maxDraws,
                 drawOutcomes, missing.size() == 2 ? "nothing was recorded" : "only the run that was found is recorded");
+        if (missingLine != null) {
+            Divergence.warn(ctx, missingLine);
+        }
         String divergedLine = Divergence.line(divergedDraws, drawn.size(), "draws", "the class DIVERGED in results.csv "
                 + "and can be neither the global nor the spurious run");
 

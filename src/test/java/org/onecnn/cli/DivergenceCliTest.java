@@ -228,6 +228,7 @@ class DivergenceCliTest {
         assertEquals(0, run(args("du2018-two-phase", dir, List.of("two_phase.max_draws=8", "stop.max_steps=2000"))),
                 stderr());
         assertNoNonFiniteTokens(dir);
+        assertTrue(stderr().contains("onecnn: warning: No initialization reached the spurious minimum"), stderr());
         String report = Files.readString(dir.resolve("report.md"));
         assertTrue(report.contains("No initialization reached the spurious minimum within two_phase.max_draws = 8"),
                 report);
