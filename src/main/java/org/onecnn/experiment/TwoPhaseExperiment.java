@@ -170,10 +170,21 @@ public final class TwoPhaseExperiment implements Experiment {
             for (int i = 0; i < times.length; i++) {
                 times[i] = pts.get(i)[0] * eta;
             }
-            GradientFlow.State[] st = flow.integrate(pair.get(run), times);
-            double[] fl = new double[st.length];
-            for (int i = 0; i < st.length; i++) {
-                fl[i] = f.loss(st[i].v(), st[i].a());
+            double[] fl = new double[times.length];
+            try {
+                GradientFlow.State[] st = flow.integrate(pair.get(run), times);
+                for (int i = 0; i < st.length; i++) {
+                    fl[i] = f.loss(st[i].v(), st[i].a());
+                }
+            } catch (RuntimeException e) {
+                if (!(e instanceof org.apache.commons.math3.exception.util.ExceptionContextProvider)) {
+                    throw e;
+                }
+                // the integrator gave up (a non-finite state, a step below its minimum): the reference is undefined
+                // (flow_loss blank), the recorded runs stand
+                java.util.Arrays.fill(fl, Double.NaN);
+                Divergence.warn(ctx, "the gradient flow of the " + labelList.get(run) + " run could not be "
+                        + "integrated (" + e.getMessage() + "); its flow_loss is left blank");
             }
             flowLoss.add(fl);
         }
