@@ -33,7 +33,8 @@ import org.onecnn.util.Progress;
  * for several n, all for the whole budget ({@code empirical.max_steps}, no early stop), recorded every
  * {@code empirical.every} steps. The deviation {@code max_t |φ_t(n) − φ_t(∞)|} is averaged over
  * initializations and data sets per n and fitted on log-log axes; sampling noise of order n^−1/2 in the
- * gradient predicts a slope near −1/2.
+ * gradient predicts a slope near −1/2. A pair whose population or empirical iterates became non-finite has no
+ * deviation: it is counted in {@code n_diverged} and left out of the statistics and the fit.
  */
 public final class PairedTrajectoriesExperiment implements Experiment {
 

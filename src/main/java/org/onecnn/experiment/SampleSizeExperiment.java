@@ -42,8 +42,9 @@ import org.onecnn.util.Progress;
  *
  * <p>Outputs: {@code population.csv} (the reference), {@code results.csv} (one row per n, data set and
  * initialization, with the population outcome beside the empirical one), {@code summary.csv/json}
- * (P(GLOBAL), P(SPURIOUS), P(other) per n with Wilson intervals, pooled, and their spread over data sets;
- * the population as n = inf), {@code per_dataset.csv}, {@code transitions.csv} (population outcome →
+ * (P(GLOBAL), P(SPURIOUS), P(other) per n with Wilson intervals, pooled, and their spread over data sets,
+ * P(DIVERGED) apart from "other"; the population as n = inf; undefined values, such as a median over no SPURIOUS
+ * run, blank in CSV and null in JSON), {@code per_dataset.csv}, {@code transitions.csv} (population outcome →
  * empirical outcome, per n), {@code spurious_position.csv} (π − φ and L_n at the SPURIOUS stationary points
  * per n, with the fitted log-log exponent), plots and {@code report.md}.
  */
