@@ -67,4 +67,14 @@ final class Checks {
         InvalidInputException.requireFinite(field, v);
         return v;
     }
+
+    /** Whether every entry is finite. */
+    static boolean allFinite(double[] x) {
+        for (double v : x) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

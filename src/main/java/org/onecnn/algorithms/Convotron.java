@@ -186,6 +186,11 @@ public final class Convotron {
         public String toString() {
             return "Result[w=" + Arrays.toString(w) + ", a=" + Arrays.toString(a) + ", " + trace + "]";
         }
+
+        /** Whether the iterate overflowed: a non-finite entry of {@code w} or {@code a} (a step too large). */
+        public boolean diverged() {
+            return !Checks.allFinite(w) || !Checks.allFinite(a);
+        }
     }
 
     /** One run alone; bitwise the same as the run inside any batch. */
@@ -200,6 +205,16 @@ public final class Convotron {
      *                               another architecture or slope)
      */
     public static List<Result> run(Settings settings, List<Run> runs) {
+        return run(settings, runs, null);
+    }
+
+    /**
+     * {@link #run(Settings, List)}, reporting progress: at every recorded step {@code progress} receives the
+     * run-steps done since its last call ({@code B} per step), {@code B · steps} in all.
+     *
+     * @param progress receives increments; may be {@code null}
+     */
+    public static List<Result> run(Settings settings, List<Run> runs, java.util.function.LongConsumer progress) {
         if (settings == null) {
             throw new InvalidInputException("settings", "is required");
         }
@@ -256,6 +271,9 @@ public final class Convotron {
             }
             if (t == schedule[next]) {
                 record(tests, w, a, r, k, next, mse, rel);
+                if (progress != null) {
+                    progress.accept(bCount * (schedule[next] - schedule[next - 1]));
+                }
                 next++;
             }
         }

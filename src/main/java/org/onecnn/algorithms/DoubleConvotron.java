@@ -236,6 +236,11 @@ public final class DoubleConvotron {
         public String toString() {
             return "Stage1[w_non=" + Arrays.toString(wNon) + ", a=" + Arrays.toString(a) + ", " + trace + "]";
         }
+
+        /** Whether stage 1 overflowed: a non-finite entry of {@code w_non} or {@code a}. */
+        public boolean diverged() {
+            return !Checks.allFinite(wNon) || !Checks.allFinite(a);
+        }
     }
 
     /**
@@ -329,6 +334,15 @@ public final class DoubleConvotron {
         public double[] a() {
             return stages23.a();
         }
+
+        /**
+         * Whether the run diverged: stage 1 overflowed (stage 2 then ran from {@code a = 0} and measures nothing),
+         * or the chosen stage-2 run did. A non-finite run of the other sign alone is not a divergence of the
+         * algorithm: stage 3 rejects it.
+         */
+        public boolean diverged() {
+            return stage1.diverged() || stages23.chosen().diverged();
+        }
     }
 
     /** All three stages for one problem; bitwise the same as inside a batch. */
@@ -343,13 +357,24 @@ public final class DoubleConvotron {
      * its stage-1 trace keeps the non-finite angle.
      */
     public static List<Result> run(Settings settings, List<Problem> problems) {
-        List<Stage1> s1 = stage1(settings, problems);
+        return run(settings, problems, null);
+    }
+
+    /**
+     * {@link #run(Settings, List)}, reporting progress in run-steps: {@code B · T₁} for stage 1 and
+     * {@code 2B · T₂} for stage 2, in increments at every recorded step.
+     *
+     * @param progress receives increments; may be {@code null}
+     */
+    public static List<Result> run(Settings settings, List<Problem> problems,
+            java.util.function.LongConsumer progress) {
+        List<Stage1> s1 = stage1(settings, problems, progress);
         List<double[]> as = new ArrayList<>(s1.size());
         for (Stage1 x : s1) {
             boolean finite = Arrays.stream(x.a).allMatch(Double::isFinite);
             as.add(finite ? x.a : new double[x.a.length]);
         }
-        List<Stages23> s23 = stages23(settings, problems, as);
+        List<Stages23> s23 = stages23(settings, problems, as, progress);
         List<Result> out = new ArrayList<>(s1.size());
         for (int b = 0; b < s1.size(); b++) {
             out.add(new Result(s1.get(b), s23.get(b)));
@@ -359,6 +384,11 @@ public final class DoubleConvotron {
 
     /** Stage 1 for each problem, batched. */
     public static List<Stage1> stage1(Settings settings, List<Problem> problems) {
+        return stage1(settings, problems, null);
+    }
+
+    private static List<Stage1> stage1(Settings settings, List<Problem> problems,
+            java.util.function.LongConsumer progress) {
         checkBatch(settings, problems);
         Architecture arch = settings.architecture();
         int r = arch.r();
@@ -420,6 +450,9 @@ public final class DoubleConvotron {
             }
             if (t == schedule[next]) {
                 recordAngles(w, a, wStar, aStar, m, k, r, shift, next, angA, angW);
+                if (progress != null) {
+                    progress.accept(bCount * (schedule[next] - schedule[next - 1]));
+                }
                 next++;
             }
         }
@@ -468,6 +501,11 @@ public final class DoubleConvotron {
      * {@code b} (or any other; tests pass {@code ±λ a*}). Stage 2 runs {@code 2B} Convotron runs in one batch.
      */
     public static List<Stages23> stages23(Settings settings, List<Problem> problems, List<double[]> as) {
+        return stages23(settings, problems, as, null);
+    }
+
+    private static List<Stages23> stages23(Settings settings, List<Problem> problems, List<double[]> as,
+            java.util.function.LongConsumer progress) {
         checkBatch(settings, problems);
         if (as == null || as.size() != problems.size()) {
             throw new InvalidInputException("a", "one output layer per problem is required, got "
@@ -489,7 +527,7 @@ public final class DoubleConvotron {
             runs.add(new Convotron.Run(p.teacher(), minus, Seeds.derive(p.seed(), "double-convotron/stage2", 1),
                     test));
         }
-        List<Convotron.Result> res = Convotron.run(settings.stage2(), runs);
+        List<Convotron.Result> res = Convotron.run(settings.stage2(), runs, progress);
         List<Stages23> out = new ArrayList<>(problems.size());
         for (int b = 0; b < problems.size(); b++) {
             Problem p = problems.get(b);
@@ -520,8 +558,9 @@ public final class DoubleConvotron {
         EvaluationSet validation = EvaluationSet.draw(arch, problem.teacher(), settings.leakySlope(),
                 settings.distribution(), settings.validationSamples(),
                 Seeds.derive(problem.seed(), "double-convotron/validation"));
-        return Choice.of(validation.meanSquaredError(plus.w(), plus.a()),
-                validation.meanSquaredError(minus.w(), minus.a()));
+        // a diverged stage-2 run has no loss (NaN), which Choice.of never picks
+        return Choice.of(plus.diverged() ? Double.NaN : validation.meanSquaredError(plus.w(), plus.a()),
+                minus.diverged() ? Double.NaN : validation.meanSquaredError(minus.w(), minus.a()));
     }
 
     private static void checkBatch(Settings settings, List<Problem> problems) {

@@ -18,7 +18,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run an experiment: a built-in by name (see 'onecnn list') or a YAML config by path.",
             "Writes runs/<name>-<timestamp>/ with config.yaml, provenance.json, results.csv, summary.csv/json, "
-                + "plots (PNG, SVG) and report.md."})
+                + "plots (PNG, SVG) and report.md.",
+            "Exit code 0: done (a warning if some runs diverged); 2: bad input, nothing written; 3: done, but every "
+                + "run diverged (non-finite iterates): nothing was measured; 1: failure."})
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME|FILE", description = "Built-in experiment name or "
             + "path to a YAML config.")
@@ -79,6 +81,23 @@ final class RunCommand implements Callable<Integer> {
         Path dir = Runner.run(new Runner.Request(config, sets, out, resume, n, quiet, Main.argv));
         System.out.printf("%s finished in %.1f s: %s%n", dir.getFileName(), (System.nanoTime() - t0) / 1e9,
                 dir.resolve("report.md"));
+        // Diverged runs are results, not errors, but a researcher must not miss them: a warning whenever some
+        // diverged, and a distinct exit code when all did (see Divergence.ALL_DIVERGED_EXIT for why).
+        for (String w : org.onecnn.experiment.Divergence.warnings(dir)) {
+            System.err.println("onecnn: warning: " + w);
+        }
+        long[] dv = org.onecnn.experiment.Divergence.read(dir);
+        if (dv != null && dv[1] > 0) {
+            boolean all = dv[1] == dv[0];
+            System.err.println(all ? "onecnn: warning: every one of the " + dv[0] + " runs diverged (non-finite "
+                    + "iterates): nothing was measured; lower the step size (exit code "
+                    + org.onecnn.experiment.Divergence.ALL_DIVERGED_EXIT + ")"
+                    : "onecnn: warning: " + dv[1] + " of " + dv[0] + " runs diverged (non-finite iterates); see "
+                            + dir.resolve("report.md"));
+            if (all) {
+                return org.onecnn.experiment.Divergence.ALL_DIVERGED_EXIT;
+            }
+        }
         return 0;
     }
 }

@@ -85,6 +85,19 @@ public final class EnsembleTrainer {
      */
     public List<EmpiricalResult> train(List<InitialPoint> inits, INDArray x, INDArray y, BatchSource online,
             RecordPlan plan, Sink sink) {
+        return train(inits, x, y, online, plan, sink, null);
+    }
+
+    /**
+     * {@link #train(List, INDArray, INDArray, BatchSource, RecordPlan, Sink)}, reporting progress in student-steps
+     * of the budget: at every check, {@code progress} receives the student-steps done since its last call, where a
+     * student still training has done {@code t} of its {@code maxSteps} and a stopped one counts its whole budget
+     * (so the calls add up to exactly {@code inits.size() × maxSteps}, and an ETA from them is an upper bound).
+     *
+     * @param progress receives increments; may be {@code null}
+     */
+    public List<EmpiricalResult> train(List<InitialPoint> inits, INDArray x, INDArray y, BatchSource online,
+            RecordPlan plan, Sink sink, java.util.function.LongConsumer progress) {
         boolean isOnline = spec.regime().equals("online");
         if (isOnline ? online == null : (x == null || y == null)) {
             throw new IllegalArgumentException(isOnline ? "online SGD needs a batch source" : "training data needed");
@@ -92,7 +105,9 @@ public final class EnsembleTrainer {
         List<EmpiricalResult> out = new ArrayList<>(inits.size());
         for (int lo = 0; lo < inits.size(); lo += spec.studentChunk()) {
             int hi = Math.min(inits.size(), lo + spec.studentChunk());
-            out.addAll(new Chunk(inits.subList(lo, hi), lo, x, y, online, plan, sink).run());
+            Chunk chunk = new Chunk(inits.subList(lo, hi), lo, x, y, online, plan, sink);
+            chunk.progress = progress;
+            out.addAll(chunk.run());
         }
         return out;
     }
@@ -148,6 +163,8 @@ public final class EnsembleTrainer {
         final Sink sink;
         final EmpiricalResult[] results;
         boolean[] active;
+        java.util.function.LongConsumer progress;
+        long reported;
 
         Chunk(List<InitialPoint> inits, int offset, INDArray x, INDArray y, BatchSource online, RecordPlan plan,
                 Sink sink) {
@@ -300,6 +317,9 @@ public final class EnsembleTrainer {
                     }
                     double[] ln = regime.equals("online") ? null : losses();
                     evaluate(t, gn, ln, check, last, record);
+                    if (check) {
+                        reportProgress(t);
+                    }
                     if (check && !last && repack()) {
                         fullDone = false;
                     }
@@ -337,11 +357,27 @@ public final class EnsembleTrainer {
                 grad.muli(mask);
                 params.subi(grad.muli(spec.eta() / b));
             }
+            reportProgress(spec.maxSteps());
             List<EmpiricalResult> list = new ArrayList<>();
             for (EmpiricalResult res : results) {
                 list.add(res);
             }
             return list;
+        }
+
+        /** Student-steps of the budget done at step t (a stopped student counts its whole budget). */
+        void reportProgress(long t) {
+            if (progress == null) {
+                return;
+            }
+            long done = 0;
+            for (EmpiricalResult res : results) {
+                done += res != null ? spec.maxSteps() : t;
+            }
+            if (done > reported) {
+                progress.accept(done - reported);
+                reported = done;
+            }
         }
 
         private double[] pick(int[] idx) {

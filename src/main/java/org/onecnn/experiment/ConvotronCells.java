@@ -69,7 +69,19 @@ final class ConvotronCells {
         return cells;
     }
 
-    /** Run every cell (in parallel), results in cell order. */
+    /**
+     * The run-steps of all cells, the unit of their progress: per teacher {@code T₁} stage-1 steps and
+     * {@code 2 T₂} stage-2 steps (both signs), all of equal cost up to the patch count.
+     */
+    static long runSteps(List<Cell> cells) {
+        long n = 0;
+        for (Cell c : cells) {
+            n += (long) c.problems().size() * (c.settings().steps1() + 2 * c.settings().steps2());
+        }
+        return n;
+    }
+
+    /** Run every cell (in parallel), results in cell order; progress in {@link #runSteps} units. */
     static List<List<DoubleConvotron.Result>> run(List<Cell> cells, int threads, Progress progress)
             throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
@@ -81,9 +93,7 @@ final class ConvotronCells {
             List<Future<List<DoubleConvotron.Result>>> fs = new ArrayList<>();
             for (Cell c : cells) {
                 fs.add(pool.submit(() -> {
-                    List<DoubleConvotron.Result> r = DoubleConvotron.run(c.settings(), c.problems());
-                    progress.step(1);
-                    return r;
+                    return DoubleConvotron.run(c.settings(), c.problems(), progress::step);
                 }));
             }
             List<List<DoubleConvotron.Result>> out = new ArrayList<>();

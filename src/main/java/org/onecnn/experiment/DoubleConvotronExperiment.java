@@ -55,15 +55,19 @@ public final class DoubleConvotronExperiment implements Experiment {
         ExperimentConfig.ConvotronCfg c = cfg.convotron();
         List<ConvotronCells.Cell> cells = ConvotronCells.cells(cfg, c.stridesFor(cfg.model().p()), c.distributions());
         List<List<DoubleConvotron.Result>> res;
-        try (Progress progress = Progress.start(cfg.name(), cells.size(), "cells", ctx.quiet())) {
+        try (Progress progress = Progress.start(cfg.name(), ConvotronCells.runSteps(cells), "run-steps",
+                ctx.quiet())) {
             res = ConvotronCells.run(cells, ctx.threads(), progress);
         }
         Table.Builder rb = Table.builder("stride", "k", "distribution", "teacher", "seed", "stage1_angle",
                 "stage1_filter_angle", "chosen_sign", "validation_loss_plus", "validation_loss_minus", "test_mse_plus",
-                "test_rel_plus", "test_mse_minus", "test_rel_minus", "test_rel_chosen", "stage3_correct", "success");
+                "test_rel_plus", "test_mse_minus", "test_rel_minus", "test_rel_chosen", "stage3_correct", "success",
+                "diverged");
         Table.Builder tb = Table.builder("stride", "distribution", "teacher", "stage", "sign", "step", "angle",
                 "test_mse", "test_rel");
-        Table.Builder sb = Table.builder("stride", "k", "distribution", "teachers", "stage1_angle_median",
+        long divergedAll = 0;
+        long runsAll = 0;
+        Table.Builder sb = Table.builder("stride", "k", "distribution", "teachers", "n_diverged", "stage1_angle_median",
                 "stage1_angle_max", "test_rel_median", "test_rel_max", "stage3_correct", "success", "success_lo",
                 "success_hi");
         for (int ci = 0; ci < cells.size(); ci++) {
@@ -72,22 +76,31 @@ public final class DoubleConvotronExperiment implements Experiment {
             List<Double> errs = new ArrayList<>();
             int correct = 0;
             int success = 0;
+            int diverged = 0;
             for (int t = 0; t < cell.problems().size(); t++) {
                 DoubleConvotron.Result r = res.get(ci).get(t);
                 AngleTrace at = r.stage1Trace();
                 double plus = r.plusTrace().finalRelative();
                 double minus = r.minusTrace().finalRelative();
                 double chosen = r.chosenTrace().finalRelative();
-                boolean ok = chosen <= Math.min(plus, minus);
-                boolean succ = chosen < c.successError();
-                correct += ok ? 1 : 0;
+                // a diverged run (stage 1, or the chosen sign's stage 2, overflowed) fails, and its angle, error and
+                // choice are undefined: it is counted apart, not mixed into the medians or stage3_correct
+                boolean div = r.diverged();
+                double other = r.choice().sign() > 0 ? minus : plus;
+                Boolean ok = div ? null : !Double.isFinite(other) || chosen <= other;
+                boolean succ = !div && chosen < c.successError();
                 success += succ ? 1 : 0;
-                angles.add(at.finalOutputAngle());
-                errs.add(chosen);
+                if (div) {
+                    diverged++;
+                } else {
+                    correct += ok ? 1 : 0;
+                    angles.add(at.finalOutputAngle());
+                    errs.add(chosen);
+                }
                 rb.row(cell.stride(), cell.settings().architecture().k(), cell.distribution(), t,
                         cell.problems().get(t).seed(), at.finalOutputAngle(), at.finalFilterAngle(), r.choice().sign(),
                         r.choice().validationLossPlus(), r.choice().validationLossMinus(), r.plusTrace().finalMse(),
-                        plus, r.minusTrace().finalMse(), minus, chosen, ok, succ);
+                        plus, r.minusTrace().finalMse(), minus, chosen, ok, succ, div);
                 for (int i = 0; i < at.size(); i++) {
                     tb.row(cell.stride(), cell.distribution(), t, 1, 0, at.steps()[i], at.outputAngle()[i], Double.NaN,
                             Double.NaN);
@@ -96,11 +109,13 @@ public final class DoubleConvotronExperiment implements Experiment {
                 addTrace(tb, cell, t, -1, r.minusTrace());
             }
             int n = cell.problems().size();
+            divergedAll += diverged;
+            runsAll += n;
             Wilson.Interval w = Wilson.of(success, n, 0.95);
-            sb.row(cell.stride(), cell.settings().architecture().k(), cell.distribution(), n,
+            sb.row(cell.stride(), cell.settings().architecture().k(), cell.distribution(), n, diverged,
                     SampleSizeExperiment.median(angles), angles.stream().mapToDouble(x -> x).max().orElse(Double.NaN),
                     SampleSizeExperiment.median(errs), errs.stream().mapToDouble(x -> x).max().orElse(Double.NaN),
-                    correct / (double) n, w.estimate(), w.lower(), w.upper());
+                    diverged == n ? Double.NaN : correct / (double) (n - diverged), w.estimate(), w.lower(), w.upper());
         }
         rb.build().writeCsv(ctx.folder().path("results.csv"));
         tb.build().writeCsv(ctx.folder().path("traces.csv"));
@@ -155,7 +170,13 @@ public final class DoubleConvotronExperiment implements Experiment {
                 "%.2f"));
         md.paragraph("stage1_angle: angle between a and ±a* at the end of stage 1; test_rel: mean squared test error of "
                 + "the sign chosen in stage 3 divided by E[y²]; stage3_correct: fraction of teachers where the chosen "
-                + "sign has the lower test error.");
+                + "sign has the lower test error; n_diverged: runs whose iterates became non-finite (– : undefined).");
+        Divergence.record(ctx, divergedAll, runsAll);
+        String dl = Divergence.line(divergedAll, runsAll, "Double Convotron runs", "counted in n_diverged and as "
+                + "failures in success, and excluded from the angle and error columns and from stage3_correct");
+        if (dl != null) {
+            md.paragraph(dl);
+        }
         md.heading(2, "Figures");
         for (String f : figures) {
             md.image(f, f + ".png");

@@ -97,7 +97,9 @@ public final class OverlapLandscapeExperiment implements Experiment {
         List<ConvotronCells.Cell> dcCells = ConvotronCells.cells(cfg, strides, c.distributions());
         List<List<RunResult>> pop = new ArrayList<>();
         List<List<DoubleConvotron.Result>> dc;
-        try (Progress progress = Progress.start(cfg.name(), tasks.size() + dcCells.size(), "tasks", ctx.quiet())) {
+        // two phases, each in units of equal cost: population runs, then Double Convotron run-steps
+        try (Progress progress = Progress.start(cfg.name() + " (population)", (long) tasks.size() * cfg.init().count(),
+                "runs", ctx.quiet())) {
             ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, ctx.threads()));
             try {
                 List<Future<List<RunResult>>> fs = new ArrayList<>();
@@ -107,7 +109,7 @@ public final class OverlapLandscapeExperiment implements Experiment {
                         PopulationJob job = new PopulationJob(task.t(), task.inits(), cfg.train().eta().value(),
                                 cfg.stop().toSpec(), cfg.classify().toClassifier(), RecordPlan.NONE, arch);
                         List<RunResult> r = PopulationEngine.named("full").run(job, TrajectorySink.NONE);
-                        progress.step(1);
+                        progress.step(r.size());
                         return r;
                     }));
                 }
@@ -122,6 +124,9 @@ public final class OverlapLandscapeExperiment implements Experiment {
             } finally {
                 pool.shutdownNow();
             }
+        }
+        try (Progress progress = Progress.start(cfg.name() + " (Double Convotron)", ConvotronCells.runSteps(dcCells),
+                "run-steps", ctx.quiet())) {
             dc = ConvotronCells.run(dcCells, ctx.threads(), progress);
         }
 
@@ -136,25 +141,32 @@ public final class OverlapLandscapeExperiment implements Experiment {
         }
         rb.build().writeCsv(ctx.folder().path("results.csv"));
         Table.Builder db = Table.builder("stride", "distribution", "teacher", "seed", "stage1_angle", "chosen_sign",
-                "test_rel_chosen", "success");
+                "test_rel_chosen", "success", "diverged");
+        long dcDiverged = 0;
         for (int ci = 0; ci < dcCells.size(); ci++) {
             ConvotronCells.Cell cell = dcCells.get(ci);
             for (int t = 0; t < cell.problems().size(); t++) {
                 DoubleConvotron.Result r = dc.get(ci).get(t);
                 double err = r.chosenTrace().finalRelative();
+                // a diverged run fails (its error is undefined, or that of the zero predictor after stage 1
+                // overflowed)
+                dcDiverged += r.diverged() ? 1 : 0;
                 db.row(cell.stride(), cell.distribution(), t, cell.problems().get(t).seed(),
-                        r.stage1Trace().finalOutputAngle(), r.choice().sign(), err, err < c.successError());
+                        r.stage1Trace().finalOutputAngle(), r.choice().sign(), err,
+                        !r.diverged() && err < c.successError(), r.diverged());
             }
         }
         Table dcTable = db.build();
         dcTable.writeCsv(ctx.folder().path("double_convotron.csv"));
 
         List<String> cols = new ArrayList<>(List.of("stride", "k", "overlap", "n_runs", "p_global", "p_global_lo",
-                "p_global_hi", "p_spurious", "p_other", "p_not_converged"));
+                "p_global_hi", "p_spurious", "p_other", "p_not_converged", "p_diverged"));
         for (String dist : c.distributions()) {
             cols.addAll(List.of("dc_success_" + dist, "dc_success_" + dist + "_lo", "dc_success_" + dist + "_hi"));
         }
         Table.Builder sb = Table.builder(cols);
+        long popRuns = 0;
+        long popDiverged = 0;
         for (int s : strides) {
             int[] counts = new int[Outcome.values().length];
             int n = 0;
@@ -169,8 +181,10 @@ public final class OverlapLandscapeExperiment implements Experiment {
             Wilson.Interval g = Wilson.of(counts[Outcome.GLOBAL.ordinal()], n, 0.95);
             List<Object> row = new ArrayList<>(List.of(s, ConvotronCells.architecture(cfg, s).k(), cfg.model().p() - s,
                     n, g.estimate(), g.lower(), g.upper(), counts[Outcome.SPURIOUS.ordinal()] / (double) n,
-                    (counts[Outcome.OTHER.ordinal()] + counts[Outcome.DIVERGED.ordinal()]) / (double) n,
-                    counts[Outcome.NOT_CONVERGED.ordinal()] / (double) n));
+                    counts[Outcome.OTHER.ordinal()] / (double) n, counts[Outcome.NOT_CONVERGED.ordinal()] / (double) n,
+                    counts[Outcome.DIVERGED.ordinal()] / (double) n));
+            popRuns += n;
+            popDiverged += counts[Outcome.DIVERGED.ordinal()];
             for (String dist : c.distributions()) {
                 int ok = 0;
                 int m = 0;
@@ -233,7 +247,8 @@ public final class OverlapLandscapeExperiment implements Experiment {
                         + cfg.stop().maxSteps() + " steps, stationary at ‖∇L‖ ≤ " + cfg.classify().gradTol(),
                 "outcome: GLOBAL if φ < " + cfg.classify().phiGlobal() + "; SPURIOUS if stationary with φ > π/2 (the "
                         + "non-global minima move away from π with overlap) or φ > π − " + cfg.classify().phiSpurious()
-                        + "; OTHER if stationary elsewhere; NOT_CONVERGED at the budget",
+                        + "; OTHER if stationary elsewhere; NOT_CONVERGED at the budget; DIVERGED if the iterates "
+                        + "became non-finite",
                 String.format(Locale.ROOT, "Double Convotron on the same teachers: Gaussian T1 = %d, η1 = %s, T2 = %d, "
                         + "η2 = %s; success: relative test error < %s", c.gaussianSteps1(), c.gaussianEta1(),
                         c.gaussianSteps2(), c.gaussianEta2(), c.successError())));
@@ -245,6 +260,15 @@ public final class OverlapLandscapeExperiment implements Experiment {
             }
         }
         md.table(summary, fmt);
+        Divergence.record(ctx, popDiverged + dcDiverged, popRuns + dcTable.size());
+        for (String dl : new String[] {Divergence.line(popDiverged, popRuns, "runs of Algorithm 1", "the class "
+                + "DIVERGED (column p_diverged), not p_other"), Divergence.line(dcDiverged, dcTable.size(),
+                        "Double Convotron runs", "counted as failures in dc_success (column diverged of "
+                                + "double_convotron.csv)")}) {
+            if (dl != null) {
+                md.paragraph(dl);
+            }
+        }
         md.image("landscape", "landscape.png");
         md.heading(2, "Files");
         md.bullets(List.of("`results.csv`: every population run (stride, teacher, seed, outcome, final φ, loss)",

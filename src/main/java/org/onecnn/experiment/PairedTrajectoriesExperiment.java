@@ -14,6 +14,7 @@ import org.onecnn.empirical.data.Dataset;
 import org.onecnn.empirical.data.DatasetGenerator;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.InitialPoint;
+import org.onecnn.model.Outcome;
 import org.onecnn.model.Teacher;
 import org.onecnn.population.PopulationEngine;
 import org.onecnn.population.PopulationJob;
@@ -32,7 +33,8 @@ import org.onecnn.util.Progress;
  * for several n, all for the whole budget ({@code empirical.max_steps}, no early stop), recorded every
  * {@code empirical.every} steps. The deviation {@code max_t |φ_t(n) − φ_t(∞)|} is averaged over
  * initializations and data sets per n and fitted on log-log axes; sampling noise of order n^−1/2 in the
- * gradient predicts a slope near −1/2.
+ * gradient predicts a slope near −1/2. A pair whose population or empirical iterates became non-finite has no
+ * deviation: it is counted in {@code n_diverged} and left out of the statistics and the fit.
  */
 public final class PairedTrajectoriesExperiment implements Experiment {
 
@@ -81,7 +83,8 @@ public final class PairedTrajectoriesExperiment implements Experiment {
         Map<Integer, List<double[]>> pop = new LinkedHashMap<>();
         PopulationJob job = new PopulationJob(teacher, inits, spec.eta(), StopSpec.fixed(steps),
                 cfg.classify().toClassifier(), RecordPlan.of(all, every, new long[] {steps}));
-        PopulationEngine.named(cfg.train().engine()).run(job, (run, step, phi, loss, da, sg, g) ->
+        List<org.onecnn.population.RunResult> popRes = PopulationEngine.named(cfg.train().engine()).run(job,
+                (run, step, phi, loss, da, sg, g) ->
                 pop.computeIfAbsent(run, r -> new ArrayList<>()).add(new double[] {step, phi, loss}));
 
         Table.Builder tb = Table.builder("n", "dataset", "run", "step", "phi", "loss", "population_loss");
@@ -92,18 +95,23 @@ public final class PairedTrajectoriesExperiment implements Experiment {
         }
         Table.Builder db = Table.builder("n", "dataset", "run", "max_phi_deviation");
         Map<Long, List<Double>> devs = new LinkedHashMap<>();
+        // pairs whose population or empirical iterates became non-finite: their deviation is undefined
+        Map<Long, Integer> divergedPairs = new LinkedHashMap<>();
+        long empiricalDiverged = 0;
+        long popDiverged = popRes.stream().filter(r -> r.outcome() == Outcome.DIVERGED).count();
         Map<Long, List<double[]>> firstRun = new LinkedHashMap<>();
         InputDistribution dist = InputDistribution.named("gaussian");
-        try (Progress progress = Progress.start(cfg.name(), (long) e.n().size() * e.datasets(), "data sets",
-                ctx.quiet())) {
+        try (Progress progress = Progress.start(cfg.name(), (long) e.n().size() * e.datasets() * count * steps,
+                "student-steps", ctx.quiet())) {
             for (long n : e.n()) {
                 for (int d = 0; d < e.datasets(); d++) {
                     Dataset data = DatasetGenerator.generate(cfg.model().architecture(), teacher, e.leakySlope(), dist,
                             n, e.noise(), EmpiricalSetup.dataSeed(cfg, n, d), cc.dataType());
                     Map<Integer, List<double[]>> emp = new LinkedHashMap<>();
-                    new EnsembleTrainer(spec, teacher, true).train(inits, data.features(), data.labels(), null,
-                            RecordPlan.of(all, every, new long[] {steps}), (run, step, phi, ln, lp, g) ->
-                                    emp.computeIfAbsent(run, r -> new ArrayList<>()).add(new double[] {step, phi, ln, lp}));
+                    List<org.onecnn.empirical.EmpiricalResult> empRes = new EnsembleTrainer(spec, teacher, true).train(
+                            inits, data.features(), data.labels(), null, RecordPlan.of(all, every, new long[] {steps}),
+                            (run, step, phi, ln, lp, g) -> emp.computeIfAbsent(run, r -> new ArrayList<>()).add(
+                                    new double[] {step, phi, ln, lp}), progress::step);
                     for (int run = 0; run < count; run++) {
                         List<double[]> pe = emp.get(run);
                         List<double[]> pp = pop.get(run);
@@ -113,30 +121,42 @@ public final class PairedTrajectoriesExperiment implements Experiment {
                             tb.row(Long.toString(n), d, run, (long) pe.get(i)[0], pe.get(i)[1], pe.get(i)[2],
                                     pe.get(i)[3]);
                         }
-                        db.row(n, d, run, dev);
-                        devs.computeIfAbsent(n, x -> new ArrayList<>()).add(dev);
+                        boolean empDiverged = empRes.get(run).outcome() == Outcome.DIVERGED;
+                        empiricalDiverged += empDiverged ? 1 : 0;
+                        devs.computeIfAbsent(n, x -> new ArrayList<>());
+                        if (empDiverged || popRes.get(run).outcome() == Outcome.DIVERGED) {
+                            db.row(n, d, run, Double.NaN);
+                            divergedPairs.merge(n, 1, Integer::sum);
+                        } else {
+                            db.row(n, d, run, dev);
+                            devs.get(n).add(dev);
+                        }
                         if (run == 0 && d == 0) {
                             firstRun.put(n, pe);
                         }
                     }
-                    progress.step(1);
                 }
             }
         }
         tb.build().writeCsv(ctx.folder().path("trajectories.csv"));
         db.build().writeCsv(ctx.folder().path("deviation.csv"));
 
-        Table.Builder sb = Table.builder("n", "runs", "mean_max_phi_deviation", "sd_max_phi_deviation",
+        Table.Builder sb = Table.builder("n", "runs", "n_diverged", "mean_max_phi_deviation", "sd_max_phi_deviation",
                 "median_max_phi_deviation");
         List<double[]> fitPts = new ArrayList<>();
+        List<Long> fitSizes = new ArrayList<>();
         for (Map.Entry<Long, List<Double>> en : devs.entrySet()) {
             List<Double> v = en.getValue();
+            int nd = divergedPairs.getOrDefault(en.getKey(), 0);
+            // over the pairs that stayed finite; undefined (NaN, written blank/null) when none did
             double mean = v.stream().mapToDouble(x -> x).average().orElse(Double.NaN);
-            double sd = Math.sqrt(v.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, v.size() - 1));
+            double sd = v.size() < 2 ? Double.NaN
+                    : Math.sqrt(v.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / (v.size() - 1));
             double med = SampleSizeExperiment.median(v);
-            sb.row(en.getKey(), v.size(), mean, sd, med);
+            sb.row(en.getKey(), v.size() + nd, nd, mean, sd, med);
             if (mean > 0) {
                 fitPts.add(new double[] {Math.log(en.getKey()), Math.log(mean)});
+                fitSizes.add(en.getKey());
             }
         }
         Table summary = sb.build();
@@ -198,8 +218,36 @@ public final class PairedTrajectoriesExperiment implements Experiment {
         md.heading(2, "Deviation");
         md.table(summary, Map.of("mean_max_phi_deviation", "%.4g", "sd_max_phi_deviation", "%.3g",
                 "median_max_phi_deviation", "%.4g"));
-        md.paragraph(Double.isNaN(fit[0]) ? "(fewer than two sample sizes: no fit)" : String.format(Locale.ROOT,
-                "Fitted slope on log-log axes: %.3f (sampling noise of order n^-1/2 predicts -0.5).", fit[0]));
+        List<Long> unfit = e.n().stream().filter(x -> !fitSizes.contains(x)).toList();
+        md.paragraph(Double.isNaN(fit[0]) ? "No fit: a slope needs a positive mean deviation at two sample sizes or "
+                + "more; it is defined " + (fitSizes.isEmpty() ? "at no sample size." : "at n = " + fitSizes + " only.")
+                : String.format(Locale.ROOT,
+                "Fitted slope on log-log axes over n ∈ %s%s: %.3f (sampling noise of order n^-1/2 predicts -0.5).",
+                fitSizes, unfit.isEmpty() ? "" : " (n = " + unfit + " left out: no finite, positive mean deviation)",
+                fit[0]));
+        List<String> caveats = new ArrayList<>();
+        long pairs = (long) e.n().size() * e.datasets() * count;
+        Divergence.record(ctx, empiricalDiverged + popDiverged, pairs + count);
+        String dl = Divergence.line(empiricalDiverged, pairs, "empirical runs", "counted in n_diverged and excluded "
+                + "from the deviation statistics and the fit (their deviation is blank in deviation.csv)");
+        String pl = Divergence.line(popDiverged, count, "population runs", "excluded with every empirical run of "
+                + "the same initialization (counted in n_diverged)");
+        for (String x : new String[] {dl, pl}) {
+            if (x != null) {
+                caveats.add(x);
+            }
+        }
+        int params = cfg.model().architecture().r() + cfg.model().architecture().k();
+        List<Long> small = e.n().stream().filter(x -> x < params).toList();
+        if (!small.isEmpty()) {
+            caveats.add("n = " + small + " is below the number of parameters of a student (r + k = " + params + "): "
+                    + "L_n can be fitted exactly away from the teacher, and the n^-1/2 picture of small sampling "
+                    + "noise does not apply there.");
+        }
+        if (!caveats.isEmpty()) {
+            md.heading(3, "Caveats");
+            md.bullets(caveats);
+        }
         md.heading(2, "Figures");
         md.image("phi", "phi_overlay.png");
         md.image("loss", "loss_overlay.png");

@@ -25,7 +25,11 @@ public final class PopulationSetup {
     /** The seed of the teacher's random directions. */
     public static long teacherSeed(ExperimentConfig cfg) {
         Long s = cfg.teacher().seed();
-        return s != null ? s : Seeds.derive(cfg.seed(), "teacher");
+        if (s != null) {
+            org.onecnn.util.SeedLedger.note("teacher", "teacher.seed of the config (" + s + "), not derived");
+            return s;
+        }
+        return Seeds.derive(cfg.seed(), "teacher");
     }
 
     /** The seed of initialization {@code run} of cell {@code cell}. */

@@ -138,7 +138,7 @@ public final class PopulationSweep implements Experiment {
             th.setDaemon(true);
             return th;
         });
-        try (org.onecnn.util.Progress progress = org.onecnn.util.Progress.start(cfg.name(), totalInits, "inits",
+        try (org.onecnn.util.Progress progress = org.onecnn.util.Progress.start(cfg.name(), totalInits, "runs",
                 ctx.quiet())) {
             List<Future<?>> futures = new ArrayList<>();
             for (CellState cs : todo) {

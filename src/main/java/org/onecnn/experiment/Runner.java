@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.onecnn.report.Json;
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.SeedLedger;
 import org.onecnn.util.TestHooks;
 
 /**
@@ -131,13 +133,18 @@ public final class Runner {
         Json.write(folder.path("provenance.json"), prov);
         RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine(), store);
         TestHooks.pause("started");
-        try {
-            exp.execute(ctx);
-        } catch (RuntimeException | java.io.IOException | InterruptedException e) {
-            prov.put("status", "failed: " + e.getMessage());
-            prov.put("finished", Instant.now().toString());
-            Json.write(folder.path("provenance.json"), prov);
-            throw e;
+        // the ledger sees every Seeds.derive of the run, so provenance lists exactly the streams it drew
+        try (SeedLedger ledger = SeedLedger.open(loaded.config().seed())) {
+            try {
+                exp.execute(ctx);
+            } catch (RuntimeException | java.io.IOException | InterruptedException e) {
+                recordStreams(prov, ledger);
+                prov.put("status", "failed: " + e.getMessage());
+                prov.put("finished", Instant.now().toString());
+                Json.write(folder.path("provenance.json"), prov);
+                throw e;
+            }
+            recordStreams(prov, ledger);
         }
         prov.putAll(ctx.provenance());
         prov.put("status", "complete");
@@ -147,6 +154,23 @@ public final class Runner {
         // before this point, even while provenance.json is written, leaves a folder that resumes
         store.clear();
         return folder.dir();
+    }
+
+    /**
+     * Adds the streams the ledger saw to {@code seeds.streams} of the provenance (on a resume, to those of the
+     * earlier sessions, which drew the seeds of the cells done then).
+     */
+    @SuppressWarnings("unchecked")
+    private static void recordStreams(Map<String, Object> prov, SeedLedger ledger) {
+        Map<String, Object> seeds = prov.get("seeds") instanceof Map<?, ?> s
+                ? new LinkedHashMap<>((Map<String, Object>) s) : new LinkedHashMap<>();
+        Map<String, Object> streams = new TreeMap<>();
+        if (seeds.get("streams") instanceof Map<?, ?> old) {
+            streams.putAll((Map<String, Object>) old);
+        }
+        ledger.streams().forEach(streams::putIfAbsent);
+        seeds.put("streams", streams);
+        prov.put("seeds", seeds);
     }
 
     @SuppressWarnings("unchecked")
@@ -180,9 +204,9 @@ public final class Runner {
         m.put("command_line", req.commandLine());
         Map<String, Object> seeds = new LinkedHashMap<>();
         seeds.put("master", cfg.seed());
-        seeds.put("teacher", PopulationSetup.teacherSeed(cfg));
-        seeds.put("scheme", "init seed of cell c, run i = Seeds.derive(master, \"init\", c, i) (SplitMix64 hash, then "
-                + "one SplittableRandom draw); each run's seed is in results.csv");
+        seeds.put("derive", "Seeds.derive(parent, label, indices...) = one SplittableRandom draw seeded with a "
+                + "SplitMix64 hash of its arguments; seeds of single runs are in results.csv");
+        seeds.put("streams", new TreeMap<String, String>());
         m.put("seeds", seeds);
         m.put("cells", loaded.cells().size());
         m.put("versions", Provenance.versions());

@@ -41,8 +41,9 @@ import org.onecnn.util.Progress;
  *
  * <p>Outputs: {@code population.csv} (the reference), {@code results.csv} (one row per n, data set and
  * initialization, with the population outcome beside the empirical one), {@code summary.csv/json}
- * (P(GLOBAL), P(SPURIOUS), P(other) per n with Wilson intervals, pooled, and their spread over data sets;
- * the population as n = inf), {@code per_dataset.csv}, {@code transitions.csv} (population outcome →
+ * (P(GLOBAL), P(SPURIOUS), P(other) per n with Wilson intervals, pooled, and their spread over data sets,
+ * P(DIVERGED) apart from "other"; the population as n = inf; undefined values, such as a median over no SPURIOUS
+ * run, blank in CSV and null in JSON), {@code per_dataset.csv}, {@code transitions.csv} (population outcome →
  * empirical outcome, per n), {@code spurious_position.csv} (π − φ and L_n at the SPURIOUS stationary points
  * per n, with the fitted log-log exponent), plots and {@code report.md}.
  */
@@ -123,7 +124,10 @@ public final class SampleSizeExperiment implements Experiment {
                 }
             }
         }
-        try (Progress progress = Progress.start(cfg.name(), todo, "data sets", ctx.quiet())) {
+        // progress in student-steps of the budget: a data set of n = 10⁵ takes minutes, so counting data sets
+        // showed 0/N for most of a run
+        try (Progress progress = Progress.start(cfg.name(), todo * count * e.maxSteps(), "student-steps",
+                ctx.quiet())) {
             for (long n : e.n()) {
                 for (int d = 0; d < e.datasets(); d++) {
                     CellStore.Key key = cellKey(cfg, n, d);
@@ -139,12 +143,12 @@ public final class SampleSizeExperiment implements Experiment {
                         res = trainer.train(inits, null, null, (step, size) -> {
                             Dataset b = fresh.apply(step);
                             return new org.nd4j.linalg.api.ndarray.INDArray[] {b.features(), b.labels()};
-                        }, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
+                        }, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress::step);
                     } else {
                         Dataset data = DatasetGenerator.generate(cfg.model().architecture(), teacher, e.leakySlope(),
                                 dist, n, e.noise(), seed, type);
                         res = trainer.train(inits, data.features(), data.labels(), null, RecordPlan.NONE,
-                                EnsembleTrainer.Sink.NONE);
+                                EnsembleTrainer.Sink.NONE, progress::step);
                     }
                     Table.Builder b = Table.builder(COLUMNS);
                     for (EmpiricalResult r : res) {
@@ -153,7 +157,6 @@ public final class SampleSizeExperiment implements Experiment {
                                 r.populationLoss(), r.gradNorm(), r.distTeacher(), r.normV());
                     }
                     ctx.store().write(key, b.build().toCsv());
-                    progress.step(1);
                 }
             }
         }
@@ -178,16 +181,21 @@ public final class SampleSizeExperiment implements Experiment {
         // summary: the population, then each n (pooled over data sets, with the spread over data sets)
         List<String> cols = List.of("n", "n_runs", "p_global", "p_global_lo", "p_global_hi", "p_spurious",
                 "p_spurious_lo", "p_spurious_hi", "p_other", "p_other_lo", "p_other_hi", "p_not_converged",
-                "p_global_dataset_min", "p_global_dataset_max", "p_spurious_dataset_min", "p_spurious_dataset_max",
+                "p_diverged", "p_global_dataset_min", "p_global_dataset_max", "p_spurious_dataset_min",
+                "p_spurious_dataset_max",
                 "spurious_pi_minus_phi_median", "spurious_loss_n_median", "spurious_population_loss_median");
         Table.Builder sb = Table.builder(cols);
         int[] pc = counts(pop.stream().map(r -> r.outcome().name()).toList());
         sb.row(summaryRow("inf", pc, pop.size(), null, null, Double.NaN, Double.NaN, Double.NaN));
-        Table.Builder per = Table.builder("n", "dataset", "n_runs", "p_global", "p_spurious", "p_other");
+        Table.Builder per = Table.builder("n", "dataset", "n_runs", "p_global", "p_spurious", "p_other", "p_diverged");
         Table.Builder pos = Table.builder("n", "count", "pi_minus_phi_median", "pi_minus_phi_min", "pi_minus_phi_max",
                 "loss_n_median", "population_loss_median");
         Table.Builder tr = Table.builder("n", "population_outcome", "empirical_outcome", "count");
         List<double[]> fitPoints = new ArrayList<>();
+        List<Long> fitSizes = new ArrayList<>();
+        List<Long> measuredSizes = new ArrayList<>();
+        long empiricalRuns = 0;
+        long empiricalDiverged = 0;
         Map<Long, double[]> probs = new LinkedHashMap<>();
         for (long n : e.n()) {
             List<String> outs = new ArrayList<>();
@@ -218,9 +226,15 @@ public final class SampleSizeExperiment implements Experiment {
                 gMax[0] = Math.max(gMax[0], pg);
                 gMin[1] = Math.min(gMin[1], ps);
                 gMax[1] = Math.max(gMax[1], ps);
-                per.row(n, d, o.size(), pg, ps, 1 - pg - ps);
+                double pd = c[4] / (double) o.size();
+                per.row(n, d, o.size(), pg, ps, c[2] / (double) o.size(), pd);
             }
             int[] c = counts(outs);
+            empiricalRuns += outs.size();
+            empiricalDiverged += c[4];
+            if (c[4] < outs.size()) {
+                measuredSizes.add(n);
+            }
             double medGap = median(gapSp);
             sb.row(summaryRow(Long.toString(n), c, outs.size(), gMin, gMax, medGap, median(lossSp), median(popSp)));
             probs.put(n, new double[] {c[0] / (double) outs.size(), c[1] / (double) outs.size()});
@@ -228,6 +242,7 @@ public final class SampleSizeExperiment implements Experiment {
                 pos.row(n, gapSp.size(), medGap, gapSp.stream().mapToDouble(x -> x).min().orElse(Double.NaN),
                         gapSp.stream().mapToDouble(x -> x).max().orElse(Double.NaN), median(lossSp), median(popSp));
                 fitPoints.add(new double[] {Math.log(n), Math.log(medGap)});
+                fitSizes.add(n);
             }
             for (Outcome po : Outcome.values()) {
                 for (Outcome eo : Outcome.values()) {
@@ -278,6 +293,13 @@ public final class SampleSizeExperiment implements Experiment {
                 hi[i] = summary.getDouble(i + 1, o[1] + "_hi");
             }
             Plots.addSeriesWithErrorBars(pc1, "P(" + o[0] + " | n)", xs, y, lo, hi);
+        }
+        if (empiricalDiverged > 0) {
+            double[] y = new double[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                y[i] = summary.getDouble(i + 1, "p_diverged");
+            }
+            Plots.addSeries(pc1, "P(DIVERGED | n)", xs, y);
         }
         Plots.addHorizontalLine(pc1, "population P(GLOBAL)", summary.getDouble(0, "p_global"), xs[0] / 1.5,
                 xs[xs.length - 1] * 1.5);
@@ -371,7 +393,33 @@ public final class SampleSizeExperiment implements Experiment {
                 "%.3f", "spurious_pi_minus_phi_median", "%.4g"));
         md.paragraph("Row n = inf is the exact population dynamics on the same initializations. Intervals: Wilson 95%, "
                 + "pooled over data sets; the dataset min/max columns show the spread between data sets (also "
-                + "`per_dataset.csv`).");
+                + "`per_dataset.csv`). p_other counts OTHER and NOT_CONVERGED runs; p_diverged the runs whose "
+                + "iterates became non-finite. A blank or – is undefined (a median over no SPURIOUS run).");
+        List<String> caveats = new ArrayList<>();
+        String dl = Divergence.line(empiricalDiverged, empiricalRuns, "empirical runs", "counted in p_diverged (not "
+                + "p_other) and excluded from the spurious-position medians and fit");
+        String pl = Divergence.line(pc[4], pop.size(), "population runs", "counted in p_diverged of row n = inf");
+        Divergence.record(ctx, empiricalDiverged + pc[4], empiricalRuns + pop.size());
+        for (String x : new String[] {dl, pl}) {
+            if (x != null) {
+                caveats.add(x);
+            }
+        }
+        if (measuredSizes.isEmpty()) {
+            caveats.add("Every empirical run diverged: the probabilities above measure nothing but the divergence; "
+                    + "lower empirical.eta.");
+        }
+        int params = cfg.model().architecture().r() + cfg.model().architecture().k();
+        List<Long> small = e.n().stream().filter(x -> x < params).toList();
+        if (!small.isEmpty()) {
+            caveats.add("n = " + small + " is below the number of parameters of a student (r + k = " + params + "): "
+                    + "L_n can then be fitted exactly away from the teacher, so at these sizes GLOBAL (cos φ > 0 and "
+                    + "L_n ≤ loss_tol) need not mean that the teacher was found.");
+        }
+        if (!caveats.isEmpty()) {
+            md.heading(3, "Caveats");
+            md.bullets(caveats);
+        }
         int last = summary.size() - 1;
         md.paragraph(String.format(Locale.ROOT, "At the largest n (%s) P(SPURIOUS) = %.3f [%.3f, %.3f] against %.3f in the "
                 + "population; P(GLOBAL) = %.3f [%.3f, %.3f] against %.3f.", summary.getString(last, "n"),
@@ -385,10 +433,15 @@ public final class SampleSizeExperiment implements Experiment {
         if (position.size() > 0) {
             md.table(position, Map.of("pi_minus_phi_median", "%.4g", "pi_minus_phi_min", "%.4g", "pi_minus_phi_max",
                     "%.4g", "loss_n_median", "%.4g", "population_loss_median", "%.4g"));
-            md.paragraph(Double.isNaN(fit[0]) ? "(one sample size with SPURIOUS points: no fit)"
-                    : String.format(Locale.ROOT, "Fitted on log-log axes: median(π − φ) ∝ n^%.3f. The population "
-                            + "restoring force near φ = π vanishes like (π − φ)², so sampling noise of order n^−1/2 "
-                            + "moves the minimum by much more than n^−1/2 (docs/outcomes.md).", fit[0]));
+            // the fit uses only sample sizes with SPURIOUS points, never one where nothing converged there
+            List<Long> without = e.n().stream().filter(x -> !fitSizes.contains(x)).toList();
+            md.paragraph(Double.isNaN(fit[0]) ? "No fit: only n = " + fitSizes + " has runs at an empirical spurious "
+                    + "minimum, and a slope needs at least two sample sizes."
+                    : String.format(Locale.ROOT, "Fitted on log-log axes over n ∈ %s%s: median(π − φ) ∝ n^%.3f. The "
+                            + "population restoring force near φ = π vanishes like (π − φ)², so sampling noise of "
+                            + "order n^−1/2 moves the minimum by much more than n^−1/2 (docs/outcomes.md).", fitSizes,
+                            without.isEmpty() ? "" : " (n = " + without + " had no SPURIOUS run and is left out)",
+                            fit[0]));
         } else {
             md.paragraph("No run ended at an empirical spurious minimum.");
         }
@@ -408,13 +461,17 @@ public final class SampleSizeExperiment implements Experiment {
         return e.n().indexOf(n) * e.datasets() + d;
     }
 
-    /** Counts of GLOBAL, SPURIOUS, other (everything else), NOT_CONVERGED. */
+    /**
+     * Counts of GLOBAL, SPURIOUS, other (OTHER and NOT_CONVERGED), NOT_CONVERGED, DIVERGED: a diverged run is a
+     * class of its own, not "other" (it is no stationary point and no budget run-out, but a step too large).
+     */
     static int[] counts(List<String> outcomes) {
-        int[] c = new int[4];
+        int[] c = new int[5];
         for (String o : outcomes) {
             switch (o) {
                 case "GLOBAL" -> c[0]++;
                 case "SPURIOUS" -> c[1]++;
+                case "DIVERGED" -> c[4]++;
                 default -> c[2]++;
             }
             if (o.equals("NOT_CONVERGED")) {
@@ -430,7 +487,8 @@ public final class SampleSizeExperiment implements Experiment {
         Wilson.Interval s = Wilson.of(c[1], total, 0.95);
         Wilson.Interval o = Wilson.of(c[2], total, 0.95);
         return new Object[] {n, total, g.estimate(), g.lower(), g.upper(), s.estimate(), s.lower(), s.upper(),
-            o.estimate(), o.lower(), o.upper(), c[3] / (double) total, gMin == null ? Double.NaN : gMin[0],
+            o.estimate(), o.lower(), o.upper(), c[3] / (double) total, c[4] / (double) total,
+            gMin == null ? Double.NaN : gMin[0],
             gMax == null ? Double.NaN : gMax[0], gMin == null ? Double.NaN : gMin[1],
             gMax == null ? Double.NaN : gMax[1], gap, loss, popLoss};
     }

@@ -142,6 +142,16 @@ final class SweepReport {
         }
         md.paragraph(String.format(Locale.ROOT, "%d runs in %d cells; %d (%.2f%%) reached the global minimum.", total,
                 summary.size(), global, 100.0 * global / total));
+        long diverged = 0;
+        for (int r = 0; r < summary.size(); r++) {
+            diverged += Math.round(summary.getDouble(r, "p_diverged") * summary.getLong(r, "n_runs"));
+        }
+        Divergence.record(ctx, diverged, total);
+        String dl = Divergence.line(diverged, total, "runs", "the class DIVERGED (column p_diverged), a share of "
+                + "n_runs like every other outcome");
+        if (dl != null) {
+            md.paragraph(dl);
+        }
         if (pivot != null) {
             md.heading(3, "P(GLOBAL) by " + axes.get(0) + " (rows) and " + axes.get(1) + " (columns)");
             md.table(pivotWithIntervals(summary, axes.get(0), axes.get(1)), Map.of());

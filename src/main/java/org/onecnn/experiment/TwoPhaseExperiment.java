@@ -105,19 +105,59 @@ public final class TwoPhaseExperiment implements Experiment {
                     r.gradNorm(), r.distGlobal(), r.distSpurious(), r.normV(), r.aDotAStar());
         }
         rb.build().writeCsv(ctx.folder().path("results.csv"));
-        if (good == null || bad == null) {
-            throw new IllegalStateException("no initialization reaching the " + (good == null ? "global" : "spurious")
-                    + " minimum among " + drawn.size() + " draws; raise two_phase.max_draws or change the teacher "
-                    + "(results.csv lists the draws)");
+        // Whether both outcomes occur within max_draws cannot be known before drawing, so a search that misses one
+        // is a result, not a failure: the run found is recorded, and the report says what did not occur.
+        Map<String, Integer> drawOutcomes = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            drawOutcomes.put(o.name(), 0);
         }
+        for (RunResult r : drawn) {
+            drawOutcomes.merge(r.outcome().name(), 1, Integer::sum);
+        }
+        int divergedDraws = drawOutcomes.get(Outcome.DIVERGED.name());
+        Divergence.record(ctx, divergedDraws, drawn.size());
+        List<String> missing = new ArrayList<>();
+        if (good == null) {
+            missing.add("global");
+        }
+        if (bad == null) {
+            missing.add("spurious");
+        }
+        String missingLine = missing.isEmpty() ? null : String.format(Locale.ROOT, "No initialization reached the %s "
+                + "minimum within two_phase.max_draws = %d draws (outcomes of the draws: %s); %s. Raise "
+                + "two_phase.max_draws or change the teacher or the step.", String.join(" or the ", missing), maxDraws,
+                drawOutcomes, missing.size() == 2 ? "nothing was recorded" : "only the run that was found is recorded");
+        if (missingLine != null) {
+            Divergence.warn(ctx, missingLine);
+        }
+        String divergedLine = Divergence.line(divergedDraws, drawn.size(), "draws", "the class DIVERGED in results.csv "
+                + "and can be neither the global nor the spurious run");
 
-        // 2. the two trajectories, whole budget, recorded every `every` steps
+        // 2. the trajectories found (global first), whole budget, recorded every `every` steps
         long every = cfg.twoPhase().every();
         long steps = cfg.stop().maxSteps();
-        List<InitialPoint> pair = List.of(good, bad);
-        List<List<double[]>> traj = new ArrayList<>(List.of(new ArrayList<>(), new ArrayList<>()));
+        List<InitialPoint> pair = new ArrayList<>();
+        List<String> labelList = new ArrayList<>();
+        if (good != null) {
+            pair.add(good);
+            labelList.add("global");
+        }
+        if (bad != null) {
+            pair.add(bad);
+            labelList.add("spurious");
+        }
+        if (pair.isEmpty()) {
+            writeNothingFound(ctx, teacher, eta, drawn.size(), drawOutcomes, missingLine, divergedLine);
+            return;
+        }
+        int runs = pair.size();
+        List<List<double[]>> traj = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            traj.add(new ArrayList<>());
+        }
+        int[] tracked = runs == 2 ? new int[] {0, 1} : new int[] {0};
         PopulationJob job = new PopulationJob(teacher, pair, eta, StopSpec.fixed(steps), cfg.classify().toClassifier(),
-                RecordPlan.of(new int[] {0, 1}, every, new long[] {steps}));
+                RecordPlan.of(tracked, every, new long[] {steps}));
         List<RunResult> finals = PopulationEngine.named(cfg.train().engine()).run(job,
                 (run, step, phi, loss, distA, sumGap, grad) -> traj.get(run).add(new double[] {step, phi, distA, sumGap,
                     loss, grad}));
@@ -125,24 +165,35 @@ public final class TwoPhaseExperiment implements Experiment {
         // 3. the gradient flow through the same times t = η·step
         GradientFlow flow = new GradientFlow(teacher, 1e-11, 1e-11);
         List<double[]> flowLoss = new ArrayList<>();
-        for (int run = 0; run < 2; run++) {
+        for (int run = 0; run < runs; run++) {
             List<double[]> pts = traj.get(run);
             double[] times = new double[pts.size()];
             for (int i = 0; i < times.length; i++) {
                 times[i] = pts.get(i)[0] * eta;
             }
-            GradientFlow.State[] st = flow.integrate(pair.get(run), times);
-            double[] fl = new double[st.length];
-            for (int i = 0; i < st.length; i++) {
-                fl[i] = f.loss(st[i].v(), st[i].a());
+            double[] fl = new double[times.length];
+            try {
+                GradientFlow.State[] st = flow.integrate(pair.get(run), times);
+                for (int i = 0; i < st.length; i++) {
+                    fl[i] = f.loss(st[i].v(), st[i].a());
+                }
+            } catch (RuntimeException e) {
+                if (!(e instanceof org.apache.commons.math3.exception.util.ExceptionContextProvider)) {
+                    throw e;
+                }
+                // the integrator gave up (a non-finite state, a step below its minimum): the reference is undefined
+                // (flow_loss blank), the recorded runs stand
+                java.util.Arrays.fill(fl, Double.NaN);
+                Divergence.warn(ctx, "the gradient flow of the " + labelList.get(run) + " run could not be "
+                        + "integrated (" + e.getMessage() + "); its flow_loss is left blank");
             }
             flowLoss.add(fl);
         }
 
-        String[] labels = {"global", "spurious"};
+        String[] labels = labelList.toArray(new String[0]);
         Table.Builder tb = Table.builder("run", "seed", "step", "phi", "dist_a", "sum_gap", "loss", "grad_norm",
                 "flow_loss");
-        for (int run = 0; run < 2; run++) {
+        for (int run = 0; run < runs; run++) {
             List<double[]> pts = traj.get(run);
             for (int i = 0; i < pts.size(); i++) {
                 double[] p = pts.get(i);
@@ -151,14 +202,14 @@ public final class TwoPhaseExperiment implements Experiment {
         }
         tb.build().writeCsv(ctx.folder().path("trajectories.csv"));
 
-        // 4. phases of the successful run
-        Phases ph = phases(traj.get(0));
+        // 4. phases of the successful run (undefined, NaN, without one)
+        Phases ph = good != null ? phases(traj.get(0)) : new Phases(Double.NaN, Double.NaN, -1);
         Table.Builder sb = Table.builder("run", "seed", "outcome", "final_phi", "final_loss", "early_slope",
                 "late_slope", "slope_ratio", "steps_to_1e-12_rel_loss", "spurious_loss_theory");
         double spLoss = f.spuriousLoss();
-        for (int run = 0; run < 2; run++) {
+        for (int run = 0; run < runs; run++) {
             RunResult r = finals.get(run);
-            Phases p = run == 0 ? ph : phases(traj.get(1));
+            Phases p = run == 0 && good != null ? ph : phases(traj.get(run));
             sb.row(labels[run], pair.get(run).seed(), r.outcome().name(), r.phi(), r.loss(), p.early, p.late,
                     p.late / p.early, p.steps, spLoss);
         }
@@ -168,15 +219,16 @@ public final class TwoPhaseExperiment implements Experiment {
         js.put("experiment", cfg.name());
         js.put("teacher", teacher.description());
         js.put("eta", eta);
-        js.put("global_seed", good.seed());
-        js.put("spurious_seed", bad.seed());
+        js.put("global_seed", good == null ? null : good.seed());
+        js.put("spurious_seed", bad == null ? null : bad.seed());
         js.put("early_slope", ph.early);
         js.put("late_slope", ph.late);
         js.put("slope_ratio", ph.late / ph.early);
-        js.put("steps_to_1e-12_rel_loss", ph.steps);
+        js.put("steps_to_1e-12_rel_loss", good == null ? null : ph.steps);
         js.put("spurious_loss_theory", spLoss);
-        js.put("spurious_run_final_loss", finals.get(1).loss());
+        js.put("spurious_run_final_loss", bad == null ? Double.NaN : finals.get(runs - 1).loss());
         js.put("draws", drawn.size());
+        js.put("draw_outcomes", drawOutcomes);
         Json.write(ctx.folder().path("summary.json"), js);
 
         // 5. plots: the descent of the successful run (to 1e−16 of its initial loss), the whole budget
@@ -190,7 +242,7 @@ public final class TwoPhaseExperiment implements Experiment {
         XYChart lossFull = Plots.line("Population loss: whole budget (log scale)", "iteration", "loss", false, true);
         XYChart angle = Plots.line("Angle between w and w*", "iteration", "φ (radians)", false, false);
         XYChart adist = Plots.line("Output layer (log scale)", "iteration", "distance", false, true);
-        for (int run = 0; run < 2; run++) {
+        for (int run = 0; run < runs; run++) {
             List<double[]> pts = traj.get(run);
             double[] x = col(pts, 0);
             double[] l = col(pts, 4);
@@ -228,15 +280,25 @@ public final class TwoPhaseExperiment implements Experiment {
         md.heading(2, "Setup");
         List<String> setup = SweepReport.setup(ctx);
         setup.add("teacher: " + teacher.description());
-        setup.add(String.format(Locale.ROOT, "searched %d initializations: global run seed %d, spurious run seed %d",
-                drawn.size(), good.seed(), bad.seed()));
+        setup.add(String.format(Locale.ROOT, "searched %d initializations: global run seed %s, spurious run seed %s",
+                drawn.size(), good == null ? "none found" : good.seed(), bad == null ? "none found" : bad.seed()));
         md.bullets(setup);
         md.heading(2, "Phases");
-        md.paragraph(String.format(Locale.ROOT, "Successful run: log-loss decays at %.3g per step over the first quarter "
-                + "of its descent to 1e-12 of the initial loss and at %.3g per step over the last quarter: the late "
-                + "phase is %.1f times faster (%d steps in all). The failing run flattens at loss %.6g; the spurious "
-                + "minimum of docs/model.md §3 has loss %.6g.", ph.early, ph.late, ph.late / ph.early, ph.steps,
-                finals.get(1).loss(), spLoss));
+        for (String line : new String[] {missingLine, divergedLine}) {
+            if (line != null) {
+                md.paragraph(line);
+            }
+        }
+        if (good != null) {
+            md.paragraph(String.format(Locale.ROOT, "Successful run: log-loss decays at %.3g per step over the first "
+                    + "quarter of its descent to 1e-12 of the initial loss and at %.3g per step over the last quarter: "
+                    + "the late phase is %.1f times faster (%d steps in all).", ph.early, ph.late, ph.late / ph.early,
+                    ph.steps));
+        }
+        if (bad != null) {
+            md.paragraph(String.format(Locale.ROOT, "The failing run flattens at loss %.6g; the spurious minimum of "
+                    + "docs/model.md §3 has loss %.6g.", finals.get(runs - 1).loss(), spLoss));
+        }
         md.table(summary, Map.of("final_phi", "%.4g", "final_loss", "%.4g", "early_slope", "%.3g", "late_slope",
                 "%.3g", "slope_ratio", "%.2f", "spurious_loss_theory", "%.6g"));
         md.heading(2, "Figures");
@@ -245,9 +307,46 @@ public final class TwoPhaseExperiment implements Experiment {
         md.image("angle", "two_phase_angle.png");
         md.image("output layer", "two_phase_a.png");
         md.heading(2, "Files");
-        md.bullets(List.of("`trajectories.csv`: both runs every " + every + " steps, with the gradient-flow loss at "
-                + "t = η·step", "`results.csv`: every initialization drawn in the search",
+        md.bullets(List.of("`trajectories.csv`: the recorded runs every " + every + " steps, with the gradient-flow "
+                + "loss at t = η·step", "`results.csv`: every initialization drawn in the search",
                 "`summary.csv`, `summary.json`: phases and final values", "`config.yaml`, `provenance.json`"));
+        md.write(ctx.folder().path("report.md"));
+    }
+
+    /** The report of a search that found neither outcome: the draws, and what they were. */
+    private static void writeNothingFound(RunContext ctx, Teacher teacher, double eta, int draws,
+            Map<String, Integer> drawOutcomes, String missingLine, String divergedLine) throws java.io.IOException {
+        ExperimentConfig cfg = ctx.config();
+        Table.Builder sb = Table.builder("outcome", "draws");
+        drawOutcomes.forEach(sb::row);
+        Table summary = sb.build();
+        summary.writeCsv(ctx.folder().path("summary.csv"));
+        Map<String, Object> js = new LinkedHashMap<>();
+        js.put("experiment", cfg.name());
+        js.put("teacher", teacher.description());
+        js.put("eta", eta);
+        js.put("global_seed", null);
+        js.put("spurious_seed", null);
+        js.put("draws", draws);
+        js.put("draw_outcomes", drawOutcomes);
+        Json.write(ctx.folder().path("summary.json"), js);
+        MarkdownReport md = MarkdownReport.titled(cfg.name());
+        if (!cfg.description().isBlank()) {
+            md.paragraph(cfg.description());
+        }
+        md.heading(2, "Setup");
+        List<String> setup = SweepReport.setup(ctx);
+        setup.add("teacher: " + teacher.description());
+        md.bullets(setup);
+        md.heading(2, "Search");
+        md.paragraph(missingLine);
+        if (divergedLine != null) {
+            md.paragraph(divergedLine);
+        }
+        md.table(summary, Map.of());
+        md.heading(2, "Files");
+        md.bullets(List.of("`results.csv`: every initialization drawn in the search", "`summary.csv`, `summary.json`: "
+                + "outcomes of the draws", "`config.yaml`, `provenance.json`"));
         md.write(ctx.folder().path("report.md"));
     }
 

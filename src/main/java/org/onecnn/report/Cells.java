@@ -27,9 +27,11 @@ final class Cells {
     }
 
     /**
-     * The canonical text of a cell: integers plain, doubles by {@link Double#toString(double)}
-     * (so {@code NaN}, {@code Infinity}, {@code -Infinity} for non-finite values), floats by
-     * {@link Float#toString(float)}, enums by {@link Enum#name()}, {@code null} as the empty string.
+     * The canonical text of a cell: integers plain, doubles by {@link Double#toString(double)},
+     * floats by {@link Float#toString(float)}, enums by {@link Enum#name()}, {@code null} and
+     * non-finite numbers ({@code NaN}, {@code ±Infinity}) as the empty string: an undefined value
+     * (the median of an empty set, the angle of a diverged run) is a missing field, never a token
+     * that a spreadsheet or {@code pandas} would read as a number.
      */
     static String format(Object cell) {
         if (cell == null) {
@@ -42,7 +44,10 @@ final class Cells {
             return Long.toString(((Number) cell).longValue());
         }
         if (cell instanceof Double d) {
-            return Double.toString(d);
+            return Double.isFinite(d) ? Double.toString(d) : "";
+        }
+        if (cell instanceof Float f && !Float.isFinite(f)) {
+            return "";
         }
         if (cell instanceof Float f) {
             // Float.toString, not Double.toString(f), which would print 0.1f as 0.10000000149011612.

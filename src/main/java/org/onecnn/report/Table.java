@@ -24,8 +24,8 @@ import org.onecnn.util.InvalidInputException;
  * {@link Short}, {@link Byte}), a {@link Double} or {@link Float}, a {@link Boolean} or an enum
  * constant; anything else is rejected when the row is added, so that every writer knows how to
  * print every cell. The text forms are those of the package documentation: integers plain,
- * doubles by {@link Double#toString(double)} (exact round trip; {@code NaN}, {@code Infinity},
- * {@code -Infinity}), enums by name, {@code null} as an empty field.
+ * doubles by {@link Double#toString(double)} (exact round trip), enums by name, {@code null} and
+ * non-finite numbers (undefined values) as an empty field in CSV and {@value #UNDEFINED} in Markdown.
  *
  * <p>A table read back with {@link #readCsv(Path)} holds only strings (CSV has no types); the
  * typed accessors {@link #getDouble(int, String)}, {@link #getLong(int, String)} and
@@ -41,6 +41,9 @@ import org.onecnn.util.InvalidInputException;
  * }</pre>
  */
 public final class Table {
+    /** How Markdown shows an undefined number (a non-finite double or float). */
+    public static final String UNDEFINED = "–";
+
     private final List<String> columns;
     private final List<List<Object>> rows;
     private final Map<String, Integer> index;
@@ -465,7 +468,7 @@ public final class Table {
      * <p>A format is a {@link String#format} pattern such as {@code "%.3f"} or {@code "%d"},
      * applied with {@link Locale#ROOT} to the non-null, non-string cells of its column (a string
      * cell, for instance from a table read back from CSV, is written as it is). A double formatted
-     * with {@code %f} that is not finite comes out as {@code NaN} / {@code Infinity}. Cells
+     * that is not finite comes out as {@value #UNDEFINED}. Cells
      * without a format use the package conventions. A {@code '|'} in a cell is escaped as
      * {@code "\|"} and a line break becomes {@code <br>}.
      *
@@ -526,6 +529,9 @@ public final class Table {
     }
 
     private String formatCell(Object cell, String pattern, int r, int c) {
+        if ((cell instanceof Double d && !Double.isFinite(d)) || (cell instanceof Float f && !Float.isFinite(f))) {
+            return UNDEFINED;
+        }
         if (pattern == null || cell == null || cell instanceof String) {
             return Cells.format(cell);
         }

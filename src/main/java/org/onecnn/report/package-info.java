@@ -19,9 +19,12 @@
  *       10<sup>7</sup>): {@code 0.25}, {@code 1.0}, {@code 1.0E-5}, {@code 1.5E7}, {@code -0.0}.
  *       {@link java.lang.Float} cells use {@link java.lang.Float#toString(float)} for the same
  *       reason.</li>
- *   <li>Non-finite doubles are written {@code NaN}, {@code Infinity} and {@code -Infinity} in CSV
- *       and Markdown (what {@link java.lang.Double#parseDouble(String)} reads back), and as
- *       {@code null} in JSON, which has no literal for them.</li>
+ *   <li>Non-finite doubles ({@code NaN}, {@code ±Infinity}) mean "undefined" (the median of an
+ *       empty set, a slope fitted through fewer than two points, the angle of a diverged run): they
+ *       are written as an empty field in CSV (read back as {@code NaN} by
+ *       {@link org.onecnn.report.Table#getDouble}), as {@code –} in Markdown and as {@code null} in
+ *       JSON, which has no literal for them. No output file ever contains the tokens {@code NaN} or
+ *       {@code Infinity}.</li>
  *   <li>Booleans are {@code true}/{@code false}; enum constants are written by
  *       {@link java.lang.Enum#name()}; a {@code null} cell is an empty field (CSV, Markdown) or
  *       {@code null} (JSON).</li>

@@ -9,6 +9,8 @@ import java.util.SplittableRandom;
  * master seed feeds one {@link SplittableRandom}; each named stream (teacher, cell, data set, ...)
  * is {@code derive(master, label, index...)}, a pure function of its arguments, so the seed of a
  * grid cell or of one initialization does not depend on the order in which threads reach it.
+ * Every derivation is reported to the open {@link SeedLedger}, if any, so that a run's provenance lists the
+ * streams it drew.
  */
 public final class Seeds {
     private Seeds() {
@@ -24,7 +26,9 @@ public final class Seeds {
             h = mix(h ^ mix(idx + 0x94D049BB133111EBL));
         }
         // One draw of a SplittableRandom seeded with the hash, so seeds are well spread.
-        return new SplittableRandom(h).nextLong();
+        long seed = new SplittableRandom(h).nextLong();
+        SeedLedger.derived(master, label, indices, seed);
+        return seed;
     }
 
     /** The 64-bit finaliser of SplitMix64 (Stafford variant 13). */

@@ -1,0 +1,297 @@
+package org.onecnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.onecnn.experiment.Divergence;
+import org.onecnn.report.Table;
+
+/**
+ * Honest outputs when runs diverge: every experiment type, at a tiny size with a step so large that every run
+ * overflows, counts the runs as DIVERGED, says so in its report, writes no NaN or Infinity token anywhere, keeps
+ * its run folder, warns, and exits with {@link Divergence#ALL_DIVERGED_EXIT}. Also: partial divergence (exit 0,
+ * a warning), a two-phase search that misses an outcome, and the seed streams listed in provenance.
+ */
+class DivergenceCliTest {
+    @TempDir
+    Path home;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream oldErr;
+    private PrintStream oldOut;
+
+    @BeforeEach
+    void capture() {
+        System.setProperty("onecnn.home", home.toString());
+        oldErr = System.err;
+        oldOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(oldErr);
+        System.setOut(oldOut);
+        System.clearProperty("onecnn.home");
+    }
+
+    private int run(String... args) {
+        err.reset();
+        out.reset();
+        return Main.execute(args);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Tiny sizes per experiment (shared by the divergence and the seed-stream tests). */
+    static final Map<String, List<String>> TINY = Map.of(
+            "du2018-table1", List.of("init.count=4", "grid.k=[4]", "grid.ratio=[1]", "stop.max_steps=100"),
+            "bg2017-fixed-output", List.of("init.count=4", "grid.k=[4]", "grid.p=[5]", "stop.max_steps=100"),
+            "du2018-two-phase", List.of("two_phase.max_draws=10", "stop.max_steps=100", "model.k=4", "model.p=5"),
+            "sample-size", List.of("init.count=3", "empirical.n=[20,50]", "empirical.datasets=1",
+                    "empirical.max_steps=20", "stop.max_steps=50"),
+            "paired-trajectories", List.of("init.count=2", "empirical.n=[20,50]", "empirical.datasets=1",
+                    "empirical.max_steps=40", "empirical.every=5"),
+            "dg2019-double-convotron", List.of("model.d=22", "model.p=4", "convotron.strides=[3,4]",
+                    "convotron.distributions=[gaussian]", "convotron.teachers=2", "convotron.gaussian_steps1=100",
+                    "convotron.gaussian_steps2=100", "convotron.test_samples=100"),
+            "overlap-landscape", List.of("model.d=22", "model.p=4", "init.count=3", "convotron.teachers=2",
+                    "stop.max_steps=100", "convotron.gaussian_steps1=100", "convotron.gaussian_steps2=100",
+                    "convotron.test_samples=100"));
+
+    /** Steps so large that every iterate overflows. */
+    static final Map<String, List<String>> HUGE = Map.of(
+            "du2018-table1", List.of("train.eta=1e6"),
+            "bg2017-fixed-output", List.of("train.eta=1e6"),
+            "du2018-two-phase", List.of("train.eta=1e6"),
+            "sample-size", List.of("train.eta=1e6", "empirical.eta=1e6"),
+            "paired-trajectories", List.of("train.eta=1e6", "empirical.eta=1e6"),
+            "dg2019-double-convotron", List.of("convotron.gaussian_eta1=1e6", "convotron.gaussian_eta2=1e6"),
+            "overlap-landscape", List.of("train.eta=1e6", "convotron.gaussian_eta1=1e6",
+                    "convotron.gaussian_eta2=1e6"));
+
+    /** The column that counts diverged runs in summary.csv, and whether it is a fraction (else a count). */
+    static final Map<String, String> DIVERGED_COLUMN = Map.of("du2018-table1", "p_diverged", "bg2017-fixed-output",
+            "p_diverged", "sample-size", "p_diverged", "paired-trajectories", "n_diverged", "dg2019-double-convotron",
+            "n_diverged", "overlap-landscape", "p_diverged");
+
+    static Stream<String> experiments() {
+        return Stream.of("du2018-table1", "bg2017-fixed-output", "du2018-two-phase", "sample-size",
+                "paired-trajectories", "dg2019-double-convotron", "overlap-landscape");
+    }
+
+    private static String[] args(String name, Path dir, List<String> sets, String... more) {
+        List<String> a = new ArrayList<>(List.of("run", name, "--out", dir.toString(), "--threads", "2"));
+        for (String s : sets) {
+            a.add("--set");
+            a.add(s);
+        }
+        a.addAll(Arrays.asList(more));
+        return a.toArray(new String[0]);
+    }
+
+    private static void assertNoNonFiniteTokens(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().matches(".*\\.(csv|json|md)$")).toList()) {
+                String text = Files.readString(f);
+                assertFalse(text.contains("NaN"), f.getFileName() + " contains NaN");
+                assertFalse(text.contains("Infinity"), f.getFileName() + " contains Infinity");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("experiments")
+    void everyRunDivergedIsCountedReportedAndExitsThree(String name) throws IOException {
+        Path dir = home.resolve(name);
+        List<String> sets = new ArrayList<>(TINY.get(name));
+        sets.addAll(HUGE.get(name));
+        int code = run(args(name, dir, sets));
+        assertEquals(Divergence.ALL_DIVERGED_EXIT, code, name + ": " + stderr());
+        assertTrue(stderr().contains("onecnn: warning: every one of the"), stderr());
+        assertFalse(stderr().contains("\tat "), stderr());
+        // the run folder is a real, complete result
+        for (String f : List.of("config.yaml", "provenance.json", name.equals("paired-trajectories") ? "deviation.csv"
+                : "results.csv", "summary.csv", "summary.json", "report.md")) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)), name + ": " + f);
+        }
+        assertNoNonFiniteTokens(dir);
+        String report = Files.readString(dir.resolve("report.md"));
+        assertTrue(report.contains("diverged (non-finite iterates"), report);
+        long[] tally = Divergence.read(dir);
+        assertTrue(tally != null && tally[0] > 0 && tally[0] == tally[1], Arrays.toString(tally));
+        JsonNode prov = new ObjectMapper().readTree(dir.resolve("provenance.json").toFile());
+        assertEquals("complete", prov.get("status").asText());
+        Table summary = Table.readCsv(dir.resolve("summary.csv"));
+        if (name.equals("du2018-two-phase")) {
+            int diverged = 0;
+            for (int r = 0; r < summary.size(); r++) {
+                if (summary.getString(r, "outcome").equals("DIVERGED")) {
+                    diverged = (int) summary.getLong(r, "draws");
+                }
+            }
+            assertEquals(10, diverged, "every draw DIVERGED");
+            return;
+        }
+        String col = DIVERGED_COLUMN.get(name);
+        for (int r = 0; r < summary.size(); r++) {
+            if (name.equals("sample-size") && r == 0) {
+                continue; // n = inf: the population row, checked below
+            }
+            double v = summary.getDouble(r, col);
+            double all = col.startsWith("p_") ? 1.0
+                    : summary.getDouble(r, name.equals("paired-trajectories") ? "runs" : "teachers");
+            assertEquals(all, v, name + " row " + r + " " + col);
+        }
+        if (name.equals("sample-size")) {
+            assertEquals(1.0, summary.getDouble(0, "p_diverged"), "population row");
+            for (int r = 0; r < summary.size(); r++) {
+                assertEquals(0.0, summary.getDouble(r, "p_other"), "diverged runs are not 'other'");
+            }
+        }
+        if (name.equals("overlap-landscape")) {
+            assertEquals(0.0, summary.getDouble(0, "p_other"), "diverged runs are not 'other'");
+        }
+        if (name.equals("dg2019-double-convotron")) {
+            assertTrue(summary.getString(0, "stage3_correct").isEmpty(), "no 'stage 3 correct' for diverged runs");
+            assertEquals(0.0, summary.getDouble(0, "success"));
+        }
+    }
+
+    /** Some runs diverge (the empirical ones), others not: exit 0, a warning, diverged apart from other. */
+    @Test
+    void partialDivergenceWarnsAndExitsZero() throws IOException {
+        Path dir = home.resolve("partial");
+        List<String> sets = new ArrayList<>(TINY.get("sample-size"));
+        sets.add("empirical.eta=1e6");
+        assertEquals(0, run(args("sample-size", dir, sets)), stderr());
+        assertTrue(stderr().contains("onecnn: warning: 6 of 9 runs diverged"), stderr());
+        assertNoNonFiniteTokens(dir);
+        Table summary = Table.readCsv(dir.resolve("summary.csv"));
+        assertEquals(0.0, summary.getDouble(0, "p_diverged"), "the population row did not diverge");
+        assertEquals(1.0, summary.getDouble(1, "p_diverged"));
+        assertEquals(0.0, summary.getDouble(1, "p_other"));
+        String report = Files.readString(dir.resolve("report.md"));
+        assertTrue(report.contains("6 of 6 empirical runs diverged"), report);
+        // n = 20 < r + k = 31 parameters: a caveat
+        assertTrue(report.contains("n = [20] is below the number of parameters of a student (r + k = 31)"), report);
+    }
+
+    /** Undefined medians of an ordinary run are blank/null, never NaN; progress moves in student-steps. */
+    @Test
+    void ordinarySampleSizeHasNoNaNAndProgressMoves() throws IOException {
+        Path dir = home.resolve("plain");
+        assertEquals(0, run(args("sample-size", dir, TINY.get("sample-size"))), stderr());
+        assertNoNonFiniteTokens(dir);
+        JsonNode s = new ObjectMapper().readTree(dir.resolve("summary.json").toFile()).get("summary");
+        assertTrue(s.get(0).get("p_global_dataset_min").isNull(), "undefined for the population row: null");
+        // not --quiet, and no terminal under the test: plain progress lines, the count moving, no repeated line
+        List<String> lines = stderr().lines().filter(l -> l.startsWith("sample-size ")).toList();
+        assertTrue(lines.size() >= 2, stderr());
+        assertTrue(lines.get(lines.size() - 1).contains(" 120/120 student-steps"), stderr());
+        assertEquals(1, lines.stream().filter(l -> l.contains(" 120/120 ")).count(), "final line once: " + stderr());
+        assertEquals(lines.size(), new TreeSet<>(lines).size(), stderr());
+    }
+
+    @Test
+    void twoPhaseSearchThatMissesAnOutcomeReportsWhatItFound() throws IOException {
+        Path dir = home.resolve("two-phase");
+        // k = 20, p = 25, ratio 1, the built-in teacher: 8 draws give GLOBAL runs and no SPURIOUS one
+        assertEquals(0, run(args("du2018-two-phase", dir, List.of("two_phase.max_draws=8", "stop.max_steps=2000"))),
+                stderr());
+        assertNoNonFiniteTokens(dir);
+        assertTrue(stderr().contains("onecnn: warning: No initialization reached the spurious minimum"), stderr());
+        String report = Files.readString(dir.resolve("report.md"));
+        assertTrue(report.contains("No initialization reached the spurious minimum within two_phase.max_draws = 8"),
+                report);
+        Table summary = Table.readCsv(dir.resolve("summary.csv"));
+        assertEquals(1, summary.size());
+        assertEquals("global", summary.getString(0, "run"));
+        JsonNode js = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+        assertTrue(js.get("spurious_seed").isNull());
+        assertEquals(8, js.get("draws").asInt());
+        assertTrue(Files.isRegularFile(dir.resolve("trajectories.csv")));
+    }
+
+    /** Stage 2 alone overflows: no crash in stage 3, the runs are DIVERGED. */
+    @Test
+    void doubleConvotronStageTwoDivergenceIsAResult() throws IOException {
+        Path dir = home.resolve("dc2");
+        List<String> sets = new ArrayList<>(TINY.get("dg2019-double-convotron"));
+        sets.add("convotron.gaussian_eta2=1e6");
+        assertEquals(Divergence.ALL_DIVERGED_EXIT, run(args("dg2019-double-convotron", dir, sets)), stderr());
+        assertNoNonFiniteTokens(dir);
+        Table results = Table.readCsv(dir.resolve("results.csv"));
+        for (int r = 0; r < results.size(); r++) {
+            assertEquals("true", results.getString(r, "diverged"));
+            assertEquals("", results.getString(r, "stage3_correct"));
+        }
+    }
+
+    /** The streams each experiment type draws, from reading its code (labels of Seeds.derive). */
+    static final Map<String, Set<String>> STREAMS = Map.of(
+            "du2018-table1", Set.of("init", "teacher"),
+            "bg2017-fixed-output", Set.of("init", "teacher"),
+            "du2018-two-phase", Set.of("init", "teacher"),
+            "sample-size", Set.of("data", "init", "minibatch", "nd4j", "teacher", "x"),
+            "paired-trajectories", Set.of("data", "init", "minibatch", "nd4j", "teacher", "x"),
+            "dg2019-double-convotron", Set.of("teacher", "chunk", "double-convotron/init", "double-convotron/noise",
+                    "double-convotron/stage1", "double-convotron/stage2", "double-convotron/teacher",
+                    "double-convotron/test", "double-convotron/validation"),
+            "overlap-landscape", Set.of("init", "teacher", "chunk", "double-convotron/init", "double-convotron/noise",
+                    "double-convotron/stage1", "double-convotron/stage2", "double-convotron/teacher",
+                    "double-convotron/test", "double-convotron/validation"));
+
+    @ParameterizedTest
+    @MethodSource("experiments")
+    void provenanceListsExactlyTheSeedStreamsDrawn(String name) throws IOException {
+        Path dir = home.resolve("seeds-" + name);
+        int code = run(args(name, dir, TINY.get(name), "-q"));
+        assertTrue(code == 0, name + ": " + stderr());
+        JsonNode seeds = new ObjectMapper().readTree(dir.resolve("provenance.json").toFile()).get("seeds");
+        Set<String> labels = new TreeSet<>();
+        seeds.get("streams").fieldNames().forEachRemaining(labels::add);
+        assertEquals(new TreeSet<>(STREAMS.get(name)), labels, name + ": " + seeds);
+        assertFalse(seeds.has("scheme"), "no fixed scheme that may not apply");
+        String init = seeds.get("streams").has("init") ? seeds.get("streams").get("init").asText() : null;
+        switch (name) {
+            case "overlap-landscape" -> assertEquals("Seeds.derive(master, \"init\", stride, teacher, run)", init);
+            case "dg2019-double-convotron" -> {
+                assertEquals("Seeds.derive(master, \"teacher\", teacher)", seeds.get("streams").get("teacher").asText());
+                assertEquals("Seeds.derive(teacher, \"double-convotron/init\")",
+                        seeds.get("streams").get("double-convotron/init").asText());
+            }
+            case "sample-size", "paired-trajectories" ->
+                assertEquals("Seeds.derive(data, \"x\")", seeds.get("streams").get("x").asText());
+            default -> assertEquals("Seeds.derive(master, \"init\", cell, run)", init);
+        }
+    }
+}

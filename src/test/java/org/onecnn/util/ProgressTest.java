@@ -1,0 +1,81 @@
+package org.onecnn.util;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/** The plain-log progress (no terminal): lines only when the count moved, the final line exactly once. */
+class ProgressTest {
+    private static final Pattern COUNT = Pattern.compile(" (\\d+)/(\\d+) student-steps \\(elapsed [0-9:]+, ETA ");
+
+    @Test
+    void plainLinesMoveAndTheFinalLineIsPrintedOnce() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        // an hour's interval: only the explicit ticks print, so the test does not depend on timing
+        try (Progress p = Progress.plain("task", 1000, "student-steps", out, 3_600_000)) {
+            for (int i = 0; i < 10; i++) {
+                p.step(100);
+                p.tick();
+                p.tick(); // nothing moved since the last line: no line
+            }
+        }
+        List<String> lines = buf.toString(StandardCharsets.UTF_8).lines().toList();
+        List<Long> counts = new ArrayList<>();
+        for (String l : lines) {
+            Matcher m = COUNT.matcher(l);
+            assertTrue(l.startsWith("task ") && m.find(), l);
+            assertEquals(1000, Long.parseLong(m.group(2)));
+            counts.add(Long.parseLong(m.group(1)));
+        }
+        assertEquals(List.of(0L, 100L, 200L, 300L, 400L, 500L, 600L, 700L, 800L, 900L, 1000L), counts,
+                "one line per move, the final line once: " + lines);
+        assertTrue(lines.get(lines.size() - 1).startsWith("task 100% 1000/1000"), lines.toString());
+        assertTrue(lines.get(lines.size() - 1).endsWith("ETA 0:00:00)"), lines.toString());
+    }
+
+    @Test
+    void theTimerPrintsOnlyWhenTheCountMoved() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (Progress p = Progress.plain("t", 10, "runs", new PrintStream(buf, true, StandardCharsets.UTF_8), 5)) {
+            p.step(4);
+            Thread.sleep(200); // forty intervals, one move
+        }
+        List<String> lines = buf.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString()); // 0, then 4 (by the timer or at close), once
+        assertTrue(lines.get(lines.size() - 1).startsWith("t  40% 4/10 runs"), lines.toString());
+        assertEquals(lines.size(), new java.util.HashSet<>(lines).size(), lines.toString());
+    }
+
+    @Test
+    void closeWithoutWorkPrintsTheStartOnly() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (Progress p = Progress.plain("t", 5, "runs", new PrintStream(buf, true, StandardCharsets.UTF_8), 10_000)) {
+            assertTrue(p != null);
+        }
+        assertEquals(List.of("t   0% 0/5 runs (elapsed 0:00:00, ETA ?)"), buf.toString(StandardCharsets.UTF_8).lines()
+                .toList());
+    }
+
+    @Test
+    void quietPrintsNothing() {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try (Progress p = Progress.start("t", 5, "runs", true)) {
+            p.step(5);
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals("", buf.toString(StandardCharsets.UTF_8));
+    }
+}
