@@ -59,6 +59,8 @@ public final class EnsembleTrainer {
     private final EmpiricalSpec spec;
     private final Teacher teacher;
     private final NonOverlappingGaussian population;
+    /** The largest finite value of the network's data type. */
+    private final double maxValue;
 
     /**
      * @param spec    how to train
@@ -71,6 +73,8 @@ public final class EnsembleTrainer {
         this.teacher = teacher;
         boolean closedForm = gaussianInput && spec.arch().s() == spec.arch().r();
         this.population = closedForm ? new NonOverlappingGaussian(teacher) : null;
+        this.maxValue = spec.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? Float.MAX_VALUE
+                : Double.MAX_VALUE;
     }
 
     /**
@@ -512,8 +516,11 @@ public final class EnsembleTrainer {
                 if (!check || !active[s]) {
                     continue;
                 }
-                boolean finite = Double.isFinite(nv) && Double.isFinite(gn[s]) && Double.isFinite(lossN)
-                        && allFinite(a[s]);
+                // the layer forms ‖v‖² in the network's data type: once that overflows (v ~ 1.8e19 in float),
+                // w = v/‖v‖ is 0, every unit is dead and the gradient vanishes, a fake stationary point; the
+                // values read back in double are still finite, so the overflow is tested in the data type
+                boolean finite = Double.isFinite(nv) && nv * nv <= maxValue && Double.isFinite(gn[s])
+                        && Double.isFinite(lossN) && allFinite(a[s]);
                 StopReason reason = null;
                 if (!finite) {
                     reason = StopReason.NON_FINITE;

@@ -87,16 +87,19 @@ class DivergenceCliTest {
                     "stop.max_steps=100", "convotron.gaussian_steps1=100", "convotron.gaussian_steps2=100",
                     "convotron.test_samples=100"));
 
-    /** Steps so large that every iterate overflows. */
+    /**
+     * Steps so large that every iterate overflows: the largest step onecnn accepts (1000), with budgets long
+     * enough for the growth to reach overflow in double precision.
+     */
     static final Map<String, List<String>> HUGE = Map.of(
-            "du2018-table1", List.of("train.eta=1e6"),
-            "bg2017-fixed-output", List.of("train.eta=1e6"),
-            "du2018-two-phase", List.of("train.eta=1e6"),
-            "sample-size", List.of("train.eta=1e6", "empirical.eta=1e6"),
-            "paired-trajectories", List.of("train.eta=1e6", "empirical.eta=1e6"),
-            "dg2019-double-convotron", List.of("convotron.gaussian_eta1=1e6", "convotron.gaussian_eta2=1e6"),
-            "overlap-landscape", List.of("train.eta=1e6", "convotron.gaussian_eta1=1e6",
-                    "convotron.gaussian_eta2=1e6"));
+            "du2018-table1", List.of("train.eta=1000"),
+            "bg2017-fixed-output", List.of("train.eta=1000"),
+            "du2018-two-phase", List.of("train.eta=1000"),
+            "sample-size", List.of("train.eta=1000", "empirical.eta=1000"),
+            "paired-trajectories", List.of("train.eta=1000", "empirical.eta=1000", "empirical.max_steps=200"),
+            "dg2019-double-convotron", List.of("convotron.gaussian_eta1=1000", "convotron.gaussian_eta2=1000"),
+            "overlap-landscape", List.of("train.eta=1000", "convotron.gaussian_eta1=1000",
+                    "convotron.gaussian_eta2=1000"));
 
     /** The column that counts diverged runs in summary.csv, and whether it is a fraction (else a count). */
     static final Map<String, String> DIVERGED_COLUMN = Map.of("du2018-table1", "p_diverged", "bg2017-fixed-output",
@@ -191,7 +194,7 @@ class DivergenceCliTest {
     void partialDivergenceWarnsAndExitsZero() throws IOException {
         Path dir = home.resolve("partial");
         List<String> sets = new ArrayList<>(TINY.get("sample-size"));
-        sets.add("empirical.eta=1e6");
+        sets.add("empirical.eta=1000");
         assertEquals(0, run(args("sample-size", dir, sets)), stderr());
         assertTrue(stderr().contains("onecnn: warning: 6 of 9 runs diverged"), stderr());
         assertNoNonFiniteTokens(dir);
@@ -246,7 +249,9 @@ class DivergenceCliTest {
     void doubleConvotronStageTwoDivergenceIsAResult() throws IOException {
         Path dir = home.resolve("dc2");
         List<String> sets = new ArrayList<>(TINY.get("dg2019-double-convotron"));
-        sets.add("convotron.gaussian_eta2=1e6");
+        // the largest step onecnn accepts, and steps enough for the growth to reach overflow
+        sets.add("convotron.gaussian_eta2=1000");
+        sets.add("convotron.gaussian_steps2=2000");
         assertEquals(Divergence.ALL_DIVERGED_EXIT, run(args("dg2019-double-convotron", dir, sets)), stderr());
         assertNoNonFiniteTokens(dir);
         Table results = Table.readCsv(dir.resolve("results.csv"));
