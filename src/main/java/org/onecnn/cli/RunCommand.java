@@ -27,7 +27,8 @@ final class RunCommand implements Callable<Integer> {
     String config;
 
     @Option(names = {"-s", "--set"}, paramLabel = "FIELD=VALUE", description = "Override a config field, e.g. "
-            + "--set init.count=100 --set grid.k=[25,36]; a name unique among the sections this type uses may be given alone (k, ratio, count).")
+            + "--set init.count=100 --set grid.k=[25,36]; a name unique among the sections this type uses may be "
+            + "given alone (k, ratio, count).")
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder to create (must not exist); default "
