@@ -66,8 +66,10 @@ final class EmpiricalSetup {
         int b = block > 0 ? block : WeightNormConv.DEFAULT_REDUCTION_BLOCK;
         sm = Math.max(b, sm / b * b);
         double eta = e.eta() != null ? e.eta() : cfg.train().eta().value();
+        // only minibatch SGD draws from this stream (its epoch permutations); deriving it for the other regimes
+        // would list a stream in provenance.json that the run never used
+        long order = e.regime().equals("minibatch") ? org.onecnn.util.Seeds.derive(cfg.seed(), "minibatch") : 0L;
         return new EmpiricalSpec(cfg.model().architecture(), e.leakySlope(), type, eta, e.regime(), e.batchSize(),
-                e.maxSteps(), e.checkEvery(), e.gradTol(), e.lossTolerance(), sc, sm, b,
-                org.onecnn.util.Seeds.derive(cfg.seed(), "minibatch"));
+                e.maxSteps(), e.checkEvery(), e.gradTol(), e.lossTolerance(), sc, sm, b, order);
     }
 }
