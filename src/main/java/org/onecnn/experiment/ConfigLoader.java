@@ -39,6 +39,10 @@ import org.onecnn.util.InvalidInputException;
  * types and invalid values are errors naming the field); expands the grid into cells.
  */
 public final class ConfigLoader {
+    /** YAML's NaN and infinity ({@code .nan}, {@code -.inf}) as a list entry or mapping value. */
+    private static final java.util.regex.Pattern NON_FINITE = java.util.regex.Pattern.compile(
+        "(?i)(^|[\\s\\[,{:])[-+]?\\.(nan|inf)\\b");
+
     private static final ObjectMapper YAML = mapper();
 
     private ConfigLoader() {
@@ -358,6 +362,11 @@ public final class ConfigLoader {
                 value = JsonNodeFactory.instance.nullNode();
             }
         } catch (JsonProcessingException e) {
+            if (NON_FINITE.matcher(raw).find() && (raw.startsWith("[") || raw.startsWith("{"))) {
+                // the YAML reader refuses .nan and .inf inside a list; say so instead of 'expected a list'
+                throw new InvalidInputException(path, "NaN and infinite entries are not allowed, got " + raw
+                        + "; give finite numbers");
+            }
             value = JsonNodeFactory.instance.textNode(raw);
         }
         setPath(tree, path, value);
