@@ -252,8 +252,13 @@ public final class ConfigLoader {
     public static Loaded load(String nameOrPath, List<String> sets) {
         Source src = source(nameOrPath);
         ObjectNode tree = parse(src.text(), src.label());
+        java.util.Set<String> set = new java.util.HashSet<>();
         for (String s : sets) {
-            applySet(tree, s);
+            String path = applySet(tree, s);
+            if (!set.add(path)) {
+                // like a duplicate YAML key: the last one would silently win
+                throw new InvalidInputException(path, "is given twice (by --set, or by --set and --profile); give each field once");
+            }
         }
         ExperimentConfig cfg = bind(tree);
         List<Cell> cells = cells(cfg);
@@ -335,7 +340,7 @@ public final class ConfigLoader {
     }
 
     /** Apply one {@code path=value} override; the value is read as YAML ({@code [1, 2]}, {@code null}, ...). */
-    public static void applySet(ObjectNode tree, String assignment) {
+    public static String applySet(ObjectNode tree, String assignment) {
         int eq = assignment.indexOf('=');
         if (eq <= 0) {
             throw new InvalidInputException("--set", "expected field=value, got '" + assignment + "'");
@@ -370,6 +375,7 @@ public final class ConfigLoader {
             value = JsonNodeFactory.instance.textNode(raw);
         }
         setPath(tree, path, value);
+        return path;
     }
 
     /**

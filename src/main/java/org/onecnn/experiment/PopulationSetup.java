@@ -146,7 +146,16 @@ public final class PopulationSetup {
                             + ") but the model has p = " + teacher.r() + ", k = " + teacher.k());
                 }
                 try {
-                    return InitialPoint.of(toArray(pt.v()), toArray(pt.a()), -1);
+                    double[] a = toArray(pt.a());
+                    InvalidInputException.requireFinite("a", a);
+                    for (double x : a) {
+                        if (Math.abs(x) > Bounds.MAX_SCALE) {
+                            // the output layer enters the loss squared: beyond this it overflows at step 0
+                            throw new InvalidInputException("a", "entry " + x + " is more than " + Bounds.MAX_SCALE
+                                    + " in size; use entries of at most " + Bounds.MAX_SCALE);
+                        }
+                    }
+                    return InitialPoint.of(toArray(pt.v()), a, -1);
                 } catch (InvalidInputException e) {
                     throw new InvalidInputException(f, e.getMessage());
                 }
