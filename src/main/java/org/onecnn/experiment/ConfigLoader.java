@@ -396,6 +396,13 @@ public final class ConfigLoader {
             }
         }
         String[] parts = path.split("\\.");
+        if (parts.length > 2 && parts[0].equals("grid")) {
+            // a grid axis is a field path: grid.train.eta=[...] is the axis 'train.eta', not a section 'train'
+            JsonNode grid = tree.get("grid");
+            ObjectNode g = grid instanceof ObjectNode o ? o : tree.putObject("grid");
+            g.set(path.substring("grid.".length()), value);
+            return;
+        }
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = node.get(parts[i]);
@@ -547,6 +554,11 @@ public final class ConfigLoader {
             if (!ExperimentConfig.SCALARS.contains(section) && !ExperimentConfig.sections(cfg.type()).contains(section)) {
                 throw new InvalidInputException("grid." + a, "experiments of type " + cfg.type() + " do not use the "
                         + section + " section, so sweeping it would change nothing");
+            }
+            if (paths.contains(p)) {
+                // two axes over one field: the later would silently override the earlier in every cell
+                throw new InvalidInputException("grid." + a, "sweeps " + p + ", as grid." + axes.get(paths.indexOf(p))
+                        + " already does; give one axis per field");
             }
             paths.add(p);
         }
