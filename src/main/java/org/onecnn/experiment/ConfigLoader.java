@@ -114,12 +114,21 @@ public final class ConfigLoader {
     public record Source(String label, String text, boolean builtIn) {
     }
 
+    /** The largest config file read: room for thousands of explicit initial points. */
+    static final long MAX_CONFIG_BYTES = 64L << 20;
+
     /** Find a config by built-in name or file path. */
     public static Source source(String nameOrPath) {
         Path path = Path.of(nameOrPath);
         boolean looksLikePath = nameOrPath.contains("/") || nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml");
         if (Files.isRegularFile(path)) {
             try {
+                long size = Files.size(path);
+                if (size > MAX_CONFIG_BYTES) {
+                    // read whole into memory: a huge (or sparse) file would end in an OutOfMemoryError
+                    throw new InvalidInputException("config", path + " is " + size + " bytes; a config is a YAML "
+                            + "text of at most " + MAX_CONFIG_BYTES + " bytes (64 MiB)");
+                }
                 return new Source(path.toString(), Files.readString(path, StandardCharsets.UTF_8), false);
             } catch (java.nio.charset.CharacterCodingException e) {
                 throw new InvalidInputException("config", path + " is not a text file (a config is YAML text in "
@@ -127,6 +136,10 @@ public final class ConfigLoader {
             } catch (IOException e) {
                 throw new InvalidInputException("config", "cannot read " + path + ": " + e.getMessage());
             }
+        }
+        if (Files.exists(path) && !Files.isDirectory(path)) {
+            throw new InvalidInputException("config", path + " is not a regular file (a device, pipe or socket); "
+                    + "give a YAML config file or a built-in name (see: onecnn list)");
         }
         if (Files.isDirectory(path)) {
             throw new InvalidInputException("config", path + " is a folder; give a YAML config file or a built-in "

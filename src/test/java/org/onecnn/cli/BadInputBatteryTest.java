@@ -272,6 +272,9 @@ class BadInputBatteryTest {
             f("empty file", "config", d -> run(d.resolve("empty.yaml").toString())),
             f("binary file", "config", d -> run(d.resolve("binary.yaml").toString())),
             f("directory as config", "config", d -> run(d.resolve("a-folder").toString())),
+            f("a 3 GiB (sparse) config file (was an OutOfMemoryError)", "config", d -> run(d.resolve("sparse-3g.yaml")
+                .toString())),
+            c("a device as config", "config", run("/dev/zero")),
             f("malformed YAML", "config", d -> run(d.resolve("malformed.yaml").toString())),
             f("two YAML documents", "config", d -> run(d.resolve("two-docs.yaml").toString())),
             f("YAML list instead of a mapping", "config", d -> run(d.resolve("list.yaml").toString())),
@@ -373,6 +376,9 @@ class BadInputBatteryTest {
                 + "grid: {p: [16]}\n");
         Files.writeString(in.resolve("empty.yaml"), "");
         Files.write(in.resolve("binary.yaml"), new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 0, 10, 7, 0});
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(in.resolve("sparse-3g.yaml").toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: takes no disk space, but reading it whole would not fit in memory
+        }
         Files.writeString(in.resolve("malformed.yaml"), "name: x\ntype: [population-sweep\nmodel: {k: 4\n");
         Files.writeString(in.resolve("two-docs.yaml"), "name: x\ntype: population-sweep\n---\nname: y\n");
         Files.writeString(in.resolve("list.yaml"), "- name: x\n- type: population-sweep\n");
