@@ -301,6 +301,8 @@ class BadInputBatteryTest {
             c("--profile on double-convotron", "--profile", "run", dc, "--profile", "cpu"),
             c("unknown --profile on sample-size", "profile", "run", ss, "--profile", "nosuch"),
             c("empty --profile", "profile", "run", ss, "--profile", ""),
+            f("a 3 GiB (sparse) profile file (was an OutOfMemoryError)", "profile", d -> new String[] {"run", ss,
+                "--profile", d.resolve("sparse-3g.yaml").toString()}),
             f("profile file with an unknown key", "memory_gb", d -> new String[] {"run", ss, "--profile",
                 d.resolve("bad-key.properties").toString()}),
             c("no config", "NAME|FILE", "run"),
