@@ -270,7 +270,15 @@ public final class ConfigLoader {
             String path = applySet(tree, s);
             if (!set.add(path)) {
                 // like a duplicate YAML key: the last one would silently win
-                throw new InvalidInputException(path, "is given twice (by --set, or by --set and --profile); give each field once");
+                throw new InvalidInputException(path, "is given twice (by --set, or by --set and --profile); give "
+                        + "each field once");
+            }
+            for (String earlier : set) {
+                if (earlier.startsWith(path + ".")) {
+                    // the whole section replaces (and silently drops) a field set before it
+                    throw new InvalidInputException(path, "replaces the whole " + path + " section, dropping the "
+                            + "earlier --set " + earlier + "; set " + path + " first, then its fields");
+                }
             }
         }
         ExperimentConfig cfg = bind(tree);

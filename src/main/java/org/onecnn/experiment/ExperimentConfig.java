@@ -197,8 +197,8 @@ public record ExperimentConfig(String name, String type, String description, Lon
             if (!family.equals("explicit") && (wStar != null || aStar != null)) {
                 // family ratio/ones/gaussian builds its own w*, a*: a given one would be silently ignored
                 throw new InvalidInputException(wStar != null ? "teacher.w_star" : "teacher.a_star", "is only used "
-                        + "with teacher.family: explicit, but the family is " + family + "; set teacher.family=explicit "
-                        + "or remove it (" + (wStar != null ? "teacher.w_star" : "teacher.a_star") + "=null)");
+                        + "with teacher.family: explicit, but the family is " + family + "; set "
+                        + "teacher.family=explicit or remove it (" + (wStar != null ? "teacher.w_star" : "teacher.a_star") + "=null)");
             }
             wStar = wStar == null ? null : Bounds.copyWithoutNulls("teacher.w_star", wStar);
             aStar = aStar == null ? null : Bounds.copyWithoutNulls("teacher.a_star", aStar);

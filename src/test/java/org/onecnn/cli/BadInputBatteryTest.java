@@ -228,6 +228,8 @@ class BadInputBatteryTest {
                 "model.k=2", "model.p=2", "teacher.w_star=[1e999, 0]", "teacher.a_star=[1,1]")),
             c("a field set twice (last would win)", "init.count", run(du, "init.count=5", "init.count=6")),
             c("two grid axes over one field", "model.k", run(du, "grid.model.k=[25]")),
+            c("a section after one of its fields (drops the field)", "empirical", run(ss, "empirical.n=[50]",
+                "empirical=null")),
             c("grid axis by path via --set, quoted value", "train.eta", run(du, "grid.train.eta=['0.1']")),
             c("grid axis by path via --set, duplicate values", "grid.init.sign_restarts", run(du,
                 "grid.init.sign_restarts=[true, True]")),
