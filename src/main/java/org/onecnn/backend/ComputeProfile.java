@@ -290,10 +290,22 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
                 + "); give a name or the path to a .properties file");
     }
 
+    /** The largest profile file read (the shipped ones are under 2 KiB). */
+    static final long MAX_PROFILE_BYTES = 1L << 20;
+
     /** A profile from a {@code .properties} file; its name is the file name without the extension. */
     public static ComputeProfile load(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("profile", "file not found: " + file);
+        }
+        try {
+            if (Files.size(file) > MAX_PROFILE_BYTES) {
+                // Properties.load holds a whole line in memory: a huge file would end in an OutOfMemoryError
+                throw new InvalidInputException("profile", file + " is " + Files.size(file) + " bytes; a profile is "
+                        + "a .properties file of a few lines (at most " + MAX_PROFILE_BYTES + " bytes)");
+            }
+        } catch (IOException e) {
+            throw new InvalidInputException("profile", "cannot read " + file + ": " + e.getMessage());
         }
         String fn = file.getFileName().toString();
         String name = fn.endsWith(".properties") ? fn.substring(0, fn.length() - ".properties".length()) : fn;

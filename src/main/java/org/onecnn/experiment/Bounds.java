@@ -22,6 +22,13 @@ public final class Bounds {
      */
     public static final double MAX_STEP = 1e3;
 
+    /**
+     * The smallest step size. The iterates are of order 1 and doubles carry 16 digits: a step below about
+     * 1e−16 does not change them at all, and even the largest budget ({@link #MAX_STEPS}) of steps of 1e−12
+     * moves them by at most 1e−3 times the gradient, so a smaller step only burns the budget.
+     */
+    public static final double MIN_STEP = 1e-12;
+
     /** The largest iteration budget: 10⁹ steps is already days of work per run at O(k) per step. */
     public static final long MAX_STEPS = 1_000_000_000L;
 
@@ -31,6 +38,13 @@ public final class Bounds {
      * added.
      */
     public static final double MAX_SCALE = 1e6;
+
+    /**
+     * The smallest norm of a teacher (‖a*‖, ‖w*‖): the mirror of {@link #MAX_SCALE}. The loss and its
+     * gradient scale like ‖a*‖²‖w*‖²; below 1e−6 they fall under the absolute tolerances (grad_tol 1e−10)
+     * or underflow, and every run would be stopped at its start or overflow when w* is normalized.
+     */
+    public static final double MIN_SCALE = 1e-6;
 
     /**
      * The largest label noise σ. Labels are the teacher's output, of size about ‖a*‖·‖w*‖; noise 1000
@@ -63,6 +77,11 @@ public final class Bounds {
                     + "overflows the iterates within a few steps for every model onecnn runs; use a step <= "
                     + MAX_STEP);
         }
+        if (eta < MIN_STEP) {
+            throw new InvalidInputException(field, "step size " + eta + " is less than " + MIN_STEP + ": the "
+                    + "iterates would not move within any budget onecnn runs (at most 10^9 steps); use a step >= "
+                    + MIN_STEP);
+        }
         return eta;
     }
 
@@ -73,6 +92,17 @@ public final class Bounds {
                     + " (10^9), beyond any run onecnn can finish; use at most " + MAX_STEPS);
         }
         return steps;
+    }
+
+    /** A teacher's norm: finite, at least {@link #MIN_SCALE} and at most {@link #MAX_SCALE}. */
+    public static double requireNorm(String field, double x) {
+        requireScale(field, x);
+        if (x < MIN_SCALE) {
+            throw new InvalidInputException(field, x + " is less than " + MIN_SCALE + ": the loss scales like "
+                    + "‖a*‖²‖w*‖², so a smaller teacher falls below the tolerances or underflows; use at least "
+                    + MIN_SCALE);
+        }
+        return x;
     }
 
     /** A norm or scale: finite, {@code > 0} and at most {@link #MAX_SCALE}. */

@@ -39,6 +39,10 @@ import org.onecnn.util.InvalidInputException;
  * types and invalid values are errors naming the field); expands the grid into cells.
  */
 public final class ConfigLoader {
+    /** YAML's NaN and infinity ({@code .nan}, {@code -.inf}) as a list entry or mapping value. */
+    private static final java.util.regex.Pattern NON_FINITE = java.util.regex.Pattern.compile(
+        "(?i)(^|[\\s\\[,{:])[-+]?\\.(nan|inf)\\b");
+
     private static final ObjectMapper YAML = mapper();
 
     private ConfigLoader() {
@@ -110,12 +114,21 @@ public final class ConfigLoader {
     public record Source(String label, String text, boolean builtIn) {
     }
 
+    /** The largest config file read: room for thousands of explicit initial points. */
+    static final long MAX_CONFIG_BYTES = 64L << 20;
+
     /** Find a config by built-in name or file path. */
     public static Source source(String nameOrPath) {
         Path path = Path.of(nameOrPath);
         boolean looksLikePath = nameOrPath.contains("/") || nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml");
         if (Files.isRegularFile(path)) {
             try {
+                long size = Files.size(path);
+                if (size > MAX_CONFIG_BYTES) {
+                    // read whole into memory: a huge (or sparse) file would end in an OutOfMemoryError
+                    throw new InvalidInputException("config", path + " is " + size + " bytes; a config is a YAML "
+                            + "text of at most " + MAX_CONFIG_BYTES + " bytes (64 MiB)");
+                }
                 return new Source(path.toString(), Files.readString(path, StandardCharsets.UTF_8), false);
             } catch (java.nio.charset.CharacterCodingException e) {
                 throw new InvalidInputException("config", path + " is not a text file (a config is YAML text in "
@@ -123,6 +136,10 @@ public final class ConfigLoader {
             } catch (IOException e) {
                 throw new InvalidInputException("config", "cannot read " + path + ": " + e.getMessage());
             }
+        }
+        if (Files.exists(path) && !Files.isDirectory(path)) {
+            throw new InvalidInputException("config", path + " is not a regular file (a device, pipe or socket); "
+                    + "give a YAML config file or a built-in name (see: onecnn list)");
         }
         if (Files.isDirectory(path)) {
             throw new InvalidInputException("config", path + " is a folder; give a YAML config file or a built-in "
@@ -248,8 +265,21 @@ public final class ConfigLoader {
     public static Loaded load(String nameOrPath, List<String> sets) {
         Source src = source(nameOrPath);
         ObjectNode tree = parse(src.text(), src.label());
+        java.util.Set<String> set = new java.util.HashSet<>();
         for (String s : sets) {
-            applySet(tree, s);
+            String path = applySet(tree, s);
+            if (!set.add(path)) {
+                // like a duplicate YAML key: the last one would silently win
+                throw new InvalidInputException(path, "is given twice (by --set, or by --set and --profile); give "
+                        + "each field once");
+            }
+            for (String earlier : set) {
+                if (earlier.startsWith(path + ".")) {
+                    // the whole section replaces (and silently drops) a field set before it
+                    throw new InvalidInputException(path, "replaces the whole " + path + " section, dropping the "
+                            + "earlier --set " + earlier + "; set " + path + " first, then its fields");
+                }
+            }
         }
         ExperimentConfig cfg = bind(tree);
         List<Cell> cells = cells(cfg);
@@ -331,7 +361,7 @@ public final class ConfigLoader {
     }
 
     /** Apply one {@code path=value} override; the value is read as YAML ({@code [1, 2]}, {@code null}, ...). */
-    public static void applySet(ObjectNode tree, String assignment) {
+    public static String applySet(ObjectNode tree, String assignment) {
         int eq = assignment.indexOf('=');
         if (eq <= 0) {
             throw new InvalidInputException("--set", "expected field=value, got '" + assignment + "'");
@@ -358,9 +388,15 @@ public final class ConfigLoader {
                 value = JsonNodeFactory.instance.nullNode();
             }
         } catch (JsonProcessingException e) {
+            if (NON_FINITE.matcher(raw).find() && (raw.startsWith("[") || raw.startsWith("{"))) {
+                // the YAML reader refuses .nan and .inf inside a list; say so instead of 'expected a list'
+                throw new InvalidInputException(path, "NaN and infinite entries are not allowed, got " + raw
+                        + "; give finite numbers");
+            }
             value = JsonNodeFactory.instance.textNode(raw);
         }
         setPath(tree, path, value);
+        return path;
     }
 
     /**
@@ -381,6 +417,13 @@ public final class ConfigLoader {
             }
         }
         String[] parts = path.split("\\.");
+        if (parts.length > 2 && parts[0].equals("grid")) {
+            // a grid axis is a field path: grid.train.eta=[...] is the axis 'train.eta', not a section 'train'
+            JsonNode grid = tree.get("grid");
+            ObjectNode g = grid instanceof ObjectNode o ? o : tree.putObject("grid");
+            g.set(path.substring("grid.".length()), value);
+            return;
+        }
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = node.get(parts[i]);
@@ -532,6 +575,11 @@ public final class ConfigLoader {
             if (!ExperimentConfig.SCALARS.contains(section) && !ExperimentConfig.sections(cfg.type()).contains(section)) {
                 throw new InvalidInputException("grid." + a, "experiments of type " + cfg.type() + " do not use the "
                         + section + " section, so sweeping it would change nothing");
+            }
+            if (paths.contains(p)) {
+                // two axes over one field: the later would silently override the earlier in every cell
+                throw new InvalidInputException("grid." + a, "sweeps " + p + ", as grid." + axes.get(paths.indexOf(p))
+                        + " already does; give one axis per field");
             }
             paths.add(p);
         }

@@ -33,9 +33,17 @@ final class ConvotronCells {
     static Architecture architecture(ExperimentConfig cfg, int s) {
         int d = cfg.model().d();
         int p = cfg.model().p();
-        if (s > p || (d - p) % s != 0) {
-            throw new InvalidInputException("convotron.strides", "stride " + s + " does not tile d = " + d + " with p = "
-                    + p + ": (d - p) % s must be 0 and s <= p");
+        if (s > p || (d - p) % s != 0 || 2 * s <= p) {
+            List<Integer> fit = new ArrayList<>();
+            for (int t = p; 2 * t > p; t--) {
+                if ((d - p) % t == 0) {
+                    fit.add(t);
+                }
+            }
+            throw new InvalidInputException("convotron.strides", "stride " + s + (cfg.convotron().strides().isEmpty()
+                    ? " (strides [] means p down to ⌊p/2⌋+1)" : "") + " does not fit d = " + d + ", p = " + p
+                    + ": Double Convotron needs p/2 < s <= p and (d - p) % s = 0; " + (fit.isEmpty()
+                    ? "no stride fits this d and p, change model.d or model.p" : "strides that fit: " + fit));
         }
         return Architecture.of(d, p, s);
     }

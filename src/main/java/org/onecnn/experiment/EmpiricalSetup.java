@@ -19,10 +19,18 @@ final class EmpiricalSetup {
      * Refuse what the trainer cannot measure: online SGD has no training set, so it stops and classifies a
      * student by the exact population gradient and loss, which exist in closed form only for Gaussian inputs
      * on non-overlapping patches; with anything else every student would be NON_FINITE at step 0. (Full-batch
-     * and minibatch runs stop on the gradient of L_n, which is always measurable.)
+     * and minibatch runs stop on the gradient of L_n, which is always measurable.) A minibatch larger than
+     * the smallest data set is refused too: it would silently be the full batch.
      */
     static void requireMeasurable(ExperimentConfig cfg) {
         ExperimentConfig.Empirical e = cfg.empirical();
+        long smallest = e.n().stream().mapToLong(Long::longValue).min().orElse(0);
+        if (e.regime().equals("minibatch") && e.batchSize() > smallest) {
+            // a batch larger than the data set would silently be the full batch
+            throw new InvalidInputException("empirical.batch_size", "is " + e.batchSize() + ", more than the "
+                    + "smallest sample size n = " + smallest + "; use empirical.batch_size <= " + smallest
+                    + ", or regime full-batch");
+        }
         if (!e.regime().equals("online")) {
             return;
         }

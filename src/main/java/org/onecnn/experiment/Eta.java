@@ -32,13 +32,7 @@ public record Eta(double value, boolean auto) {
         if (node.isNumber()) {
             return of(node.asDouble());
         }
-        if (node.isTextual()) {
-            try {
-                return of(Double.parseDouble(node.asText().trim()));
-            } catch (NumberFormatException e) {
-                // fall through
-            }
-        }
+        // a number in quotes ('0.1') is text, refused as for every other number of a config
         throw new InvalidInputException("train.eta", "must be a number > 0 or 'auto', got " + (node.isTextual()
                 ? "'" + node.asText() + "'" : node.toString()));
     }

@@ -37,6 +37,9 @@ public record ExperimentConfig(String name, String type, String description, Lon
     public static final Set<String> TYPES = Set.of("population-sweep", "two-phase", "sample-size",
         "paired-trajectories", "double-convotron", "overlap-landscape");
 
+    /** The longest experiment name: the run folder adds a timestamp, and file names stop at 255 bytes. */
+    static final int MAX_NAME = 100;
+
     /** The top-level keys every type reads (not sections). */
     static final Set<String> SCALARS = Set.of("name", "type", "description", "seed");
 
@@ -64,9 +67,15 @@ public record ExperimentConfig(String name, String type, String description, Lon
         if (name == null || name.isBlank()) {
             throw new InvalidInputException("name", "is required (it names the run folder)");
         }
-        if (!name.matches("[A-Za-z0-9._-]+")) {
-            throw new InvalidInputException("name", "may only contain letters, digits, '.', '_' and '-', got '" + name
-                    + "'");
+        // the name becomes a folder name (runs/<name>-<timestamp>): no path separators, nothing hidden
+        // ('.x'), nothing a shell reads as an option ('-x'), and short enough for any file system
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || name.contains("..")) {
+            throw new InvalidInputException("name", "may only contain letters, digits, '.', '_' and '-', must start "
+                    + "with a letter or digit and may not contain '..', got '" + name + "'");
+        }
+        if (name.length() > MAX_NAME) {
+            throw new InvalidInputException("name", "is " + name.length() + " characters long; use at most " + MAX_NAME
+                    + " (it names the run folder)");
         }
         if (type == null) {
             throw new InvalidInputException("type", "is required; allowed: " + String.join(", ", TYPES.stream()
@@ -180,10 +189,16 @@ public record ExperimentConfig(String name, String type, String description, Lon
             aNorm = aNorm == null ? 1.0 : aNorm;
             wNorm = wNorm == null ? 1.0 : wNorm;
             InvalidInputException.requireFinite("teacher.ratio", ratio);
-            Bounds.requireScale("teacher.a_norm", aNorm);
-            Bounds.requireScale("teacher.w_norm", wNorm);
+            Bounds.requireNorm("teacher.a_norm", aNorm);
+            Bounds.requireNorm("teacher.w_norm", wNorm);
             if (family.equals("explicit") && (wStar == null || aStar == null)) {
                 throw new InvalidInputException("teacher.w_star", "family 'explicit' needs both w_star and a_star");
+            }
+            if (!family.equals("explicit") && (wStar != null || aStar != null)) {
+                // family ratio/ones/gaussian builds its own w*, a*: a given one would be silently ignored
+                throw new InvalidInputException(wStar != null ? "teacher.w_star" : "teacher.a_star", "is only used "
+                        + "with teacher.family: explicit, but the family is " + family + "; set "
+                        + "teacher.family=explicit or remove it (" + (wStar != null ? "teacher.w_star" : "teacher.a_star") + "=null)");
             }
             wStar = wStar == null ? null : Bounds.copyWithoutNulls("teacher.w_star", wStar);
             aStar = aStar == null ? null : Bounds.copyWithoutNulls("teacher.a_star", aStar);
@@ -210,6 +225,10 @@ public record ExperimentConfig(String name, String type, String description, Lon
                     throw new InvalidInputException("init.points", "scheme 'explicit' needs a non-empty list of {v, a}");
                 }
                 count = points.size();
+            } else if (points != null) {
+                // du and sphere-ones draw their own points: given ones would be silently ignored
+                throw new InvalidInputException("init.points", "are only used with init.scheme: explicit, but the "
+                        + "scheme is " + scheme + "; set init.scheme=explicit or remove them (init.points=null)");
             }
             count = count == null ? 1000 : count;
             if (count < 1) {
@@ -313,6 +332,20 @@ public record ExperimentConfig(String name, String type, String description, Lon
                 }
             }
             Bounds.requireDistinct("record.steps", steps, x -> x);
+            Bounds.requireSteps("record.every", every);
+            for (Long s : steps) {
+                Bounds.requireSteps("record.steps", s);
+            }
+            // half a recording setting records nothing, silently: refuse it
+            if (runs > 0 && every == 0 && steps.isEmpty()) {
+                throw new InvalidInputException("record.runs", "is " + runs + " but neither record.every nor "
+                        + "record.steps is set, so nothing would be recorded; set record.every (an interval) or "
+                        + "record.steps (a list of iterations)");
+            }
+            if (runs == 0 && (every > 0 || !steps.isEmpty())) {
+                throw new InvalidInputException(every > 0 ? "record.every" : "record.steps", "has no effect while "
+                        + "record.runs = 0; set record.runs to the number of runs per cell to record");
+            }
         }
 
         public boolean any() {
@@ -388,6 +421,7 @@ public record ExperimentConfig(String name, String type, String description, Lon
             }
             batchSize = batchSize == null ? 256 : batchSize;
             InvalidInputException.requirePositive("empirical.batch_size", batchSize);
+
             if (eta != null) {
                 Bounds.requireStep("empirical.eta", eta);
             }

@@ -78,10 +78,35 @@ public final class PopulationSetup {
                     throw new InvalidInputException("teacher.a_star", "has " + t.aStar().size()
                             + " entries but there are k = " + k + " patches");
                 }
-                return Teacher.of(toArray(t.wStar()), toArray(t.aStar()));
+                double[] w = toArray(t.wStar());
+                double[] a = toArray(t.aStar());
+                requireTeacherNorm("teacher.w_star", w);
+                requireTeacherNorm("teacher.a_star", a);
+                return Teacher.of(w, a);
             }
             default:
                 throw new InvalidInputException("teacher.family", "unknown family " + t.family());
+        }
+    }
+
+    /**
+     * An explicit teacher vector's norm within the bounds of the ratio family's a_norm and w_norm
+     * ({@link Bounds#requireNorm}): a zero a* leaves nothing to learn, a huge one overflows the loss.
+     */
+    private static void requireTeacherNorm(String field, double[] x) {
+        InvalidInputException.requireFinite(field, x);
+        double m = 0;
+        for (double v : x) {
+            m = Math.max(m, Math.abs(v));
+        }
+        double sum = 0;
+        for (double v : x) {
+            sum += m == 0 ? 0 : (v / m) * (v / m);
+        }
+        double norm = m * Math.sqrt(sum); // scaled by the largest entry: no overflow for entries near 1e308
+        if (!(norm >= Bounds.MIN_SCALE && norm <= Bounds.MAX_SCALE)) {
+            throw new InvalidInputException(field, "has norm " + norm + "; give a vector of norm between "
+                    + Bounds.MIN_SCALE + " and " + Bounds.MAX_SCALE + " (the loss scales like ‖a*‖²‖w*‖²)");
         }
     }
 
@@ -121,7 +146,16 @@ public final class PopulationSetup {
                             + ") but the model has p = " + teacher.r() + ", k = " + teacher.k());
                 }
                 try {
-                    return InitialPoint.of(toArray(pt.v()), toArray(pt.a()), -1);
+                    double[] a = toArray(pt.a());
+                    InvalidInputException.requireFinite("a", a);
+                    for (double x : a) {
+                        if (Math.abs(x) > Bounds.MAX_SCALE) {
+                            // the output layer enters the loss squared: beyond this it overflows at step 0
+                            throw new InvalidInputException("a", "entry " + x + " is more than " + Bounds.MAX_SCALE
+                                    + " in size; use entries of at most " + Bounds.MAX_SCALE);
+                        }
+                    }
+                    return InitialPoint.of(toArray(pt.v()), a, -1);
                 } catch (InvalidInputException e) {
                     throw new InvalidInputException(f, e.getMessage());
                 }

@@ -72,7 +72,8 @@ class ConfigLoaderTest {
         // a bare name is looked up in the sections the experiment's type uses: on a population sweep only
         // train.eta and record.every exist; on sample-size eta is train.eta or empirical.eta
         assertEquals(0.07, ConfigLoader.load("du2018-table1", List.of("eta=0.07")).config().train().eta().value());
-        assertEquals(7L, ConfigLoader.load("du2018-table1", List.of("every=7")).config().record().every());
+        assertEquals(7L, ConfigLoader.load("du2018-table1", List.of("every=7", "record.runs=1")).config().record()
+                .every());
         e = bad("sample-size", "eta=0.1");
         assertEquals("eta", e.field());
         assertTrue(e.getMessage().contains("ambiguous: write train.eta or empirical.eta"), e.getMessage());
