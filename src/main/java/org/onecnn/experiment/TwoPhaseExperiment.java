@@ -273,16 +273,9 @@ public final class TwoPhaseExperiment implements Experiment {
         Plots.save(angle, ctx.folder().dir(), "two_phase_angle");
         Plots.save(adist, ctx.folder().dir(), "two_phase_a");
 
-        MarkdownReport md = MarkdownReport.titled(cfg.name());
-        if (!cfg.description().isBlank()) {
-            md.paragraph(cfg.description());
-        }
-        md.heading(2, "Setup");
-        List<String> setup = SweepReport.setup(ctx);
-        setup.add("teacher: " + teacher.description());
-        setup.add(String.format(Locale.ROOT, "searched %d initializations: global run seed %s, spurious run seed %s",
-                drawn.size(), good == null ? "none found" : good.seed(), bad == null ? "none found" : bad.seed()));
-        md.bullets(setup);
+        MarkdownReport md = header(ctx, teacher, String.format(Locale.ROOT, "searched %d initializations: global run "
+                + "seed %s, spurious run seed %s", drawn.size(), good == null ? "none found" : good.seed(),
+                bad == null ? "none found" : bad.seed()));
         md.heading(2, "Phases");
         for (String line : new String[] {missingLine, divergedLine}) {
             if (line != null) {
@@ -313,6 +306,21 @@ public final class TwoPhaseExperiment implements Experiment {
         md.write(ctx.folder().path("report.md"));
     }
 
+    /** The report's title, description and setup (the run's, the teacher, and {@code extra} lines). */
+    private static MarkdownReport header(RunContext ctx, Teacher teacher, String... extra) {
+        ExperimentConfig cfg = ctx.config();
+        MarkdownReport md = MarkdownReport.titled(cfg.name());
+        if (!cfg.description().isBlank()) {
+            md.paragraph(cfg.description());
+        }
+        md.heading(2, "Setup");
+        List<String> setup = SweepReport.setup(ctx);
+        setup.add("teacher: " + teacher.description());
+        setup.addAll(List.of(extra));
+        md.bullets(setup);
+        return md;
+    }
+
     /** The report of a search that found neither outcome: the draws, and what they were. */
     private static void writeNothingFound(RunContext ctx, Teacher teacher, double eta, int draws,
             Map<String, Integer> drawOutcomes, String missingLine, String divergedLine) throws java.io.IOException {
@@ -330,14 +338,7 @@ public final class TwoPhaseExperiment implements Experiment {
         js.put("draws", draws);
         js.put("draw_outcomes", drawOutcomes);
         Json.write(ctx.folder().path("summary.json"), js);
-        MarkdownReport md = MarkdownReport.titled(cfg.name());
-        if (!cfg.description().isBlank()) {
-            md.paragraph(cfg.description());
-        }
-        md.heading(2, "Setup");
-        List<String> setup = SweepReport.setup(ctx);
-        setup.add("teacher: " + teacher.description());
-        md.bullets(setup);
+        MarkdownReport md = header(ctx, teacher);
         md.heading(2, "Search");
         md.paragraph(missingLine);
         if (divergedLine != null) {
