@@ -24,6 +24,24 @@ final class EmpiricalSetup {
      */
     static void requireMeasurable(ExperimentConfig cfg) {
         ExperimentConfig.Empirical e = cfg.empirical();
+        if (e.lossTol() != null && e.distribution().equals("gaussian")) {
+            // ½E[y²] is the loss of the zero network (a = 0, any v); the closed forms give it for Gaussian input
+            org.onecnn.model.Architecture arch = cfg.model().architecture();
+            org.onecnn.model.Teacher t = PopulationSetup.teacher(cfg);
+            org.onecnn.population.PopulationLoss pl = arch.overlapping()
+                    ? new org.onecnn.population.OverlappingGaussian(arch, t)
+                    : new org.onecnn.population.NonOverlappingGaussian(t);
+            double[] v = new double[arch.r()];
+            v[0] = 1;
+            // on data with label noise σ the zero network's expected L_n is ½E[y²] + σ²/2
+            double zero = pl.loss(v, new double[arch.k()]) + e.noise() * e.noise() / 2;
+            if (e.lossTol() >= zero) {
+                throw new InvalidInputException("empirical.loss_tol", String.format(java.util.Locale.ROOT, "%.3g is "
+                        + "at least the expected loss of the zero network (½E[y²] + σ²/2 = %.3g): a stationary "
+                        + "student would count as GLOBAL without having learned anything; use a tolerance well below "
+                        + "that (null: 1e-6 + σ²)", e.lossTol(), zero));
+            }
+        }
         long smallest = e.n().stream().mapToLong(Long::longValue).min().orElse(0);
         if (e.regime().equals("minibatch") && e.batchSize() > smallest) {
             // a batch larger than the data set would silently be the full batch

@@ -3,10 +3,14 @@ package org.onecnn.experiment;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.onecnn.model.Architecture;
 import org.onecnn.model.DuInitialization;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Teacher;
+import org.onecnn.population.NonOverlappingGaussian;
+import org.onecnn.population.OverlappingGaussian;
 import org.onecnn.population.PopulationJob;
+import org.onecnn.population.PopulationLoss;
 import org.onecnn.population.RecordPlan;
 import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.SeededRandom;
@@ -217,5 +221,60 @@ public final class PopulationSetup {
         }
         eta(cfg, t, first);
         cfg.model().architecture();
+        requireMeasurable(cfg, t, cell);
+    }
+
+    /** How many initializations {@link #requireMeasurable} looks at. */
+    private static final int PROBED_INITS = 64;
+
+    /**
+     * Refuse stopping tolerances at which the run would measure nothing: when the first initializations (up
+     * to {@value #PROBED_INITS}) all have {@code ‖∇L‖ ≤ classify.grad_tol}, or all have a loss at most
+     * {@code stop.target_loss}, every run stops at step 0 (the stopping rules test exactly these at step 0).
+     * The gradient is the one the cell's engine tests: of {@code (v, a)} for weight-normalized GD, of the
+     * plain filter alone for the fixed output layer.
+     */
+    static void requireMeasurable(ExperimentConfig cfg, Teacher t, int cell) {
+        boolean stationary = cfg.stop().stationary();
+        Double target = cfg.stop().targetLoss();
+        if (!stationary && target == null) {
+            return;
+        }
+        Architecture arch = cfg.model().architecture();
+        PopulationLoss loss = arch.overlapping() ? new OverlappingGaussian(arch, t) : new NonOverlappingGaussian(t);
+        boolean plain = cfg.train().algorithm().equals("fixed-output");
+        int m = (int) Math.min(cfg.init().count(), PROBED_INITS);
+        double maxGrad = 0;
+        double maxLoss = 0;
+        double[] gv = new double[arch.r()];
+        double[] ga = new double[arch.k()];
+        for (int i = 0; i < m; i++) {
+            InitialPoint p = init(cfg, t, cell, i);
+            double l = plain ? loss.gradientPlain(p.v(), p.a(), gv, ga) : loss.gradient(p.v(), p.a(), gv, ga);
+            double g2 = squaredNorm(gv) + (plain ? 0 : squaredNorm(ga));
+            maxGrad = Math.max(maxGrad, Math.sqrt(g2));
+            maxLoss = Math.max(maxLoss, l);
+        }
+        String which = m == 1 ? "the initialization" : "every one of the first " + m + " initializations";
+        double gradTol = cfg.classify().gradTol();
+        if (stationary && gradTol >= maxGrad) {
+            throw new InvalidInputException("classify.grad_tol", String.format(java.util.Locale.ROOT, "%.3g is at "
+                    + "least the gradient norm of %s (largest %.3g): every run would count as stationary at step 0 "
+                    + "and nothing would be measured; use a tolerance well below that (default 1e-10)", gradTol,
+                    which, maxGrad));
+        }
+        if (target != null && target >= maxLoss) {
+            throw new InvalidInputException("stop.target_loss", String.format(java.util.Locale.ROOT, "%.3g is at "
+                    + "least the loss of %s (largest %.3g): every run would stop at step 0 and nothing would be "
+                    + "measured; use a target below that (e.g. 1e-8)", target, which, maxLoss));
+        }
+    }
+
+    private static double squaredNorm(double[] x) {
+        double q = 0;
+        for (double e : x) {
+            q += e * e;
+        }
+        return q;
     }
 }
