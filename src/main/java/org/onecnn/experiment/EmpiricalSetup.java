@@ -24,6 +24,17 @@ final class EmpiricalSetup {
      */
     static void requireMeasurable(ExperimentConfig cfg) {
         ExperimentConfig.Empirical e = cfg.empirical();
+        if (e.distribution().equals("gaussian")) {
+            // the empirical gradient at an initial point estimates the exact one (for Gaussian input)
+            PopulationSetup.Probe probe = PopulationSetup.probeInitializations(cfg, PopulationSetup.teacher(cfg), 0,
+                    false);
+            if (e.gradTol() >= probe.maxGrad()) {
+                throw new InvalidInputException("empirical.grad_tol", String.format(java.util.Locale.ROOT, "%.3g is "
+                        + "at least the exact gradient norm of %s (largest %.3g), which the gradient of L_n "
+                        + "estimates: every student would stop at step 0 and nothing would be measured; use a "
+                        + "tolerance well below that (default 1e-5)", e.gradTol(), probe.which(), probe.maxGrad()));
+            }
+        }
         if (e.lossTol() != null && e.distribution().equals("gaussian")) {
             // ½E[y²] is the loss of the zero network (a = 0, any v); the closed forms give it for Gaussian input
             org.onecnn.model.Architecture arch = cfg.model().architecture();

@@ -240,9 +240,33 @@ public final class PopulationSetup {
         if (!stationary && target == null) {
             return;
         }
+        Probe probe = probeInitializations(cfg, t, cell, cfg.train().algorithm().equals("fixed-output"));
+        double gradTol = cfg.classify().gradTol();
+        if (stationary && gradTol >= probe.maxGrad()) {
+            throw new InvalidInputException("classify.grad_tol", String.format(java.util.Locale.ROOT, "%.3g is at "
+                    + "least the gradient norm of %s (largest %.3g): every run would count as stationary at step 0 "
+                    + "and nothing would be measured; use a tolerance well below that (default 1e-10)", gradTol,
+                    probe.which(), probe.maxGrad()));
+        }
+        if (target != null && target >= probe.maxLoss()) {
+            throw new InvalidInputException("stop.target_loss", String.format(java.util.Locale.ROOT, "%.3g is at "
+                    + "least the loss of %s (largest %.3g): every run would stop at step 0 and nothing would be "
+                    + "measured; use a target below that (e.g. 1e-8)", target, probe.which(), probe.maxLoss()));
+        }
+    }
+
+    /** The largest exact gradient norm and loss over the probed initializations, and how to name them. */
+    record Probe(double maxGrad, double maxLoss, String which) {
+    }
+
+    /**
+     * The exact population gradient norms and losses of the first initializations (up to
+     * {@value #PROBED_INITS}) of a cell: of {@code (v, a)} for weight-normalized GD ({@code plain} false), of
+     * the plain filter alone for the fixed output layer.
+     */
+    static Probe probeInitializations(ExperimentConfig cfg, Teacher t, int cell, boolean plain) {
         Architecture arch = cfg.model().architecture();
         PopulationLoss loss = arch.overlapping() ? new OverlappingGaussian(arch, t) : new NonOverlappingGaussian(t);
-        boolean plain = cfg.train().algorithm().equals("fixed-output");
         int m = (int) Math.min(cfg.init().count(), PROBED_INITS);
         double maxGrad = 0;
         double maxLoss = 0;
@@ -255,19 +279,8 @@ public final class PopulationSetup {
             maxGrad = Math.max(maxGrad, Math.sqrt(g2));
             maxLoss = Math.max(maxLoss, l);
         }
-        String which = m == 1 ? "the initialization" : "every one of the first " + m + " initializations";
-        double gradTol = cfg.classify().gradTol();
-        if (stationary && gradTol >= maxGrad) {
-            throw new InvalidInputException("classify.grad_tol", String.format(java.util.Locale.ROOT, "%.3g is at "
-                    + "least the gradient norm of %s (largest %.3g): every run would count as stationary at step 0 "
-                    + "and nothing would be measured; use a tolerance well below that (default 1e-10)", gradTol,
-                    which, maxGrad));
-        }
-        if (target != null && target >= maxLoss) {
-            throw new InvalidInputException("stop.target_loss", String.format(java.util.Locale.ROOT, "%.3g is at "
-                    + "least the loss of %s (largest %.3g): every run would stop at step 0 and nothing would be "
-                    + "measured; use a target below that (e.g. 1e-8)", target, which, maxLoss));
-        }
+        return new Probe(maxGrad, maxLoss, m == 1 ? "the initialization" : "every one of the first " + m
+                + " initializations");
     }
 
     private static double squaredNorm(double[] x) {

@@ -122,6 +122,8 @@ class BadInputBatteryTest {
             c("target loss above every initial loss", "stop.target_loss", run(bg, "stop.target_loss=1e9")),
             c("GLOBAL tolerance above the zero network's loss", "empirical.loss_tol", run(ss,
                     "empirical.loss_tol=1e308")),
+            c("empirical gradient tolerance above every initial gradient", "empirical.grad_tol", run(ss,
+                    "empirical.grad_tol=1e308")),
             c("angle threshold beyond π", "classify.phi_global", run(du, "classify.phi_global=4")),
             c("negative record runs", "record.runs", run(du, "record.runs=-1")),
             c("NaN label noise", "empirical.noise", run(ss, "empirical.noise=.nan")),
