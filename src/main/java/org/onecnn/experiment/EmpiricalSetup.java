@@ -1,5 +1,7 @@
 package org.onecnn.experiment;
 
+import java.util.List;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.layers.WeightNormConv;
@@ -74,6 +76,17 @@ final class EmpiricalSetup {
                     + "model.s = " + cfg.model().s() + " < p = " + cfg.model().p() + "; use regime full-batch or "
                     + "minibatch");
         }
+    }
+
+    /**
+     * The report caveat for sample sizes below a student's parameter count r + k, ending in {@code consequence}
+     * (what that means for the experiment's figures); null when every n is at least r + k.
+     */
+    static String fewSamplesCaveat(ExperimentConfig cfg, String consequence) {
+        int params = cfg.model().architecture().r() + cfg.model().architecture().k();
+        List<Long> small = cfg.empirical().n().stream().filter(x -> x < params).toList();
+        return small.isEmpty() ? null : "n = " + small + " is below the number of parameters of a student (r + k = "
+                + params + "): " + consequence;
     }
 
     static long dataSeed(ExperimentConfig cfg, long n, int dataset) {

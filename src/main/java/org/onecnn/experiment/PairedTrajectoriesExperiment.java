@@ -237,12 +237,10 @@ public final class PairedTrajectoriesExperiment implements Experiment {
                 caveats.add(x);
             }
         }
-        int params = cfg.model().architecture().r() + cfg.model().architecture().k();
-        List<Long> small = e.n().stream().filter(x -> x < params).toList();
-        if (!small.isEmpty()) {
-            caveats.add("n = " + small + " is below the number of parameters of a student (r + k = " + params + "): "
-                    + "L_n can be fitted exactly away from the teacher, and the n^-1/2 picture of small sampling "
-                    + "noise does not apply there.");
+        String few = EmpiricalSetup.fewSamplesCaveat(cfg, "L_n can be fitted exactly away from the teacher, and "
+                + "the n^-1/2 picture of small sampling noise does not apply there.");
+        if (few != null) {
+            caveats.add(few);
         }
         if (!caveats.isEmpty()) {
             md.heading(3, "Caveats");

@@ -409,12 +409,10 @@ public final class SampleSizeExperiment implements Experiment {
             caveats.add("Every empirical run diverged: the probabilities above measure nothing but the divergence; "
                     + "lower empirical.eta.");
         }
-        int params = cfg.model().architecture().r() + cfg.model().architecture().k();
-        List<Long> small = e.n().stream().filter(x -> x < params).toList();
-        if (!small.isEmpty()) {
-            caveats.add("n = " + small + " is below the number of parameters of a student (r + k = " + params + "): "
-                    + "L_n can then be fitted exactly away from the teacher, so at these sizes GLOBAL (cos φ > 0 and "
-                    + "L_n ≤ loss_tol) need not mean that the teacher was found.");
+        String few = EmpiricalSetup.fewSamplesCaveat(cfg, "L_n can then be fitted exactly away from the teacher, "
+                + "so at these sizes GLOBAL (cos φ > 0 and L_n ≤ loss_tol) need not mean that the teacher was found.");
+        if (few != null) {
+            caveats.add(few);
         }
         if (!caveats.isEmpty()) {
             md.heading(3, "Caveats");
