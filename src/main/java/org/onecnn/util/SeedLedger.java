@@ -3,7 +3,6 @@ package org.onecnn.util;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -17,7 +16,7 @@ import java.util.TreeSet;
  *
  * <p>A derivation names its parent: {@code master} for the run's master seed, otherwise the label of the stream
  * that produced the parent seed. Parents are found by value: seeds of the low-volume streams are remembered
- * (teachers, data sets, stage seeds: a few per cell); the high-volume ones ({@link #HIGH_VOLUME}: one per run, per
+ * (teachers, data sets, stage seeds: a few per cell); the high-volume ones ({@link SeedStream#highVolume}: one per run, per
  * step or per chunk) are not, since there can be millions, and are found only among the last few seeds derived
  * on the same thread, which is where their children are derived (an online batch's seed and then its inputs and
  * noise). All of this is deterministic for a given config.
@@ -26,20 +25,6 @@ import java.util.TreeSet;
  * none is.
  */
 public final class SeedLedger implements AutoCloseable {
-    /** Streams with one seed per run, step, epoch or chunk; never remembered as parents by value. */
-    static final Set<String> HIGH_VOLUME = Set.of("init", "online", "chunk", "permutation", "x", "noise");
-
-    /** Names of the indices of a stream, by label and number of indices (documentation only). */
-    private static final Map<String, List<String>> INDEX_NAMES = Map.ofEntries(
-            Map.entry("init/2", List.of("cell", "run")),
-            Map.entry("init/3", List.of("stride", "teacher", "run")),
-            Map.entry("teacher/1", List.of("teacher")),
-            Map.entry("data/2", List.of("n", "dataset")),
-            Map.entry("online/1", List.of("step")),
-            Map.entry("permutation/1", List.of("epoch")),
-            Map.entry("chunk/1", List.of("chunk")),
-            Map.entry("double-convotron/stage2/1", List.of("sign (0: +a, 1: -a)")));
-
     private static volatile SeedLedger current;
 
     private final long master;
@@ -77,14 +62,15 @@ public final class SeedLedger implements AutoCloseable {
     }
 
     /** Called by {@link Seeds#derive} for every seed derived. */
-    static void derived(long parent, String label, long[] indices, long value) {
+    static void derived(long parent, SeedStream stream, long value) {
         SeedLedger l = current;
         if (l != null) {
-            l.add(parent, label, indices.length, value);
+            l.add(parent, stream, value);
         }
     }
 
-    private void add(long parent, String label, int arity, long value) {
+    private void add(long parent, SeedStream stream, long value) {
+        String label = stream.label();
         Deque<long[]> rv = recent.get();
         Deque<String> rl = recentLabels.get();
         String parentLabel = null;
@@ -105,16 +91,19 @@ public final class SeedLedger implements AutoCloseable {
             if (parentLabel == null) {
                 parentLabel = parents.getOrDefault(parent, "a seed from outside the run");
             }
-            if (!HIGH_VOLUME.contains(label)) {
+            if (!stream.highVolume()) {
                 parents.putIfAbsent(value, label);
             }
-            List<String> names = INDEX_NAMES.get(label + "/" + arity);
             StringBuilder d = new StringBuilder("Seeds.derive(").append(parentLabel).append(", \"").append(label)
                     .append('"');
-            for (int i = 0; i < arity; i++) {
-                d.append(", ").append(names != null ? names.get(i) : "i" + (i + 1));
+            for (String name : stream.indices()) {
+                d.append(", ").append(name);
             }
-            streams.computeIfAbsent(label, x -> new TreeSet<>()).add(d.append(')').toString());
+            d.append(')');
+            if (!stream.purpose().isEmpty()) {
+                d.append(": ").append(stream.purpose());
+            }
+            streams.computeIfAbsent(label, x -> new TreeSet<>()).add(d.toString());
         }
         rv.addFirst(new long[] {value});
         rl.addFirst(label);

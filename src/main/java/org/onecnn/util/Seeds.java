@@ -16,8 +16,26 @@ public final class Seeds {
     private Seeds() {
     }
 
-    /** A 64-bit seed that depends only on the master seed, a stream label and indices. */
+    /**
+     * A 64-bit seed that depends only on the master seed, a stream label and indices. Components draw through
+     * the {@link SeedStream} they declare ({@link SeedStream#derive}); this form is for streams declared
+     * nowhere else (tests, one-off tools) and is recorded without a purpose.
+     */
     public static long derive(long master, String label, long... indices) {
+        return derive(master, new SeedStream(label, "", namesFor(indices.length), false), indices);
+    }
+
+    private static java.util.List<String> namesFor(int n) {
+        java.util.List<String> l = new java.util.ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            l.add("i" + i);
+        }
+        return l;
+    }
+
+    /** The seed of a declared stream: see {@link SeedStream#derive}. */
+    static long derive(long master, SeedStream stream, long... indices) {
+        String label = stream.label();
         long h = mix(master ^ 0x9E3779B97F4A7C15L);
         for (int i = 0; i < label.length(); i++) {
             h = mix(h ^ label.charAt(i) * 0xBF58476D1CE4E5B9L);
@@ -27,7 +45,7 @@ public final class Seeds {
         }
         // One draw of a SplittableRandom seeded with the hash, so seeds are well spread.
         long seed = new SplittableRandom(h).nextLong();
-        SeedLedger.derived(master, label, indices, seed);
+        SeedLedger.derived(master, stream, seed);
         return seed;
     }
 
