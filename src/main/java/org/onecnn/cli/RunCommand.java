@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.onecnn.experiment.ConfigLoader;
-import org.onecnn.experiment.ExperimentConfig;
 import org.onecnn.experiment.Runner;
 import org.onecnn.util.InvalidInputException;
 
@@ -68,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
                         + "fixes empirical.profile");
             }
             String type = ConfigLoader.peekType(config, sets);
-            if (type != null && !ExperimentConfig.sections(type).contains("empirical")) {
+            if (type != null && !ConfigLoader.sections(type).contains("empirical")) {
                 throw new InvalidInputException("--profile", "experiments of type " + type + " do not train on ND4J "
                         + "and use no compute profile (only sample-size and paired-trajectories do); remove --profile");
             }

@@ -140,7 +140,7 @@ public final class Bounds {
     }
 
     /** A grid value's identity: numbers by value (4 and 4.0 are one cell), anything else by its YAML text. */
-    static Object gridKey(JsonNode n) {
+    public static Object gridKey(JsonNode n) {
         if (n != null && n.isNumber()) {
             BigDecimal b = n.decimalValue().stripTrailingZeros();
             return b.signum() == 0 ? BigDecimal.ZERO : b;

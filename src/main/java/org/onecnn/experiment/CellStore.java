@@ -50,9 +50,9 @@ import org.onecnn.util.InvalidInputException;
  */
 public final class CellStore {
     /** The start of a cell file's header line. */
-    static final String HEADER = "# onecnn-cell ";
+    public static final String HEADER = "# onecnn-cell ";
 
-    static final int FORMAT = 1;
+    public static final int FORMAT = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -90,12 +90,12 @@ public final class CellStore {
     }
 
     /** The SHA-256 (hex) of a resolved config, as recorded in {@code provenance.json} and in every cell. */
-    public static String configHash(ExperimentConfig cfg) {
+    public static String configHash(ExperimentSpec cfg) {
         return sha256(ConfigLoader.toYaml(cfg).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The store of a new run: nothing done yet. */
-    static CellStore fresh(RunFolder folder, String configHash, List<Key> keys) {
+    public static CellStore fresh(RunFolder folder, String configHash, List<Key> keys) {
         return new CellStore(folder.path(RunFolder.CELLS), configHash, keys, new ConcurrentHashMap<>());
     }
 
@@ -107,7 +107,7 @@ public final class CellStore {
      * @throws InvalidInputException if {@code cells/} holds a cell of another config or a file that is not
      *                               one of this run's cells
      */
-    static CellStore verify(RunFolder folder, String configHash, List<Key> keys, Consumer<String> warn) {
+    public static CellStore verify(RunFolder folder, String configHash, List<Key> keys, Consumer<String> warn) {
         Path dir = folder.path(RunFolder.CELLS);
         Map<String, Set<String>> done = new ConcurrentHashMap<>();
         if (!Files.exists(dir)) {
@@ -367,7 +367,7 @@ public final class CellStore {
         }
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
@@ -376,7 +376,7 @@ public final class CellStore {
     }
 
     /** The first 12 hex digits, enough to tell two configs apart in a message. */
-    static String shortHash(String hash) {
+    public static String shortHash(String hash) {
         return hash.length() > 12 ? hash.substring(0, 12) : hash;
     }
 }

@@ -22,10 +22,10 @@ import org.onecnn.empirical.EmpiricalSpec;
 public final class ComputeContext {
     private static volatile DeviceProbe probe = new SystemDeviceProbe();
 
-    private final ExperimentConfig cfg;
+    private final Sections.FiniteSampleSpec cfg;
     private final ComputeProfile profile;
 
-    private ComputeContext(ExperimentConfig cfg, ComputeProfile profile) {
+    private ComputeContext(Sections.FiniteSampleSpec cfg, ComputeProfile profile) {
         this.cfg = cfg;
         this.profile = profile;
     }
@@ -37,7 +37,7 @@ public final class ComputeContext {
         return old;
     }
 
-    static ComputeProfile profile(ExperimentConfig cfg) {
+    public static ComputeProfile profile(Sections.FiniteSampleSpec cfg) {
         ComputeProfile p;
         try {
             p = ComputeProfile.load(cfg.empirical().profile());
@@ -52,12 +52,12 @@ public final class ComputeContext {
     }
 
     /** Everything that can be checked before a run folder exists: the profile, the build, the devices. */
-    static void check(ExperimentConfig cfg) {
+    public static void check(Sections.FiniteSampleSpec cfg) {
         BackendCheck.requireTrainable(profile(cfg), probe.probe());
     }
 
     /** Check, then configure ND4J (the one place its RNG is seeded, from the master seed). */
-    static ComputeContext open(ExperimentConfig cfg) {
+    public static ComputeContext open(Sections.FiniteSampleSpec cfg) {
         ComputeProfile p = profile(cfg);
         BackendCheck.requireTrainable(p, probe.probe());
         Nd4jSetup.apply(p, org.onecnn.util.Seeds.derive(cfg.seed(), "nd4j"));
@@ -72,22 +72,22 @@ public final class ComputeContext {
         return p;
     }
 
-    DataType dataType() {
+    public DataType dataType() {
         return profile.dataType() == Precision.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
     }
 
     /** The trainer's settings for {@code students} students on the largest of the experiment's data sets. */
-    EmpiricalSpec spec(int students) {
+    public EmpiricalSpec spec(int students) {
         long nMax = cfg.empirical().n().stream().mapToLong(Long::longValue).max().orElse(1);
         int chunk = profile.studentChunk(nMax, cfg.model().k(), cfg.model().p(), students);
         return EmpiricalSetup.spec(cfg, dataType(), chunk, profile.maxSamplesPerChunk(), profile.reductionBlock());
     }
 
-    static String dataTypeName(ExperimentConfig cfg) {
+    public static String dataTypeName(Sections.FiniteSampleSpec cfg) {
         return profile(cfg).dataType().key();
     }
 
-    Map<String, Object> describe() {
+    public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("engine", "DL4J/ND4J ensemble layers (empirical); exact population dynamics (reference)");
         m.put("profile", profile.name() + " (" + profile.source() + ")");

@@ -51,7 +51,8 @@ public final class ConfigLoader {
     static ObjectMapper mapper() {
         YAMLFactory f = YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 .disable(YAMLGenerator.Feature.SPLIT_LINES)
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build();
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID).build(); // the type is the spec's own field
         // a key given twice is an error, not "the last one wins"
         f.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         ObjectMapper m = new ObjectMapper(f);
@@ -71,6 +72,10 @@ public final class ConfigLoader {
         m.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        for (Experiment e : ExperimentTypes.all().values()) {
+            // the spec record of each registered type, bound by the config's 'type' (ExperimentSpec)
+            m.registerSubtypes(new com.fasterxml.jackson.databind.jsontype.NamedType(e.specClass(), e.type()));
+        }
         return m;
     }
 
@@ -281,21 +286,52 @@ public final class ConfigLoader {
                 }
             }
         }
-        ExperimentConfig cfg = bind(tree);
+        ExperimentSpec cfg = bind(tree);
         List<Cell> cells = cells(cfg);
         return new Loaded(src, cfg, cells);
     }
 
     /** A loaded experiment: where it came from, the resolved config and its cells. */
-    public record Loaded(Source source, ExperimentConfig config, List<Cell> cells) {
+    public record Loaded(Source source, ExperimentSpec config, List<Cell> cells) {
     }
 
-    /** The tree of the all-defaults config: the schema used to resolve short field names. */
-    static JsonNode schema() {
-        ExperimentConfig d = new ExperimentConfig("schema", "population-sweep", null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
-        ObjectNode t = YAML.valueToTree(d);
-        return t;
+    /**
+     * The tree of the all-defaults config of {@code type} (of every registered type, merged, for a null or
+     * unknown type): the schema used to resolve short field names.
+     */
+    static JsonNode schema(String type) {
+        if (ExperimentTypes.known(type)) {
+            return SCHEMAS.computeIfAbsent(type, t -> {
+                ObjectNode tree = JsonNodeFactory.instance.objectNode();
+                tree.put("name", "schema");
+                tree.put("type", t);
+                return YAML.valueToTree(bind(tree));
+            });
+        }
+        ObjectNode all = JsonNodeFactory.instance.objectNode();
+        for (String t : ExperimentTypes.names()) {
+            schema(t).fields().forEachRemaining(e -> {
+                if (!all.has(e.getKey())) {
+                    all.set(e.getKey(), e.getValue());
+                }
+            });
+        }
+        return all;
+    }
+
+    private static final Map<String, JsonNode> SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The config sections experiments of {@code type} read, in file order (every section of every type for a
+     * null or unknown type): the top-level keys of its spec other than {@link ExperimentSpec#SCALARS}. A bare
+     * field name ({@code --set eta=...}) is looked up only in these, and a config or {@code --set} naming any
+     * other section is refused (it would change nothing).
+     */
+    public static java.util.Set<String> sections(String type) {
+        java.util.Set<String> s = new java.util.LinkedHashSet<>();
+        schema(type).fieldNames().forEachRemaining(s::add);
+        s.removeAll(ExperimentSpec.SCALARS);
+        return java.util.Collections.unmodifiableSet(s);
     }
 
     /**
@@ -308,12 +344,12 @@ public final class ConfigLoader {
 
     /**
      * As {@link #resolvePath(String)}, a bare name looked up only in the sections experiments of {@code type}
-     * use ({@link ExperimentConfig#sections}; all of them for a null or unknown type): {@code eta} is
+     * use ({@link #sections}; all of them for a null or unknown type): {@code eta} is
      * {@code train.eta} on a population sweep and ambiguous on sample-size ({@code train.eta} and
      * {@code empirical.eta}).
      */
     static String resolvePath(String name, String type) {
-        JsonNode schema = schema();
+        JsonNode schema = schema(null);
         String[] parts = name.split("\\.");
         if (name.isEmpty() || parts.length == 0 || parts[0].isEmpty()) {
             throw new InvalidInputException("--set", "expected field=value with a field name before '=', got '"
@@ -322,7 +358,7 @@ public final class ConfigLoader {
         if (schema.has(parts[0])) {
             return name;
         }
-        java.util.Set<String> used = ExperimentConfig.sections(type);
+        java.util.Set<String> used = sections(type);
         List<String> hits = new ArrayList<>();
         collectLeaf(schema, "", parts[0], hits);
         List<String> usedHits = hits.stream().filter(h -> used.contains(h.substring(0, h.indexOf('.')))).toList();
@@ -369,11 +405,11 @@ public final class ConfigLoader {
         String type = tree.path("type").isTextual() ? tree.get("type").asText() : null;
         String path = resolvePath(assignment.substring(0, eq).trim(), type);
         String section = path.split("\\.")[0];
-        if (type != null && ExperimentConfig.TYPES.contains(type) && !ExperimentConfig.SCALARS.contains(section)
-                && !ExperimentConfig.sections(type).contains(section)) {
+        if (ExperimentTypes.known(type) && !ExperimentSpec.SCALARS.contains(section)
+                && !sections(type).contains(section)) {
             throw new InvalidInputException(path, "experiments of type " + type + " do not use the " + section
                     + " section, so setting it would change nothing; they use " + String.join(", ",
-                    ExperimentConfig.sections(type)));
+                    sections(type)));
         }
         String raw = assignment.substring(eq + 1).trim();
         if (raw.isEmpty()) {
@@ -435,10 +471,24 @@ public final class ConfigLoader {
         node.set(parts[parts.length - 1], value);
     }
 
-    /** Bind a tree strictly to a config; every problem becomes one {@link InvalidInputException}. */
-    public static ExperimentConfig bind(JsonNode tree) {
+    /**
+     * Bind a tree strictly to the spec of its type; every problem becomes one {@link InvalidInputException}. A
+     * section the type does not read is refused, naming the sections it does.
+     */
+    public static ExperimentSpec bind(JsonNode tree) {
+        JsonNode t = tree.path("type");
+        String type = t.isTextual() ? t.asText() : null;
+        if (!t.isMissingNode() && !t.isNull() && !t.isTextual()) {
+            throw new InvalidInputException("type", "expected a string" + ", got " + t);
+        }
+        JsonNode name = tree.path("name");
+        if (name.isTextual() || name.isNull() || name.isMissingNode()) {
+            ExperimentSpec.header(name.isTextual() ? name.asText() : null, type, null, null);
+        }
+        Experiment exp = ExperimentTypes.get(type);
+        refuseUnusedSections(tree, exp);
         try {
-            return YAML.treeToValue(tree, ExperimentConfig.class);
+            return YAML.treeToValue(tree, exp.specClass());
         } catch (ValueInstantiationException e) {
             Throwable c = e.getCause();
             while (c != null && !(c instanceof InvalidInputException)) {
@@ -476,6 +526,34 @@ public final class ConfigLoader {
             throw new InvalidInputException(path(e), e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("config", e.getOriginalMessage());
+        }
+    }
+
+    /** Refuses a top-level key that is a section of other types only, or no key of any type at all. */
+    private static void refuseUnusedSections(JsonNode tree, Experiment exp) {
+        Iterator<String> it = tree.fieldNames();
+        while (it.hasNext()) {
+            String key = it.next();
+            if (ExperimentSpec.SCALARS.contains(key)) {
+                continue; // (the schema of a type is bound from its scalars alone: no recursion below)
+            }
+            java.util.Set<String> used = sections(exp.type());
+            if (used.contains(key)) {
+                continue;
+            }
+            java.util.Set<String> any = sections(null);
+            if (key.equals("grid")) {
+                throw new InvalidInputException("grid", "type " + exp.type() + " has no grid (only population-sweep "
+                        + "experiments sweep a grid" + exp.gridHint() + "); remove the grid section");
+            }
+            if (any.contains(key)) {
+                throw new InvalidInputException(key, "experiments of type " + exp.type() + " do not use the " + key
+                        + " section, so it would change nothing; remove it (they use " + String.join(", ", used)
+                        + ")");
+            }
+            TreeSet<String> known = new TreeSet<>(ExperimentSpec.SCALARS);
+            known.addAll(used);
+            throw new InvalidInputException(key, "unknown key; allowed here: " + String.join(", ", known));
         }
     }
 
@@ -538,7 +616,7 @@ public final class ConfigLoader {
     }
 
     /** One grid cell: its index, the axis values by axis name, and the config with them substituted. */
-    public record Cell(int index, LinkedHashMap<String, JsonNode> values, ExperimentConfig config) {
+    public record Cell(int index, LinkedHashMap<String, JsonNode> values, ExperimentSpec config) {
         /** The cell as {@code k=25, ratio=4}. */
         public String label() {
             StringBuilder sb = new StringBuilder();
@@ -556,7 +634,7 @@ public final class ConfigLoader {
     public static final int MAX_CELLS = 100_000;
 
     /** Expand the grid (cartesian product, last axis fastest) into validated cells. */
-    public static List<Cell> cells(ExperimentConfig cfg) {
+    public static List<Cell> cells(ExperimentSpec cfg) {
         ObjectNode base = YAML.valueToTree(cfg);
         base.remove("grid");
         List<String> axes = cfg.axes();
@@ -572,7 +650,7 @@ public final class ConfigLoader {
                 throw new InvalidInputException("grid." + a, "cannot be a grid axis");
             }
             String section = p.split("\\.")[0];
-            if (!ExperimentConfig.SCALARS.contains(section) && !ExperimentConfig.sections(cfg.type()).contains(section)) {
+            if (!ExperimentSpec.SCALARS.contains(section) && !sections(cfg.type()).contains(section)) {
                 throw new InvalidInputException("grid." + a, "experiments of type " + cfg.type() + " do not use the "
                         + section + " section, so sweeping it would change nothing");
             }
@@ -607,7 +685,7 @@ public final class ConfigLoader {
                 values.put(axes.get(i), v);
                 setPath(t, paths.get(i), v);
             }
-            ExperimentConfig cc;
+            ExperimentSpec cc;
             try {
                 cc = bind(t);
             } catch (InvalidInputException e) {
@@ -621,7 +699,7 @@ public final class ConfigLoader {
     }
 
     /** The resolved config as YAML. */
-    public static String toYaml(ExperimentConfig cfg) {
+    public static String toYaml(ExperimentSpec cfg) {
         try {
             return YAML.writeValueAsString(cfg);
         } catch (JsonProcessingException e) {

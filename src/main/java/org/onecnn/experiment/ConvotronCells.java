@@ -20,17 +20,17 @@ import org.onecnn.util.Seeds;
  * whatever the stride and the distribution, so every cell sees the same teachers (the same w*, and the
  * same leading entries of a*). Cells run in parallel; each cell's result depends only on its seeds.
  */
-final class ConvotronCells {
+public final class ConvotronCells {
     private ConvotronCells() {
     }
 
     /** One cell: a stride and a distribution, with its settings and teachers. */
-    record Cell(int stride, String distribution, DoubleConvotron.Settings settings,
+    public record Cell(int stride, String distribution, DoubleConvotron.Settings settings,
             List<DoubleConvotron.Problem> problems) {
     }
 
     /** The architecture of stride s with the experiment's d and p (validated). */
-    static Architecture architecture(ExperimentConfig cfg, int s) {
+    public static Architecture architecture(Sections.ConvotronSpec cfg, int s) {
         int d = cfg.model().d();
         int p = cfg.model().p();
         if (s > p || (d - p) % s != 0 || 2 * s <= p) {
@@ -48,8 +48,8 @@ final class ConvotronCells {
         return Architecture.of(d, p, s);
     }
 
-    static DoubleConvotron.Settings settings(ExperimentConfig cfg, Architecture arch, String dist) {
-        ExperimentConfig.ConvotronCfg c = cfg.convotron();
+    public static DoubleConvotron.Settings settings(Sections.ConvotronSpec cfg, Architecture arch, String dist) {
+        Sections.ConvotronCfg c = cfg.convotron();
         boolean g = dist.equals("gaussian");
         long t1 = g ? c.gaussianSteps1() : c.uniformSteps1();
         long t2 = g ? c.gaussianSteps2() : c.uniformSteps2();
@@ -58,11 +58,11 @@ final class ConvotronCells {
                 c.testSamples(), c.testSamples(), Math.max(1, t1 / 100), Math.max(1, t2 / 100));
     }
 
-    static long teacherSeed(ExperimentConfig cfg, int t) {
+    public static long teacherSeed(Sections.ConvotronSpec cfg, int t) {
         return Seeds.derive(cfg.seed(), "teacher", t);
     }
 
-    static List<Cell> cells(ExperimentConfig cfg, List<Integer> strides, List<String> distributions) {
+    public static List<Cell> cells(Sections.ConvotronSpec cfg, List<Integer> strides, List<String> distributions) {
         List<Cell> cells = new ArrayList<>();
         for (int s : strides) {
             Architecture arch = architecture(cfg, s);
@@ -81,7 +81,7 @@ final class ConvotronCells {
      * The run-steps of all cells, the unit of their progress: per teacher {@code T₁} stage-1 steps and
      * {@code 2 T₂} stage-2 steps (both signs), all of equal cost up to the patch count.
      */
-    static long runSteps(List<Cell> cells) {
+    public static long runSteps(List<Cell> cells) {
         long n = 0;
         for (Cell c : cells) {
             n += (long) c.problems().size() * (c.settings().steps1() + 2 * c.settings().steps2());
@@ -90,7 +90,7 @@ final class ConvotronCells {
     }
 
     /** Run every cell (in parallel), results in cell order; progress in {@link #runSteps} units. */
-    static List<List<DoubleConvotron.Result>> run(List<Cell> cells, int threads, Progress progress)
+    public static List<List<DoubleConvotron.Result>> run(List<Cell> cells, int threads, Progress progress)
             throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread th = new Thread(r, "onecnn-convotron");

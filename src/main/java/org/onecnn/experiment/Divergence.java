@@ -29,7 +29,7 @@ public final class Divergence {
     public static final int ALL_DIVERGED_EXIT = 3;
 
     /** The provenance key. */
-    static final String KEY = "divergence";
+    public static final String KEY = "divergence";
 
     /**
      * The report's sentence: "k of N runs diverged (non-finite iterates); they are {@code treatment}." or, with
@@ -38,7 +38,7 @@ public final class Divergence {
      * @param what      what was run, plural ("runs", "empirical runs", "Double Convotron runs")
      * @param treatment how the summary treats them, e.g. "counted in p_diverged and excluded from the medians"
      */
-    static String line(long diverged, long total, String what, String treatment) {
+    public static String line(long diverged, long total, String what, String treatment) {
         if (diverged == 0) {
             return null;
         }
@@ -47,7 +47,7 @@ public final class Divergence {
     }
 
     /** Adds {@code diverged} of {@code total} runs to the run's tally (in {@code ctx.provenance()}). */
-    static synchronized void record(RunContext ctx, long diverged, long total) {
+    public static synchronized void record(RunContext ctx, long diverged, long total) {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) ctx.provenance().computeIfAbsent(KEY, x -> {
             Map<String, Object> z = new LinkedHashMap<>();
@@ -63,7 +63,7 @@ public final class Divergence {
      * A result the researcher must not miss although the run completed (say, an outcome that did not occur within
      * the draws allowed): kept under {@code "warnings"} in provenance, printed by the command line.
      */
-    static synchronized void warn(RunContext ctx, String line) {
+    public static synchronized void warn(RunContext ctx, String line) {
         @SuppressWarnings("unchecked")
         java.util.List<String> w = (java.util.List<String>) ctx.provenance().computeIfAbsent("warnings",
                 x -> new java.util.ArrayList<String>());

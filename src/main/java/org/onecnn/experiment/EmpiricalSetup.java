@@ -13,7 +13,7 @@ import org.onecnn.util.InvalidInputException;
  * {@code n} has seed {@code derive(master, "data", n, d)} (by the value of n, so adding a sample size to
  * the list changes no other data set).
  */
-final class EmpiricalSetup {
+public final class EmpiricalSetup {
     private EmpiricalSetup() {
     }
 
@@ -24,8 +24,8 @@ final class EmpiricalSetup {
      * and minibatch runs stop on the gradient of L_n, which is always measurable.) A minibatch larger than
      * the smallest data set is refused too: it would silently be the full batch.
      */
-    static void requireMeasurable(ExperimentConfig cfg) {
-        ExperimentConfig.Empirical e = cfg.empirical();
+    public static void requireMeasurable(Sections.FiniteSampleSpec cfg) {
+        Sections.Empirical e = cfg.empirical();
         if (e.distribution().equals("gaussian")) {
             // the empirical gradient at an initial point estimates the exact one (for Gaussian input)
             PopulationSetup.Probe probe = PopulationSetup.probeInitializations(cfg, PopulationSetup.teacher(cfg), 0,
@@ -82,18 +82,18 @@ final class EmpiricalSetup {
      * The report caveat for sample sizes below a student's parameter count r + k, ending in {@code consequence}
      * (what that means for the experiment's figures); null when every n is at least r + k.
      */
-    static String fewSamplesCaveat(ExperimentConfig cfg, String consequence) {
+    public static String fewSamplesCaveat(Sections.FiniteSampleSpec cfg, String consequence) {
         int params = cfg.model().architecture().r() + cfg.model().architecture().k();
         List<Long> small = cfg.empirical().n().stream().filter(x -> x < params).toList();
         return small.isEmpty() ? null : "n = " + small + " is below the number of parameters of a student (r + k = "
                 + params + "): " + consequence;
     }
 
-    static long dataSeed(ExperimentConfig cfg, long n, int dataset) {
+    public static long dataSeed(Sections.FiniteSampleSpec cfg, long n, int dataset) {
         return org.onecnn.util.Seeds.derive(cfg.seed(), "data", n, dataset);
     }
 
-    static DataType dataType(ExperimentConfig cfg, String profileType) {
+    public static DataType dataType(Sections.FiniteSampleSpec cfg, String profileType) {
         String t = cfg.empirical().dataType() != null ? cfg.empirical().dataType() : profileType;
         return switch (t) {
             case "float" -> DataType.FLOAT;
@@ -109,8 +109,8 @@ final class EmpiricalSetup {
      * @param samples       samples per pass (from the profile), rounded down to a multiple of the block
      * @param block         samples per partial sum (from the profile)
      */
-    static EmpiricalSpec spec(ExperimentConfig cfg, DataType type, int students, int samples, int block) {
-        ExperimentConfig.Empirical e = cfg.empirical();
+    public static EmpiricalSpec spec(Sections.FiniteSampleSpec cfg, DataType type, int students, int samples, int block) {
+        Sections.Empirical e = cfg.empirical();
         int sc = e.studentChunk() != null ? e.studentChunk() : students;
         int sm = e.sampleChunk() != null ? e.sampleChunk() : samples;
         int b = block > 0 ? block : WeightNormConv.DEFAULT_REDUCTION_BLOCK;

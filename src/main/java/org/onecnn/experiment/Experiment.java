@@ -1,11 +1,29 @@
 package org.onecnn.experiment;
 
 /**
- * A kind of experiment ({@code type} in the config). {@link #validate} checks everything that can be
- * checked before a run folder exists, so bad input leaves nothing behind; {@link #execute} runs it
- * and writes results, summaries, plots and {@code report.md} into the run folder.
+ * A kind of experiment ({@code type} in the config): its spec record, its checks and its run. Types are
+ * registered in {@code META-INF/services/org.onecnn.experiment.Experiment} and found by {@link ExperimentTypes};
+ * adding one is its own package plus a line there.
+ *
+ * <p>{@link #validate} checks everything that can be checked before a run folder exists, so bad input leaves
+ * nothing behind; {@link #execute} runs it and writes results, summaries, plots and {@code report.md} into the
+ * run folder.
  */
 public interface Experiment {
+    /** The config's {@code type} of this experiment. */
+    String type();
+
+    /** The spec record a config of this type binds to. */
+    Class<? extends ExperimentSpec> specClass();
+
+    /**
+     * What a config of this type may not have and where to look instead, e.g. {@code "; its sample sizes are
+     * empirical.n"} when someone gives it a grid; empty when there is nothing to say.
+     */
+    default String gridHint() {
+        return "";
+    }
+
     /** Check every cell; throw {@link org.onecnn.util.InvalidInputException} naming the field. */
     void validate(ConfigLoader.Loaded loaded);
 
@@ -30,14 +48,6 @@ public interface Experiment {
 
     /** The runner of a config type. */
     static Experiment of(String type) {
-        return switch (type) {
-            case "population-sweep" -> new PopulationSweep();
-            case "two-phase" -> new TwoPhaseExperiment();
-            case "sample-size" -> new SampleSizeExperiment();
-            case "paired-trajectories" -> new PairedTrajectoriesExperiment();
-            case "double-convotron" -> new DoubleConvotronExperiment();
-            case "overlap-landscape" -> new OverlapLandscapeExperiment();
-            default -> throw new org.onecnn.util.InvalidInputException("type", "unknown experiment type '" + type + "'");
-        };
+        return ExperimentTypes.get(type);
     }
 }

@@ -22,25 +22,25 @@ import org.onecnn.util.MemoryBudget;
  * formula the trainer's chunking uses.</li>
  * </ul>
  */
-final class MemoryEstimate {
-    static final int RUN_VECTORS = 4;
-    static final double RESULT_BYTES = 1024;
-    static final double POINT_BYTES = 256;
+public final class MemoryEstimate {
+    public static final int RUN_VECTORS = 4;
+    public static final double RESULT_BYTES = 1024;
+    public static final double POINT_BYTES = 256;
 
     private MemoryEstimate() {
     }
 
     /** Bytes of one model-sized vector set: k + p + d doubles plus an object header. */
-    private static double vec(double k, double p, double d) {
+    public static double vec(double k, double p, double d) {
         return 8 * (k + p + d) + 64;
     }
 
-    private static int threads() {
+    public static int threads() {
         return Runtime.getRuntime().availableProcessors();
     }
 
     /** The field a user wrote for {@code path}: the grid axis that sets it, or the path itself. */
-    private static String field(ExperimentConfig cfg, String path) {
+    public static String field(ExperimentSpec cfg, String path) {
         for (String a : cfg.axes()) {
             try {
                 if (ConfigLoader.resolvePath(a, cfg.type()).equals(path)) {
@@ -54,7 +54,7 @@ final class MemoryEstimate {
     }
 
     /** Bytes per unit of a run count. */
-    interface PerRun {
+    public interface PerRun {
         /** Bytes with {@code count} runs (of the cell or experiment) and a model of vector size {@code vecBytes}. */
         double bytes(double count, double vecBytes);
     }
@@ -64,9 +64,9 @@ final class MemoryEstimate {
      * one vector set of the model ({@link #vec}); the field named is k, p or the count, whichever frees the
      * most memory when reduced.
      */
-    private static void shape(ExperimentConfig cfg, ExperimentConfig top, MemoryBudget heap, String countField,
+    public static void shape(Sections.HasModel cfg, ExperimentSpec top, MemoryBudget heap, String countField,
             int count, PerRun bytes, String what) {
-        ExperimentConfig.Model m = cfg.model();
+        Sections.Model m = cfg.model();
         int k = m.k();
         int p = m.p();
         double v = vec(k, p, 0);
@@ -77,72 +77,19 @@ final class MemoryEstimate {
     }
 
     /** Trajectory points recorded per recorded run with budget {@code steps}, every {@code every}. */
-    private static double points(long steps, long every, int extra) {
+    public static double points(long steps, long every, int extra) {
         return (every > 0 ? (double) steps / every + 1 : 0) + extra;
     }
 
-    static void populationSweep(ConfigLoader.Loaded loaded) {
-        MemoryBudget heap = MemoryBudget.heap();
-        List<ConfigLoader.Cell> cells = loaded.cells();
-        for (ConfigLoader.Cell c : cells) {
-            ExperimentConfig cc = c.config();
-            int per = cc.init().signRestarts() ? 4 : 1;
-            shape(cc, loaded.config(), heap, "init.count", cc.init().count(), (n, v) -> (2 + Math.min(n,
-                    (double) threads() * PopulationSweep.CHUNK) * per * RUN_VECTORS) * v, "the runs in flight of a "
-                    + "cell (k + p doubles each)");
-        }
-        ExperimentConfig cfg = loaded.config();
-        // results of every cell (held until the run is assembled) and the recorded trajectories
-        int max = maxCount(cells);
-        int maxRuns = cells.stream().mapToInt(c -> c.config().record().runs()).max().orElse(0);
-        heap.require("the results of " + cells.size() + " cell(s) and their recorded trajectories",
-            new MemoryBudget.Candidate(field(cfg, "init.count"), max, 1, x -> results(cells, x, max, maxRuns,
-                maxRuns)),
-            new MemoryBudget.Candidate(field(cfg, "record.runs"), maxRuns, 0, x -> results(cells, max, max, x,
-                maxRuns)));
-    }
-
-    /** Results and trajectories of the cells, the largest count set to {@code count} and most runs to {@code runs}. */
-    private static double results(List<ConfigLoader.Cell> cells, double count, int maxCount, double runs,
-            int maxRuns) {
-        double b = 0;
-        for (ConfigLoader.Cell c : cells) {
-            ExperimentConfig cc = c.config();
-            double n = cc.init().count() == maxCount ? count : cc.init().count();
-            int per = cc.init().signRestarts() ? 4 : 1;
-            ExperimentConfig.Record r = cc.record();
-            double recorded = Math.min(n, r.runs() == maxRuns ? runs : r.runs());
-            b += n * RESULT_BYTES + (r.any() ? recorded * per * points(cc.stop().maxSteps(), r.every(),
-                    r.steps().size()) * POINT_BYTES : 0);
-        }
-        return b;
-    }
-
-    private static int maxCount(List<ConfigLoader.Cell> cells) {
-        return cells.stream().mapToInt(c -> c.config().init().count()).max().orElse(1);
-    }
-
-    static void twoPhase(ExperimentConfig cfg) {
-        MemoryBudget heap = MemoryBudget.heap();
-        shape(cfg, cfg, heap, "two_phase.max_draws", cfg.twoPhase().maxDraws(), (n, v) -> (4 + Math.min(n,
-                TwoPhaseExperiment.BATCH) * RUN_VECTORS) * v,
-                "the initializations tried at once (k + p doubles each)");
-        heap.require("two_phase.max_draws", cfg.twoPhase().maxDraws(), 1, x -> x * RESULT_BYTES,
-                "the results of the initializations tried");
-        long every = cfg.twoPhase().every();
-        heap.require("stop.max_steps", cfg.stop().maxSteps(), 1, x -> 3 * points(x, every, 0) * POINT_BYTES,
-                "the two recorded trajectories and the gradient flow, every " + every + " steps");
-    }
-
     /** sample-size and paired-trajectories: the population side on the heap, the data on ND4J's memory. */
-    static void empirical(ExperimentConfig cfg, boolean trajectories) {
+    public static void empirical(Sections.FiniteSampleSpec cfg, boolean trajectories) {
         MemoryBudget heap = MemoryBudget.heap();
-        ExperimentConfig.Empirical e = cfg.empirical();
+        Sections.Empirical e = cfg.empirical();
         int count = cfg.init().count();
         double sets = (double) e.n().size() * e.datasets();
         double pts = trajectories ? 2 * points(e.maxSteps(), e.every(), 0) * POINT_BYTES : 0;
         shape(cfg, cfg, heap, "init.count", count, (n, v) -> (2 + 2 * n + Math.min(n, (double) threads()
-                * PopulationSweep.CHUNK) * RUN_VECTORS) * v + n * RESULT_BYTES,
+                * PopulationSetup.CHUNK) * RUN_VECTORS) * v + n * RESULT_BYTES,
                 "the initializations and the population runs (k + p doubles each)");
         // the results (and trajectories) of every data set are held when the summaries are made
         heap.require("the results" + (trajectories ? " and trajectories" : "") + " of every data set",
@@ -184,9 +131,9 @@ final class MemoryEstimate {
     }
 
     /** Double Convotron: each cell in flight holds a test set of every teacher. */
-    static void convotron(ExperimentConfig cfg, int cells) {
+    public static void convotron(Sections.ConvotronSpec cfg, int cells) {
         MemoryBudget heap = MemoryBudget.heap();
-        ExperimentConfig.ConvotronCfg c = cfg.convotron();
+        Sections.ConvotronCfg c = cfg.convotron();
         int d = cfg.model().d();
         int p = cfg.model().p();
         long maxSamples = Bounds.MAX_DIMENSION / d;
@@ -205,22 +152,4 @@ final class MemoryEstimate {
                 + conc * x * 2 * RUN_VECTORS * vec(d, p, d)));
     }
 
-    /** overlap-landscape: every (stride, teacher) task holds its initializations and results. */
-    static void overlap(ExperimentConfig cfg, List<Integer> strides) {
-        MemoryBudget heap = MemoryBudget.heap();
-        int d = cfg.model().d();
-        int p = cfg.model().p();
-        double tasks = strides.size();
-        int t = cfg.convotron().teachers();
-        int count = cfg.init().count();
-        // k of the smallest stride is the largest
-        double k = (d - p) / (double) strides.stream().mapToInt(Integer::intValue).min().orElse(p) + 1;
-        double v = vec(k, p, 0);
-        // every task holds its initializations and results; tasks run at once, each with all its runs in flight
-        heap.require("the initializations and results of " + (long) tasks + " stride(s) × " + t + " teacher(s)",
-            new MemoryBudget.Candidate("init.count", count, 1, x -> tasks * t * x * (v + RESULT_BYTES)
-                + Math.min(threads(), tasks * t) * x * RUN_VECTORS * v),
-            new MemoryBudget.Candidate("convotron.teachers", t, 1, x -> tasks * x * count * (v + RESULT_BYTES)
-                + Math.min(threads(), tasks * x) * count * RUN_VECTORS * v));
-    }
 }

@@ -23,11 +23,14 @@ import org.onecnn.util.Seeds;
  * {@code i} of cell {@code c}: {@code derive(master, "init", c, i)}.
  */
 public final class PopulationSetup {
+    /** Runs handed to a worker thread at once by the population runners (and held in flight per thread). */
+    public static final int CHUNK = 256;
+
     private PopulationSetup() {
     }
 
     /** The seed of the teacher's random directions. */
-    public static long teacherSeed(ExperimentConfig cfg) {
+    public static long teacherSeed(Sections.PopulationSpec cfg) {
         Long s = cfg.teacher().seed();
         if (s != null) {
             org.onecnn.util.SeedLedger.note("teacher", "teacher.seed of the config (" + s + "), not derived");
@@ -37,7 +40,7 @@ public final class PopulationSetup {
     }
 
     /** The seed of initialization {@code run} of cell {@code cell}. */
-    public static long initSeed(ExperimentConfig cfg, int cell, int run) {
+    public static long initSeed(Sections.PopulationSpec cfg, int cell, int run) {
         return Seeds.derive(cfg.seed(), "init", cell, run);
     }
 
@@ -45,8 +48,8 @@ public final class PopulationSetup {
      * Reject what the chosen engine cannot do: the reduced engine (docs/model.md §7) needs non-overlapping patches;
      * overlapping ones run on the full engine with the loss of docs/model.md §4.
      */
-    public static void requireEngineFits(ExperimentConfig cfg) {
-        ExperimentConfig.Model m = cfg.model();
+    public static void requireEngineFits(Sections.PopulationSpec cfg) {
+        Sections.Model m = cfg.model();
         if (!m.s().equals(m.p()) && cfg.train().engineName().equals("reduced")) {
             throw new InvalidInputException("train.engine", "the reduced engine needs non-overlapping patches (s = p = "
                     + m.p() + "), got s = " + m.s() + "; use engine: full for overlapping patches (docs/model.md §4)");
@@ -54,10 +57,10 @@ public final class PopulationSetup {
     }
 
     /** The teacher of a cell. */
-    public static Teacher teacher(ExperimentConfig cfg) {
+    public static Teacher teacher(Sections.PopulationSpec cfg) {
         int k = cfg.model().k();
         int p = cfg.model().p();
-        ExperimentConfig.TeacherSpec t = cfg.teacher();
+        Sections.TeacherSpec t = cfg.teacher();
         long seed = teacherSeed(cfg);
         switch (t.family()) {
             case "ratio":
@@ -114,7 +117,7 @@ public final class PopulationSetup {
         }
     }
 
-    static double[] toArray(List<Double> xs) {
+    public static double[] toArray(List<Double> xs) {
         double[] a = new double[xs.size()];
         for (int i = 0; i < a.length; i++) {
             Double v = xs.get(i);
@@ -127,8 +130,8 @@ public final class PopulationSetup {
     }
 
     /** Initialization {@code run} of cell {@code cell}. */
-    public static InitialPoint init(ExperimentConfig cfg, Teacher teacher, int cell, int run) {
-        ExperimentConfig.Init in = cfg.init();
+    public static InitialPoint init(Sections.PopulationSpec cfg, Teacher teacher, int cell, int run) {
+        Sections.Init in = cfg.init();
         long seed = initSeed(cfg, cell, run);
         switch (in.scheme()) {
             case "du":
@@ -140,7 +143,7 @@ public final class PopulationSetup {
                 return InitialPoint.of(v, a, seed);
             }
             case "explicit": {
-                ExperimentConfig.Point pt = in.points().get(run);
+                Sections.Point pt = in.points().get(run);
                 String f = "init.points[" + run + "]";
                 if (pt.v() == null || pt.a() == null) {
                     throw new InvalidInputException(f, "needs both v and a");
@@ -170,7 +173,7 @@ public final class PopulationSetup {
     }
 
     /** Initializations {@code from..to−1} of a cell. */
-    public static List<InitialPoint> inits(ExperimentConfig cfg, Teacher teacher, int cell, int from, int to) {
+    public static List<InitialPoint> inits(Sections.PopulationSpec cfg, Teacher teacher, int cell, int from, int to) {
         List<InitialPoint> list = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
             list.add(init(cfg, teacher, cell, i));
@@ -183,7 +186,7 @@ public final class PopulationSetup {
      * {@code 2π/((π−1)‖a‖² + (1ᵀa)²)} with the fixed {@code a} of the first initialization
      * (see {@link Eta}).
      */
-    public static double eta(ExperimentConfig cfg, Teacher teacher, InitialPoint first) {
+    public static double eta(Sections.PopulationSpec cfg, Teacher teacher, InitialPoint first) {
         Eta e = cfg.train().eta();
         if (!e.auto()) {
             return e.value();
@@ -203,14 +206,14 @@ public final class PopulationSetup {
     }
 
     /** A job over the given initial points. */
-    public static PopulationJob job(ExperimentConfig cfg, Teacher teacher, List<InitialPoint> inits, double eta,
+    public static PopulationJob job(Sections.PopulationSpec cfg, Teacher teacher, List<InitialPoint> inits, double eta,
             RecordPlan plan) {
         return new PopulationJob(teacher, inits, eta, cfg.stop().toSpec(), cfg.classify().toClassifier(), plan,
                 cfg.model().architecture());
     }
 
     /** Everything about the cell that can be checked before a run folder exists. */
-    public static void validate(ExperimentConfig cfg, int cell) {
+    public static void validate(Sections.PopulationSpec cfg, int cell) {
         requireEngineFits(cfg);
         Teacher t = teacher(cfg);
         InitialPoint first = init(cfg, t, cell, 0);
@@ -234,7 +237,7 @@ public final class PopulationSetup {
      * The gradient is the one the cell's engine tests: of {@code (v, a)} for weight-normalized GD, of the
      * plain filter alone for the fixed output layer.
      */
-    static void requireMeasurable(ExperimentConfig cfg, Teacher t, int cell) {
+    public static void requireMeasurable(Sections.PopulationSpec cfg, Teacher t, int cell) {
         boolean stationary = cfg.stop().stationary();
         Double target = cfg.stop().targetLoss();
         if (!stationary && target == null) {
@@ -256,7 +259,7 @@ public final class PopulationSetup {
     }
 
     /** The largest exact gradient norm and loss over the probed initializations, and how to name them. */
-    record Probe(double maxGrad, double maxLoss, String which) {
+    public record Probe(double maxGrad, double maxLoss, String which) {
     }
 
     /**
@@ -264,7 +267,7 @@ public final class PopulationSetup {
      * {@value #PROBED_INITS}) of a cell: of {@code (v, a)} for weight-normalized GD ({@code plain} false), of
      * the plain filter alone for the fixed output layer.
      */
-    static Probe probeInitializations(ExperimentConfig cfg, Teacher t, int cell, boolean plain) {
+    public static Probe probeInitializations(Sections.PopulationSpec cfg, Teacher t, int cell, boolean plain) {
         Architecture arch = cfg.model().architecture();
         PopulationLoss loss = arch.overlapping() ? new OverlappingGaussian(arch, t) : new NonOverlappingGaussian(t);
         int m = (int) Math.min(cfg.init().count(), PROBED_INITS);

@@ -16,7 +16,7 @@ public record RunContext(RunFolder folder, ConfigLoader.Loaded loaded, int threa
         this(folder, loaded, threads, quiet, commandLine, new java.util.LinkedHashMap<>(), store);
     }
 
-    public ExperimentConfig config() {
+    public ExperimentSpec config() {
         return loaded.config();
     }
 

@@ -78,7 +78,7 @@ public final class RunFolder {
     }
 
     /** Why a file operation failed, in words (no exception class names). */
-    static String reason(IOException e) {
+    public static String reason(IOException e) {
         if (e instanceof java.nio.file.AccessDeniedException a) {
             return "permission denied on " + a.getFile();
         }

@@ -124,7 +124,7 @@ public final class Runner {
     }
 
     /** The key of the config hash in {@code provenance.json}. */
-    static final String CONFIG_HASH = "config_sha256";
+    public static final String CONFIG_HASH = "config_sha256";
 
     private static Path execute(Request req, ConfigLoader.Loaded loaded, Experiment exp, RunFolder folder,
             CellStore store) throws java.io.IOException, InterruptedException {
@@ -176,7 +176,7 @@ public final class Runner {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> provenance(Request req, ConfigLoader.Loaded loaded, Experiment exp,
             RunFolder folder) {
-        ExperimentConfig cfg = loaded.config();
+        ExperimentSpec cfg = loaded.config();
         Map<String, Object> m = new LinkedHashMap<>();
         if (folder.resumed() && Files.isRegularFile(folder.path("provenance.json"))) {
             try {

@@ -22,11 +22,11 @@ import org.onecnn.report.Table;
 /**
  * The summaries, plots and {@code report.md} of a population sweep.
  */
-final class SweepReport {
+public final class SweepReport {
     private SweepReport() {
     }
 
-    static final Map<String, String> FORMATS = formats();
+    public static final Map<String, String> FORMATS = formats();
 
     private static Map<String, String> formats() {
         Map<String, String> f = new LinkedHashMap<>();
@@ -40,9 +40,9 @@ final class SweepReport {
         return f;
     }
 
-    static void write(RunContext ctx, Table summary, boolean trajectories) throws IOException {
+    public static void write(RunContext ctx, Table summary, boolean trajectories) throws IOException {
         RunFolder folder = ctx.folder();
-        ExperimentConfig cfg = ctx.config();
+        Sections.PopulationSpec cfg = (Sections.PopulationSpec) ctx.config();
         List<String> axes = cfg.axes();
         summary.writeCsv(folder.path("summary.csv"));
         writeSummaryJson(folder.path("summary.json"), cfg, summary);
@@ -178,13 +178,13 @@ final class SweepReport {
         md.write(folder.path("report.md"));
     }
 
-    static List<String> setup(RunContext ctx) {
-        ExperimentConfig c = ctx.config();
+    public static List<String> setup(RunContext ctx) {
+        Sections.PopulationSpec c = (Sections.PopulationSpec) ctx.config();
         List<String> b = new ArrayList<>();
         b.add("type `" + c.type() + "`, master seed " + c.seed());
         b.add("model: k = " + c.model().k() + ", p = " + c.model().p() + ", stride " + c.model().s()
                 + " (grid may override)");
-        ExperimentConfig.TeacherSpec t = c.teacher();
+        Sections.TeacherSpec t = c.teacher();
         b.add("teacher: family `" + t.family() + "`"
                 + (t.family().equals("ratio") ? ", ratio " + t.ratio() + ", ‖a*‖ = " + t.aNorm() : "")
                 + ", ‖w*‖ = " + t.wNorm());
@@ -196,7 +196,7 @@ final class SweepReport {
                 + "; stationary " + onOff(c.stop().stationary()) + (c.stop().targetLoss() != null
                         ? "; target loss " + c.stop().targetLoss() : "") + "; checked every " + c.stop().checkEvery()
                 + " steps");
-        ExperimentConfig.Classify k = c.classify();
+        Sections.Classify k = c.classify();
         b.add("outcome: GLOBAL if φ < " + k.phiGlobal() + ", SPURIOUS if φ > π − " + k.phiSpurious()
                 + (k.aTol() != null ? " (and ‖a − target‖ ≤ " + k.aTol() + " c‖a*‖)" : " (angle only)")
                 + (k.spuriousAnyAngle() ? " or stationary with φ > π/2 at any angle" : "")
@@ -215,7 +215,7 @@ final class SweepReport {
         return b ? "on" : "off";
     }
 
-    static String cellLabel(Table summary, List<String> axes, int r) {
+    public static String cellLabel(Table summary, List<String> axes, int r) {
         if (axes.isEmpty()) {
             return "all";
         }
@@ -226,7 +226,7 @@ final class SweepReport {
         return String.join(",", parts);
     }
 
-    static List<String> distinct(Table t, String col) {
+    public static List<String> distinct(Table t, String col) {
         List<String> out = new ArrayList<>();
         for (int r = 0; r < t.size(); r++) {
             String v = t.getString(r, col);
@@ -237,7 +237,7 @@ final class SweepReport {
         return out;
     }
 
-    static boolean numeric(Table t, String col) {
+    public static boolean numeric(Table t, String col) {
         for (int r = 0; r < t.size(); r++) {
             try {
                 Double.parseDouble(t.getString(r, col));
@@ -249,7 +249,7 @@ final class SweepReport {
     }
 
     /** Rows = values of {@code rowAxis}, columns = values of {@code colAxis}, entries = {@code value}. */
-    static Table pivot(Table summary, String rowAxis, String colAxis, String value) {
+    public static Table pivot(Table summary, String rowAxis, String colAxis, String value) {
         List<String> rows = distinct(summary, rowAxis);
         List<String> cols = distinct(summary, colAxis);
         List<String> header = new ArrayList<>();
@@ -269,7 +269,7 @@ final class SweepReport {
         return b.build();
     }
 
-    static Table pivotWithIntervals(Table summary, String rowAxis, String colAxis) {
+    public static Table pivotWithIntervals(Table summary, String rowAxis, String colAxis) {
         List<String> rows = distinct(summary, rowAxis);
         List<String> cols = distinct(summary, colAxis);
         List<String> header = new ArrayList<>();
@@ -291,7 +291,7 @@ final class SweepReport {
         return b.build();
     }
 
-    static void writeSummaryJson(Path path, ExperimentConfig cfg, Table summary) {
+    public static void writeSummaryJson(Path path, Sections.PopulationSpec cfg, Table summary) {
         try {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("experiment", cfg.name());

@@ -1,4 +1,4 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.twophase;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +8,14 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.knowm.xchart.XYChart;
+import org.onecnn.util.MemoryBudget;
+import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.Divergence;
+import org.onecnn.experiment.Experiment;
+import org.onecnn.experiment.MemoryEstimate;
+import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.RunContext;
+import org.onecnn.experiment.SweepReport;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Outcome;
 import org.onecnn.model.Teacher;
@@ -35,6 +43,16 @@ import org.onecnn.util.InvalidInputException;
  * the average over the last quarter. Their ratio is reported; a two-phase run has a ratio well above 1.
  */
 public final class TwoPhaseExperiment implements Experiment {
+    @Override
+    public String type() {
+        return TwoPhaseSpec.TYPE;
+    }
+
+    @Override
+    public Class<TwoPhaseSpec> specClass() {
+        return TwoPhaseSpec.class;
+    }
+
     /** Initializations classified per batch while searching. */
     static final int BATCH = 64;
 
@@ -49,7 +67,7 @@ public final class TwoPhaseExperiment implements Experiment {
         if (loaded.cells().size() != 1) {
             throw new InvalidInputException("grid", "the two-phase experiment takes no grid; remove the grid section");
         }
-        ExperimentConfig cfg = loaded.config();
+        TwoPhaseSpec cfg = (TwoPhaseSpec) loaded.config();
         if (!cfg.train().algorithm().equals("wn-gd")) {
             throw new InvalidInputException("train.algorithm", "the two-phase experiment runs wn-gd (Algorithm 1)");
         }
@@ -61,13 +79,13 @@ public final class TwoPhaseExperiment implements Experiment {
             throw new InvalidInputException("model.s", "the two-phase experiment follows Du et al.'s non-overlapping "
                     + "setting (s = p = " + cfg.model().p() + "), got s = " + cfg.model().s());
         }
-        MemoryEstimate.twoPhase(cfg);
+        estimateMemory(cfg);
         PopulationSetup.validate(cfg, 0);
     }
 
     @Override
     public void execute(RunContext ctx) throws java.io.IOException {
-        ExperimentConfig cfg = ctx.config();
+        TwoPhaseSpec cfg = (TwoPhaseSpec) ctx.config();
         Teacher teacher = PopulationSetup.teacher(cfg);
         double eta = PopulationSetup.eta(cfg, teacher, PopulationSetup.init(cfg, teacher, 0, 0));
         NonOverlappingGaussian f = new NonOverlappingGaussian(teacher);
@@ -308,7 +326,7 @@ public final class TwoPhaseExperiment implements Experiment {
 
     /** The report's title, description and setup (the run's, the teacher, and {@code extra} lines). */
     private static MarkdownReport header(RunContext ctx, Teacher teacher, String... extra) {
-        ExperimentConfig cfg = ctx.config();
+        TwoPhaseSpec cfg = (TwoPhaseSpec) ctx.config();
         MarkdownReport md = MarkdownReport.titled(cfg.name());
         if (!cfg.description().isBlank()) {
             md.paragraph(cfg.description());
@@ -324,7 +342,7 @@ public final class TwoPhaseExperiment implements Experiment {
     /** The report of a search that found neither outcome: the draws, and what they were. */
     private static void writeNothingFound(RunContext ctx, Teacher teacher, double eta, int draws,
             Map<String, Integer> drawOutcomes, String missingLine, String divergedLine) throws java.io.IOException {
-        ExperimentConfig cfg = ctx.config();
+        TwoPhaseSpec cfg = (TwoPhaseSpec) ctx.config();
         Table.Builder sb = Table.builder("outcome", "draws");
         drawOutcomes.forEach(sb::row);
         Table summary = sb.build();
@@ -397,5 +415,18 @@ public final class TwoPhaseExperiment implements Experiment {
         double li = Math.log(Math.max(pts.get(i)[4], Double.MIN_NORMAL));
         double lj = Math.log(Math.max(pts.get(j)[4], Double.MIN_NORMAL));
         return (li - lj) / (pts.get(j)[0] - pts.get(i)[0]);
+    }
+
+    /** The memory of the search and of the recorded trajectories. */
+    static void estimateMemory(TwoPhaseSpec cfg) {
+        MemoryBudget heap = MemoryBudget.heap();
+        MemoryEstimate.shape(cfg, cfg, heap, "two_phase.max_draws", cfg.twoPhase().maxDraws(), (n, v) -> (4 + Math.min(n,
+                BATCH) * MemoryEstimate.RUN_VECTORS) * v,
+                "the initializations tried at once (k + p doubles each)");
+        heap.require("two_phase.max_draws", cfg.twoPhase().maxDraws(), 1, x -> x * MemoryEstimate.RESULT_BYTES,
+                "the results of the initializations tried");
+        long every = cfg.twoPhase().every();
+        heap.require("stop.max_steps", cfg.stop().maxSteps(), 1, x -> 3 * MemoryEstimate.points(x, every, 0) * MemoryEstimate.POINT_BYTES,
+                "the two recorded trajectories and the gradient flow, every " + every + " steps");
     }
 }

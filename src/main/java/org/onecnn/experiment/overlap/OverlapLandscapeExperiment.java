@@ -1,4 +1,4 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.overlap;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,6 +12,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.knowm.xchart.XYChart;
+import org.onecnn.util.MemoryBudget;
+import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.ConvotronCells;
+import org.onecnn.experiment.Divergence;
+import org.onecnn.experiment.Experiment;
+import org.onecnn.experiment.MemoryEstimate;
+import org.onecnn.experiment.RunContext;
+import org.onecnn.experiment.Sections;
 import org.onecnn.algorithms.DoubleConvotron;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.DuInitialization;
@@ -43,13 +51,23 @@ import org.onecnn.util.Seeds;
  * φ > π/2 as SPURIOUS at any angle ({@code classify.spurious_any_angle}).
  */
 public final class OverlapLandscapeExperiment implements Experiment {
+    @Override
+    public String type() {
+        return OverlapLandscapeSpec.TYPE;
+    }
+
+    @Override
+    public Class<OverlapLandscapeSpec> specClass() {
+        return OverlapLandscapeSpec.class;
+    }
+
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
         if (loaded.cells().size() != 1) {
             throw new InvalidInputException("grid", "overlap-landscape takes no grid (strides are convotron.strides)");
         }
-        ExperimentConfig cfg = loaded.config();
+        OverlapLandscapeSpec cfg = (OverlapLandscapeSpec) loaded.config();
         if (!cfg.train().algorithm().equals("wn-gd") || !cfg.train().engine().equals("full")) {
             throw new InvalidInputException("train.engine", "overlap-landscape runs Algorithm 1 (wn-gd) on the full "
                     + "engine (the exact overlapping loss); set train.algorithm: wn-gd, train.engine: full");
@@ -60,7 +78,7 @@ public final class OverlapLandscapeExperiment implements Experiment {
         for (int s : cfg.convotron().stridesFor(cfg.model().p())) {
             ConvotronCells.architecture(cfg, s);
         }
-        MemoryEstimate.overlap(cfg, cfg.convotron().stridesFor(cfg.model().p()));
+        estimateMemory(cfg, cfg.convotron().stridesFor(cfg.model().p()));
         MemoryEstimate.convotron(cfg, cfg.convotron().stridesFor(cfg.model().p()).size()
                 * cfg.convotron().distributions().size());
         ConvotronCells.cells(cfg, cfg.convotron().stridesFor(cfg.model().p()), cfg.convotron().distributions());
@@ -79,8 +97,8 @@ public final class OverlapLandscapeExperiment implements Experiment {
 
     @Override
     public void execute(RunContext ctx) throws IOException, InterruptedException {
-        ExperimentConfig cfg = ctx.config();
-        ExperimentConfig.ConvotronCfg c = cfg.convotron();
+        OverlapLandscapeSpec cfg = (OverlapLandscapeSpec) ctx.config();
+        Sections.ConvotronCfg c = cfg.convotron();
         List<Integer> strides = c.stridesFor(cfg.model().p());
         List<Task> tasks = new ArrayList<>();
         for (int s : strides) {
@@ -275,5 +293,24 @@ public final class OverlapLandscapeExperiment implements Experiment {
                 "`double_convotron.csv`: every Double Convotron run", "`summary.csv`, `summary.json`, `config.yaml`, "
                         + "`provenance.json`"));
         md.write(ctx.folder().path("report.md"));
+    }
+
+    /** overlap-landscape: every (stride, teacher) task holds its initializations and results. */
+    static void estimateMemory(OverlapLandscapeSpec cfg, List<Integer> strides) {
+        MemoryBudget heap = MemoryBudget.heap();
+        int d = cfg.model().d();
+        int p = cfg.model().p();
+        double tasks = strides.size();
+        int t = cfg.convotron().teachers();
+        int count = cfg.init().count();
+        // k of the smallest stride is the largest
+        double k = (d - p) / (double) strides.stream().mapToInt(Integer::intValue).min().orElse(p) + 1;
+        double v = MemoryEstimate.vec(k, p, 0);
+        // every task holds its initializations and results; tasks run at once, each with all its runs in flight
+        heap.require("the initializations and results of " + (long) tasks + " stride(s) × " + t + " teacher(s)",
+            new MemoryBudget.Candidate("init.count", count, 1, x -> tasks * t * x * (v + MemoryEstimate.RESULT_BYTES)
+                + Math.min(MemoryEstimate.threads(), tasks * t) * x * MemoryEstimate.RUN_VECTORS * v),
+            new MemoryBudget.Candidate("convotron.teachers", t, 1, x -> tasks * x * count * (v + MemoryEstimate.RESULT_BYTES)
+                + Math.min(MemoryEstimate.threads(), tasks * x) * count * MemoryEstimate.RUN_VECTORS * v));
     }
 }

@@ -1,4 +1,4 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.samplesize;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,6 +11,17 @@ import java.util.Map;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.onecnn.experiment.CellStore;
+import org.onecnn.experiment.ComputeContext;
+import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.Divergence;
+import org.onecnn.experiment.EmpiricalSetup;
+import org.onecnn.experiment.Experiment;
+import org.onecnn.experiment.MemoryEstimate;
+import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.RunContext;
+import org.onecnn.experiment.RunFolder;
+import org.onecnn.experiment.Sections;
 import org.onecnn.empirical.EmpiricalResult;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EnsembleTrainer;
@@ -48,6 +59,16 @@ import org.onecnn.util.Progress;
  * per n, with the fitted log-log exponent), plots and {@code report.md}.
  */
 public final class SampleSizeExperiment implements Experiment {
+    @Override
+    public String type() {
+        return SampleSizeSpec.TYPE;
+    }
+
+    @Override
+    public Class<SampleSizeSpec> specClass() {
+        return SampleSizeSpec.class;
+    }
+
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
@@ -55,7 +76,7 @@ public final class SampleSizeExperiment implements Experiment {
             throw new InvalidInputException("grid", "the sample-size experiment takes no grid (its sample sizes are "
                     + "empirical.n); remove the grid section");
         }
-        ExperimentConfig cfg = loaded.config();
+        SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
         if (!cfg.train().algorithm().equals("wn-gd")) {
             throw new InvalidInputException("train.algorithm", "sample-size compares weight-normalised GD (wn-gd)");
         }
@@ -71,14 +92,14 @@ public final class SampleSizeExperiment implements Experiment {
 
 
     /** Sample size n, data set d is the cell {@code cells/n-<n>-d-<d>.csv}. */
-    static CellStore.Key cellKey(ExperimentConfig cfg, long n, int d) {
+    static CellStore.Key cellKey(SampleSizeSpec cfg, long n, int d) {
         return new CellStore.Key(String.format("n-%d-d-%d.csv", n, d), "n=" + n + ", dataset " + d, COLUMNS,
                 cfg.init().count());
     }
 
     @Override
     public List<CellStore.Key> cellKeys(ConfigLoader.Loaded loaded) {
-        ExperimentConfig cfg = loaded.config();
+        SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
         List<CellStore.Key> keys = new ArrayList<>();
         for (long n : cfg.empirical().n()) {
             for (int d = 0; d < cfg.empirical().datasets(); d++) {
@@ -94,8 +115,8 @@ public final class SampleSizeExperiment implements Experiment {
 
     @Override
     public void execute(RunContext ctx) throws IOException {
-        ExperimentConfig cfg = ctx.config();
-        ExperimentConfig.Empirical e = cfg.empirical();
+        SampleSizeSpec cfg = (SampleSizeSpec) ctx.config();
+        Sections.Empirical e = cfg.empirical();
         Teacher teacher = PopulationSetup.teacher(cfg);
         int count = cfg.init().count();
         List<InitialPoint> inits = PopulationSetup.inits(cfg, teacher, 0, 0, count);
@@ -164,8 +185,8 @@ public final class SampleSizeExperiment implements Experiment {
     }
 
     private void assemble(RunContext ctx, List<RunResult> pop) throws IOException {
-        ExperimentConfig cfg = ctx.config();
-        ExperimentConfig.Empirical e = cfg.empirical();
+        SampleSizeSpec cfg = (SampleSizeSpec) ctx.config();
+        Sections.Empirical e = cfg.empirical();
         StringBuilder all = new StringBuilder();
         List<Table> tables = new ArrayList<>();
         for (long n : e.n()) {
@@ -380,7 +401,7 @@ public final class SampleSizeExperiment implements Experiment {
                 + cfg.classify().phiSpurious() + " SPURIOUS)");
         setup.add("empirical: n ∈ " + e.n() + ", " + e.datasets() + " data set(s) each, " + e.distribution()
                 + " inputs, label noise σ = " + e.noise() + ", " + e.regime() + (e.regime().equals("full-batch") ? ""
-                        : " (batch " + e.batchSize() + ")") + ", η = " + ctx.config().empirical().eta() + " (null: η of "
+                        : " (batch " + e.batchSize() + ")") + ", η = " + cfg.empirical().eta() + " (null: η of "
                 + "train), budget " + e.maxSteps() + " steps, data type " + ComputeContext.dataTypeName(cfg));
         setup.add("empirical outcome (docs/outcomes.md): stationary when ‖∇L_n‖ ≤ " + e.gradTol() + "; then GLOBAL if cos φ > 0 "
                 + "and L_n ≤ " + e.lossTolerance() + ", SPURIOUS if cos φ < 0 and L_n above it, else OTHER; "
@@ -455,7 +476,7 @@ public final class SampleSizeExperiment implements Experiment {
         md.write(ctx.folder().path("report.md"));
     }
 
-    private static int index(ExperimentConfig.Empirical e, long n, int d) {
+    private static int index(Sections.Empirical e, long n, int d) {
         return e.n().indexOf(n) * e.datasets() + d;
     }
 
@@ -491,7 +512,7 @@ public final class SampleSizeExperiment implements Experiment {
             gMax == null ? Double.NaN : gMax[1], gap, loss, popLoss};
     }
 
-    static double median(List<Double> xs) {
+    public static double median(List<Double> xs) {
         if (xs.isEmpty()) {
             return Double.NaN;
         }
@@ -500,7 +521,7 @@ public final class SampleSizeExperiment implements Experiment {
     }
 
     /** Least squares {@code y = b + m x}: {slope m, intercept b}. */
-    static double[] ols(List<double[]> pts) {
+    public static double[] ols(List<double[]> pts) {
         double mx = 0;
         double my = 0;
         for (double[] p : pts) {

@@ -1,4 +1,4 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.paired;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -8,6 +8,16 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.knowm.xchart.XYChart;
+import org.onecnn.experiment.ComputeContext;
+import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.Divergence;
+import org.onecnn.experiment.EmpiricalSetup;
+import org.onecnn.experiment.Experiment;
+import org.onecnn.experiment.MemoryEstimate;
+import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.RunContext;
+import org.onecnn.experiment.samplesize.SampleSizeExperiment;
+import org.onecnn.experiment.Sections;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EnsembleTrainer;
 import org.onecnn.empirical.data.Dataset;
@@ -37,13 +47,23 @@ import org.onecnn.util.Progress;
  * deviation: it is counted in {@code n_diverged} and left out of the statistics and the fit.
  */
 public final class PairedTrajectoriesExperiment implements Experiment {
+    @Override
+    public String type() {
+        return PairedTrajectoriesSpec.TYPE;
+    }
+
+    @Override
+    public Class<PairedTrajectoriesSpec> specClass() {
+        return PairedTrajectoriesSpec.class;
+    }
+
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
         if (loaded.cells().size() != 1) {
             throw new InvalidInputException("grid", "paired-trajectories takes no grid; remove the grid section");
         }
-        ExperimentConfig cfg = loaded.config();
+        PairedTrajectoriesSpec cfg = (PairedTrajectoriesSpec) loaded.config();
         if (!cfg.empirical().regime().equals("full-batch")) {
             throw new InvalidInputException("empirical.regime", "paired-trajectories compares full-batch gradient "
                     + "descent with the population; use full-batch");
@@ -60,8 +80,8 @@ public final class PairedTrajectoriesExperiment implements Experiment {
 
     @Override
     public void execute(RunContext ctx) throws IOException {
-        ExperimentConfig cfg = ctx.config();
-        ExperimentConfig.Empirical e = cfg.empirical();
+        PairedTrajectoriesSpec cfg = (PairedTrajectoriesSpec) ctx.config();
+        Sections.Empirical e = cfg.empirical();
         Teacher teacher = PopulationSetup.teacher(cfg);
         int count = cfg.init().count();
         List<InitialPoint> inits = PopulationSetup.inits(cfg, teacher, 0, 0, count);

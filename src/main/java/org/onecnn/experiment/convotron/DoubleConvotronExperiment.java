@@ -1,4 +1,4 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.convotron;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -8,6 +8,14 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.knowm.xchart.XYChart;
+import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.ConvotronCells;
+import org.onecnn.experiment.Divergence;
+import org.onecnn.experiment.Experiment;
+import org.onecnn.experiment.MemoryEstimate;
+import org.onecnn.experiment.RunContext;
+import org.onecnn.experiment.samplesize.SampleSizeExperiment;
+import org.onecnn.experiment.Sections;
 import org.onecnn.algorithms.AngleTrace;
 import org.onecnn.algorithms.DoubleConvotron;
 import org.onecnn.algorithms.ErrorTrace;
@@ -25,6 +33,16 @@ import org.onecnn.util.Progress;
  * a and with −a: test error on fresh samples) and stage 3 (the sign chosen on validation samples).
  */
 public final class DoubleConvotronExperiment implements Experiment {
+    @Override
+    public String type() {
+        return DoubleConvotronSpec.TYPE;
+    }
+
+    @Override
+    public Class<DoubleConvotronSpec> specClass() {
+        return DoubleConvotronSpec.class;
+    }
+
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
@@ -32,7 +50,7 @@ public final class DoubleConvotronExperiment implements Experiment {
             throw new InvalidInputException("grid", "double-convotron takes no grid (strides and distributions are "
                     + "convotron.strides and convotron.distributions); remove the grid section");
         }
-        ExperimentConfig cfg = loaded.config();
+        DoubleConvotronSpec cfg = (DoubleConvotronSpec) loaded.config();
         List<Integer> strides = cfg.convotron().stridesFor(cfg.model().p());
         for (int s : strides) {
             ConvotronCells.architecture(cfg, s);
@@ -51,8 +69,8 @@ public final class DoubleConvotronExperiment implements Experiment {
 
     @Override
     public void execute(RunContext ctx) throws IOException, InterruptedException {
-        ExperimentConfig cfg = ctx.config();
-        ExperimentConfig.ConvotronCfg c = cfg.convotron();
+        DoubleConvotronSpec cfg = (DoubleConvotronSpec) ctx.config();
+        Sections.ConvotronCfg c = cfg.convotron();
         List<ConvotronCells.Cell> cells = ConvotronCells.cells(cfg, c.stridesFor(cfg.model().p()), c.distributions());
         List<List<DoubleConvotron.Result>> res;
         try (Progress progress = Progress.start(cfg.name(), ConvotronCells.runSteps(cells), "run-steps",

@@ -1,4 +1,4 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.sweep;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,6 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.onecnn.util.MemoryBudget;
+import org.onecnn.experiment.CellStore;
+import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.Experiment;
+import org.onecnn.experiment.MemoryEstimate;
+import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.RunContext;
+import org.onecnn.experiment.RunFolder;
+import org.onecnn.experiment.SweepReport;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Outcome;
 import org.onecnn.model.StopReason;
@@ -33,17 +42,27 @@ import org.onecnn.util.TestHooks;
  * their verification.
  */
 public final class PopulationSweep implements Experiment {
+    @Override
+    public String type() {
+        return PopulationSweepSpec.TYPE;
+    }
+
+    @Override
+    public Class<PopulationSweepSpec> specClass() {
+        return PopulationSweepSpec.class;
+    }
+
     /** Initializations per task: small enough to balance two cores, large enough to amortise setup. */
-    static final int CHUNK = 256;
+    static final int CHUNK = PopulationSetup.CHUNK;
 
     private static final String[] SIGN_NAMES = {"+v+a", "-v+a", "+v-a", "-v-a"};
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
-        MemoryEstimate.populationSweep(loaded); // first: the checks below already build teachers of the cells' sizes
+        estimateMemory(loaded); // first: the checks below already build teachers of the cells' sizes
         for (ConfigLoader.Cell c : loaded.cells()) {
             try {
-                PopulationSetup.validate(c.config(), c.index());
+                PopulationSetup.validate(spec(c), c.index());
             } catch (org.onecnn.util.InvalidInputException e) {
                 if (loaded.cells().size() > 1) {
                     throw new org.onecnn.util.InvalidInputException(e.field(), "in grid cell " + c.label() + ": "
@@ -55,7 +74,7 @@ public final class PopulationSweep implements Experiment {
     }
 
     /** Columns of {@code results.csv}. */
-    static List<String> resultColumns(ExperimentConfig cfg) {
+    static List<String> resultColumns(PopulationSweepSpec cfg) {
         List<String> cols = new ArrayList<>();
         cols.add("cell");
         cols.addAll(cfg.axes());
@@ -68,7 +87,7 @@ public final class PopulationSweep implements Experiment {
         return cols;
     }
 
-    static List<String> trajectoryColumns(ExperimentConfig cfg) {
+    static List<String> trajectoryColumns(PopulationSweepSpec cfg) {
         List<String> cols = new ArrayList<>();
         cols.add("cell");
         cols.addAll(cfg.axes());
@@ -77,15 +96,15 @@ public final class PopulationSweep implements Experiment {
     }
 
     /** Cell c is {@code cells/cell-<c>.csv}, with its recorded trajectories (if any) as a part. */
-    static CellStore.Key cellKey(ExperimentConfig top, ConfigLoader.Cell c) {
+    static CellStore.Key cellKey(PopulationSweepSpec top, ConfigLoader.Cell c) {
         String base = String.format("cell-%05d", c.index());
         return new CellStore.Key(base + ".csv", "cell " + c.index() + ": " + c.label(), resultColumns(top),
-                c.config().init().count(), List.of(base + "-trajectories.csv"));
+                spec(c).init().count(), List.of(base + "-trajectories.csv"));
     }
 
     @Override
     public List<CellStore.Key> cellKeys(ConfigLoader.Loaded loaded) {
-        return loaded.cells().stream().map(c -> cellKey(loaded.config(), c)).toList();
+        return loaded.cells().stream().map(c -> cellKey((PopulationSweepSpec) loaded.config(), c)).toList();
     }
 
     /** The outcome of one initialization (the best of four with sign restarts). */
@@ -94,7 +113,7 @@ public final class PopulationSweep implements Experiment {
 
     /** Collects a cell's chunks and writes the cell when the last one arrives. */
     private final class CellState {
-        final ExperimentConfig top;
+        final PopulationSweepSpec top;
         final ConfigLoader.Cell cell;
         final Teacher teacher;
         final double eta;
@@ -102,19 +121,19 @@ public final class PopulationSweep implements Experiment {
         final List<Object[]> trajectory = new ArrayList<>();
         final AtomicInteger chunksLeft;
 
-        CellState(ExperimentConfig top, ConfigLoader.Cell cell, Teacher teacher, double eta, int chunks) {
+        CellState(PopulationSweepSpec top, ConfigLoader.Cell cell, Teacher teacher, double eta, int chunks) {
             this.top = top;
             this.cell = cell;
             this.teacher = teacher;
             this.eta = eta;
-            this.results = new InitResult[cell.config().init().count()];
+            this.results = new InitResult[spec(cell).init().count()];
             this.chunksLeft = new AtomicInteger(chunks);
         }
     }
 
     @Override
     public void execute(RunContext ctx) throws IOException, InterruptedException {
-        ExperimentConfig cfg = ctx.config();
+        PopulationSweepSpec cfg = (PopulationSweepSpec) ctx.config();
         RunFolder folder = ctx.folder();
         List<CellState> todo = new ArrayList<>();
         long totalInits = 0;
@@ -122,7 +141,7 @@ public final class PopulationSweep implements Experiment {
             if (ctx.store().done(cellKey(cfg, c))) {
                 continue;
             }
-            ExperimentConfig cc = c.config();
+            PopulationSweepSpec cc = (PopulationSweepSpec) spec(c);
             Teacher t = PopulationSetup.teacher(cc);
             double eta = PopulationSetup.eta(cc, t, PopulationSetup.init(cc, t, c.index(), 0));
             int n = cc.init().count();
@@ -175,7 +194,7 @@ public final class PopulationSweep implements Experiment {
     }
 
     private void runChunk(CellState cs, int from, int to) {
-        ExperimentConfig cfg = cs.cell.config();
+        PopulationSweepSpec cfg = spec(cs.cell);
         boolean restarts = cfg.init().signRestarts();
         List<InitialPoint> base = PopulationSetup.inits(cfg, cs.teacher, cs.cell.index(), from, to);
         List<InitialPoint> points = new ArrayList<>();
@@ -189,7 +208,7 @@ public final class PopulationSweep implements Experiment {
             }
         }
         int per = restarts ? 4 : 1;
-        ExperimentConfig.Record rec = cfg.record();
+        PopulationSweepSpec.Record rec = cfg.record();
         RecordPlan plan = RecordPlan.NONE;
         if (rec.any() && from < rec.runs()) {
             int last = Math.min(to, rec.runs());
@@ -227,7 +246,7 @@ public final class PopulationSweep implements Experiment {
         return Double.isFinite(a.loss()) && a.loss() < b.loss();
     }
 
-    private static List<Object> prefix(ExperimentConfig cfg, ConfigLoader.Cell cell) {
+    private static List<Object> prefix(PopulationSweepSpec cfg, ConfigLoader.Cell cell) {
         List<Object> row = new ArrayList<>();
         row.add(cell.index());
         for (String a : cfg.axes()) {
@@ -238,7 +257,7 @@ public final class PopulationSweep implements Experiment {
 
     private void writeCell(CellStore store, CellState cs) throws IOException {
         // the experiment's config (not the cell's, which has no grid) names the grid columns
-        ExperimentConfig top = cs.top;
+        PopulationSweepSpec top = cs.top;
         List<String> cols = resultColumns(top);
         Table.Builder b = Table.builder(cols.toArray(new String[0]));
         boolean restarts = top.init().signRestarts();
@@ -278,7 +297,7 @@ public final class PopulationSweep implements Experiment {
     /** Concatenate the cells into {@code results.csv}, then summaries, plots and the report. */
     private void assemble(RunContext ctx) throws IOException {
         RunFolder folder = ctx.folder();
-        ExperimentConfig cfg = ctx.config();
+        PopulationSweepSpec cfg = (PopulationSweepSpec) ctx.config();
         List<Table> cellTables = new ArrayList<>();
         StringBuilder results = new StringBuilder();
         StringBuilder traj = new StringBuilder();
@@ -305,7 +324,7 @@ public final class PopulationSweep implements Experiment {
     }
 
     /** One summary row per cell: outcome fractions with Wilson 95% intervals, iteration statistics. */
-    static Table summarize(ExperimentConfig cfg, List<ConfigLoader.Cell> cells, List<Table> cellTables) {
+    static Table summarize(PopulationSweepSpec cfg, List<ConfigLoader.Cell> cells, List<Table> cellTables) {
         List<String> cols = new ArrayList<>(cfg.axes());
         cols.addAll(List.of("n_runs", "p_global", "p_global_lo", "p_global_hi", "p_spurious", "p_spurious_lo",
                 "p_spurious_hi", "p_not_converged", "p_not_converged_lo", "p_not_converged_hi", "p_diverged", "p_other",
@@ -353,5 +372,52 @@ public final class PopulationSweep implements Experiment {
             b.row(row.toArray());
         }
         return b.build();
+    }
+
+    /** The memory of a sweep: the runs in flight of each cell, and the results and trajectories of all. */
+    static void estimateMemory(ConfigLoader.Loaded loaded) {
+        MemoryBudget heap = MemoryBudget.heap();
+        List<ConfigLoader.Cell> cells = loaded.cells();
+        for (ConfigLoader.Cell c : cells) {
+            PopulationSweepSpec cc = (PopulationSweepSpec) spec(c);
+            int per = cc.init().signRestarts() ? 4 : 1;
+            MemoryEstimate.shape(cc, loaded.config(), heap, "init.count", cc.init().count(), (n, v) -> (2 + Math.min(n,
+                    (double) MemoryEstimate.threads() * CHUNK) * per * MemoryEstimate.RUN_VECTORS) * v, "the runs in flight of a "
+                    + "cell (k + p doubles each)");
+        }
+        PopulationSweepSpec cfg = (PopulationSweepSpec) loaded.config();
+        // results of every cell (held until the run is assembled) and the recorded trajectories
+        int max = maxCount(cells);
+        int maxRuns = cells.stream().mapToInt(c -> ((PopulationSweepSpec) spec(c)).record().runs()).max().orElse(0);
+        heap.require("the results of " + cells.size() + " cell(s) and their recorded trajectories",
+            new MemoryBudget.Candidate(MemoryEstimate.field(cfg, "init.count"), max, 1, x -> results(cells, x, max, maxRuns,
+                maxRuns)),
+            new MemoryBudget.Candidate(MemoryEstimate.field(cfg, "record.runs"), maxRuns, 0, x -> results(cells, max, max, x,
+                maxRuns)));
+    }
+
+    /** Results and trajectories of the cells, the largest count set to {@code count} and most runs to {@code runs}. */
+    private static double results(List<ConfigLoader.Cell> cells, double count, int maxCount, double runs,
+            int maxRuns) {
+        double b = 0;
+        for (ConfigLoader.Cell c : cells) {
+            PopulationSweepSpec cc = (PopulationSweepSpec) spec(c);
+            double n = cc.init().count() == maxCount ? count : cc.init().count();
+            int per = cc.init().signRestarts() ? 4 : 1;
+            PopulationSweepSpec.Record r = cc.record();
+            double recorded = Math.min(n, r.runs() == maxRuns ? runs : r.runs());
+            b += n * MemoryEstimate.RESULT_BYTES + (r.any() ? recorded * per * MemoryEstimate.points(cc.stop().maxSteps(), r.every(),
+                    r.steps().size()) * MemoryEstimate.POINT_BYTES : 0);
+        }
+        return b;
+    }
+
+    private static int maxCount(List<ConfigLoader.Cell> cells) {
+        return cells.stream().mapToInt(c -> ((PopulationSweepSpec) spec(c)).init().count()).max().orElse(1);
+    }
+
+    /** The spec of a grid cell (the sweep's spec with the cell's axis values). */
+    private static PopulationSweepSpec spec(ConfigLoader.Cell c) {
+        return (PopulationSweepSpec) c.config();
     }
 }

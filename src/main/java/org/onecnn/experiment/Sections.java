@@ -1,13 +1,10 @@
 package org.onecnn.experiment;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import org.onecnn.model.Architecture;
 import org.onecnn.model.OutcomeClassifier;
@@ -15,112 +12,54 @@ import org.onecnn.population.StopSpec;
 import org.onecnn.util.InvalidInputException;
 
 /**
- * An experiment as a user writes it in YAML, with every default filled in: the one place where
- * defaults live. Each section is a record whose compact constructor fills missing fields and
- * validates, naming the offending field by its full path.
- *
- * <p>A {@code grid} maps axis names to lists of values; an axis name is a field path
- * ({@code teacher.ratio}) or a field name that is unique in the schema ({@code ratio}, {@code k}).
- * Each grid cell is the config with the axis values substituted ({@link ConfigLoader#cells}).
- *
- * @param name        experiment name, used in the run folder's name
- * @param type        which runner: {@code population-sweep} or {@code two-phase}
- * @param description one line for the report
- * @param seed        master seed; every other seed is derived from it
+ * The config sections several experiment types share, each a record whose compact constructor fills its
+ * defaults and validates, naming the offending field by its full path; and the views a type's spec offers of
+ * them ({@link DynamicsSpec}, {@link PopulationSpec}, {@link FiniteSampleSpec}, {@link ConvotronSpec}), through
+ * which the shared setup code reads a spec without knowing its type. A section only one type reads lives in
+ * that type's package, beside its spec.
  */
-@JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify",
-    "grid", "record", "two_phase", "empirical", "convotron"})
-public record ExperimentConfig(String name, String type, String description, Long seed, Model model,
-        TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Map<String, List<JsonNode>> grid,
-        Record record, TwoPhase twoPhase, Empirical empirical, ConvotronCfg convotron) {
-
-    public static final Set<String> TYPES = Set.of("population-sweep", "two-phase", "sample-size",
-        "paired-trajectories", "double-convotron", "overlap-landscape");
-
-    /** The longest experiment name: the run folder adds a timestamp, and file names stop at 255 bytes. */
-    static final int MAX_NAME = 100;
-
-    /** The top-level keys every type reads (not sections). */
-    static final Set<String> SCALARS = Set.of("name", "type", "description", "seed");
-
-    /**
-     * The config sections experiments of {@code type} read, in file order (every section for a null or
-     * unknown type). A bare field name ({@code --set eta=...}) is looked up only in these, and {@code --set}
-     * refuses a field of any other section (it would change nothing).
-     */
-    public static Set<String> sections(String type) {
-        List<String> l = switch (type == null ? "" : type) {
-            case "population-sweep" -> List.of("model", "teacher", "init", "train", "stop", "classify", "grid",
-                "record");
-            case "two-phase" -> List.of("model", "teacher", "init", "train", "stop", "classify", "two_phase");
-            case "sample-size", "paired-trajectories" -> List.of("model", "teacher", "init", "train", "stop",
-                "classify", "empirical");
-            case "double-convotron" -> List.of("model", "convotron");
-            case "overlap-landscape" -> List.of("model", "init", "train", "stop", "classify", "convotron");
-            default -> List.of("model", "teacher", "init", "train", "stop", "classify", "grid", "record",
-                "two_phase", "empirical", "convotron");
-        };
-        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(l));
+public final class Sections {
+    private Sections() {
     }
 
-    public ExperimentConfig {
-        if (name == null || name.isBlank()) {
-            throw new InvalidInputException("name", "is required (it names the run folder)");
-        }
-        // the name becomes a folder name (runs/<name>-<timestamp>): no path separators, nothing hidden
-        // ('.x'), nothing a shell reads as an option ('-x'), and short enough for any file system
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || name.contains("..")) {
-            throw new InvalidInputException("name", "may only contain letters, digits, '.', '_' and '-', must start "
-                    + "with a letter or digit and may not contain '..', got '" + name + "'");
-        }
-        if (name.length() > MAX_NAME) {
-            throw new InvalidInputException("name", "is " + name.length() + " characters long; use at most " + MAX_NAME
-                    + " (it names the run folder)");
-        }
-        if (type == null) {
-            throw new InvalidInputException("type", "is required; allowed: " + String.join(", ", TYPES.stream()
-                    .sorted().toList()));
-        }
-        if (!TYPES.contains(type)) {
-            throw new InvalidInputException("type", "unknown experiment type '" + type + "'; allowed: "
-                    + String.join(", ", TYPES.stream().sorted().toList()));
-        }
-        description = description == null ? "" : description;
-        seed = seed == null ? 1L : seed;
-        model = model == null ? new Model(null, null, null, null) : model;
-        teacher = teacher == null ? new TeacherSpec(null, null, null, null, null, null, null) : teacher;
-        init = init == null ? new Init(null, null, null, null) : init;
-        train = train == null ? new Train(null, null, null) : train;
-        stop = stop == null ? new Stop(null, null, null, null, null) : stop;
-        classify = classify == null ? new Classify(null, null, null, null, null) : classify;
-        grid = grid == null ? new LinkedHashMap<>() : new LinkedHashMap<>(grid);
-        if (!grid.isEmpty() && !type.equals("population-sweep")) {
-            throw new InvalidInputException("grid", "type " + type + " has no grid (only population-sweep "
-                    + "experiments sweep a grid" + (type.equals("sample-size") || type.equals("paired-trajectories")
-                    ? "; its sample sizes are empirical.n" : type.endsWith("convotron") || type.equals(
-                    "overlap-landscape") ? "; its strides are convotron.strides" : "") + "); remove the grid section");
-        }
-        for (Map.Entry<String, List<JsonNode>> e : grid.entrySet()) {
-            if (e.getValue() == null || e.getValue().isEmpty()) {
-                throw new InvalidInputException("grid." + e.getKey(), "must be a non-empty list of values");
-            }
-            for (JsonNode v : e.getValue()) {
-                if (v == null || v.isNull() || v.isMissingNode()) {
-                    throw new InvalidInputException("grid." + e.getKey(), "lists null; give the values to sweep");
-                }
-            }
-            Bounds.requireDistinct("grid." + e.getKey(), e.getValue(), Bounds::gridKey);
-        }
-        record = record == null ? new Record(null, null, null) : record;
-        twoPhase = twoPhase == null ? new TwoPhase(null, null) : twoPhase;
-        empirical = empirical == null ? new Empirical(null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null) : empirical;
-        convotron = convotron == null ? new ConvotronCfg(null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null) : convotron;
-        if (train.eta().auto() && !train.algorithm().equals("fixed-output")) {
-            throw new InvalidInputException("train.eta", "'auto' is only defined for train.algorithm = fixed-output; "
-                    + "give a number > 0");
-        }
+    /**
+     * {@code section} as given, or the section with every default (as if written {@code section: {}}): the one
+     * way specs fill a missing section, so that its defaults stay in its own record.
+     */
+    public static <T> T orDefault(T section, Class<T> type) {
+        return section != null ? section : ConfigLoader.yaml().convertValue(
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), type);
+    }
+
+    /** A spec with the network shape. */
+    public interface HasModel extends ExperimentSpec {
+        Model model();
+    }
+
+    /** A spec whose runs follow weight-normalized GD (or a relative) from initializations, and are classified. */
+    public interface DynamicsSpec extends HasModel {
+        Init init();
+
+        Train train();
+
+        Stop stop();
+
+        Classify classify();
+    }
+
+    /** A spec of the population dynamics of one teacher (given by its teacher section). */
+    public interface PopulationSpec extends DynamicsSpec {
+        TeacherSpec teacher();
+    }
+
+    /** A spec that also trains on finite samples ({@code empirical} section). */
+    public interface FiniteSampleSpec extends PopulationSpec {
+        Empirical empirical();
+    }
+
+    /** A spec that runs Double Convotron ({@code convotron} section). */
+    public interface ConvotronSpec extends HasModel {
+        ConvotronCfg convotron();
     }
 
     /** The network shape. Give {@code k} and {@code p} (and optionally the stride {@code s}), or {@code d}. */
@@ -265,6 +204,10 @@ public record ExperimentConfig(String name, String type, String description, Lon
                         + "'; allowed: full, reduced");
             }
             eta = eta == null ? Eta.of(0.05) : eta;
+            if (eta.auto() && !algorithm.equals("fixed-output")) {
+                throw new InvalidInputException("train.eta", "'auto' is only defined for train.algorithm = "
+                        + "fixed-output; give a number > 0");
+            }
         }
 
         /** The engine name for {@link org.onecnn.population.PopulationEngine#named}. */
@@ -310,74 +253,6 @@ public record ExperimentConfig(String name, String type, String description, Lon
 
         public OutcomeClassifier toClassifier() {
             return new OutcomeClassifier(phiGlobal, phiSpurious, aTol, gradTol, spuriousAnyAngle);
-        }
-    }
-
-    /** Trajectories: the first {@code runs} runs of each cell, every {@code every} steps and at {@code steps}. */
-    @JsonPropertyOrder({"runs", "every", "steps"})
-    public record Record(Integer runs, Long every, List<Long> steps) {
-        public Record {
-            runs = runs == null ? 0 : runs;
-            every = every == null ? 0L : every;
-            steps = steps == null ? List.of() : Bounds.copyWithoutNulls("record.steps", steps);
-            if (runs < 0) {
-                throw new InvalidInputException("record.runs", "must be >= 0, got " + runs);
-            }
-            if (every < 0) {
-                throw new InvalidInputException("record.every", "must be >= 0, got " + every);
-            }
-            for (Long s : steps) {
-                if (s == null || s < 0) {
-                    throw new InvalidInputException("record.steps", "must be a list of iterations >= 0");
-                }
-            }
-            Bounds.requireDistinct("record.steps", steps, x -> x);
-            Bounds.requireSteps("record.every", every);
-            for (Long s : steps) {
-                Bounds.requireSteps("record.steps", s);
-            }
-            // half a recording setting records nothing, silently: refuse it
-            if (runs > 0 && every == 0 && steps.isEmpty()) {
-                throw new InvalidInputException("record.runs", "is " + runs + " but neither record.every nor "
-                        + "record.steps is set, so nothing would be recorded; set record.every (an interval) or "
-                        + "record.steps (a list of iterations)");
-            }
-            if (runs == 0 && (every > 0 || !steps.isEmpty())) {
-                throw new InvalidInputException(every > 0 ? "record.every" : "record.steps", "has no effect while "
-                        + "record.runs = 0; set record.runs to the number of runs per cell to record");
-            }
-        }
-
-        public boolean any() {
-            return runs > 0 && (every > 0 || !steps.isEmpty());
-        }
-
-        public long[] stepsArray() {
-            long[] a = new long[steps.size()];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = steps.get(i);
-            }
-            return a;
-        }
-    }
-
-    /**
-     * The two-phase experiment: initializations are drawn (seeds derived from the master seed) until
-     * one reaches the global and one the spurious minimum, at most {@code max_draws}; their full
-     * trajectories are recorded every {@code every} steps.
-     */
-    @JsonPropertyOrder({"max_draws", "every"})
-    public record TwoPhase(Integer maxDraws, Long every) {
-        public TwoPhase {
-            maxDraws = maxDraws == null ? 10000 : maxDraws;
-            every = every == null ? 10L : every;
-            if (maxDraws < 1) {
-                throw new InvalidInputException("two_phase.max_draws", "must be >= 1, got " + maxDraws);
-            }
-            if (every < 1) {
-                throw new InvalidInputException("two_phase.every", "must be >= 1, got " + every);
-            }
-            Bounds.requireSteps("two_phase.every", every);
         }
     }
 
@@ -573,10 +448,5 @@ public record ExperimentConfig(String name, String type, String description, Lon
             }
             return l;
         }
-    }
-
-    /** Grid axis names in order. */
-    public List<String> axes() {
-        return new ArrayList<>(grid.keySet());
     }
 }

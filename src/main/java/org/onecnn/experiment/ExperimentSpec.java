@@ -1,0 +1,87 @@
+package org.onecnn.experiment;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.onecnn.util.InvalidInputException;
+
+/**
+ * An experiment as a user writes it in YAML, with every default filled in: one record per experiment type,
+ * bound by Jackson from the config's {@code type} (the subtypes are registered from {@link ExperimentTypes}), holding
+ * only the sections that type reads. Each section is a record whose compact constructor fills its defaults and
+ * validates, naming the offending field by its full path; so the resolved {@code config.yaml} of a run lists
+ * exactly what the run used.
+ *
+ * <p>Every spec has the four scalars {@code name}, {@code type}, {@code description} and {@code seed}
+ * ({@link #header}); a spec with a {@code grid} (population sweeps) expands into cells
+ * ({@link ConfigLoader#cells}).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "type",
+        visible = true)
+public interface ExperimentSpec {
+    /** The experiment's name: it names the run folder. */
+    String name();
+
+    /** The experiment type, as registered in {@link ExperimentTypes}. */
+    String type();
+
+    /** One line for the report. */
+    String description();
+
+    /** The master seed; every other seed is derived from it. */
+    Long seed();
+
+    /** The grid axes and their values (field path or unique field name → values); empty for types without one. */
+    default Map<String, List<JsonNode>> grid() {
+        return Map.of();
+    }
+
+    /** Grid axis names in order. */
+    default List<String> axes() {
+        return List.copyOf(grid().keySet());
+    }
+
+    /** The top-level keys every type has (not sections). */
+    List<String> SCALARS = List.of("name", "type", "description", "seed");
+
+    /** The longest experiment name: the run folder adds a timestamp, and file names stop at 255 bytes. */
+    int MAX_NAME = 100;
+
+    /**
+     * Checks the scalars every spec has and fills their defaults (description "", seed 1); call it first in a
+     * spec's compact constructor.
+     *
+     * @return the header with defaults filled in
+     */
+    static Header header(String name, String type, String description, Long seed) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidInputException("name", "is required (it names the run folder)");
+        }
+        // the name becomes a folder name (runs/<name>-<timestamp>): no path separators, nothing hidden
+        // ('.x'), nothing a shell reads as an option ('-x'), and short enough for any file system
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || name.contains("..")) {
+            throw new InvalidInputException("name", "may only contain letters, digits, '.', '_' and '-', must start "
+                    + "with a letter or digit and may not contain '..', got '" + name + "'");
+        }
+        if (name.length() > MAX_NAME) {
+            throw new InvalidInputException("name", "is " + name.length() + " characters long; use at most " + MAX_NAME
+                    + " (it names the run folder)");
+        }
+        return new Header(name, type, description == null ? "" : description, seed == null ? 1L : seed);
+    }
+
+    /** The scalars of a spec, defaults filled in. */
+    record Header(String name, String type, String description, long seed) {
+    }
+
+    /** Refuses a grid on a type that has none; {@code hint} says where that type's sweep axis lives. */
+    static void requireNoGrid(Map<String, List<JsonNode>> grid, String type, String hint) {
+        if (grid != null && !grid.isEmpty()) {
+            throw new InvalidInputException("grid", "type " + type + " has no grid (only population-sweep "
+                    + "experiments sweep a grid" + hint + "); remove the grid section");
+        }
+    }
+}

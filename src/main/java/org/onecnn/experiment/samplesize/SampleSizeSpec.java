@@ -1,0 +1,43 @@
+package org.onecnn.experiment.samplesize;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.onecnn.experiment.ExperimentSpec;
+import org.onecnn.experiment.Sections;
+import org.onecnn.experiment.Sections.Classify;
+import org.onecnn.experiment.Sections.ConvotronCfg;
+import org.onecnn.experiment.Sections.Empirical;
+import org.onecnn.experiment.Sections.Init;
+import org.onecnn.experiment.Sections.Model;
+import org.onecnn.experiment.Sections.Stop;
+import org.onecnn.experiment.Sections.TeacherSpec;
+import org.onecnn.experiment.Sections.Train;
+import org.onecnn.util.InvalidInputException;
+
+/**
+ * Finite samples against the population: the same initializations trained on the population loss and on
+ * {@code empirical.datasets} data sets of each size in {@code empirical.n}; P(global), P(spurious) against n.
+ */
+@JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify", "empirical"})
+public record SampleSizeSpec(String name, String type, String description, Long seed, Model model, TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Empirical empirical)
+        implements Sections.FiniteSampleSpec {
+    /** The config's {@code type}. */
+    public static final String TYPE = "sample-size";
+
+    public SampleSizeSpec {
+        ExperimentSpec.Header h = ExperimentSpec.header(name, type, description, seed);
+        description = h.description();
+        seed = h.seed();
+        model = Sections.orDefault(model, Model.class);
+        teacher = Sections.orDefault(teacher, TeacherSpec.class);
+        init = Sections.orDefault(init, Init.class);
+        train = Sections.orDefault(train, Train.class);
+        stop = Sections.orDefault(stop, Stop.class);
+        classify = Sections.orDefault(classify, Classify.class);
+        empirical = Sections.orDefault(empirical, Empirical.class);
+    }
+}
