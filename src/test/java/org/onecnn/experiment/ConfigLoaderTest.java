@@ -10,6 +10,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.onecnn.experiment.samplesize.SampleSizeSpec;
+import org.onecnn.experiment.sweep.PopulationSweepSpec;
 import org.onecnn.util.InvalidInputException;
 
 /** Loading, overriding and validating configs: every bad input names its field. */
@@ -30,16 +32,16 @@ class ConfigLoaderTest {
         assertEquals(36, t1.cells().size());
         assertEquals(List.of("k", "ratio"), t1.config().axes());
         // last axis fastest; the cell configs carry the substituted values
-        assertEquals(25, t1.cells().get(1).config().model().k());
-        assertEquals(1.0, t1.cells().get(1).config().teacher().ratio());
-        assertEquals(36, t1.cells().get(6).config().model().k());
-        assertEquals(0.0, t1.cells().get(6).config().teacher().ratio());
-        assertEquals(100, t1.cells().get(35).config().model().k());
-        assertEquals(25.0, t1.cells().get(35).config().teacher().ratio());
-        assertEquals(5000, t1.config().init().count());
-        assertEquals(40000L, t1.config().stop().maxSteps());
-        assertEquals(0.05, t1.config().train().eta().value());
-        assertEquals(0.5, t1.config().teacher().aNorm());
+        assertEquals(25, ((PopulationSweepSpec) t1.cells().get(1).config()).model().k());
+        assertEquals(1.0, ((PopulationSweepSpec) t1.cells().get(1).config()).teacher().ratio());
+        assertEquals(36, ((PopulationSweepSpec) t1.cells().get(6).config()).model().k());
+        assertEquals(0.0, ((PopulationSweepSpec) t1.cells().get(6).config()).teacher().ratio());
+        assertEquals(100, ((PopulationSweepSpec) t1.cells().get(35).config()).model().k());
+        assertEquals(25.0, ((PopulationSweepSpec) t1.cells().get(35).config()).teacher().ratio());
+        assertEquals(5000, ((PopulationSweepSpec) t1.config()).init().count());
+        assertEquals(40000L, ((PopulationSweepSpec) t1.config()).stop().maxSteps());
+        assertEquals(0.05, ((PopulationSweepSpec) t1.config()).train().eta().value());
+        assertEquals(0.5, ((PopulationSweepSpec) t1.config()).teacher().aNorm());
         for (String name : ConfigLoader.builtIns()) {
             ConfigLoader.Loaded l = ConfigLoader.load(name, List.of());
             Experiment.of(l.config().type()).validate(l);
@@ -47,16 +49,16 @@ class ConfigLoaderTest {
         // bg2017: p is a grid axis and the patches stay non-overlapping
         ConfigLoader.Loaded bg = ConfigLoader.load("bg2017-fixed-output", List.of());
         assertEquals(6, bg.cells().size());
-        assertEquals(25, bg.cells().get(1).config().model().s());
+        assertEquals(25, ((PopulationSweepSpec) bg.cells().get(1).config()).model().s());
     }
 
     @Test
     void overridesByPathAndByUniqueName() {
         ConfigLoader.Loaded l = ConfigLoader.load("du2018-table1", List.of("train.eta=0.1", "init.count=7", "grid.k=[25,49]",
                 "classify.a_tol=0.01", "seed=5"));
-        assertEquals(0.1, l.config().train().eta().value());
-        assertEquals(7, l.config().init().count());
-        assertEquals(0.01, l.config().classify().aTol());
+        assertEquals(0.1, ((PopulationSweepSpec) l.config()).train().eta().value());
+        assertEquals(7, ((PopulationSweepSpec) l.config()).init().count());
+        assertEquals(0.01, ((PopulationSweepSpec) l.config()).classify().aTol());
         assertEquals(5L, l.config().seed());
         assertEquals(12, l.cells().size());
     }
@@ -71,13 +73,13 @@ class ConfigLoaderTest {
         assertEquals("bogus", e.field());
         // a bare name is looked up in the sections the experiment's type uses: on a population sweep only
         // train.eta and record.every exist; on sample-size eta is train.eta or empirical.eta
-        assertEquals(0.07, ConfigLoader.load("du2018-table1", List.of("eta=0.07")).config().train().eta().value());
-        assertEquals(7L, ConfigLoader.load("du2018-table1", List.of("every=7", "record.runs=1")).config().record()
+        assertEquals(0.07, ((PopulationSweepSpec) ConfigLoader.load("du2018-table1", List.of("eta=0.07")).config()).train().eta().value());
+        assertEquals(7L, ((PopulationSweepSpec) ConfigLoader.load("du2018-table1", List.of("every=7", "record.runs=1")).config()).record()
                 .every());
         e = bad("sample-size", "eta=0.1");
         assertEquals("eta", e.field());
         assertTrue(e.getMessage().contains("ambiguous: write train.eta or empirical.eta"), e.getMessage());
-        assertEquals(0.2, ConfigLoader.load("sample-size", List.of("empirical.eta=0.2")).config().empirical().eta());
+        assertEquals(0.2, ((SampleSizeSpec) ConfigLoader.load("sample-size", List.of("empirical.eta=0.2")).config()).empirical().eta());
         // a field of a section the type does not use is refused: setting it would change nothing
         e = bad("du2018-table1", "empirical.n=[100]");
         assertEquals("empirical.n", e.field());
@@ -88,10 +90,10 @@ class ConfigLoaderTest {
     @Test
     void overridesAndYamlAreReadStrictly() {
         // null restores the default; an empty value is an error, not the default
-        assertEquals(1000, ConfigLoader.load("du2018-table1", List.of("init.count=null")).config().init().count());
+        assertEquals(1000, ((PopulationSweepSpec) ConfigLoader.load("du2018-table1", List.of("init.count=null")).config()).init().count());
         assertEquals("init.count", bad("du2018-table1", "init.count=").field());
         // booleans are true or false only
-        assertTrue(ConfigLoader.load("du2018-table1", List.of("init.sign_restarts=true")).config().init()
+        assertTrue(((PopulationSweepSpec) ConfigLoader.load("du2018-table1", List.of("init.sign_restarts=true")).config()).init()
                 .signRestarts());
         assertEquals("init.sign_restarts", bad("du2018-table1", "init.sign_restarts=1").field());
         assertEquals("init.sign_restarts", bad("du2018-table1", "init.sign_restarts=on").field());
@@ -166,9 +168,9 @@ class ConfigLoaderTest {
     void resolvedConfigRoundTrips() {
         ConfigLoader.Loaded l = ConfigLoader.load("du2018-table1", List.of("init.count=11"));
         String yaml = ConfigLoader.toYaml(l.config());
-        ExperimentConfig again = ConfigLoader.bind(ConfigLoader.parse(yaml, "resolved"));
-        assertEquals(l.config().init(), again.init());
-        assertEquals(l.config().model(), again.model());
+        PopulationSweepSpec again = (PopulationSweepSpec) ConfigLoader.bind(ConfigLoader.parse(yaml, "resolved"));
+        assertEquals(((PopulationSweepSpec) l.config()).init(), again.init());
+        assertEquals(((PopulationSweepSpec) l.config()).model(), again.model());
         assertEquals(ConfigLoader.cells(again).size(), l.cells().size());
         assertEquals(yaml, ConfigLoader.toYaml(again));
     }
