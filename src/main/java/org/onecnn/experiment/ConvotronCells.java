@@ -50,12 +50,19 @@ public final class ConvotronCells {
 
     public static DoubleConvotron.Settings settings(Sections.ConvotronSpec cfg, Architecture arch, String dist) {
         Sections.ConvotronCfg c = cfg.convotron();
-        boolean g = dist.equals("gaussian");
-        long t1 = g ? c.gaussianSteps1() : c.uniformSteps1();
-        long t2 = g ? c.gaussianSteps2() : c.uniformSteps2();
-        return new DoubleConvotron.Settings(arch, InputDistribution.named(dist), c.leakySlope(), t1,
-                g ? c.gaussianEta1() : c.uniformEta1(), t2, g ? c.gaussianEta2() : c.uniformEta2(), c.initScale(),
-                c.testSamples(), c.testSamples(), Math.max(1, t1 / 100), Math.max(1, t2 / 100));
+        Sections.Schedule sch = c.schedule(dist);
+        long t1 = sch.steps1();
+        long t2 = sch.steps2();
+        return new DoubleConvotron.Settings(arch, InputDistribution.named(dist), c.leakySlope(), t1, sch.eta1(), t2,
+                sch.eta2(), c.initScale(), c.testSamples(), c.testSamples(), Math.max(1, t1 / 100),
+                Math.max(1, t2 / 100));
+    }
+
+    /** One line for a report: the distribution and its two-stage schedule. */
+    public static String describeSchedule(Sections.ConvotronCfg c, String dist) {
+        Sections.Schedule sch = c.schedule(dist);
+        return String.format(java.util.Locale.ROOT, "%s input, %s: T1 = %d, η1 = %s; T2 = %d, η2 = %s", dist,
+                InputDistribution.named(dist), sch.steps1(), sch.eta1(), sch.steps2(), sch.eta2());
     }
 
     public static long teacherSeed(Sections.ConvotronSpec cfg, int t) {

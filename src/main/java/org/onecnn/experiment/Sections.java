@@ -6,6 +6,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.OutcomeClassifier;
 import org.onecnn.population.StopSpec;
@@ -326,11 +327,8 @@ public final class Sections {
                         + "the shipped teachers), and noise that large leaves nothing to learn; use σ <= "
                         + Bounds.MAX_NOISE);
             }
-            distribution = distribution == null ? "gaussian" : distribution;
-            if (!Set.of("gaussian", "uniform").contains(distribution)) {
-                throw new InvalidInputException("empirical.distribution", "must be gaussian or uniform, got '"
-                        + distribution + "'");
-            }
+            distribution = requireDistribution("empirical.distribution", distribution == null ? "gaussian"
+                    : distribution);
             profile = profile == null ? "cpu" : profile;
             if (dataType != null && !Set.of("float", "double").contains(dataType)) {
                 throw new InvalidInputException("empirical.data_type", "must be float or double (or null: the "
@@ -362,17 +360,16 @@ public final class Sections {
     /**
      * Double Convotron (docs/algorithms.md; types {@code double-convotron} and {@code overlap-landscape}):
      * {@code strides} (empty: from p down to ⌊p/2⌋+1), input {@code distributions}, {@code teachers} per
-     * stride and distribution (w*, a* ~ N(0, I)), the stage lengths and steps for Gaussian and uniform inputs,
-     * the initial scale ρ of stage 1, the leaky slope α, the test/validation set size, and the relative test
-     * error below which a run counts as a success.
+     * stride and distribution (w*, a* ~ N(0, I)), the stage lengths and steps of each distribution
+     * ({@code schedules}, by distribution name: Du &amp; Goel's published ones for gaussian and uniform unless
+     * given; a distribution without a published schedule needs one), the initial scale ρ of stage 1, the leaky
+     * slope α, the test/validation set size, and the relative test error below which a run counts as a success.
      */
-    @JsonPropertyOrder({"strides", "distributions", "teachers", "gaussian_steps1", "gaussian_eta1",
-        "gaussian_steps2", "gaussian_eta2", "uniform_steps1", "uniform_eta1", "uniform_steps2", "uniform_eta2",
-        "init_scale", "leaky_slope", "test_samples", "success_error"})
+    @JsonPropertyOrder({"strides", "distributions", "teachers", "schedules", "init_scale", "leaky_slope",
+        "test_samples", "success_error"})
     public record ConvotronCfg(List<Integer> strides, List<String> distributions, Integer teachers,
-            Long gaussianSteps1, Double gaussianEta1, Long gaussianSteps2, Double gaussianEta2, Long uniformSteps1,
-            Double uniformEta1, Long uniformSteps2, Double uniformEta2, Double initScale, Double leakySlope,
-            Integer testSamples, Double successError) {
+            java.util.Map<String, Schedule> schedules, Double initScale, Double leakySlope, Integer testSamples,
+            Double successError) {
         public ConvotronCfg {
             strides = strides == null ? List.of() : Bounds.copyWithoutNulls("convotron.strides", strides);
             for (Integer st : strides) {
@@ -384,25 +381,16 @@ public final class Sections {
             distributions = distributions == null ? List.of("gaussian", "uniform")
                     : Bounds.copyWithoutNulls("convotron.distributions", distributions);
             if (distributions.isEmpty()) {
-                throw new InvalidInputException("convotron.distributions", "must list gaussian and/or uniform");
+                throw new InvalidInputException("convotron.distributions", "must list at least one of "
+                        + String.join(", ", InputDistribution.known().keySet()));
             }
             for (String dn : distributions) {
-                if (!Set.of("gaussian", "uniform").contains(dn)) {
-                    throw new InvalidInputException("convotron.distributions", "must be gaussian or uniform, got '"
-                            + dn + "'");
-                }
+                requireDistribution("convotron.distributions", dn);
             }
             Bounds.requireDistinct("convotron.distributions", distributions, x -> x);
             teachers = teachers == null ? 5 : teachers;
             InvalidInputException.requirePositive("convotron.teachers", teachers);
-            gaussianSteps1 = positive("convotron.gaussian_steps1", gaussianSteps1, 10_000L);
-            gaussianEta1 = positive("convotron.gaussian_eta1", gaussianEta1, 1e-4);
-            gaussianSteps2 = positive("convotron.gaussian_steps2", gaussianSteps2, 10_000L);
-            gaussianEta2 = positive("convotron.gaussian_eta2", gaussianEta2, 1e-4);
-            uniformSteps1 = positive("convotron.uniform_steps1", uniformSteps1, 40_000L);
-            uniformEta1 = positive("convotron.uniform_eta1", uniformEta1, 1e-4);
-            uniformSteps2 = positive("convotron.uniform_steps2", uniformSteps2, 100_000L);
-            uniformEta2 = positive("convotron.uniform_eta2", uniformEta2, 1e-5);
+            schedules = schedules(schedules, distributions);
             initScale = initScale == null ? 0.1 : initScale;
             if (!(initScale >= 0 && Double.isFinite(initScale))) {
                 throw new InvalidInputException("convotron.init_scale", "must be a finite number >= 0, got "
@@ -425,16 +413,36 @@ public final class Sections {
             }
         }
 
-        private static long positive(String f, Long v, long def) {
-            long x = v == null ? def : v;
-            if (x < 1) {
-                throw new InvalidInputException(f, "must be >= 1, got " + x);
+        /**
+         * The schedule of every listed distribution, in list order: the given fields, the rest from the published
+         * schedule of that distribution. A schedule of an unlisted distribution is refused (it would change
+         * nothing), as is a listed distribution with neither a given nor a published schedule.
+         */
+        private static java.util.Map<String, Schedule> schedules(java.util.Map<String, Schedule> given,
+                List<String> distributions) {
+            java.util.Map<String, Schedule> in = given == null ? java.util.Map.of() : given;
+            for (String name : in.keySet()) {
+                if (!distributions.contains(name)) {
+                    throw new InvalidInputException("convotron.schedules." + name, "is not in convotron.distributions "
+                            + distributions + ", so it would change nothing; remove it or list " + name);
+                }
             }
-            return Bounds.requireSteps(f, x);
+            java.util.Map<String, Schedule> out = new java.util.LinkedHashMap<>();
+            for (String name : distributions) {
+                Schedule published = Schedule.PUBLISHED.get(name);
+                Schedule s = in.get(name);
+                if (published == null && (s == null || !s.complete())) {
+                    throw new InvalidInputException("convotron.schedules." + name, "Du & Goel published no "
+                            + "schedule for " + name + " inputs; give steps1, eta1, steps2 and eta2");
+                }
+                out.put(name, (s == null ? published : s.orElse(published)).validated("convotron.schedules." + name));
+            }
+            return java.util.Collections.unmodifiableMap(out);
         }
 
-        private static double positive(String f, Double v, double def) {
-            return Bounds.requireStep(f, v == null ? def : v);
+        /** The schedule of distribution {@code name} (one of {@link #distributions}). */
+        public Schedule schedule(String name) {
+            return schedules.get(name);
         }
 
         /** The strides to run for filter size p: the given ones, or p down to ⌊p/2⌋+1. */
@@ -448,5 +456,59 @@ public final class Sections {
             }
             return l;
         }
+    }
+
+    /**
+     * The two stages of Double Convotron for one input distribution: {@code steps1} steps of size {@code eta1},
+     * then {@code steps2} of size {@code eta2} for each sign. A field left out is taken from the published
+     * schedule ({@link #orElse}).
+     */
+    @JsonPropertyOrder({"steps1", "eta1", "steps2", "eta2"})
+    public record Schedule(Long steps1, Double eta1, Long steps2, Double eta2) {
+        /**
+         * Du &amp; Goel's schedules (docs/experiments.md, dg2019-double-convotron): Gaussian inputs
+         * {@code T₁ = 10⁴, η₁ = 1e−4, T₂ = 10⁴, η₂ = 1e−4}; uniform inputs {@code T₁ = 4·10⁴, η₁ = 1e−4,
+         * T₂ = 10⁵, η₂ = 1e−5}.
+         */
+        static final java.util.Map<String, Schedule> PUBLISHED = java.util.Map.of(
+                "gaussian", new Schedule(10_000L, 1e-4, 10_000L, 1e-4),
+                "uniform", new Schedule(40_000L, 1e-4, 100_000L, 1e-5));
+
+        boolean complete() {
+            return steps1 != null && eta1 != null && steps2 != null && eta2 != null;
+        }
+
+        /** This schedule with its missing fields taken from {@code other}. */
+        Schedule orElse(Schedule other) {
+            if (other == null) {
+                return this;
+            }
+            return new Schedule(steps1 != null ? steps1 : other.steps1, eta1 != null ? eta1 : other.eta1,
+                    steps2 != null ? steps2 : other.steps2, eta2 != null ? eta2 : other.eta2);
+        }
+
+        /** Checks a complete schedule, naming fields under {@code path}. */
+        Schedule validated(String path) {
+            for (long steps : new long[] {steps1, steps2}) {
+                if (steps < 1) {
+                    throw new InvalidInputException(path + (steps == steps1 ? ".steps1" : ".steps2"), "must be >= 1, "
+                            + "got " + steps);
+                }
+            }
+            Bounds.requireSteps(path + ".steps1", steps1);
+            Bounds.requireSteps(path + ".steps2", steps2);
+            Bounds.requireStep(path + ".eta1", eta1);
+            Bounds.requireStep(path + ".eta2", eta2);
+            return this;
+        }
+    }
+
+    /** Refuses a distribution name onecnn does not know, naming the field and the known ones. */
+    public static String requireDistribution(String field, String name) {
+        if (name == null || !InputDistribution.known().containsKey(name)) {
+            throw new InvalidInputException(field, "unknown input distribution '" + name + "'; known: "
+                    + String.join(", ", InputDistribution.known().keySet()));
+        }
+        return name;
     }
 }

@@ -81,10 +81,10 @@ class DivergenceCliTest {
             "paired-trajectories", List.of("init.count=2", "empirical.n=[20,50]", "empirical.datasets=1",
                     "empirical.max_steps=40", "empirical.every=5"),
             "dg2019-double-convotron", List.of("model.d=22", "model.p=4", "convotron.strides=[3,4]",
-                    "convotron.distributions=[gaussian]", "convotron.teachers=2", "convotron.gaussian_steps1=100",
-                    "convotron.gaussian_steps2=100", "convotron.test_samples=100"),
+                    "convotron.distributions=[gaussian]", "convotron.teachers=2", "convotron.schedules.gaussian.steps1=100",
+                    "convotron.schedules.gaussian.steps2=100", "convotron.test_samples=100"),
             "overlap-landscape", List.of("model.d=22", "model.p=4", "init.count=3", "convotron.teachers=2",
-                    "stop.max_steps=100", "convotron.gaussian_steps1=100", "convotron.gaussian_steps2=100",
+                    "stop.max_steps=100", "convotron.schedules.gaussian.steps1=100", "convotron.schedules.gaussian.steps2=100",
                     "convotron.test_samples=100"));
 
     /**
@@ -97,9 +97,9 @@ class DivergenceCliTest {
             "du2018-two-phase", List.of("train.eta=1000"),
             "sample-size", List.of("train.eta=1000", "empirical.eta=1000"),
             "paired-trajectories", List.of("train.eta=1000", "empirical.eta=1000", "empirical.max_steps=200"),
-            "dg2019-double-convotron", List.of("convotron.gaussian_eta1=1000", "convotron.gaussian_eta2=1000"),
-            "overlap-landscape", List.of("train.eta=1000", "convotron.gaussian_eta1=1000",
-                    "convotron.gaussian_eta2=1000"));
+            "dg2019-double-convotron", List.of("convotron.schedules.gaussian.eta1=1000", "convotron.schedules.gaussian.eta2=1000"),
+            "overlap-landscape", List.of("train.eta=1000", "convotron.schedules.gaussian.eta1=1000",
+                    "convotron.schedules.gaussian.eta2=1000"));
 
     /** The column that counts diverged runs in summary.csv, and whether it is a fraction (else a count). */
     static final Map<String, String> DIVERGED_COLUMN = Map.of("du2018-table1", "p_diverged", "bg2017-fixed-output",
@@ -252,9 +252,9 @@ class DivergenceCliTest {
         Path dir = home.resolve("dc2");
         List<String> sets = new ArrayList<>(TINY.get("dg2019-double-convotron"));
         // the largest step onecnn accepts, and steps enough for the growth to reach overflow
-        sets.add("convotron.gaussian_eta2=1000");
-        sets.remove("convotron.gaussian_steps2=100"); // replaced (a field may be given only once)
-        sets.add("convotron.gaussian_steps2=2000");
+        sets.add("convotron.schedules.gaussian.eta2=1000");
+        sets.remove("convotron.schedules.gaussian.steps2=100"); // replaced (a field may be given only once)
+        sets.add("convotron.schedules.gaussian.steps2=2000");
         assertEquals(Divergence.ALL_DIVERGED_EXIT, run(args("dg2019-double-convotron", dir, sets)), stderr());
         assertNoNonFiniteTokens(dir);
         Table results = Table.readCsv(dir.resolve("results.csv"));

@@ -54,8 +54,8 @@ class OverlapCliTest {
     void doubleConvotronRunsEveryStrideAndDistribution() throws Exception {
         Path out = home.resolve("dc");
         assertEquals(0, run("run", "dg2019-double-convotron", "--out", out.toString(), "-q", "--set",
-                "convotron.teachers=2", "--set", "convotron.uniform_steps1=10000", "--set",
-                "convotron.uniform_steps2=10000", "--set", "convotron.uniform_eta2=1e-4", "--set",
+                "convotron.teachers=2", "--set", "convotron.schedules.uniform.steps1=10000", "--set",
+                "convotron.schedules.uniform.steps2=10000", "--set", "convotron.schedules.uniform.eta2=1e-4", "--set",
                 "convotron.test_samples=2000"), err.toString());
         Table s = Table.readCsv(out.resolve("summary.csv"));
         assertEquals(6, s.size());

@@ -173,15 +173,15 @@ public final class DoubleConvotronExperiment implements Experiment {
             md.paragraph(cfg.description());
         }
         md.heading(2, "Setup");
-        md.bullets(List.of("d = " + cfg.model().d() + ", r = " + cfg.model().p() + ", strides " + c.stridesFor(
+        List<String> setup = new ArrayList<>(List.of("d = " + cfg.model().d() + ", r = " + cfg.model().p() + ", strides " + c.stridesFor(
                 cfg.model().p()) + ", leaky slope α = " + c.leakySlope(), c.teachers() + " teachers w*, a* ~ N(0, I) "
                         + "(the same for every stride and distribution), master seed " + cfg.seed(),
-                String.format(Locale.ROOT, "Gaussian input: T1 = %d, η1 = %s; T2 = %d, η2 = %s", c.gaussianSteps1(),
-                        c.gaussianEta1(), c.gaussianSteps2(), c.gaussianEta2()),
-                String.format(Locale.ROOT, "uniform input on [−√3, √3]^d: T1 = %d, η1 = %s; T2 = %d, η2 = %s",
-                        c.uniformSteps1(), c.uniformEta1(), c.uniformSteps2(), c.uniformEta2()),
                 "stage 1 from ‖w_non‖ = ‖a‖ = " + c.initScale() + "; test and validation sets of " + c.testSamples()
                         + " fresh samples; success: relative test error of the chosen sign below " + c.successError()));
+        for (String dist : c.distributions()) {
+            setup.add(setup.size() - 1, ConvotronCells.describeSchedule(c, dist));
+        }
+        md.bullets(setup);
         md.heading(2, "Results");
         md.table(summary, Map.of("stage1_angle_median", "%.3f", "stage1_angle_max", "%.3f", "test_rel_median", "%.4f",
                 "test_rel_max", "%.4f", "stage3_correct", "%.2f", "success", "%.2f", "success_lo", "%.2f", "success_hi",

@@ -267,9 +267,9 @@ public final class OverlapLandscapeExperiment implements Experiment {
                         + "non-global minima move away from π with overlap) or φ > π − " + cfg.classify().phiSpurious()
                         + "; OTHER if stationary elsewhere; NOT_CONVERGED at the budget; DIVERGED if the iterates "
                         + "became non-finite",
-                String.format(Locale.ROOT, "Double Convotron on the same teachers: Gaussian T1 = %d, η1 = %s, T2 = %d, "
-                        + "η2 = %s; success: relative test error < %s", c.gaussianSteps1(), c.gaussianEta1(),
-                        c.gaussianSteps2(), c.gaussianEta2(), c.successError())));
+                "Double Convotron on the same teachers: " + String.join("; ", c.distributions().stream().map(dist
+                        -> ConvotronCells.describeSchedule(c, dist)).toList()) + "; success: relative test error < "
+                        + c.successError()));
         md.heading(2, "Results");
         Map<String, String> fmt = new LinkedHashMap<>();
         for (String col : cols) {
