@@ -20,6 +20,13 @@ import org.onecnn.empirical.EmpiricalSpec;
  * {@code empirical.data_type} overrides the profile's data type.
  */
 public final class ComputeContext {
+    /**
+     * ND4J's own global generator: onecnn draws nothing from it (every draw has its own generator), but DL4J may,
+     * so it is seeded from the master seed too.
+     */
+    public static final org.onecnn.util.SeedStream ND4J = org.onecnn.util.SeedStream.of("nd4j",
+            "ND4J's global generator (DL4J's own draws, if any)");
+
     private static volatile DeviceProbe probe = new SystemDeviceProbe();
 
     private final Sections.FiniteSampleSpec cfg;
@@ -60,7 +67,7 @@ public final class ComputeContext {
     public static ComputeContext open(Sections.FiniteSampleSpec cfg) {
         ComputeProfile p = profile(cfg);
         BackendCheck.requireTrainable(p, probe.probe());
-        Nd4jSetup.apply(p, org.onecnn.util.Seeds.derive(cfg.seed(), "nd4j"));
+        Nd4jSetup.apply(p, ND4J.derive(cfg.seed()));
         return new ComputeContext(cfg, p);
     }
 

@@ -495,7 +495,7 @@ public final class ConfigLoader {
                 c = c.getCause();
             }
             if (c != null) {
-                throw (InvalidInputException) c;
+                throw underSection((InvalidInputException) c, path(e));
             }
             // a value the section's checks did not anticipate: name the section, never a Java class
             throw new InvalidInputException(path(e), "cannot be read" + given(tree, e) + "; see onecnn show "
@@ -527,6 +527,23 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("config", e.getOriginalMessage());
         }
+    }
+
+    /**
+     * A problem found while a section was built, named by its YAML path: the sections name their fields by
+     * path already; a value or library class they call names only its own parameter ({@code regime},
+     * {@code ratio}), and the config layer adds the path of the section it was read from.
+     */
+    private static InvalidInputException underSection(InvalidInputException e, String section) {
+        String f = e.field();
+        boolean bare = !f.isEmpty() && !f.contains(".") && !ExperimentSpec.SCALARS.contains(f)
+                && !f.startsWith("-") && !f.equals("config");
+        if (!bare || section.equals("config")) {
+            return e;
+        }
+        // the failure is reported at the field itself (a value's factory) or at its section (a record)
+        return section.endsWith("." + f) ? e.under(section.substring(0, section.length() - f.length() - 1))
+                : e.under(section);
     }
 
     /** Refuses a top-level key that is a section of other types only, or no key of any type at all. */

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.layers.WeightNormConv;
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.SeedStream;
 
 /**
  * Turns the {@code empirical} section of a config (and the compute profile) into the trainer's
@@ -14,6 +15,12 @@ import org.onecnn.util.InvalidInputException;
  * the list changes no other data set).
  */
 public final class EmpiricalSetup {
+    /** One seed per data set (its inputs and label noise derive from it): adding a size changes no other set. */
+    public static final SeedStream DATA = SeedStream.of("data", "one data set (its inputs and label noise)", "n",
+            "dataset");
+    /** The order in which minibatch SGD visits the samples (its epoch permutations derive from it). */
+    public static final SeedStream MINIBATCH = SeedStream.of("minibatch", "the minibatch order of every data set");
+
     private EmpiricalSetup() {
     }
 
@@ -90,7 +97,7 @@ public final class EmpiricalSetup {
     }
 
     public static long dataSeed(Sections.FiniteSampleSpec cfg, long n, int dataset) {
-        return org.onecnn.util.Seeds.derive(cfg.seed(), "data", n, dataset);
+        return DATA.derive(cfg.seed(), n, dataset);
     }
 
     public static DataType dataType(Sections.FiniteSampleSpec cfg, String profileType) {
@@ -118,7 +125,7 @@ public final class EmpiricalSetup {
         double eta = e.eta() != null ? e.eta() : cfg.train().eta().value();
         // only minibatch SGD draws from this stream (its epoch permutations); deriving it for the other regimes
         // would list a stream in provenance.json that the run never used
-        long order = e.regime().equals("minibatch") ? org.onecnn.util.Seeds.derive(cfg.seed(), "minibatch") : 0L;
+        long order = e.regime().equals("minibatch") ? MINIBATCH.derive(cfg.seed()) : 0L;
         return new EmpiricalSpec(cfg.model().architecture(), e.leakySlope(), type, eta, e.regime(), e.batchSize(),
                 e.maxSteps(), e.checkEvery(), e.gradTol(), e.lossTolerance(), sc, sm, b, order);
     }

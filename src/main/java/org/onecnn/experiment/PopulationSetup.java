@@ -14,7 +14,7 @@ import org.onecnn.population.PopulationLoss;
 import org.onecnn.population.RecordPlan;
 import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.SeededRandom;
-import org.onecnn.util.Seeds;
+import org.onecnn.util.SeedStream;
 
 /**
  * Turns a (cell) config into the objects of the population engine: the teacher, the initial points
@@ -23,6 +23,11 @@ import org.onecnn.util.Seeds;
  * {@code i} of cell {@code c}: {@code derive(master, "init", c, i)}.
  */
 public final class PopulationSetup {
+    /** The teacher's random directions (families ratio, ones, gaussian), unless teacher.seed is given. */
+    public static final SeedStream TEACHER = SeedStream.of("teacher", "the teacher's random directions");
+    /** One seed per initialization: a run's initial point depends on its cell and index alone. */
+    public static final SeedStream INIT = SeedStream.perItem("init", "the initial point of one run", "cell", "run");
+
     /** Runs handed to a worker thread at once by the population runners (and held in flight per thread). */
     public static final int CHUNK = 256;
 
@@ -36,12 +41,12 @@ public final class PopulationSetup {
             org.onecnn.util.SeedLedger.note("teacher", "teacher.seed of the config (" + s + "), not derived");
             return s;
         }
-        return Seeds.derive(cfg.seed(), "teacher");
+        return TEACHER.derive(cfg.seed());
     }
 
     /** The seed of initialization {@code run} of cell {@code cell}. */
     public static long initSeed(Sections.PopulationSpec cfg, int cell, int run) {
-        return Seeds.derive(cfg.seed(), "init", cell, run);
+        return INIT.derive(cfg.seed(), cell, run);
     }
 
     /**

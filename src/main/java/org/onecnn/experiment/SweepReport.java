@@ -40,92 +40,28 @@ public final class SweepReport {
         return f;
     }
 
+    /**
+     * Writes the summaries ({@code summary.csv}, {@code summary.json}, with two axes {@code p_global_table.csv}),
+     * the figures and {@code report.md} of a sweep whose per-cell summary is {@code summary}.
+     */
     public static void write(RunContext ctx, Table summary, boolean trajectories) throws IOException {
         RunFolder folder = ctx.folder();
         Sections.PopulationSpec cfg = (Sections.PopulationSpec) ctx.config();
         List<String> axes = cfg.axes();
         summary.writeCsv(folder.path("summary.csv"));
         writeSummaryJson(folder.path("summary.json"), cfg, summary);
-
         Path dir = folder.dir();
         List<String> figures = new ArrayList<>();
         Table pivot = null;
         if (axes.size() == 2) {
             pivot = pivot(summary, axes.get(0), axes.get(1), "p_global");
             pivot.writeCsv(folder.path("p_global_table.csv"));
-            List<String> ys = distinct(summary, axes.get(0));
-            List<String> xs = distinct(summary, axes.get(1));
-            double[][] z = new double[ys.size()][xs.size()];
-            for (int r = 0; r < summary.size(); r++) {
-                z[ys.indexOf(summary.getString(r, axes.get(0)))][xs.indexOf(summary.getString(r, axes.get(1)))] =
-                        summary.getDouble(r, "p_global");
-            }
-            HeatMapChart hm = Plots.heatmap("P(GLOBAL): " + cfg.name(), axes.get(1), axes.get(0), xs, ys, z, 0, 1);
-            Plots.save(hm, dir, "p_global_heatmap");
-            figures.add("p_global_heatmap");
+            figures.add(heatmap(summary, axes, cfg.name(), dir));
         }
-        if (!axes.isEmpty()) {
-            String xAxis = axes.get(axes.size() - 1);
-            boolean numeric = numeric(summary, xAxis);
-            if (numeric) {
-                XYChart ch = Plots.line("P(GLOBAL) with Wilson 95% intervals", xAxis, "P(GLOBAL)", false, false);
-                List<String> groups = axes.size() >= 2 ? distinct(summary, axes.get(0)) : List.of("");
-                for (String g : groups) {
-                    List<Integer> rows = new ArrayList<>();
-                    for (int r = 0; r < summary.size(); r++) {
-                        if (axes.size() < 2 || summary.getString(r, axes.get(0)).equals(g)) {
-                            rows.add(r);
-                        }
-                    }
-                    double[] x = new double[rows.size()];
-                    double[] y = new double[rows.size()];
-                    double[] lo = new double[rows.size()];
-                    double[] hi = new double[rows.size()];
-                    for (int i = 0; i < rows.size(); i++) {
-                        int r = rows.get(i);
-                        x[i] = summary.getDouble(r, xAxis);
-                        y[i] = summary.getDouble(r, "p_global");
-                        lo[i] = summary.getDouble(r, "p_global_lo");
-                        hi[i] = summary.getDouble(r, "p_global_hi");
-                    }
-                    String name = axes.size() >= 2 ? axes.get(0) + "=" + g : "P(GLOBAL)";
-                    Plots.addSeriesWithErrorBars(ch, name, x, y, lo, hi);
-                }
-                Plots.save(ch, dir, "p_global");
-                figures.add("p_global");
-            }
+        if (!axes.isEmpty() && numeric(summary, axes.get(axes.size() - 1))) {
+            figures.add(pGlobalLines(summary, axes, dir));
         }
-        List<String> labels = new ArrayList<>();
-        for (int r = 0; r < summary.size(); r++) {
-            labels.add(cellLabel(summary, axes, r));
-        }
-        LinkedHashMap<String, double[]> fr = new LinkedHashMap<>();
-        for (String[] o : new String[][] {{"GLOBAL", "p_global"}, {"SPURIOUS", "p_spurious"},
-            {"NOT_CONVERGED", "p_not_converged"}, {"DIVERGED", "p_diverged"}, {"OTHER", "p_other"}}) {
-            double[] v = new double[summary.size()];
-            for (int r = 0; r < v.length; r++) {
-                v[r] = summary.getDouble(r, o[1]);
-            }
-            fr.put(o[0], v);
-        }
-        CategoryChart bars = Plots.bars("Outcome fractions per cell", axes.isEmpty() ? "" : String.join(", ", axes),
-                "fraction of runs", labels, fr, true);
-        Plots.save(bars, dir, "outcomes");
-        figures.add("outcomes");
-        LinkedHashMap<String, double[]> it = new LinkedHashMap<>();
-        double[] med = new double[summary.size()];
-        double[] max = new double[summary.size()];
-        for (int r = 0; r < med.length; r++) {
-            med[r] = summary.getDouble(r, "iters_median");
-            max[r] = summary.getDouble(r, "iters_max");
-        }
-        it.put("median", med);
-        it.put("max", max);
-        CategoryChart itc = Plots.bars("Iterations at the stop", axes.isEmpty() ? "" : String.join(", ", axes),
-                "iterations", labels, it, false);
-        Plots.save(itc, dir, "iterations");
-        figures.add("iterations");
-
+        figures.addAll(bars(summary, axes, dir));
         MarkdownReport md = MarkdownReport.titled(cfg.name());
         if (!cfg.description().isBlank()) {
             md.paragraph(cfg.description());
@@ -133,25 +69,7 @@ public final class SweepReport {
         md.heading(2, "Setup");
         md.bullets(setup(ctx));
         md.heading(2, "Results");
-        int total = 0;
-        int global = 0;
-        for (int r = 0; r < summary.size(); r++) {
-            int n = (int) summary.getLong(r, "n_runs");
-            total += n;
-            global += (int) Math.round(summary.getDouble(r, "p_global") * n);
-        }
-        md.paragraph(String.format(Locale.ROOT, "%d runs in %d cells; %d (%.2f%%) reached the global minimum.", total,
-                summary.size(), global, 100.0 * global / total));
-        long diverged = 0;
-        for (int r = 0; r < summary.size(); r++) {
-            diverged += Math.round(summary.getDouble(r, "p_diverged") * summary.getLong(r, "n_runs"));
-        }
-        Divergence.record(ctx, diverged, total);
-        String dl = Divergence.line(diverged, total, "runs", "the class DIVERGED (column p_diverged), a share of "
-                + "n_runs like every other outcome");
-        if (dl != null) {
-            md.paragraph(dl);
-        }
+        results(ctx, md, summary);
         if (pivot != null) {
             md.heading(3, "P(GLOBAL) by " + axes.get(0) + " (rows) and " + axes.get(1) + " (columns)");
             md.table(pivotWithIntervals(summary, axes.get(0), axes.get(1)), Map.of());
@@ -164,6 +82,111 @@ public final class SweepReport {
         for (String f : figures) {
             md.image(f, f + ".png");
         }
+        files(md, trajectories);
+        md.heading(2, "Reproduce");
+        md.code("sh", "./onecnn run " + folder.path("config.yaml"));
+        md.write(folder.path("report.md"));
+    }
+
+    /** The heat map of P(GLOBAL) over two axes; returns the figure's name. */
+    private static String heatmap(Table summary, List<String> axes, String name, Path dir) throws IOException {
+        List<String> ys = distinct(summary, axes.get(0));
+        List<String> xs = distinct(summary, axes.get(1));
+        double[][] z = new double[ys.size()][xs.size()];
+        for (int r = 0; r < summary.size(); r++) {
+            z[ys.indexOf(summary.getString(r, axes.get(0)))][xs.indexOf(summary.getString(r, axes.get(1)))] =
+                    summary.getDouble(r, "p_global");
+        }
+        HeatMapChart hm = Plots.heatmap("P(GLOBAL): " + name, axes.get(1), axes.get(0), xs, ys, z, 0, 1);
+        Plots.save(hm, dir, "p_global_heatmap");
+        return "p_global_heatmap";
+    }
+
+    /**
+     * P(GLOBAL) against the last (numeric) axis, one line per value of the first axis when there are two, with
+     * Wilson intervals; returns the figure's name.
+     */
+    private static String pGlobalLines(Table summary, List<String> axes, Path dir) throws IOException {
+        String xAxis = axes.get(axes.size() - 1);
+        XYChart ch = Plots.line("P(GLOBAL) with Wilson 95% intervals", xAxis, "P(GLOBAL)", false, false);
+        List<String> groups = axes.size() >= 2 ? distinct(summary, axes.get(0)) : List.of("");
+        for (String g : groups) {
+            List<Integer> rows = new ArrayList<>();
+            for (int r = 0; r < summary.size(); r++) {
+                if (axes.size() < 2 || summary.getString(r, axes.get(0)).equals(g)) {
+                    rows.add(r);
+                }
+            }
+            double[] x = new double[rows.size()];
+            double[] y = new double[rows.size()];
+            double[] lo = new double[rows.size()];
+            double[] hi = new double[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                int r = rows.get(i);
+                x[i] = summary.getDouble(r, xAxis);
+                y[i] = summary.getDouble(r, "p_global");
+                lo[i] = summary.getDouble(r, "p_global_lo");
+                hi[i] = summary.getDouble(r, "p_global_hi");
+            }
+            String name = axes.size() >= 2 ? axes.get(0) + "=" + g : "P(GLOBAL)";
+            Plots.addSeriesWithErrorBars(ch, name, x, y, lo, hi);
+        }
+        Plots.save(ch, dir, "p_global");
+        return "p_global";
+    }
+
+    /** The outcome fractions and the iterations at the stop, per cell, as bar charts; returns their names. */
+    private static List<String> bars(Table summary, List<String> axes, Path dir) throws IOException {
+        List<String> labels = new ArrayList<>();
+        for (int r = 0; r < summary.size(); r++) {
+            labels.add(cellLabel(summary, axes, r));
+        }
+        String axis = axes.isEmpty() ? "" : String.join(", ", axes);
+        LinkedHashMap<String, double[]> fr = new LinkedHashMap<>();
+        for (String[] o : new String[][] {{"GLOBAL", "p_global"}, {"SPURIOUS", "p_spurious"},
+            {"NOT_CONVERGED", "p_not_converged"}, {"DIVERGED", "p_diverged"}, {"OTHER", "p_other"}}) {
+            fr.put(o[0], column(summary, o[1]));
+        }
+        Plots.save(Plots.bars("Outcome fractions per cell", axis, "fraction of runs", labels, fr, true), dir,
+                "outcomes");
+        LinkedHashMap<String, double[]> it = new LinkedHashMap<>();
+        it.put("median", column(summary, "iters_median"));
+        it.put("max", column(summary, "iters_max"));
+        CategoryChart itc = Plots.bars("Iterations at the stop", axis, "iterations", labels, it, false);
+        Plots.save(itc, dir, "iterations");
+        return List.of("outcomes", "iterations");
+    }
+
+    private static double[] column(Table t, String column) {
+        double[] v = new double[t.size()];
+        for (int r = 0; r < v.length; r++) {
+            v[r] = t.getDouble(r, column);
+        }
+        return v;
+    }
+
+    /** The totals paragraph (runs, cells, global minima) and the divergence line, if any. */
+    private static void results(RunContext ctx, MarkdownReport md, Table summary) {
+        int total = 0;
+        int global = 0;
+        long diverged = 0;
+        for (int r = 0; r < summary.size(); r++) {
+            int n = (int) summary.getLong(r, "n_runs");
+            total += n;
+            global += (int) Math.round(summary.getDouble(r, "p_global") * n);
+            diverged += Math.round(summary.getDouble(r, "p_diverged") * summary.getLong(r, "n_runs"));
+        }
+        md.paragraph(String.format(Locale.ROOT, "%d runs in %d cells; %d (%.2f%%) reached the global minimum.", total,
+                summary.size(), global, 100.0 * global / total));
+        Divergence.record(ctx, diverged, total);
+        String dl = Divergence.line(diverged, total, "runs", "the class DIVERGED (column p_diverged), a share of "
+                + "n_runs like every other outcome");
+        if (dl != null) {
+            md.paragraph(dl);
+        }
+    }
+
+    private static void files(MarkdownReport md, boolean trajectories) {
         md.heading(2, "Files");
         List<String> files = new ArrayList<>(List.of("`config.yaml`: the resolved config (every default filled in)",
                 "`provenance.json`: seeds, versions, JVM, OS, git commit, command line, times",
@@ -173,9 +196,6 @@ public final class SweepReport {
             files.add("`trajectories.csv`: recorded trajectories");
         }
         md.bullets(files);
-        md.heading(2, "Reproduce");
-        md.code("sh", "./onecnn run " + folder.path("config.yaml"));
-        md.write(folder.path("report.md"));
     }
 
     public static List<String> setup(RunContext ctx) {
