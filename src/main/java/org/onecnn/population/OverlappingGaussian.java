@@ -68,7 +68,7 @@ import org.onecnn.util.InvalidInputException;
  * length {@code r − ts}, three output products of length {@code k − t} (and with gradients two more of each), and
  * {@code O(1)} kernel evaluations (up to {@value #GL_N} more for {@code D²_t} near the minimum): {@code O((k + r) T)}.
  */
-public final class OverlappingGaussian implements PopulationLoss {
+public final class OverlappingGaussian extends GaussianTeacherLoss {
     /** Gauss–Legendre nodes used for the second differences (see {@link #kappaSecondDiff}). */
     static final int GL_N = 8;
     /** Gauss–Legendre nodes on [0, 1]. */
@@ -116,16 +116,10 @@ public final class OverlappingGaussian implements PopulationLoss {
 
     private final Architecture arch;
     private final Teacher teacher;
-    private final int k;
     private final int r;
     private final int s;
     private final int maxLag;
     private final int lags;
-    private final double c;
-    private final double s1;
-    private final double n2;
-    private final double[] wHat;
-    private final double[] aStar;
     /** {@code C_t(ŵ, ŵ)}, {@code t = 0..lags}. */
     private final double[] c00;
     /** {@code A_t(a*, a*)}, {@code t = 0..lags}. */
@@ -138,6 +132,26 @@ public final class OverlappingGaussian implements PopulationLoss {
      * @param teacher a teacher with {@code r} filter weights and {@code k = (d − r)/s + 1} output weights
      */
     public OverlappingGaussian(Architecture arch, Teacher teacher) {
+        super(matching(arch, teacher));
+        this.arch = arch;
+        this.teacher = teacher;
+        this.r = arch.r();
+        this.s = arch.s();
+        this.maxLag = (r - 1) / s;
+        this.lags = Math.min(maxLag, k - 1);
+        this.c00 = new double[lags + 1];
+        this.starLag = new double[lags + 1];
+        double m = ArcCosine.INDEPENDENT * s1 * s1;
+        for (int t = 0; t <= lags; t++) {
+            c00[t] = shifted(wHat, wHat, t * s);
+            starLag[t] = lagged(aStar, aStar, t);
+            m += (t == 0 ? 1 : 2) * kappaTilde(t == 0 ? 1 : c00[t]) * starLag[t];
+        }
+        this.zeroLoss = Math.max(0, 0.5 * c * c * m);
+    }
+
+    /** {@code teacher}, once it is known to fit {@code arch} (checked before the teacher's scalars are taken). */
+    private static Teacher matching(Architecture arch, Teacher teacher) {
         if (arch == null) {
             throw new InvalidInputException("architecture", "must be given");
         }
@@ -153,27 +167,7 @@ public final class OverlappingGaussian implements PopulationLoss {
                     + arch.d() + ", r=" + arch.r() + ", s=" + arch.s() + " has k = (d − r)/s + 1 = " + arch.k()
                     + " patches");
         }
-        this.arch = arch;
-        this.teacher = teacher;
-        this.k = arch.k();
-        this.r = arch.r();
-        this.s = arch.s();
-        this.maxLag = (r - 1) / s;
-        this.lags = Math.min(maxLag, k - 1);
-        this.c = teacher.c();
-        this.s1 = teacher.sumA();
-        this.n2 = teacher.normA2();
-        this.wHat = teacher.wStarUnit();
-        this.aStar = teacher.aStar();
-        this.c00 = new double[lags + 1];
-        this.starLag = new double[lags + 1];
-        double m = ArcCosine.INDEPENDENT * s1 * s1;
-        for (int t = 0; t <= lags; t++) {
-            c00[t] = shifted(wHat, wHat, t * s);
-            starLag[t] = lagged(aStar, aStar, t);
-            m += (t == 0 ? 1 : 2) * kappaTilde(t == 0 ? 1 : c00[t]) * starLag[t];
-        }
-        this.zeroLoss = Math.max(0, 0.5 * c * c * m);
+        return teacher;
     }
 
     /** The shape {@code (d, r, s)}. */
@@ -185,11 +179,6 @@ public final class OverlappingGaussian implements PopulationLoss {
     /** The teacher (immutable). */
     public Teacher teacher() {
         return teacher;
-    }
-
-    @Override
-    public int k() {
-        return k;
     }
 
     /** Filter size {@code r}. */
@@ -218,55 +207,9 @@ public final class OverlappingGaussian implements PopulationLoss {
         return maxLag;
     }
 
-    @Override
-    public double c() {
-        return c;
-    }
-
-    /** {@code 1ᵀa*}. */
-    public double sumAStar() {
-        return s1;
-    }
-
-    /** {@code ‖a*‖²}. */
-    public double normAStar2() {
-        return n2;
-    }
-
-    @Override
-    public double[] aStar() {
-        return aStar.clone();
-    }
-
-    @Override
-    public double[] wStarUnit() {
-        return wHat.clone();
-    }
-
-    @Override
-    public double[] globalA() {
-        double[] a = aStar.clone();
-        for (int i = 0; i < k; i++) {
-            a[i] *= c;
-        }
-        return a;
-    }
-
     /** The loss of the zero student {@code f ≡ 0}: {@code ½ E y² = ½ Σ_ij a*_i a*_j E[σ(w*ᵀZ_i) σ(w*ᵀZ_j)]}. */
     public double zeroStudentLoss() {
         return zeroLoss;
-    }
-
-    /** The angle {@code φ = ∠(v, w*) ∈ [0, π]}, as {@code atan2(‖v − (ŵᵀv)ŵ‖, ŵᵀv)}. */
-    @Override
-    public double angle(double[] v) {
-        double x = dot(v, wHat);
-        double y2 = 0;
-        for (int i = 0; i < r; i++) {
-            double e = v[i] - x * wHat[i];
-            y2 += e * e;
-        }
-        return Math.atan2(Math.sqrt(y2), x);
     }
 
     @Override
