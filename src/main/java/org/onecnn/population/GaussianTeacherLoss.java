@@ -88,6 +88,15 @@ public abstract sealed class GaussianTeacherLoss implements PopulationLoss
         return Math.atan2(Math.sqrt(y2), x);
     }
 
+    /** {@code e = scale·a − c a*}, the deviation of (effective) output weights from the teacher's. */
+    double[] deviation(double[] a, double scale) {
+        double[] e = new double[k];
+        for (int i = 0; i < k; i++) {
+            e[i] = scale * a[i] - c * aStar[i];
+        }
+        return e;
+    }
+
     /** {@code xᵀy}, summed in index order. */
     static double dot(double[] x, double[] y) {
         double s = 0;

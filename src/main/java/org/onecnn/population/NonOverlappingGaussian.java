@@ -92,15 +92,6 @@ public final class NonOverlappingGaussian extends GaussianTeacherLoss {
         return lossDeviation(dot(e, e), sum(e), dot(e, aStar) + c * n2, h);
     }
 
-    /** {@code e = scale·a − c a*}, the deviation of (effective) output weights from the teacher's. */
-    double[] deviation(double[] a, double scale) {
-        double[] e = new double[k];
-        for (int i = 0; i < k; i++) {
-            e[i] = scale * a[i] - c * aStar[i];
-        }
-        return e;
-    }
-
     /**
      * Both gradients of {@code L(v, a)} (weight normalisation), written into {@code gv} and {@code ga}.
      *

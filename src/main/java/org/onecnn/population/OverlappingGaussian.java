@@ -112,6 +112,13 @@ public final class OverlappingGaussian extends GaussianTeacherLoss {
         long filterTerms;
         /** Multiply-adds in products over patches at lags {@code t ≥ 1} (lengths {@code k − t}). */
         long outputTerms;
+
+        /** Tallies {@code lag} more lags and the given multiply-adds over filter coordinates and over patches. */
+        void add(int lag, long filter, long output) {
+            lags += lag;
+            filterTerms += filter;
+            outputTerms += output;
+        }
     }
 
     private final Architecture arch;
@@ -303,26 +310,11 @@ public final class OverlappingGaussian extends GaussianTeacherLoss {
         }
         double phi = angle(v);
         double h = ArcCosine.piMinusG(phi);
-        double[] e = new double[k];
-        for (int i = 0; i < k; i++) {
-            e[i] = a[i] - c * aStar[i];
-        }
+        double[] e = deviation(a, 1.0);
         double u = sum(e);
         double d2 = dot(e, e);
         double pa = dot(e, aStar) + c * n2;
-        double[] g = null;
-        if (grad) {
-            // lag 0: ∂L/∂a as in docs/model.md §2 (deviation form); G = c aᵀa* (π − φ) δ
-            double ch = c * h;
-            for (int i = 0; i < k; i++) {
-                ga[i] = ((PI - 1) * e[i] + u + ch * aStar[i]) / TWO_PI;
-            }
-            g = new double[r];
-            double g0 = c * dot(a, aStar) * (PI - phi);
-            for (int b = 0; b < r; b++) {
-                g[b] = g0 * dl[b];
-            }
-        }
+        double[] g = grad ? lagZeroGradients(a, e, u, h, phi, dl, ga) : null;
         double lag = 0;
         for (int t = 1; t <= lags; t++) {
             int sh = t * s;
@@ -354,9 +346,7 @@ public final class OverlappingGaussian extends GaussianTeacherLoss {
             double dd = kappaSecondDiff(cw, p, q, rr);
             lag += kw * aee + c * (dPlus * aes + dMinus * ase) + c * c * dd * starLag[t];
             if (work != null) {
-                work.lags++;
-                work.filterTerms += 3L * len;
-                work.outputTerms += 3L * kt;
+                work.add(1, 3L * len, 3L * kt);
             }
             if (!grad) {
                 continue;
@@ -382,19 +372,41 @@ public final class OverlappingGaussian extends GaussianTeacherLoss {
                 g[b] += aeM * alpha * w[m] + asM * (alpha * dl[m] + dbMinus * wHat[m]);
             }
             if (work != null) {
-                work.filterTerms += 2L * len;
-                work.outputTerms += 2L * kt;
+                work.add(0, 2L * len, 2L * kt);
             }
         }
         if (grad) {
-            double wg = dot(w, g);
-            double scale = 1 / (TWO_PI * nv);
-            for (int b = 0; b < r; b++) {
-                gv[b] = (g[b] - wg * w[b]) * scale;
-            }
+            tangential(g, w, nv, gv);
         }
         // clamped at 0: rounding can make the sum a hair negative exactly at the minimum
         return Math.max(0, ((PI - 1) * d2 + 2 * c * h * pa + u * u) / (4 * PI) + lag);
+    }
+
+    /**
+     * The lag-0 terms of both gradients: {@code ∂L/∂a} as in docs/model.md §2 (deviation form) into
+     * {@code ga}, and {@code G = c aᵀa* (π − φ) δ} (returned) that the lags add to.
+     */
+    private double[] lagZeroGradients(double[] a, double[] e, double u, double h, double phi, double[] dl,
+            double[] ga) {
+        double ch = c * h;
+        for (int i = 0; i < k; i++) {
+            ga[i] = ((PI - 1) * e[i] + u + ch * aStar[i]) / TWO_PI;
+        }
+        double[] g = new double[r];
+        double g0 = c * dot(a, aStar) * (PI - phi);
+        for (int b = 0; b < r; b++) {
+            g[b] = g0 * dl[b];
+        }
+        return g;
+    }
+
+    /** {@code ∂L/∂v = (G − (wᵀG) w) / (2π‖v‖)}: the part of {@code G} orthogonal to {@code w}, into {@code gv}. */
+    private void tangential(double[] g, double[] w, double nv, double[] gv) {
+        double wg = dot(w, g);
+        double scale = 1 / (TWO_PI * nv);
+        for (int b = 0; b < r; b++) {
+            gv[b] = (g[b] - wg * w[b]) * scale;
+        }
     }
 
     // ---------------------------------------------------------------- the kernel on unit filters
