@@ -10,9 +10,6 @@ abstract class FullDimensionEngine extends BatchEngine {
     double[][] v;
     /** The output weights of each slot. */
     double[][] a;
-    private int[] ids;
-    /** The number of active slots. */
-    int n;
     /** The spurious output weights of docs/model.md §3 (non-overlapping patches). */
     double[] aSpurious;
     /** Gradient buffers, reused by every step: filter, output weights. */
@@ -33,16 +30,6 @@ abstract class FullDimensionEngine extends BatchEngine {
         aSpurious = f.spuriousA();
         gv = new double[f.p()];
         ga = new double[f.k()];
-    }
-
-    @Override
-    int active() {
-        return n;
-    }
-
-    @Override
-    int id(int slot) {
-        return ids[slot];
     }
 
     @Override

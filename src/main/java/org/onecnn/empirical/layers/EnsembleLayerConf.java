@@ -5,7 +5,10 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,6 +64,18 @@ public abstract class EnsembleLayerConf extends FeedForwardLayer {
         layer.setParamTable(table);
         layer.setConf(conf);
         return layer;
+    }
+
+    /**
+     * The memory report of a layer whose working memory per sample is {@code variableInference} values in
+     * inference and {@code variableTrain} in training, with no fixed working memory and no cache.
+     */
+    LayerMemoryReport memoryReport(InputType inputType, long variableInference, long variableTrain) {
+        InputType out = getOutputType(-1, inputType);
+        return new LayerMemoryReport.Builder(layerName, getClass(), inputType, out)
+                .standardMemory(initializer().numParams(this), 0)
+                .workingMemory(0, variableInference, 0, variableTrain)
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS).build();
     }
 
     public int getStudents() {

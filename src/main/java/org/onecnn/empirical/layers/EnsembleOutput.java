@@ -4,7 +4,6 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.util.InvalidInputException;
 
@@ -51,10 +50,7 @@ public class EnsembleOutput extends EnsembleLayerConf {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        return new LayerMemoryReport.Builder(layerName, EnsembleOutput.class, inputType, out)
-                .standardMemory(initializer().numParams(this), 0).workingMemory(0, 0, 0, nIn)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS).build();
+        return memoryReport(inputType, 0, nIn);
     }
 
     public int getPatches() {

@@ -4,7 +4,6 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.util.InvalidInputException;
 
@@ -81,12 +80,7 @@ public class WeightNormConv extends EnsembleLayerConf {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        long params = initializer().numParams(this);
-        return new LayerMemoryReport.Builder(layerName, WeightNormConv.class, inputType, out)
-                .standardMemory(params, 0)
-                .workingMemory(0, (long) patches() * filterSize, 0, (long) patches() * filterSize + nOut)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS).build();
+        return memoryReport(inputType, (long) patches() * filterSize, (long) patches() * filterSize + nOut);
     }
 
     public int getFilterSize() {
