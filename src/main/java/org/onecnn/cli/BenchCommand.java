@@ -51,7 +51,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            int n = Main.threadsOrAllCores(threads);
             PopulationBench.run(new PopulationBench.Spec(k, p, inits, steps, engine, n, repeats, ratio, eta, seed),
                     System.out);
             return 0;

@@ -71,6 +71,11 @@ public final class Main implements Runnable {
         return String.join(" ", names);
     }
 
+    /** The {@code --threads} value, or every core the JVM may use when the option is absent. */
+    static int threadsOrAllCores(Integer threads) {
+        return threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+
     static int handle(Exception ex, PrintWriter err) {
         Throwable t = ex;
         if (t instanceof InvalidInputException iie) {

@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
         if (config != null && resume != null) {
             throw new InvalidInputException("--resume", "give either NAME|FILE or --resume DIR, not both");
         }
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        int n = Main.threadsOrAllCores(threads);
         org.onecnn.experiment.Bounds.requireThreads("--threads", n);
         if (profile != null) {
             // --profile only means something where ND4J trains (sample-size, paired-trajectories): refused elsewhere

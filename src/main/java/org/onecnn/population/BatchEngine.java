@@ -38,14 +38,23 @@ abstract class BatchEngine implements PopulationEngine {
     protected boolean overlapping;
     protected double eta;
 
-    /** Load the initial points into slots {@code 0..n−1}. */
+    /** The job index of the run in each slot; set by {@link #load}, kept in step by {@link #compact}. */
+    int[] ids;
+    /** The number of active slots. */
+    int n;
+
+    /** Load the initial points into slots {@code 0..n−1} (and set {@link #ids} and {@link #n}). */
     abstract void load(PopulationJob job);
 
     /** Number of active slots. */
-    abstract int active();
+    final int active() {
+        return n;
+    }
 
     /** The job index of the run in a slot. */
-    abstract int id(int slot);
+    final int id(int slot) {
+        return ids[slot];
+    }
 
     /** Advance every active slot by {@code m} steps. */
     abstract void advance(long m);

@@ -1,7 +1,5 @@
 package org.onecnn.population;
 
-import java.util.List;
-
 /**
  * The fixed-output-layer setting of Brutzkus and Globerson (2017): the output weights {@code a} stay
  * at their initial value (all ones in the paper) and only the filter is learned, as a plain,
@@ -14,15 +12,7 @@ import java.util.List;
  * certificate of Algorithm 1 does not apply to these dynamics, so runs stop on the target loss,
  * stationarity or the budget.
  */
-public final class FixedOutputEngine extends BatchEngine {
-    private double[][] w;
-    private double[][] a;
-    private int[] ids;
-    private int n;
-    private double[] aSpurious;
-    private double[] gw;
-    private double[] ga;
-
+public final class FixedOutputEngine extends FullDimensionEngine {
     @Override
     public String name() {
         return "fixed-output";
@@ -34,39 +24,13 @@ public final class FixedOutputEngine extends BatchEngine {
     }
 
     @Override
-    void load(PopulationJob job) {
-        n = job.inits().size();
-        w = new double[n][];
-        a = new double[n][];
-        ids = new int[n];
-        for (int i = 0; i < n; i++) {
-            w[i] = job.inits().get(i).v();
-            a[i] = job.inits().get(i).a();
-            ids[i] = i;
-        }
-        aSpurious = f.spuriousA();
-        gw = new double[f.p()];
-        ga = new double[f.k()];
-    }
-
-    @Override
-    int active() {
-        return n;
-    }
-
-    @Override
-    int id(int slot) {
-        return ids[slot];
-    }
-
-    @Override
     void advance(long m) {
         for (int i = 0; i < n; i++) {
-            double[] wi = w[i];
+            double[] wi = v[i]; // the plain filter w
             for (long it = 0; it < m; it++) {
-                loss.gradientPlain(wi, a[i], gw, ga);
+                loss.gradientPlain(wi, a[i], gv, ga);
                 for (int j = 0; j < wi.length; j++) {
-                    wi[j] -= eta * gw[j];
+                    wi[j] -= eta * gv[j];
                 }
             }
         }
@@ -74,32 +38,14 @@ public final class FixedOutputEngine extends BatchEngine {
 
     @Override
     void scalars(int j, double[] out) {
-        double[] wi = w[j];
+        double[] wi = v[j];
         double[] ai = a[j];
-        out[LOSS] = loss.gradientPlain(wi, ai, gw, ga);
+        out[LOSS] = loss.gradientPlain(wi, ai, gv, ga);
         double nw = Math.sqrt(NonOverlappingGaussian.dot(wi, wi));
-        double[] e = f.deviation(ai, nw);
         out[PHI] = f.angle(wi);
         out[NV] = nw;
-        out[U] = NonOverlappingGaussian.sum(e);
-        out[PE] = f.dot(e);
-        out[D2] = NonOverlappingGaussian.dot(e, e);
-        // the spurious point of docs/model.md §3 is that of non-overlapping patches
-        out[DS] = overlapping ? Double.NaN : NonOverlappingGaussian.distance(ai, nw, aSpurious);
-        out[GRAD] = Math.sqrt(NonOverlappingGaussian.dot(gw, gw));
-    }
-
-    @Override
-    void compact(boolean[] keep) {
-        int m = 0;
-        for (int j = 0; j < n; j++) {
-            if (keep[j]) {
-                w[m] = w[j];
-                a[m] = a[j];
-                ids[m] = ids[j];
-                m++;
-            }
-        }
-        n = m;
+        // the effective output weights ‖w‖ a
+        outputScalars(ai, nw, out);
+        out[GRAD] = Math.sqrt(NonOverlappingGaussian.dot(gv, gv));
     }
 }

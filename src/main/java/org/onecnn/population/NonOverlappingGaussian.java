@@ -30,28 +30,9 @@ import org.onecnn.model.Teacher;
  * <p>The angle is computed as {@code atan2(‖v − (ŵ*ᵀv) ŵ*‖, ŵ*ᵀv)}, accurate near 0 and π where
  * {@code acos} loses half the digits.
  */
-public final class NonOverlappingGaussian implements PopulationLoss {
-    private final int k;
-    private final int p;
-    private final double c;
-    private final double s1;
-    private final double n2;
-    private final double[] wHat;
-    private final double[] aStar;
-
+public final class NonOverlappingGaussian extends GaussianTeacherLoss {
     public NonOverlappingGaussian(Teacher teacher) {
-        this.k = teacher.k();
-        this.p = teacher.r();
-        this.c = teacher.c();
-        this.s1 = teacher.sumA();
-        this.n2 = teacher.normA2();
-        this.wHat = teacher.wStarUnit();
-        this.aStar = teacher.aStar();
-    }
-
-    @Override
-    public int k() {
-        return k;
+        super(teacher);
     }
 
     @Override
@@ -59,37 +40,10 @@ public final class NonOverlappingGaussian implements PopulationLoss {
         return p;
     }
 
-    @Override
-    public double c() {
-        return c;
-    }
-
     /** {@code k} non-overlapping patches of size {@code p}: {@code d = k p}, {@code r = s = p}. */
     @Override
     public Architecture architecture() {
         return Architecture.nonOverlapping(k, p);
-    }
-
-    /** The teacher's output weights {@code a*} (a copy). */
-    @Override
-    public double[] aStar() {
-        return aStar.clone();
-    }
-
-    /** The teacher's unit filter direction {@code w* / c} (a copy). */
-    @Override
-    public double[] wStarUnit() {
-        return wHat.clone();
-    }
-
-    /** {@code 1ᵀa*}. */
-    public double sumAStar() {
-        return s1;
-    }
-
-    /** {@code ‖a*‖²}. */
-    public double normAStar2() {
-        return n2;
     }
 
     /**
@@ -123,18 +77,6 @@ public final class NonOverlappingGaussian implements PopulationLoss {
         return Math.max(0, ((PI - 1) * d2 + 2 * c * h * pa + u * u) / (4 * PI));
     }
 
-    /** The angle {@code φ = ∠(v, w*) ∈ [0, π]}. */
-    @Override
-    public double angle(double[] v) {
-        double x = dot(v, wHat);
-        double y2 = 0;
-        for (int i = 0; i < p; i++) {
-            double e = v[i] - x * wHat[i];
-            y2 += e * e;
-        }
-        return Math.atan2(Math.sqrt(y2), x);
-    }
-
     /** {@code L(v, a)} with weight normalisation. */
     @Override
     public double loss(double[] v, double[] a) {
@@ -148,15 +90,6 @@ public final class NonOverlappingGaussian implements PopulationLoss {
     private double lossVector(double[] a, double h) {
         double[] e = deviation(a, 1.0);
         return lossDeviation(dot(e, e), sum(e), dot(e, aStar) + c * n2, h);
-    }
-
-    /** {@code e = scale·a − c a*}, the deviation of (effective) output weights from the teacher's. */
-    double[] deviation(double[] a, double scale) {
-        double[] e = new double[k];
-        for (int i = 0; i < k; i++) {
-            e[i] = scale * a[i] - c * aStar[i];
-        }
-        return e;
     }
 
     /**
@@ -231,16 +164,6 @@ public final class NonOverlappingGaussian implements PopulationLoss {
     /** {@code aᵀa*}. */
     public double dot(double[] a) {
         return dot(a, aStar);
-    }
-
-    /** The global minimum's output weights {@code c a*}. */
-    @Override
-    public double[] globalA() {
-        double[] a = aStar.clone();
-        for (int i = 0; i < k; i++) {
-            a[i] *= c;
-        }
-        return a;
     }
 
     /**
@@ -349,21 +272,5 @@ public final class NonOverlappingGaussian implements PopulationLoss {
     /** The loss from the deviation scalars and φ. */
     public double lossAt(double phi, double d2, double u, double pe) {
         return lossDeviation(d2, u, pe + c * n2, ArcCosine.piMinusG(phi));
-    }
-
-    static double dot(double[] x, double[] y) {
-        double s = 0;
-        for (int i = 0; i < x.length; i++) {
-            s += x[i] * y[i];
-        }
-        return s;
-    }
-
-    static double sum(double[] x) {
-        double s = 0;
-        for (double v : x) {
-            s += v;
-        }
-        return s;
     }
 }

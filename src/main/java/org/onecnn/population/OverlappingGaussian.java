@@ -68,7 +68,7 @@ import org.onecnn.util.InvalidInputException;
  * length {@code r − ts}, three output products of length {@code k − t} (and with gradients two more of each), and
  * {@code O(1)} kernel evaluations (up to {@value #GL_N} more for {@code D²_t} near the minimum): {@code O((k + r) T)}.
  */
-public final class OverlappingGaussian implements PopulationLoss {
+public final class OverlappingGaussian extends GaussianTeacherLoss {
     /** Gauss–Legendre nodes used for the second differences (see {@link #kappaSecondDiff}). */
     static final int GL_N = 8;
     /** Gauss–Legendre nodes on [0, 1]. */
@@ -112,20 +112,21 @@ public final class OverlappingGaussian implements PopulationLoss {
         long filterTerms;
         /** Multiply-adds in products over patches at lags {@code t ≥ 1} (lengths {@code k − t}). */
         long outputTerms;
+
+        /** Tallies {@code lag} more lags and the given multiply-adds over filter coordinates and over patches. */
+        void add(int lag, long filter, long output) {
+            lags += lag;
+            filterTerms += filter;
+            outputTerms += output;
+        }
     }
 
     private final Architecture arch;
     private final Teacher teacher;
-    private final int k;
     private final int r;
     private final int s;
     private final int maxLag;
     private final int lags;
-    private final double c;
-    private final double s1;
-    private final double n2;
-    private final double[] wHat;
-    private final double[] aStar;
     /** {@code C_t(ŵ, ŵ)}, {@code t = 0..lags}. */
     private final double[] c00;
     /** {@code A_t(a*, a*)}, {@code t = 0..lags}. */
@@ -138,6 +139,26 @@ public final class OverlappingGaussian implements PopulationLoss {
      * @param teacher a teacher with {@code r} filter weights and {@code k = (d − r)/s + 1} output weights
      */
     public OverlappingGaussian(Architecture arch, Teacher teacher) {
+        super(matching(arch, teacher));
+        this.arch = arch;
+        this.teacher = teacher;
+        this.r = arch.r();
+        this.s = arch.s();
+        this.maxLag = (r - 1) / s;
+        this.lags = Math.min(maxLag, k - 1);
+        this.c00 = new double[lags + 1];
+        this.starLag = new double[lags + 1];
+        double m = ArcCosine.INDEPENDENT * s1 * s1;
+        for (int t = 0; t <= lags; t++) {
+            c00[t] = shifted(wHat, wHat, t * s);
+            starLag[t] = lagged(aStar, aStar, t);
+            m += (t == 0 ? 1 : 2) * kappaTilde(t == 0 ? 1 : c00[t]) * starLag[t];
+        }
+        this.zeroLoss = Math.max(0, 0.5 * c * c * m);
+    }
+
+    /** {@code teacher}, once it is known to fit {@code arch} (checked before the teacher's scalars are taken). */
+    private static Teacher matching(Architecture arch, Teacher teacher) {
         if (arch == null) {
             throw new InvalidInputException("architecture", "must be given");
         }
@@ -153,27 +174,7 @@ public final class OverlappingGaussian implements PopulationLoss {
                     + arch.d() + ", r=" + arch.r() + ", s=" + arch.s() + " has k = (d − r)/s + 1 = " + arch.k()
                     + " patches");
         }
-        this.arch = arch;
-        this.teacher = teacher;
-        this.k = arch.k();
-        this.r = arch.r();
-        this.s = arch.s();
-        this.maxLag = (r - 1) / s;
-        this.lags = Math.min(maxLag, k - 1);
-        this.c = teacher.c();
-        this.s1 = teacher.sumA();
-        this.n2 = teacher.normA2();
-        this.wHat = teacher.wStarUnit();
-        this.aStar = teacher.aStar();
-        this.c00 = new double[lags + 1];
-        this.starLag = new double[lags + 1];
-        double m = ArcCosine.INDEPENDENT * s1 * s1;
-        for (int t = 0; t <= lags; t++) {
-            c00[t] = shifted(wHat, wHat, t * s);
-            starLag[t] = lagged(aStar, aStar, t);
-            m += (t == 0 ? 1 : 2) * kappaTilde(t == 0 ? 1 : c00[t]) * starLag[t];
-        }
-        this.zeroLoss = Math.max(0, 0.5 * c * c * m);
+        return teacher;
     }
 
     /** The shape {@code (d, r, s)}. */
@@ -185,11 +186,6 @@ public final class OverlappingGaussian implements PopulationLoss {
     /** The teacher (immutable). */
     public Teacher teacher() {
         return teacher;
-    }
-
-    @Override
-    public int k() {
-        return k;
     }
 
     /** Filter size {@code r}. */
@@ -218,55 +214,9 @@ public final class OverlappingGaussian implements PopulationLoss {
         return maxLag;
     }
 
-    @Override
-    public double c() {
-        return c;
-    }
-
-    /** {@code 1ᵀa*}. */
-    public double sumAStar() {
-        return s1;
-    }
-
-    /** {@code ‖a*‖²}. */
-    public double normAStar2() {
-        return n2;
-    }
-
-    @Override
-    public double[] aStar() {
-        return aStar.clone();
-    }
-
-    @Override
-    public double[] wStarUnit() {
-        return wHat.clone();
-    }
-
-    @Override
-    public double[] globalA() {
-        double[] a = aStar.clone();
-        for (int i = 0; i < k; i++) {
-            a[i] *= c;
-        }
-        return a;
-    }
-
     /** The loss of the zero student {@code f ≡ 0}: {@code ½ E y² = ½ Σ_ij a*_i a*_j E[σ(w*ᵀZ_i) σ(w*ᵀZ_j)]}. */
     public double zeroStudentLoss() {
         return zeroLoss;
-    }
-
-    /** The angle {@code φ = ∠(v, w*) ∈ [0, π]}, as {@code atan2(‖v − (ŵᵀv)ŵ‖, ŵᵀv)}. */
-    @Override
-    public double angle(double[] v) {
-        double x = dot(v, wHat);
-        double y2 = 0;
-        for (int i = 0; i < r; i++) {
-            double e = v[i] - x * wHat[i];
-            y2 += e * e;
-        }
-        return Math.atan2(Math.sqrt(y2), x);
     }
 
     @Override
@@ -360,26 +310,11 @@ public final class OverlappingGaussian implements PopulationLoss {
         }
         double phi = angle(v);
         double h = ArcCosine.piMinusG(phi);
-        double[] e = new double[k];
-        for (int i = 0; i < k; i++) {
-            e[i] = a[i] - c * aStar[i];
-        }
+        double[] e = deviation(a, 1.0);
         double u = sum(e);
         double d2 = dot(e, e);
         double pa = dot(e, aStar) + c * n2;
-        double[] g = null;
-        if (grad) {
-            // lag 0: ∂L/∂a as in docs/model.md §2 (deviation form); G = c aᵀa* (π − φ) δ
-            double ch = c * h;
-            for (int i = 0; i < k; i++) {
-                ga[i] = ((PI - 1) * e[i] + u + ch * aStar[i]) / TWO_PI;
-            }
-            g = new double[r];
-            double g0 = c * dot(a, aStar) * (PI - phi);
-            for (int b = 0; b < r; b++) {
-                g[b] = g0 * dl[b];
-            }
-        }
+        double[] g = grad ? lagZeroGradients(a, e, u, h, phi, dl, ga) : null;
         double lag = 0;
         for (int t = 1; t <= lags; t++) {
             int sh = t * s;
@@ -411,9 +346,7 @@ public final class OverlappingGaussian implements PopulationLoss {
             double dd = kappaSecondDiff(cw, p, q, rr);
             lag += kw * aee + c * (dPlus * aes + dMinus * ase) + c * c * dd * starLag[t];
             if (work != null) {
-                work.lags++;
-                work.filterTerms += 3L * len;
-                work.outputTerms += 3L * kt;
+                work.add(1, 3L * len, 3L * kt);
             }
             if (!grad) {
                 continue;
@@ -439,19 +372,41 @@ public final class OverlappingGaussian implements PopulationLoss {
                 g[b] += aeM * alpha * w[m] + asM * (alpha * dl[m] + dbMinus * wHat[m]);
             }
             if (work != null) {
-                work.filterTerms += 2L * len;
-                work.outputTerms += 2L * kt;
+                work.add(0, 2L * len, 2L * kt);
             }
         }
         if (grad) {
-            double wg = dot(w, g);
-            double scale = 1 / (TWO_PI * nv);
-            for (int b = 0; b < r; b++) {
-                gv[b] = (g[b] - wg * w[b]) * scale;
-            }
+            tangential(g, w, nv, gv);
         }
         // clamped at 0: rounding can make the sum a hair negative exactly at the minimum
         return Math.max(0, ((PI - 1) * d2 + 2 * c * h * pa + u * u) / (4 * PI) + lag);
+    }
+
+    /**
+     * The lag-0 terms of both gradients: {@code ∂L/∂a} as in docs/model.md §2 (deviation form) into
+     * {@code ga}, and {@code G = c aᵀa* (π − φ) δ} (returned) that the lags add to.
+     */
+    private double[] lagZeroGradients(double[] a, double[] e, double u, double h, double phi, double[] dl,
+            double[] ga) {
+        double ch = c * h;
+        for (int i = 0; i < k; i++) {
+            ga[i] = ((PI - 1) * e[i] + u + ch * aStar[i]) / TWO_PI;
+        }
+        double[] g = new double[r];
+        double g0 = c * dot(a, aStar) * (PI - phi);
+        for (int b = 0; b < r; b++) {
+            g[b] = g0 * dl[b];
+        }
+        return g;
+    }
+
+    /** {@code ∂L/∂v = (G − (wᵀG) w) / (2π‖v‖)}: the part of {@code G} orthogonal to {@code w}, into {@code gv}. */
+    private void tangential(double[] g, double[] w, double nv, double[] gv) {
+        double wg = dot(w, g);
+        double scale = 1 / (TWO_PI * nv);
+        for (int b = 0; b < r; b++) {
+            gv[b] = (g[b] - wg * w[b]) * scale;
+        }
     }
 
     // ---------------------------------------------------------------- the kernel on unit filters

@@ -57,8 +57,6 @@ public final class ReducedEngine extends BatchEngine {
     /** Coordinates of a_sp − c a* (its ê3 coordinate is 0). */
     private double spAl;
     private double spBe;
-    private int[] ids;
-    private int n;
 
     @Override
     public String name() {
@@ -130,16 +128,6 @@ public final class ReducedEngine extends BatchEngine {
             ga[i] = Math.sqrt(rest);
             ids[i] = i;
         }
-    }
-
-    @Override
-    int active() {
-        return n;
-    }
-
-    @Override
-    int id(int slot) {
-        return ids[slot];
     }
 
     @Override

@@ -48,12 +48,12 @@ public final class Json {
 
     private static ObjectWriter createWriter() {
         SimpleModule module = new SimpleModule("onecnn-report");
-        module.addSerializer(Double.class, new DoubleSerializer());
-        module.addSerializer(Double.TYPE, new DoubleSerializer());
-        module.addSerializer(Float.class, new FloatSerializer());
-        module.addSerializer(Float.TYPE, new FloatSerializer());
-        module.addSerializer(double[].class, new DoubleArraySerializer());
-        module.addSerializer(float[].class, new FloatArraySerializer());
+        module.addSerializer(Double.class, new WriterSerializer<>(Double.class, (d, gen) -> writeDouble(gen, d)));
+        module.addSerializer(Double.TYPE, new WriterSerializer<>(Double.class, (d, gen) -> writeDouble(gen, d)));
+        module.addSerializer(Float.class, new WriterSerializer<>(Float.class, (f, gen) -> writeFloat(gen, f)));
+        module.addSerializer(Float.TYPE, new WriterSerializer<>(Float.class, (f, gen) -> writeFloat(gen, f)));
+        module.addSerializer(double[].class, new WriterSerializer<>(double[].class, Json::writeDoubles));
+        module.addSerializer(float[].class, new WriterSerializer<>(float[].class, Json::writeFloats));
         module.addSerializer(Table.class, new TableSerializer());
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(module)
@@ -120,64 +120,43 @@ public final class Json {
         }
     }
 
-    private static final class DoubleSerializer extends StdSerializer<Double> {
-        private static final long serialVersionUID = 1L;
+    /** How one value is written; the serializers below differ only in this. */
+    @FunctionalInterface
+    private interface ValueWriter<T> {
+        void write(T value, JsonGenerator gen) throws IOException;
+    }
 
-        DoubleSerializer() {
-            super(Double.class);
+    /** A serializer that writes a value of {@code type} with a {@link ValueWriter}. */
+    private static final class WriterSerializer<T> extends StdSerializer<T> {
+        private static final long serialVersionUID = 1L;
+        /** Not serialised: Jackson serializers are never Java-serialised here. */
+        private final transient ValueWriter<T> writer;
+
+        WriterSerializer(Class<T> type, ValueWriter<T> writer) {
+            super(type);
+            this.writer = writer;
         }
 
         @Override
-        public void serialize(Double value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            writeDouble(gen, value);
+        public void serialize(T value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            writer.write(value, gen);
         }
     }
 
-    private static final class FloatSerializer extends StdSerializer<Float> {
-        private static final long serialVersionUID = 1L;
-
-        FloatSerializer() {
-            super(Float.class);
+    private static void writeDoubles(double[] value, JsonGenerator gen) throws IOException {
+        gen.writeStartArray(value, value.length);
+        for (double d : value) {
+            writeDouble(gen, d);
         }
-
-        @Override
-        public void serialize(Float value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            writeFloat(gen, value);
-        }
+        gen.writeEndArray();
     }
 
-    private static final class DoubleArraySerializer extends StdSerializer<double[]> {
-        private static final long serialVersionUID = 1L;
-
-        DoubleArraySerializer() {
-            super(double[].class);
+    private static void writeFloats(float[] value, JsonGenerator gen) throws IOException {
+        gen.writeStartArray(value, value.length);
+        for (float f : value) {
+            writeFloat(gen, f);
         }
-
-        @Override
-        public void serialize(double[] value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeStartArray(value, value.length);
-            for (double d : value) {
-                writeDouble(gen, d);
-            }
-            gen.writeEndArray();
-        }
-    }
-
-    private static final class FloatArraySerializer extends StdSerializer<float[]> {
-        private static final long serialVersionUID = 1L;
-
-        FloatArraySerializer() {
-            super(float[].class);
-        }
-
-        @Override
-        public void serialize(float[] value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeStartArray(value, value.length);
-            for (float f : value) {
-                writeFloat(gen, f);
-            }
-            gen.writeEndArray();
-        }
+        gen.writeEndArray();
     }
 
     private static final class TableSerializer extends StdSerializer<Table> {

@@ -221,11 +221,7 @@ public final class Plots {
      */
     public static XYChart line(String title, String xLabel, String yLabel, boolean logX, boolean logY) {
         XYChart chart = new XYChart(WIDTH, HEIGHT, Styler.ChartTheme.XChart);
-        chart.setTitle(nonNull(title));
-        chart.setXAxisTitle(nonNull(xLabel));
-        chart.setYAxisTitle(nonNull(yLabel));
-        XYStyler s = chart.getStyler();
-        applyAxesStyle(s);
+        XYStyler s = houseStyle(chart, title, xLabel, yLabel);
         s.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         s.setXAxisLogarithmic(logX);
         s.setYAxisLogarithmic(logY);
@@ -481,11 +477,7 @@ public final class Plots {
         // The theme must be named: HeatMapChart(int, int) never applies one and leaves the
         // styler's fonts, locale and flags unset, which draws an empty chart.
         HeatMapChart chart = new HeatMapChart(WIDTH, HEIGHT, Styler.ChartTheme.XChart);
-        chart.setTitle(nonNull(title));
-        chart.setXAxisTitle(nonNull(xLabel));
-        chart.setYAxisTitle(nonNull(yLabel));
-        HeatMapStyler s = chart.getStyler();
-        applyAxesStyle(s);
+        HeatMapStyler s = houseStyle(chart, title, xLabel, yLabel);
         s.setPlotGridLinesVisible(false);
         // Cells without data are not painted, so the plot background is what marks "no data".
         s.setPlotBackgroundColor(NO_DATA_COLOR);
@@ -557,11 +549,7 @@ public final class Plots {
             throw new IllegalArgumentException("a bar chart needs at least one category and one series");
         }
         CategoryChart chart = new CategoryChart(WIDTH, HEIGHT, Styler.ChartTheme.XChart);
-        chart.setTitle(nonNull(title));
-        chart.setXAxisTitle(nonNull(xLabel));
-        chart.setYAxisTitle(nonNull(yLabel));
-        CategoryStyler s = chart.getStyler();
-        applyAxesStyle(s);
+        CategoryStyler s = houseStyle(chart, title, xLabel, yLabel);
         s.setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Bar);
         s.setStacked(stacked);
         s.setOverlapped(false);
@@ -598,6 +586,22 @@ public final class Plots {
 
     // ------------------------------------------------------------------------------------------
     // Shared style
+
+    /**
+     * Titles the chart and its axes ({@code null} as empty) and applies the house style of every
+     * chart type; the caller then sets what its type adds or overrides.
+     *
+     * @return the chart's styler
+     */
+    private static <S extends AxesChartStyler> S houseStyle(Chart<S, ?> chart, String title, String xLabel,
+            String yLabel) {
+        chart.setTitle(nonNull(title));
+        chart.setXAxisTitle(nonNull(xLabel));
+        chart.setYAxisTitle(nonNull(yLabel));
+        S s = chart.getStyler();
+        applyAxesStyle(s);
+        return s;
+    }
 
     private static void applyAxesStyle(AxesChartStyler s) {
         s.setChartBackgroundColor(Color.WHITE);

@@ -44,6 +44,19 @@ public final class AtomicFiles {
     }
 
     /**
+     * {@link #writeString} for callers that cannot throw {@link IOException} (run-folder files written
+     * from inside tasks): a failure becomes an {@link IllegalStateException} whose message names the
+     * file, {@code cannot write <file>: <reason>}.
+     */
+    public static void writeStringOrFail(Path file, String text) {
+        try {
+            writeString(file, text);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Writes {@code file} through a temporary sibling that is then renamed over it (parent folders are
      * created as needed). On failure the temporary file is removed and the target is untouched.
      */

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,10 +32,7 @@ class BadInputBatteryTest {
     Path home;
 
     private Path in;
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream oldErr;
-    private PrintStream oldOut;
+    private Console console;
 
     /** A case: a label, the field its error must name, and the arguments (built from the inputs folder). */
     record Case(String label, String field, Function<Path, String[]> args) {
@@ -405,16 +399,12 @@ class BadInputBatteryTest {
         } catch (UnsupportedOperationException e) {
             // not POSIX: readOnlyParent falls back
         }
-        oldErr = System.err;
-        oldOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        console = Console.capture();
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        System.setErr(oldErr);
-        System.setOut(oldOut);
+        console.close();
         System.clearProperty("onecnn.home");
         Files.setPosixFilePermissions(in.resolve("read-only"), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
@@ -429,7 +419,7 @@ class BadInputBatteryTest {
         Path target = home.resolve("new-parent").resolve("deeper").resolve("run");
         assertEquals(0, Main.execute("run", "du2018-table1", "-q", "--out", target.toString(), "--set", "count=20",
             "--set", "grid.k=[4]", "--set", "grid.ratio=[1]", "--set", "max_steps=200", "--set", "eta=0.04"),
-            err.toString(StandardCharsets.UTF_8));
+            console.stderr());
         assertTrue(Files.isRegularFile(target.resolve("report.md")));
         assertTrue(Files.readString(target.resolve("config.yaml")).contains("eta: 0.04"));
     }
@@ -449,7 +439,7 @@ class BadInputBatteryTest {
         String[] args = cs.args().apply(in);
         List<String> before = snapshot();
         int code = Main.execute(args);
-        String e = err.toString(StandardCharsets.UTF_8);
+        String e = console.stderr();
         String what = String.join(" ", args) + " -> " + e;
         assertEquals(2, code, what);
         assertTrue(e.startsWith("onecnn: error: "), what);

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,35 +27,27 @@ class CliTest {
     @TempDir
     Path home;
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream oldErr;
-    private PrintStream oldOut;
+    private Console console;
 
     @BeforeEach
     void capture() {
         System.setProperty("onecnn.home", home.toString());
-        oldErr = System.err;
-        oldOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        console = Console.capture();
     }
 
     @AfterEach
     void restore() {
-        System.setErr(oldErr);
-        System.setOut(oldOut);
+        console.close();
         System.clearProperty("onecnn.home");
     }
 
     private int run(String... args) {
-        err.reset();
-        out.reset();
+        console.reset();
         return Main.execute(args);
     }
 
     private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return console.stderr();
     }
 
     /** A small but real sweep: 2 × 2 cells of the Du et al. table. */
@@ -229,12 +218,12 @@ class CliTest {
     @Test
     void listShowAndHelp() {
         assertEquals(0, run("list"));
-        String o = out.toString(StandardCharsets.UTF_8);
+        String o = console.stdout();
         assertTrue(o.contains("du2018-table1") && o.contains("bg2017-fixed-output") && o.contains("du2018-two-phase"), o);
         assertEquals(0, run("show", "du2018-table1"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("ratio: [0, 1, 4, 9, 16, 25]"));
+        assertTrue(console.stdout().contains("ratio: [0, 1, 4, 9, 16, 25]"));
         assertEquals(0, run("show", "du2018-table1", "--resolved", "--set", "init.count=3"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("count: 3"));
+        assertTrue(console.stdout().contains("count: 3"));
         assertEquals(0, run("--help"));
         assertEquals(0, run("--version"));
     }

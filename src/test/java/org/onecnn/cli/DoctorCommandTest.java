@@ -10,9 +10,6 @@ import static org.onecnn.backend.TestDevices.cudaBuild;
 import static org.onecnn.backend.TestDevices.h100;
 import static org.onecnn.backend.TestDevices.rtx4090;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,27 +30,20 @@ class DoctorCommandTest {
     @TempDir
     Path home;
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream oldErr;
-    private PrintStream oldOut;
+    private Console console;
     private DeviceProbe oldProbe;
     private String oldMaxBytes;
 
     @BeforeEach
     void capture() {
         System.setProperty("onecnn.home", home.toString());
-        oldErr = System.err;
-        oldOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        console = Console.capture();
         oldMaxBytes = System.getProperty(MAX_BYTES);
     }
 
     @AfterEach
     void restore() {
-        System.setErr(oldErr);
-        System.setOut(oldOut);
+        console.close();
         System.clearProperty("onecnn.home");
         if (oldProbe != null) {
             DoctorCommand.useProbe(oldProbe);
@@ -68,8 +58,7 @@ class DoctorCommandTest {
         if (oldProbe == null) {
             oldProbe = old;
         }
-        err.reset();
-        out.reset();
+        console.reset();
         String[] argv = new String[args.length + 1];
         argv[0] = "doctor";
         System.arraycopy(args, 0, argv, 1, args.length);
@@ -77,11 +66,11 @@ class DoctorCommandTest {
     }
 
     private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
+        return console.stdout();
     }
 
     private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return console.stderr();
     }
 
     /** Exit 2 with exactly one line on standard error, {@code onecnn: error: <expected...>}. */

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,24 +34,18 @@ class EmpiricalCliTest {
     @TempDir
     Path home;
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldErr;
-    private PrintStream oldOut;
+    private Console console;
     private DeviceProbe oldProbe;
 
     @BeforeEach
     void capture() {
         System.setProperty("onecnn.home", home.toString());
-        oldErr = System.err;
-        oldOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        console = Console.capture();
     }
 
     @AfterEach
     void restore() {
-        System.setErr(oldErr);
-        System.setOut(oldOut);
+        console.close();
         System.clearProperty("onecnn.home");
         if (oldProbe != null) {
             ComputeContext.useProbe(oldProbe);
@@ -65,7 +56,7 @@ class EmpiricalCliTest {
         "empirical.datasets=2", "--set", "empirical.max_steps=400", "--set", "empirical.check_every=50", "-q"};
 
     private int run(String first, String... more) {
-        err.reset();
+        console.reset();
         String[] args = new String[more.length + 1];
         args[0] = first;
         System.arraycopy(more, 0, args, 1, more.length);
@@ -86,11 +77,11 @@ class EmpiricalCliTest {
         Path three = home.resolve("three");
         // double precision: the rounding bound is then tight enough to catch a wrong chunking
         String[] dbl = join(SMALL, "--set", "empirical.data_type=double");
-        assertEquals(0, run("run", join(dbl, "sample-size", "--out", one.toString())), err.toString());
+        assertEquals(0, run("run", join(dbl, "sample-size", "--out", one.toString())), console.stderr());
         assertEquals(0, run("run", join(dbl, "sample-size", "--out", two.toString(), "--set",
-                "empirical.student_chunk=5", "--set", "empirical.sample_chunk=2048")), err.toString());
+                "empirical.student_chunk=5", "--set", "empirical.sample_chunk=2048")), console.stderr());
         assertEquals(0, run("run", join(dbl, "sample-size", "--out", three.toString(), "--threads", "1")),
-                err.toString());
+                console.stderr());
         for (String f : List.of("config.yaml", "provenance.json", "population.csv", "results.csv", "summary.csv",
                 "summary.json", "per_dataset.csv", "transitions.csv", "spurious_position.csv", "report.md",
                 "probability_vs_n.png", "probability_vs_n.svg", "transitions.png", "transitions.svg")) {
@@ -183,7 +174,7 @@ class EmpiricalCliTest {
     void unsupportedGpuIsOneLineAndNothingIsWritten() throws Exception {
         oldProbe = ComputeContext.useProbe(() -> TestDevices.cudaBuild(TestDevices.h100(0)));
         assertEquals(2, run("run", join(SMALL, "sample-size", "--profile", "cuda-small")));
-        String e = err.toString();
+        String e = console.stderr();
         assertTrue(e.startsWith("onecnn: error: ") && e.contains("compute capability 9.0"), e);
         assertFalse(e.contains("\tat "), e);
         assertFalse(Files.exists(home.resolve("runs")) && Files.list(home.resolve("runs")).findAny().isPresent());
@@ -193,6 +184,6 @@ class EmpiricalCliTest {
     void cudaProfileOnThisCpuBuildIsRefused() {
         oldProbe = ComputeContext.useProbe(() -> TestDevices.cpuBuild());
         assertEquals(2, run("run", join(SMALL, "paired-trajectories", "--profile", "cuda-ampere")));
-        assertTrue(err.toString().contains("CPU-only"), err.toString());
+        assertTrue(console.stderr().contains("CPU-only"), console.stderr());
     }
 }

@@ -3,9 +3,6 @@ package org.onecnn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,28 +22,22 @@ class OverlapCliTest {
     @TempDir
     Path home;
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldErr;
-    private PrintStream oldOut;
+    private Console console;
 
     @BeforeEach
     void capture() {
         System.setProperty("onecnn.home", home.toString());
-        oldErr = System.err;
-        oldOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        console = Console.capture();
     }
 
     @AfterEach
     void restore() {
-        System.setErr(oldErr);
-        System.setOut(oldOut);
+        console.close();
         System.clearProperty("onecnn.home");
     }
 
     private int run(String... args) {
-        err.reset();
+        console.reset();
         return Main.execute(args);
     }
 
@@ -56,7 +47,7 @@ class OverlapCliTest {
         assertEquals(0, run("run", "dg2019-double-convotron", "--out", out.toString(), "-q", "--set",
                 "convotron.teachers=2", "--set", "convotron.schedules.uniform.steps1=10000", "--set",
                 "convotron.schedules.uniform.steps2=10000", "--set", "convotron.schedules.uniform.eta2=1e-4", "--set",
-                "convotron.test_samples=2000"), err.toString());
+                "convotron.test_samples=2000"), console.stderr());
         Table s = Table.readCsv(out.resolve("summary.csv"));
         assertEquals(6, s.size());
         for (String f : List.of("results.csv", "traces.csv", "summary.json", "report.md", "stage1_gaussian_s9.png",
@@ -72,17 +63,17 @@ class OverlapCliTest {
     void overlapLandscapeRunsAndRejectsStridesThatDoNotTile() throws Exception {
         Path out = home.resolve("ol");
         assertEquals(0, run("run", "overlap-landscape", "--out", out.toString(), "-q", "--set", "init.count=10",
-                "--set", "convotron.teachers=2", "--set", "stop.max_steps=4000"), err.toString());
+                "--set", "convotron.teachers=2", "--set", "stop.max_steps=4000"), console.stderr());
         Table s = Table.readCsv(out.resolve("summary.csv"));
         assertEquals(List.of("6", "5", "4"), List.of(s.getString(0, "stride"), s.getString(1, "stride"),
                 s.getString(2, "stride")));
         assertEquals(3 * 2 * 10, Table.readCsv(out.resolve("results.csv")).size());
         assertEquals(2, run("run", "overlap-landscape", "--set", "convotron.strides=[7]"));
-        assertTrue(err.toString().contains("convotron.strides"), err.toString());
+        assertTrue(console.stderr().contains("convotron.strides"), console.stderr());
         assertEquals(2, run("run", "overlap-landscape", "--set", "train.engine=reduced"));
-        assertTrue(err.toString().contains("train.engine"), err.toString());
+        assertTrue(console.stderr().contains("train.engine"), console.stderr());
         assertEquals(2, run("run", "dg2019-double-convotron", "--set", "convotron.strides=[8]"));
-        assertTrue(err.toString().contains("2s > r") || err.toString().contains("stride"), err.toString());
+        assertTrue(console.stderr().contains("2s > r") || console.stderr().contains("stride"), console.stderr());
         assertTrue(!Files.exists(home.resolve("runs")) || Files.list(home.resolve("runs")).findAny().isEmpty());
     }
 }

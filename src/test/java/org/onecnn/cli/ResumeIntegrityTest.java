@@ -47,9 +47,7 @@ class ResumeIntegrityTest {
 
     private static final List<String> SMALL = List.of("init.count=64", "grid.k=[25,36]", "grid.ratio=[0,4]");
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldErr;
-    private PrintStream oldOut;
+    private Console console;
 
     @BeforeAll
     static void runOnce() {
@@ -80,28 +78,24 @@ class ResumeIntegrityTest {
     @BeforeEach
     void capture() {
         System.setProperty("onecnn.home", home.toString());
-        oldErr = System.err;
-        oldOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        console = Console.capture();
     }
 
     @AfterEach
     void restore() {
-        System.setErr(oldErr);
-        System.setOut(oldOut);
+        console.close();
         System.clearProperty("onecnn.home");
     }
 
     private int resume(Path dir, String... more) {
-        err.reset();
+        console.reset();
         List<String> a = new java.util.ArrayList<>(List.of("run", "--resume", dir.toString()));
         a.addAll(List.of(more));
         return Main.execute(a.toArray(new String[0]));
     }
 
     private List<String> stderrLines() {
-        return err.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        return console.stderr().lines().filter(l -> !l.isBlank()).toList();
     }
 
     /** A copy of the complete run, to be interrupted and tampered with. */
@@ -332,7 +326,7 @@ class ResumeIntegrityTest {
     @Test
     void changedOrMissingTrajectoryPartIsRecomputed() throws IOException {
         Path rec = home.resolve("recorded");
-        err.reset();
+        console.reset();
         assertEquals(0, Main.execute(args("run", "du2018-table1", "--out", rec.toString(), "-q", "--set", "record.runs=2",
                 "--set", "record.every=200")), String.join("\n", stderrLines()));
         Path part = Files.createDirectory(home.resolve("recorded-part"));

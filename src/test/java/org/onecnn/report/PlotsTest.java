@@ -46,7 +46,7 @@ class PlotsTest {
             double[] lo = new double[n.length];
             double[] hi = new double[n.length];
             for (int i = 0; i < n.length; i++) {
-                Wilson.Interval w = Wilson.of(successes[s][i], n[i], 0.95);
+                Statistics.Interval w = Statistics.wilson(successes[s][i], n[i], 0.95);
                 x[i] = n[i];
                 y[i] = w.estimate();
                 lo[i] = w.lower();

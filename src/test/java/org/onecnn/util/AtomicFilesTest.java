@@ -57,4 +57,18 @@ class AtomicFilesTest {
                 + Thread.currentThread().getId() + ".partial", ".results.csv.tmp"), AtomicFiles.removeLeftovers(dir));
         assertEquals(List.of(".hidden", ".lock", "notes.partial", "partial", "results.csv"), names());
     }
+
+    @Test
+    void writeStringOrFailWritesOrNamesTheFile() throws IOException {
+        Path f = dir.resolve("provenance.json");
+        AtomicFiles.writeStringOrFail(f, "{}\n");
+        assertEquals("{}\n", Files.readString(f));
+        // a regular file where a parent folder should be: creating the folder fails
+        Path blocked = f.resolve("x.csv");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> AtomicFiles.writeStringOrFail(blocked, "a\n"));
+        assertTrue(e.getMessage().startsWith("cannot write " + blocked + ": "), e.getMessage());
+        assertTrue(e.getCause() instanceof IOException);
+        assertEquals(List.of("provenance.json"), names());
+    }
 }

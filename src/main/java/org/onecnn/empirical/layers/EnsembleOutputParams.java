@@ -15,11 +15,6 @@ public final class EnsembleOutputParams extends StudentMatrixParams {
     }
 
     @Override
-    int rows(Layer layer) {
-        return ((EnsembleOutput) layer).getStudents();
-    }
-
-    @Override
     int cols(Layer layer) {
         return ((EnsembleOutput) layer).getPatches();
     }

@@ -24,7 +24,9 @@ abstract class StudentMatrixParams implements ParamInitializer {
     }
 
     /** R, the students of the layer. */
-    abstract int rows(Layer layer);
+    int rows(Layer layer) {
+        return ((EnsembleLayerConf) layer).getStudents();
+    }
 
     /** m, the parameters per student. */
     abstract int cols(Layer layer);

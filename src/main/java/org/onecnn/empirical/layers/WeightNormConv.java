@@ -1,17 +1,10 @@
 package org.onecnn.empirical.layers;
 
-import java.util.Collection;
-import java.util.Map;
-
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.onecnn.util.InvalidInputException;
 
 /**
@@ -31,14 +24,12 @@ import org.onecnn.util.InvalidInputException;
  * the sum is ND4J's GEMM, whose order depends on the shapes (the number of students) and on the CPU's BLAS
  * kernels, so other chunkings agree to rounding, not to the bit.
  */
-public class WeightNormConv extends FeedForwardLayer {
+public class WeightNormConv extends EnsembleLayerConf {
     private static final long serialVersionUID = 1L;
 
     private int filterSize;
     private int stride;
-    private int students;
     private double leakySlope;
-    private int reductionBlock;
 
     /** For JSON. */
     public WeightNormConv() {
@@ -48,13 +39,12 @@ public class WeightNormConv extends FeedForwardLayer {
         super(b);
         this.filterSize = b.filterSize;
         this.stride = b.stride;
-        this.students = b.students;
         this.leakySlope = b.leakySlope;
-        this.reductionBlock = b.reductionBlock;
-        this.nOut = (long) students * patches();
+        this.nOut = (long) getStudents() * patches();
         validate();
     }
 
+    @Override
     void validate() {
         if (filterSize < 1) {
             throw new InvalidInputException("model.p", "filter size must be >= 1, got " + filterSize);
@@ -67,15 +57,10 @@ public class WeightNormConv extends FeedForwardLayer {
             throw new InvalidInputException("model.d", "(d - r) % s must be 0 with d >= r; got d=" + nIn + ", r="
                     + filterSize + ", s=" + stride);
         }
-        if (students < 1) {
-            throw new InvalidInputException("students", "must be >= 1, got " + students);
-        }
         if (!(leakySlope >= 0 && leakySlope < 1)) {
             throw new InvalidInputException("model.alpha", "leaky slope must lie in [0, 1), got " + leakySlope);
         }
-        if (reductionBlock < 1) {
-            throw new InvalidInputException("reduction_block", "must be >= 1, got " + reductionBlock);
-        }
+        validateEnsemble();
     }
 
     /** Number of patches {@code k = (d − r)/s + 1}. */
@@ -84,18 +69,8 @@ public class WeightNormConv extends FeedForwardLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-            Collection<TrainingListener> listeners, int layerIndex, INDArray layerParamsView, boolean initializeParams,
-            DataType networkDataType) {
-        validate();
-        WeightNormConvLayer layer = new WeightNormConvLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> table = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(table);
-        layer.setConf(conf);
-        return layer;
+    StudentLayer<?> newLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new WeightNormConvLayer(conf, networkDataType);
     }
 
     @Override
@@ -105,12 +80,7 @@ public class WeightNormConv extends FeedForwardLayer {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        long params = initializer().numParams(this);
-        return new LayerMemoryReport.Builder(layerName, WeightNormConv.class, inputType, out)
-                .standardMemory(params, 0)
-                .workingMemory(0, (long) patches() * filterSize, 0, (long) patches() * filterSize + nOut)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS).build();
+        return memoryReport(inputType, (long) patches() * filterSize, (long) patches() * filterSize + nOut);
     }
 
     public int getFilterSize() {
@@ -129,14 +99,6 @@ public class WeightNormConv extends FeedForwardLayer {
         this.stride = stride;
     }
 
-    public int getStudents() {
-        return students;
-    }
-
-    public void setStudents(int students) {
-        this.students = students;
-    }
-
     public double getLeakySlope() {
         return leakySlope;
     }
@@ -145,35 +107,24 @@ public class WeightNormConv extends FeedForwardLayer {
         this.leakySlope = leakySlope;
     }
 
-    public int getReductionBlock() {
-        return reductionBlock;
-    }
-
-    public void setReductionBlock(int reductionBlock) {
-        this.reductionBlock = reductionBlock;
-    }
-
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof WeightNormConv w) || !super.equals(o)) {
             return false;
         }
-        return filterSize == w.filterSize && stride == w.stride && students == w.students
-                && Double.compare(leakySlope, w.leakySlope) == 0 && reductionBlock == w.reductionBlock;
+        return filterSize == w.filterSize && stride == w.stride && Double.compare(leakySlope, w.leakySlope) == 0;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(super.hashCode(), filterSize, stride, students, leakySlope, reductionBlock);
+        return java.util.Objects.hash(super.hashCode(), filterSize, stride, leakySlope);
     }
 
     /** Builder: {@code nIn(d)}, {@code filterSize(r)}, {@code stride(s)}, {@code students(R)}. */
-    public static class Builder extends FeedForwardLayer.Builder<Builder> {
+    public static class Builder extends EnsembleLayerConf.Builder<Builder> {
         private int filterSize = 1;
         private int stride = -1;
-        private int students = 1;
         private double leakySlope;
-        private int reductionBlock = DEFAULT_REDUCTION_BLOCK;
 
         public Builder filterSize(int r) {
             this.filterSize = r;
@@ -185,18 +136,8 @@ public class WeightNormConv extends FeedForwardLayer {
             return this;
         }
 
-        public Builder students(int r) {
-            this.students = r;
-            return this;
-        }
-
         public Builder leakySlope(double alpha) {
             this.leakySlope = alpha;
-            return this;
-        }
-
-        public Builder reductionBlock(int samples) {
-            this.reductionBlock = samples;
             return this;
         }
 

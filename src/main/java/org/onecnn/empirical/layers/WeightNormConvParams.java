@@ -16,11 +16,6 @@ public final class WeightNormConvParams extends StudentMatrixParams {
     }
 
     @Override
-    int rows(Layer layer) {
-        return ((WeightNormConv) layer).getStudents();
-    }
-
-    @Override
     int cols(Layer layer) {
         return ((WeightNormConv) layer).getFilterSize();
     }
