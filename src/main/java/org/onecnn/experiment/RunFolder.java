@@ -122,11 +122,7 @@ public final class RunFolder {
 
     /** Write a text file atomically (see {@link AtomicFiles#write}). */
     public static void writeAtomically(Path target, String content) {
-        try {
-            AtomicFiles.writeString(target, content);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeStringOrFail(target, content);
     }
 
     /** The lock file: held (locked, not merely present) by the process running the folder. */
