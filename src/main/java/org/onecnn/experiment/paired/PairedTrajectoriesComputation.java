@@ -96,7 +96,7 @@ public final class PairedTrajectoriesComputation {
     }
 
     /** One data set's trajectories and each initialization's deviation from its population trajectory. */
-    private static PairedTrajectoriesResult.Pass pass(long n, int dataset,
+    static PairedTrajectoriesResult.Pass pass(long n, int dataset,
             List<List<PairedTrajectoriesResult.PopulationPoint>> population, List<RunResult> popRes,
             Map<Integer, List<PairedTrajectoriesResult.EmpiricalPoint>> emp, List<EmpiricalResult> empRes) {
         List<List<PairedTrajectoriesResult.EmpiricalPoint>> trajectories = new ArrayList<>();
