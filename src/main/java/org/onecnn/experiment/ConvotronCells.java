@@ -12,7 +12,7 @@ import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.Architecture;
 import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.Progress;
-import org.onecnn.util.Seeds;
+import org.onecnn.util.SeedStream;
 
 /**
  * Double Convotron over strides and input distributions, shared by the double-convotron and
@@ -21,12 +21,55 @@ import org.onecnn.util.Seeds;
  * same leading entries of a*). Cells run in parallel; each cell's result depends only on its seeds.
  */
 public final class ConvotronCells {
+    /**
+     * The teachers: one per index, the same at every stride and distribution (so cells compare like with like).
+     * The label is the one every earlier run used: it is hashed, so changing it changes every teacher.
+     */
+    public static final SeedStream TEACHER = SeedStream.of("teacher",
+            "teacher t (w*, a*), the same at every stride and input distribution", "teacher");
+
     private ConvotronCells() {
     }
 
     /** One cell: a stride and a distribution, with its settings and teachers. */
     public record Cell(int stride, String distribution, DoubleConvotron.Settings settings,
             List<DoubleConvotron.Problem> problems) {
+    }
+
+    /**
+     * One Double Convotron run judged: the cell, the teacher's index and seed, the algorithm's result, whether it
+     * succeeded and whether stage 3 chose the better sign. Both experiments that run Double Convotron judge runs
+     * here, so "success" has one definition.
+     *
+     * @param success       not diverged, and the chosen sign's final relative test error is below
+     *                      {@code convotron.success_error}
+     * @param stage3Correct whether the chosen sign's final relative test error is at most the other sign's (true
+     *                      when the other's is not finite); {@code null} for a diverged run, whose choice is undefined
+     */
+    public record Run(Cell cell, int teacher, DoubleConvotron.Result result, boolean success, Boolean stage3Correct) {
+        /** Judges run {@code teacher} of {@code cell}. */
+        public static Run judge(Cell cell, int teacher, DoubleConvotron.Result r, double successError) {
+            double chosen = r.chosenTrace().finalRelative();
+            // a diverged run (stage 1, or the chosen sign's stage 2, overflowed) fails, and its choice is undefined
+            boolean div = r.diverged();
+            double other = r.choice().sign() > 0 ? r.minusTrace().finalRelative() : r.plusTrace().finalRelative();
+            Boolean ok = div ? null : !Double.isFinite(other) || chosen <= other;
+            return new Run(cell, teacher, r, !div && chosen < successError, ok);
+        }
+
+        /** The teacher's seed. */
+        public long seed() {
+            return cell.problems().get(teacher).seed();
+        }
+
+        public boolean diverged() {
+            return result.diverged();
+        }
+
+        /** The chosen sign's final relative test error. */
+        public double testRelChosen() {
+            return result.chosenTrace().finalRelative();
+        }
     }
 
     /** The architecture of stride s with the experiment's d and p (validated). */
@@ -66,7 +109,7 @@ public final class ConvotronCells {
     }
 
     public static long teacherSeed(Sections.ConvotronSpec cfg, int t) {
-        return Seeds.derive(cfg.seed(), "teacher", t);
+        return TEACHER.derive(cfg.seed(), t);
     }
 
     public static List<Cell> cells(Sections.ConvotronSpec cfg, List<Integer> strides, List<String> distributions) {
@@ -96,6 +139,21 @@ public final class ConvotronCells {
         return n;
     }
 
+    /** {@link #run} with every run judged ({@link Run#judge}): the runs of each cell, in cell and teacher order. */
+    public static List<List<Run>> runJudged(List<Cell> cells, int threads, Progress progress, double successError)
+            throws InterruptedException {
+        List<List<DoubleConvotron.Result>> res = run(cells, threads, progress);
+        List<List<Run>> out = new ArrayList<>();
+        for (int ci = 0; ci < cells.size(); ci++) {
+            List<Run> runs = new ArrayList<>();
+            for (int t = 0; t < cells.get(ci).problems().size(); t++) {
+                runs.add(Run.judge(cells.get(ci), t, res.get(ci).get(t), successError));
+            }
+            out.add(runs);
+        }
+        return out;
+    }
+
     /** Run every cell (in parallel), results in cell order; progress in {@link #runSteps} units. */
     public static List<List<DoubleConvotron.Result>> run(List<Cell> cells, int threads, Progress progress)
             throws InterruptedException {
@@ -104,6 +162,7 @@ public final class ConvotronCells {
             th.setDaemon(true);
             return th;
         });
+        // MERGE: switch to org.onecnn.util.Parallel (this is one of the three pool-and-unwrap blocks)
         try {
             List<Future<List<DoubleConvotron.Result>>> fs = new ArrayList<>();
             for (Cell c : cells) {

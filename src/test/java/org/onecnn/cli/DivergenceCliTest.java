@@ -280,9 +280,12 @@ class DivergenceCliTest {
         assertFalse(seeds.has("scheme"), "no fixed scheme that may not apply");
         String init = seeds.get("streams").has("init") ? seeds.get("streams").get("init").asText() : null;
         switch (name) {
-            case "overlap-landscape" -> assertEquals("Seeds.derive(master, \"init\", stride, teacher, run)", init);
+            // a declared stream's derivation ends with its purpose, in the words of the component that draws it
+            case "overlap-landscape" -> assertEquals("Seeds.derive(master, \"init\", stride, teacher, run): Du et al. "
+                    + "initialization of one run of Algorithm 1 on the overlapping loss", init);
             case "dg2019-double-convotron" -> {
-                assertEquals("Seeds.derive(master, \"teacher\", teacher)", seeds.get("streams").get("teacher").asText());
+                assertEquals("Seeds.derive(master, \"teacher\", teacher): teacher t (w*, a*), the same at every stride "
+                        + "and input distribution", seeds.get("streams").get("teacher").asText());
                 assertEquals("Seeds.derive(teacher, \"double-convotron/init\")",
                         seeds.get("streams").get("double-convotron/init").asText());
             }
