@@ -2,6 +2,7 @@ package org.onecnn.empirical.dl4j;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -35,8 +36,9 @@ final class Dl4jEnsemble implements StudentEnsemble {
     private final INDArray x;
     private final INDArray yRaw;
     private final double[] yv;
-    private final List<INDArray> xChunks = new ArrayList<>();
-    private List<INDArray> yChunks = new ArrayList<>();
+    /** The training set in chunks of {@code sampleChunk} samples (empty online). */
+    private List<INDArray> xChunks = List.of();
+    private List<INDArray> yChunks = List.of();
 
     Dl4jEnsemble(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y) {
         this.spec = spec;
@@ -55,12 +57,8 @@ final class Dl4jEnsemble implements StudentEnsemble {
         this.yRaw = y;
         this.yv = y == null ? null : y.castTo(DataType.DOUBLE).toDoubleVector();
         if (x != null) {
-            long n = x.size(0);
-            for (long m0 = 0; m0 < n; m0 += spec.sampleChunk()) {
-                long m1 = Math.min(n, m0 + spec.sampleChunk());
-                xChunks.add(this.x.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all()).dup('c'));
-                yChunks.add(labels(y.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all())));
-            }
+            xChunks = chunks(this.x, c -> c.dup('c'));
+            yChunks = chunks(y, this::labels);
         }
     }
 
@@ -101,13 +99,8 @@ final class Dl4jEnsemble implements StudentEnsemble {
         students = live;
         build(v, a);
         if (yRaw != null) {
-            List<INDArray> ys = new ArrayList<>();
-            long n = yRaw.size(0);
-            for (long m0 = 0; m0 < n; m0 += spec.sampleChunk()) {
-                long m1 = Math.min(n, m0 + spec.sampleChunk());
-                ys.add(labels(yRaw.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all())));
-            }
-            yChunks = ys;
+            // the labels are replicated once per student: a smaller network needs narrower ones
+            yChunks = chunks(yRaw, this::labels);
         }
         return true;
     }
@@ -143,16 +136,21 @@ final class Dl4jEnsemble implements StudentEnsemble {
 
     /** The summed gradient of a batch, split into sample chunks, into {@code grad}. */
     private void batchGradient(INDArray bx, INDArray by) {
-        List<INDArray> xs = new ArrayList<>();
-        List<INDArray> ys = new ArrayList<>();
-        long n = bx.size(0);
-        for (long m0 = 0; m0 < n; m0 += spec.sampleChunk()) {
-            long m1 = Math.min(n, m0 + spec.sampleChunk());
-            xs.add(bx.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all()).castTo(type).dup('c'));
-            ys.add(labels(by.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all())));
-        }
+        List<INDArray> xs = chunks(bx, c -> c.castTo(type).dup('c'));
+        List<INDArray> ys = chunks(by, this::labels);
         fullGradient = false;
         gradient(xs, ys);
+    }
+
+    /** {@code f} of each chunk of {@code sampleChunk} consecutive rows of {@code a}, in row order. */
+    private List<INDArray> chunks(INDArray a, UnaryOperator<INDArray> f) {
+        List<INDArray> out = new ArrayList<>();
+        long n = a.size(0);
+        for (long m0 = 0; m0 < n; m0 += spec.sampleChunk()) {
+            long m1 = Math.min(n, m0 + spec.sampleChunk());
+            out.add(f.apply(a.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all())));
+        }
+        return out;
     }
 
     /** {@code θ ← θ − (η/b) ΣG} for the students not frozen (frozen ones do not move). */
