@@ -3,7 +3,6 @@ package org.onecnn.empirical;
 import java.util.List;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.onecnn.backend.Precision;
 import org.onecnn.model.InitialPoint;
 
 /**
@@ -14,7 +13,9 @@ import org.onecnn.model.InitialPoint;
  * <p>An engine is an addition: a class implementing this interface (with a public no-argument constructor) and
  * its name in {@code META-INF/services/org.onecnn.empirical.EmpiricalEngine}; {@link EmpiricalEngines} finds it
  * by {@link #name()}. Construction and {@link #capabilities()} must not load native code (a refused combination
- * must fail before any native library is touched); load it in {@link #open}.
+ * must fail before any native library is touched); load it in {@link #open}. The registry holds one instance per
+ * name and hands it to every caller, so an engine keeps no state of its own (thread-safe); the state of a training
+ * lives in the {@link StudentEnsemble} that {@link #open} returns, used by one thread.
  */
 public interface EmpiricalEngine {
     /** The name configs select it by ({@code dl4j}, …): lower case, no spaces. */
@@ -44,8 +45,6 @@ public interface EmpiricalEngine {
      *         {@code data_type} or {@code leaky_slope}
      */
     default void require(EmpiricalSpec spec, String distribution) {
-        capabilities().require(name(), spec.regime(), distribution, spec.arch(),
-                spec.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? Precision.FLOAT : Precision.DOUBLE,
-                spec.leakySlope());
+        capabilities().require(name(), spec.regime(), distribution, spec.arch(), spec.precision(), spec.leakySlope());
     }
 }

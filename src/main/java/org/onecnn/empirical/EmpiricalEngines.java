@@ -26,6 +26,11 @@ public final class EmpiricalEngines {
         return Installed.ENGINES;
     }
 
+    /** The names of the installed engines, in registration order. */
+    public static List<String> names() {
+        return List.copyOf(known().keySet());
+    }
+
     /**
      * The installed engine called {@code name}.
      *
@@ -69,10 +74,5 @@ public final class EmpiricalEngines {
             }
             return java.util.Collections.unmodifiableMap(m);
         }
-    }
-
-    /** The names of the installed engines, in registration order. */
-    public static List<String> names() {
-        return List.copyOf(known().keySet());
     }
 }

@@ -1,6 +1,7 @@
 package org.onecnn.empirical;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.onecnn.backend.Precision;
 import org.onecnn.model.Architecture;
 import org.onecnn.util.InvalidInputException;
 
@@ -70,6 +71,11 @@ public record EmpiricalSpec(Architecture arch, double leakySlope, DataType dataT
             int sampleChunk, int reductionBlock, long seed) {
         this(arch, leakySlope, dataType, eta, Regime.parse(regime), batchSize, maxSteps, checkEvery, gradTol, lossTol,
                 studentChunk, sampleChunk, reductionBlock, seed);
+    }
+
+    /** The data type as a {@link Precision} (what {@link EngineCapabilities} speaks). */
+    public Precision precision() {
+        return dataType == DataType.FLOAT ? Precision.FLOAT : Precision.DOUBLE;
     }
 
     /** The same spec with another step budget and gradient tolerance (everything else kept). */

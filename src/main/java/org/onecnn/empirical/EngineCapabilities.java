@@ -93,6 +93,14 @@ public record EngineCapabilities(Set<Regime> regimes, Set<String> distributions,
         requireLeakySlope(engine, leakySlope);
     }
 
+    /** Every check the spec alone allows: all but the distribution, which the spec does not name. */
+    public void require(String engine, EmpiricalSpec spec) {
+        requireRegime(engine, spec.regime());
+        requireArchitecture(engine, spec.arch());
+        requirePrecision(engine, spec.precision());
+        requireLeakySlope(engine, spec.leakySlope());
+    }
+
     private static String join(Set<?> xs) {
         return xs.stream().map(Object::toString).collect(Collectors.joining(", "));
     }

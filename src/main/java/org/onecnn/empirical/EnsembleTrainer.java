@@ -79,12 +79,13 @@ public final class EnsembleTrainer {
      * @param teacher       the teacher (for angles, distances and, with non-overlapping patches and Gaussian
      *                      input, the exact population loss at the students' points)
      * @param gaussianInput whether the data are Gaussian (the population closed form applies)
-     * @param engine        what trains the students; {@link EmpiricalEngine#require} is checked here
-     * @throws InvalidInputException if the engine cannot train this spec
+     * @param engine        what trains the students
+     * @throws InvalidInputException if the engine cannot train this spec (its capabilities are checked here for
+     *         everything the spec says: regime, patches, data type, leaky slope; the caller checks the input
+     *         distribution with {@link EmpiricalEngine#require} before it draws any data)
      */
     public EnsembleTrainer(EmpiricalSpec spec, Teacher teacher, boolean gaussianInput, EmpiricalEngine engine) {
-        engine.capabilities().requireRegime(engine.name(), spec.regime());
-        engine.capabilities().requireArchitecture(engine.name(), spec.arch());
+        engine.capabilities().require(engine.name(), spec);
         this.spec = spec;
         this.teacher = teacher;
         this.engine = engine;

@@ -191,6 +191,18 @@ class EngineSeamTest {
                 Regime.FULL_BATCH, 4, MAX_STEPS, 1, 1e-3, 1e-6, 6, 32, 32, 77);
         assertEquals("s", assertThrows(InvalidInputException.class, () -> new EnsembleTrainer(overlapping,
                 Teacher.of(new double[] {1, 0, 0}, new double[] {1, 1, 1, 1}), false, fullOnly)).field());
-        assertTrue(fullOnly.opened.isEmpty());
+        FakeEngine doubleReluOnly = new FakeEngine(new EngineCapabilities(EnumSet.allOf(Regime.class), Set.of(), true,
+                EnumSet.of(Precision.DOUBLE), false));
+        EmpiricalSpec inFloat = new EmpiricalSpec(ARCH, 0, DataType.FLOAT, 0.1, Regime.FULL_BATCH, 4, MAX_STEPS, 1,
+                1e-3, 1e-6, 6, 32, 32, 77);
+        assertEquals(Precision.FLOAT, inFloat.precision());
+        assertEquals("data_type", assertThrows(InvalidInputException.class, () -> new EnsembleTrainer(inFloat, TEACHER,
+                true, doubleReluOnly)).field());
+        EmpiricalSpec leaky = new EmpiricalSpec(ARCH, 0.2, DataType.DOUBLE, 0.1, Regime.FULL_BATCH, 4, MAX_STEPS, 1,
+                1e-3, 1e-6, 6, 32, 32, 77);
+        assertEquals("leaky_slope", assertThrows(InvalidInputException.class, () -> new EnsembleTrainer(leaky, TEACHER,
+                true, doubleReluOnly)).field());
+        new EnsembleTrainer(spec(Regime.ONLINE, 6), TEACHER, true, doubleReluOnly);
+        assertTrue(fullOnly.opened.isEmpty() && doubleReluOnly.opened.isEmpty());
     }
 }
