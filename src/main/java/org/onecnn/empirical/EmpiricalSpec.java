@@ -1,19 +1,19 @@
 package org.onecnn.empirical;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.onecnn.backend.Precision;
 import org.onecnn.model.Architecture;
 import org.onecnn.util.InvalidInputException;
 
 /**
- * How an ensemble of students is trained on finite samples.
+ * How an ensemble of students is trained on finite samples. The checks name the parameters as this record
+ * does (in the configs' spelling); the config layer adds the section they live in.
  *
  * @param arch           the network shape (overlapping patches allowed)
  * @param leakySlope     α of σ(z) = max(z, αz), in [0, 1)
  * @param dataType       float or double
  * @param eta            step size, > 0
- * @param regime         {@code full-batch} (gradient descent on L_n: Algorithm 1 on the empirical loss),
- *                       {@code minibatch} (SGD over a fixed set, reshuffled every epoch) or {@code online}
- *                       (SGD with fresh samples every step)
+ * @param regime         which samples form each step's batch (see {@link Regime})
  * @param batchSize      samples per step for {@code minibatch} and {@code online}
  * @param maxSteps       step budget, >= 1
  * @param checkEvery     stationarity is checked (and students stopped) every this many steps
@@ -26,31 +26,31 @@ import org.onecnn.util.InvalidInputException;
  * @param reductionBlock samples per partial sum of a gradient: fixes the order of every sum over samples
  * @param seed           seed of the minibatch order
  */
-public record EmpiricalSpec(Architecture arch, double leakySlope, DataType dataType, double eta, String regime,
+public record EmpiricalSpec(Architecture arch, double leakySlope, DataType dataType, double eta, Regime regime,
         int batchSize, long maxSteps, int checkEvery, double gradTol, double lossTol, int studentChunk,
         int sampleChunk, int reductionBlock, long seed) {
 
     public EmpiricalSpec {
         if (!(leakySlope >= 0 && leakySlope < 1)) {
-            throw new InvalidInputException("model.alpha", "leaky slope must lie in [0, 1), got " + leakySlope);
+            throw new InvalidInputException("leaky_slope", "must lie in [0, 1), got " + leakySlope);
         }
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
             throw new InvalidInputException("data_type", "must be float or double, got " + dataType);
         }
-        InvalidInputException.requirePositive("train.eta", eta);
-        if (!regime.equals("full-batch") && !regime.equals("minibatch") && !regime.equals("online")) {
-            throw new InvalidInputException("train.regime", "must be full-batch, minibatch or online, got " + regime);
+        InvalidInputException.requirePositive("eta", eta);
+        if (regime == null) {
+            throw new InvalidInputException("regime", "must be one of " + Regime.allowed() + ", got null");
         }
-        InvalidInputException.requirePositive("train.batch_size", batchSize);
+        InvalidInputException.requirePositive("batch_size", batchSize);
         if (maxSteps < 1) {
-            throw new InvalidInputException("stop.max_steps", "must be >= 1, got " + maxSteps);
+            throw new InvalidInputException("max_steps", "must be >= 1, got " + maxSteps);
         }
-        InvalidInputException.requirePositive("stop.check_every", checkEvery);
+        InvalidInputException.requirePositive("check_every", checkEvery);
         if (!(gradTol >= 0)) {
-            throw new InvalidInputException("classify.grad_tol", "must be >= 0, got " + gradTol);
+            throw new InvalidInputException("grad_tol", "must be >= 0, got " + gradTol);
         }
         if (!(lossTol >= 0)) {
-            throw new InvalidInputException("classify.loss_tol", "must be >= 0, got " + lossTol);
+            throw new InvalidInputException("loss_tol", "must be >= 0, got " + lossTol);
         }
         InvalidInputException.requirePositive("max_students_per_chunk", studentChunk);
         InvalidInputException.requirePositive("reduction_block", reductionBlock);
@@ -58,5 +58,29 @@ public record EmpiricalSpec(Architecture arch, double leakySlope, DataType dataT
             throw new InvalidInputException("max_samples_per_chunk", "must be a positive multiple of reduction_block = "
                     + reductionBlock + ", got " + sampleChunk);
         }
+    }
+
+    /**
+     * The same spec with the regime given by its config name.
+     *
+     * @throws InvalidInputException naming {@code regime} when the name is not one of {@link Regime#allowed()}
+     */
+    // MERGE: switch callers (experiment/EmpiricalSetup.spec, bench/EmpiricalBench.run) to the Regime constructor
+    public EmpiricalSpec(Architecture arch, double leakySlope, DataType dataType, double eta, String regime,
+            int batchSize, long maxSteps, int checkEvery, double gradTol, double lossTol, int studentChunk,
+            int sampleChunk, int reductionBlock, long seed) {
+        this(arch, leakySlope, dataType, eta, Regime.parse(regime), batchSize, maxSteps, checkEvery, gradTol, lossTol,
+                studentChunk, sampleChunk, reductionBlock, seed);
+    }
+
+    /** The data type as a {@link Precision} (what {@link EngineCapabilities} speaks). */
+    public Precision precision() {
+        return dataType == DataType.FLOAT ? Precision.FLOAT : Precision.DOUBLE;
+    }
+
+    /** The same spec with another step budget and gradient tolerance (everything else kept). */
+    public EmpiricalSpec withBudget(long maxSteps, double gradTol) {
+        return new EmpiricalSpec(arch, leakySlope, dataType, eta, regime, batchSize, maxSteps, checkEvery, gradTol,
+                lossTol, studentChunk, sampleChunk, reductionBlock, seed);
     }
 }

@@ -1,35 +1,35 @@
 package org.onecnn.empirical;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.onecnn.model.Architecture;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Outcome;
 import org.onecnn.model.StopReason;
 import org.onecnn.model.Teacher;
 import org.onecnn.population.NonOverlappingGaussian;
 import org.onecnn.population.RecordPlan;
+import org.onecnn.util.InvalidInputException;
 
 /**
- * Trains ensembles of students with the DL4J network of {@link EnsembleNetwork} on finite samples:
- * full-batch gradient descent on {@code L_n} (Algorithm 1 on the empirical loss), minibatch SGD over the
- * set, or online SGD with fresh samples every step; the update is {@code θ ← θ − η ∇L} with the mean
- * gradient over the batch.
+ * Trains ensembles of students on finite samples with an {@link EmpiricalEngine}: full-batch gradient descent on
+ * {@code L_n} (Algorithm 1 on the empirical loss), minibatch SGD over the set, or online SGD with fresh samples
+ * every step (see {@link Regime}); the update is {@code θ ← θ − η ∇L} with the mean gradient over the batch.
+ * The engine does the arithmetic of the students ({@link StudentEnsemble}); everything else is here, the same for
+ * every engine: the chunks of students, the batch of each step ({@link MinibatchOrder}), when to measure, the
+ * stopping rule and the outcome classes, the recorded trajectories and the progress.
  *
  * <h2>Chunking and determinism</h2>
- * Students are trained in chunks of at most {@code studentChunk} (one network each): every student's
- * computation is independent of the others in its chunk. The samples of a batch are fed in chunks of
- * {@code sampleChunk} (a multiple of {@code reductionBlock}); the layers add each block's gradient into
- * the gradient view in sample order, and losses are summed per student in Java, in sample order. Within a
- * block the sums are ND4J's and OpenBLAS's, whose order depends on the array shapes (how many students share
- * a network, how many samples a chunk holds) and on the CPU's kernels. What onecnn guarantees: on one machine
- * the same spec and data give identical bits on every run; across chunk sizes or CPUs the outcomes, stop
- * reasons and iterations are the same and the values agree within the rounding of those sums (the bound is
- * derived in the tests' {@code RoundingTolerance}).
+ * Students are trained in chunks of at most {@code studentChunk} (one {@link StudentEnsemble} each): every
+ * student's computation is independent of the others in its chunk. Whether the values depend on the chunking, the
+ * sample chunking or the CPU is the engine's to say (the DL4J engine: only through the rounding of ND4J's and
+ * OpenBLAS's sums, see {@link org.onecnn.empirical.dl4j.Dl4jEngine}); on one machine the same spec, data and engine
+ * give identical bits on every run, and the outcomes, stop reasons and iterations do not depend on the chunking.
  *
  * <h2>Stopping and outcomes (docs/outcomes.md)</h2>
  * Every {@code checkEvery} steps each student's full gradient norm is measured ({@code ‖∇L_n‖} on the
@@ -58,23 +58,81 @@ public final class EnsembleTrainer {
 
     private final EmpiricalSpec spec;
     private final Teacher teacher;
+    private final EmpiricalEngine engine;
     private final NonOverlappingGaussian population;
     /** The largest finite value of the network's data type. */
     private final double maxValue;
 
     /**
-     * @param spec    how to train
-     * @param teacher the teacher (for angles, distances and, with non-overlapping patches and Gaussian input,
-     *                the exact population loss at the students' points)
-     * @param gaussianInput whether the data are Gaussian (the population closed form applies)
+     * A trainer on the {@link EmpiricalEngines#DEFAULT} engine.
+     *
+     * @see #EnsembleTrainer(EmpiricalSpec, Teacher, boolean, EmpiricalEngine)
      */
+    // MERGE: switch callers (SampleSizeExperiment, PairedTrajectoriesExperiment, EmpiricalBench) to the constructor
+    // taking the engine selected by the config (EmpiricalEngines.named(...))
     public EnsembleTrainer(EmpiricalSpec spec, Teacher teacher, boolean gaussianInput) {
+        this(spec, teacher, gaussianInput, EmpiricalEngines.defaultEngine());
+    }
+
+    /**
+     * @param spec          how to train
+     * @param teacher       the teacher (for angles, distances and, with non-overlapping patches and Gaussian
+     *                      input, the exact population loss at the students' points)
+     * @param gaussianInput whether the data are Gaussian (the population closed form applies)
+     * @param engine        what trains the students
+     * @throws InvalidInputException if the engine cannot train this spec (its capabilities are checked here for
+     *         everything the spec says: regime, patches, data type, leaky slope; the caller checks the input
+     *         distribution with {@link EmpiricalEngine#require} before it draws any data)
+     */
+    public EnsembleTrainer(EmpiricalSpec spec, Teacher teacher, boolean gaussianInput, EmpiricalEngine engine) {
+        engine.capabilities().require(engine.name(), spec);
         this.spec = spec;
         this.teacher = teacher;
+        this.engine = engine;
         boolean closedForm = gaussianInput && spec.arch().s() == spec.arch().r();
         this.population = closedForm ? new NonOverlappingGaussian(teacher) : null;
-        this.maxValue = spec.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? Float.MAX_VALUE
-                : Double.MAX_VALUE;
+        this.maxValue = spec.dataType() == DataType.FLOAT ? Float.MAX_VALUE : Double.MAX_VALUE;
+    }
+
+    /**
+     * Refuse what the trainer cannot measure, whatever the engine: online SGD has no training set, so it stops and
+     * classifies a student by the exact population gradient and loss, which exist in closed form only for Gaussian
+     * inputs on non-overlapping patches; with anything else every student would be NON_FINITE at step 0.
+     * (Full-batch and minibatch runs stop on the gradient of {@code L_n}, which is always measurable.)
+     *
+     * @throws InvalidInputException naming {@code regime}
+     */
+    public static void requireMeasurable(Regime regime, String distribution, Architecture arch) {
+        if (regime != Regime.ONLINE) {
+            return;
+        }
+        if (!distribution.equals("gaussian")) {
+            throw new InvalidInputException("regime", "online SGD judges stationarity and the loss by the exact "
+                    + "population gradient, which onecnn has for Gaussian inputs only, and the distribution is "
+                    + distribution + "; use regime full-batch or minibatch, or distribution gaussian");
+        }
+        if (arch.overlapping()) {
+            throw new InvalidInputException("regime", "online SGD judges stationarity and the loss by the exact "
+                    + "population gradient, which the trainer has for non-overlapping patches only (s = p), and s = "
+                    + arch.s() + " < p = " + arch.r() + "; use regime full-batch or minibatch");
+        }
+    }
+
+    /**
+     * Refuse a minibatch larger than the smallest training set: it would silently be the full batch.
+     *
+     * @throws InvalidInputException naming {@code batch_size}
+     */
+    public static void requireBatchFits(Regime regime, int batchSize, long smallestN) {
+        if (regime == Regime.MINIBATCH && batchSize > smallestN) {
+            throw new InvalidInputException("batch_size", "is " + batchSize + ", more than the smallest sample size "
+                    + "n = " + smallestN + "; use batch_size <= " + smallestN + ", or regime full-batch");
+        }
+    }
+
+    /** The engine that trains the students. */
+    public EmpiricalEngine engine() {
+        return engine;
     }
 
     /**
@@ -101,272 +159,166 @@ public final class EnsembleTrainer {
      * @param progress receives increments; may be {@code null}
      */
     public List<EmpiricalResult> train(List<InitialPoint> inits, INDArray x, INDArray y, BatchSource online,
-            RecordPlan plan, Sink sink, java.util.function.LongConsumer progress) {
-        boolean isOnline = spec.regime().equals("online");
+            RecordPlan plan, Sink sink, LongConsumer progress) {
+        boolean isOnline = !spec.regime().usesTrainingSet();
         if (isOnline ? online == null : (x == null || y == null)) {
             throw new IllegalArgumentException(isOnline ? "online SGD needs a batch source" : "training data needed");
         }
         List<EmpiricalResult> out = new ArrayList<>(inits.size());
         for (int lo = 0; lo < inits.size(); lo += spec.studentChunk()) {
             int hi = Math.min(inits.size(), lo + spec.studentChunk());
-            Chunk chunk = new Chunk(inits.subList(lo, hi), lo, x, y, online, plan, sink);
-            chunk.progress = progress;
+            List<InitialPoint> part = inits.subList(lo, hi);
+            Chunk chunk = new Chunk(part, lo, engine.open(spec, part, x, y), x == null ? 0 : x.size(0), online, plan,
+                    sink, progress);
             out.addAll(chunk.run());
         }
         return out;
     }
 
     /**
-     * Full-batch gradient descent steps on one network holding all the given students, without checks or
-     * recording: what {@code onecnn bench empirical} times.
+     * Full-batch gradient descent steps of the engine's students, without checks or recording: what
+     * {@code onecnn bench empirical} times.
      */
-    public final class Stepper {
-        private final Chunk chunk;
+    public static final class Stepper {
+        private final StudentEnsemble students;
 
-        private Stepper(Chunk chunk) {
-            this.chunk = chunk;
+        private Stepper(StudentEnsemble students) {
+            this.students = students;
         }
 
         /** One step {@code θ ← θ − (η/n) Σ_m ∇ℓ_m} for every student. */
         public void step() {
-            chunk.gradient(chunk.xChunks, chunk.yChunks);
-            chunk.params.subi(chunk.grad.muli(spec.eta() / chunk.x.size(0)));
+            students.stepFull();
         }
 
         /** The students' filter parameters {@code v} ({@code [R, r]}). */
         public double[][] filters() {
-            return chunk.vs();
+            return students.filters();
         }
     }
 
-    /** A {@link Stepper} for full-batch gradient descent of {@code inits} on {@code (x, y)}. */
+    /** A {@link Stepper} for full-batch gradient descent of {@code inits} on {@code (x, y)}, all in one ensemble. */
     public Stepper stepper(List<InitialPoint> inits, INDArray x, INDArray y) {
-        return new Stepper(new Chunk(inits, 0, x, y, null, RecordPlan.NONE, Sink.NONE));
+        return new Stepper(engine.open(spec, inits, x, y));
     }
 
-    /** One network of students. */
+    /** What is measured of the students at a check or recording point, by slot. */
+    private record Measures(double[][] v, double[][] a, double[] gradNorms, double[] losses) {
+    }
+
+    /** Where a student stands: {@code ‖v‖}, {@code cos φ}, {@code φ}, the population loss and the loss judged. */
+    private record Standing(double normV, double cos, double phi, double populationLoss, double lossN) {
+    }
+
+    /** The bookkeeping of one ensemble of students: when to measure, who stops and how, what is recorded. */
     private final class Chunk {
         final List<InitialPoint> inits;
         final int offset;
-        final int r;
-        final int k;
-        /** Students in the current network, and the index into {@code inits} of each of its slots. */
-        int students;
-        int[] slot;
-        MultiLayerNetwork net;
-        INDArray params;
-        INDArray grad;
-        INDArray mask;
-        final INDArray x;
-        final INDArray yRaw;
-        final double[] yv;
-        final List<INDArray> xChunks = new ArrayList<>();
-        List<INDArray> yChunks = new ArrayList<>();
+        final StudentEnsemble ensemble;
         final BatchSource online;
+        final MinibatchOrder order;
         final RecordPlan plan;
         final Sink sink;
+        final LongConsumer progress;
         final EmpiricalResult[] results;
+        final double[] wHat = teacher.wStarUnit();
+        final double[] target = teacher.aStar();
+        /** The index into {@code inits} of each slot of the ensemble, and whether that student still trains. */
+        int[] slot;
         boolean[] active;
-        java.util.function.LongConsumer progress;
         long reported;
 
-        Chunk(List<InitialPoint> inits, int offset, INDArray x, INDArray y, BatchSource online, RecordPlan plan,
-                Sink sink) {
+        Chunk(List<InitialPoint> inits, int offset, StudentEnsemble ensemble, long n, BatchSource online,
+                RecordPlan plan, Sink sink, LongConsumer progress) {
             this.inits = inits;
             this.offset = offset;
-            this.students = inits.size();
-            this.r = spec.arch().r();
-            this.k = spec.arch().k();
+            this.ensemble = ensemble;
             this.online = online;
+            this.order = spec.regime() == Regime.MINIBATCH ? new MinibatchOrder(n, spec.batchSize(), spec.seed())
+                    : null;
             this.plan = plan;
             this.sink = sink;
-            this.slot = new int[students];
-            double[][] v = new double[students][];
-            double[][] a = new double[students][];
-            for (int i = 0; i < students; i++) {
+            this.progress = progress;
+            this.results = new EmpiricalResult[inits.size()];
+            this.slot = new int[inits.size()];
+            this.active = new boolean[inits.size()];
+            for (int i = 0; i < slot.length; i++) {
                 slot[i] = i;
-                v[i] = inits.get(i).v();
-                a[i] = inits.get(i).a();
             }
-            build(Nd4j.createFromArray(v).castTo(spec.dataType()), Nd4j.createFromArray(a).castTo(spec.dataType()));
-            this.x = x == null ? null : x.castTo(spec.dataType());
-            this.yRaw = y;
-            this.yv = y == null ? null : y.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
-            if (x != null) {
-                long n = x.size(0);
-                for (long m0 = 0; m0 < n; m0 += spec.sampleChunk()) {
-                    long m1 = Math.min(n, m0 + spec.sampleChunk());
-                    xChunks.add(this.x.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all()).dup('c'));
-                    yChunks.add(labels(y.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all())));
+            Arrays.fill(active, true);
+            for (int i = 0; i < target.length; i++) {
+                target[i] *= teacher.c();
+            }
+        }
+
+        List<EmpiricalResult> run() {
+            for (long t = 0; ; t++) {
+                boolean last = t == spec.maxSteps();
+                boolean check = t % spec.checkEvery() == 0 || last;
+                boolean record = anyTracked() && plan.at(t);
+                if (check || record) {
+                    evaluate(t, measure(), check, last, record);
+                    if (check) {
+                        reportProgress(t);
+                    }
+                    if (check && !last) {
+                        repack();
+                    }
+                }
+                if (last || !anyActive()) {
+                    break;
+                }
+                step(t);
+            }
+            reportProgress(spec.maxSteps());
+            return new ArrayList<>(Arrays.asList(results));
+        }
+
+        /** The gradient norms and losses that stop a student: of L_n, or for online SGD of the population. */
+        Measures measure() {
+            if (spec.regime() == Regime.ONLINE) {
+                double[][] v = ensemble.filters();
+                double[][] a = ensemble.outputWeights();
+                return new Measures(v, a, populationGradNorms(v, a), null);
+            }
+            double[] gn = ensemble.gradNorms();
+            double[] ln = ensemble.losses();
+            return new Measures(ensemble.filters(), ensemble.outputWeights(), gn, ln);
+        }
+
+        /** One update of every student still training, on the regime's batch of step {@code t}. */
+        void step(long t) {
+            switch (spec.regime()) {
+                case FULL_BATCH -> ensemble.stepFull();
+                case MINIBATCH -> ensemble.stepRows(order.next());
+                case ONLINE -> {
+                    INDArray[] fresh = online.batch(t, spec.batchSize());
+                    ensemble.stepFresh(fresh[0], fresh[1]);
                 }
             }
-            this.results = new EmpiricalResult[students];
-            this.active = new boolean[students];
-            java.util.Arrays.fill(active, true);
         }
 
-        /** A network for the current students, with parameters {@code v} ([R, r]) and {@code a} ([R, k]). */
-        private void build(INDArray v, INDArray a) {
-            net = EnsembleNetwork.create(spec.arch(), students, spec.leakySlope(), spec.dataType(), spec.seed(),
-                    spec.reductionBlock());
-            net.initGradientsView();
-            EnsembleNetwork.accumulate(net, true);
-            // both flat views of the same length (DL4J keeps the parameters as a vector, the gradients as a row)
-            params = net.params();
-            grad = net.getGradientsViewArray().reshape(params.shape());
-            EnsembleNetwork.filters(net).assign(v);
-            EnsembleNetwork.outputWeights(net).assign(a);
-            mask = Nd4j.ones(spec.dataType(), params.shape());
-        }
-
-        /**
-         * Move the students still training into a smaller network: once half of a network has stopped, the
-         * stopped ones would otherwise cost as much as the rest. Each student's arithmetic does not depend on
-         * its network mates, so this changes no result beyond the rounding of a GEMM of another shape (the
-         * chunking tests hold it to the derived rounding tolerance).
-         */
-        boolean repack() {
+        /** Offer the engine to drop the stopped students; if it does, the live ones take slots 0, 1, … */
+        void repack() {
             int live = 0;
             for (boolean b : active) {
                 live += b ? 1 : 0;
             }
-            if (live == 0 || live > students / 2 || students < 4) {
-                return false;
-            }
             int[] keep = new int[live];
             int[] newSlot = new int[live];
             int j = 0;
-            for (int s = 0; s < students; s++) {
+            for (int s = 0; s < active.length; s++) {
                 if (active[s]) {
                     keep[j] = s;
                     newSlot[j] = slot[s];
                     j++;
                 }
             }
-            INDArray v = EnsembleNetwork.filters(net).getRows(keep);
-            INDArray a = EnsembleNetwork.outputWeights(net).getRows(keep);
-            students = live;
-            slot = newSlot;
-            active = new boolean[live];
-            java.util.Arrays.fill(active, true);
-            build(v, a);
-            if (yRaw != null) {
-                List<INDArray> ys = new ArrayList<>();
-                long n = yRaw.size(0);
-                for (long m0 = 0; m0 < n; m0 += spec.sampleChunk()) {
-                    long m1 = Math.min(n, m0 + spec.sampleChunk());
-                    ys.add(labels(yRaw.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all())));
-                }
-                yChunks = ys;
+            if (ensemble.repack(keep)) {
+                slot = newSlot;
+                active = new boolean[live];
+                Arrays.fill(active, true);
             }
-            return true;
-        }
-
-        /** Labels replicated to every student, column-major (the layout that makes the loss one op). */
-        INDArray labels(INDArray y) {
-            INDArray col = y.castTo(spec.dataType()).reshape(y.size(0), 1);
-            INDArray out = Nd4j.createUninitialized(spec.dataType(), new long[] {y.size(0), students}, 'f');
-            // column by column: INDArray.assign does not broadcast [m, 1] into [m, R]
-            for (int s = 0; s < students; s++) {
-                out.getColumn(s).assign(col);
-            }
-            return out;
-        }
-
-        /** The summed gradient over the given chunks into {@code grad}. */
-        void gradient(List<INDArray> xs, List<INDArray> ys) {
-            grad.assign(0);
-            for (int c = 0; c < xs.size(); c++) {
-                net.setInput(xs.get(c));
-                net.setLabels(ys.get(c));
-                net.computeGradientAndScore();
-            }
-        }
-
-        /** Split a batch into sample chunks. */
-        void split(INDArray bx, INDArray by, List<INDArray> xs, List<INDArray> ys) {
-            long n = bx.size(0);
-            for (long m0 = 0; m0 < n; m0 += spec.sampleChunk()) {
-                long m1 = Math.min(n, m0 + spec.sampleChunk());
-                xs.add(bx.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all()).castTo(spec.dataType()).dup('c'));
-                ys.add(labels(by.get(NDArrayIndex.interval(m0, m1), NDArrayIndex.all())));
-            }
-        }
-
-        List<EmpiricalResult> run() {
-            String regime = spec.regime();
-            long n = x == null ? 0 : x.size(0);
-            long epochPos = 0;
-            int[] order = null;
-            long epoch = 0;
-            for (long t = 0; ; t++) {
-                boolean last = t == spec.maxSteps();
-                boolean check = t % spec.checkEvery() == 0 || last;
-                boolean record = anyTracked() && plan.at(t);
-                boolean fullDone = false;
-                if (regime.equals("full-batch")) {
-                    gradient(xChunks, yChunks);
-                    fullDone = true;
-                }
-                if (check || record) {
-                    double[] gn;
-                    if (regime.equals("online")) {
-                        gn = populationGradNorms();
-                    } else {
-                        if (!fullDone) {
-                            gradient(xChunks, yChunks);
-                            fullDone = true;
-                        }
-                        gn = gradNorms(grad, n);
-                    }
-                    double[] ln = regime.equals("online") ? null : losses();
-                    evaluate(t, gn, ln, check, last, record);
-                    if (check) {
-                        reportProgress(t);
-                    }
-                    if (check && !last && repack()) {
-                        fullDone = false;
-                    }
-                }
-                if (last || !anyActive()) {
-                    break;
-                }
-                long b;
-                if (regime.equals("full-batch")) {
-                    if (!fullDone) {
-                        gradient(xChunks, yChunks);
-                    }
-                    b = n;
-                } else if (regime.equals("minibatch")) {
-                    b = Math.min(spec.batchSize(), n);
-                    if (order == null || epochPos + b > n) {
-                        order = toInts(org.onecnn.empirical.data.Batches.permutation(n, spec.seed(), epoch++));
-                        epochPos = 0;
-                    }
-                    int[] idx = java.util.Arrays.copyOfRange(order, (int) epochPos, (int) (epochPos + b));
-                    epochPos += b;
-                    List<INDArray> xs = new ArrayList<>();
-                    List<INDArray> ys = new ArrayList<>();
-                    split(x.getRows(idx), Nd4j.createFromArray(pick(idx)).reshape(b, 1), xs, ys);
-                    gradient(xs, ys);
-                } else {
-                    b = spec.batchSize();
-                    INDArray[] fresh = online.batch(t, spec.batchSize());
-                    List<INDArray> xs = new ArrayList<>();
-                    List<INDArray> ys = new ArrayList<>();
-                    split(fresh[0], fresh[1], xs, ys);
-                    gradient(xs, ys);
-                }
-                // frozen students do not move; the rest take θ ← θ − (η/b) ΣG
-                grad.muli(mask);
-                params.subi(grad.muli(spec.eta() / b));
-            }
-            reportProgress(spec.maxSteps());
-            List<EmpiricalResult> list = new ArrayList<>();
-            for (EmpiricalResult res : results) {
-                list.add(res);
-            }
-            return list;
         }
 
         /** Student-steps of the budget done at step t (a stopped student counts its whole budget). */
@@ -384,14 +336,6 @@ public final class EnsembleTrainer {
             }
         }
 
-        private double[] pick(int[] idx) {
-            double[] out = new double[idx.length];
-            for (int i = 0; i < idx.length; i++) {
-                out[i] = yv[idx[i]];
-            }
-            return out;
-        }
-
         boolean anyActive() {
             for (boolean b : active) {
                 if (b) {
@@ -405,45 +349,24 @@ public final class EnsembleTrainer {
             if (plan.isEmpty()) {
                 return false;
             }
-            for (int i = 0; i < students; i++) {
-                if (plan.tracks(offset + slot[i])) {
+            for (int s = 0; s < slot.length; s++) {
+                if (plan.tracks(offset + slot[s])) {
                     return true;
                 }
             }
             return false;
         }
 
-        /** Per-student ‖∇L_n‖ from the summed gradient over {@code n} samples. */
-        double[] gradNorms(INDArray g, long count) {
-            double[] flat = g.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
-            double[] out = new double[students];
-            int vLen = students * r;
-            for (int s = 0; s < students; s++) {
-                double q = 0;
-                for (int j = 0; j < r; j++) {
-                    double e = flat[s * r + j] / count;
-                    q += e * e;
-                }
-                for (int j = 0; j < k; j++) {
-                    double e = flat[vLen + s * k + j] / count;
-                    q += e * e;
-                }
-                out[s] = Math.sqrt(q);
-            }
-            return out;
-        }
-
-        double[] populationGradNorms() {
-            double[] out = new double[students];
+        /** The exact population gradient norm of each slot (NaN for every slot where no closed form applies). */
+        double[] populationGradNorms(double[][] v, double[][] a) {
+            double[] out = new double[v.length];
             if (population == null) {
-                java.util.Arrays.fill(out, Double.NaN);
+                Arrays.fill(out, Double.NaN);
                 return out;
             }
-            double[][] v = vs();
-            double[][] a = as();
-            double[] gv = new double[r];
-            double[] ga = new double[k];
-            for (int s = 0; s < students; s++) {
+            double[] gv = new double[v[0].length];
+            double[] ga = new double[a[0].length];
+            for (int s = 0; s < v.length; s++) {
                 population.gradient(v[s], a[s], gv, ga);
                 double q = 0;
                 for (double e : gv) {
@@ -457,121 +380,88 @@ public final class EnsembleTrainer {
             return out;
         }
 
-        /** Per-student L_n = (1/n) Σ_m ½ (f_m − y_m)², summed in Java in sample order. */
-        double[] losses() {
-            double[] sum = new double[students];
-            long m = 0;
-            for (INDArray xc : xChunks) {
-                double[][] f = net.output(xc).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
-                for (double[] row : f) {
-                    double yy = yv[(int) m++];
-                    for (int s = 0; s < students; s++) {
-                        double e = row[s] - yy;
-                        sum[s] += 0.5 * e * e;
-                    }
-                }
-            }
-            for (int s = 0; s < students; s++) {
-                sum[s] /= m;
-            }
-            return sum;
-        }
-
-        double[][] vs() {
-            return EnsembleNetwork.filters(net).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
-        }
-
-        double[][] as() {
-            return EnsembleNetwork.outputWeights(net).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
-                    .toDoubleMatrix();
-        }
-
-        void evaluate(long t, double[] gn, double[] ln, boolean check, boolean last, boolean record) {
-            double[][] v = vs();
-            double[][] a = as();
-            double[] wHat = teacher.wStarUnit();
-            double[] target = teacher.aStar();
-            for (int i = 0; i < target.length; i++) {
-                target[i] *= teacher.c();
-            }
-            for (int s = 0; s < students; s++) {
+        /** Record the tracked students at step t and, at a check, stop and classify those that are done. */
+        void evaluate(long t, Measures m, boolean check, boolean last, boolean record) {
+            for (int s = 0; s < slot.length; s++) {
                 int id = offset + slot[s];
-                if (!active[s] && !(record && plan.tracks(id))) {
+                boolean tracked = record && plan.tracks(id);
+                if (!active[s] && !tracked) {
                     continue;
                 }
-                double nv = norm(v[s]);
-                double along = dot(v[s], wHat);
-                double cos = along / nv;
-                double across = 0;
-                for (int j = 0; j < r; j++) {
-                    double e = v[s][j] - along * wHat[j];
-                    across += e * e;
-                }
-                double phi = Math.atan2(Math.sqrt(across), along);
-                double pop = population == null ? Double.NaN : population.loss(v[s], a[s]);
-                double lossN = ln == null ? pop : ln[s];
-                if (record && plan.tracks(id)) {
-                    sink.point(id, t, phi, lossN, pop, gn[s]);
+                Standing st = standing(m.v()[s], m.a()[s], m.losses() == null ? null : m.losses()[s]);
+                if (tracked) {
+                    sink.point(id, t, st.phi(), st.lossN(), st.populationLoss(), m.gradNorms()[s]);
                 }
                 if (!check || !active[s]) {
                     continue;
                 }
-                // the layer forms ‖v‖² in the network's data type: once that overflows (v ~ 1.8e19 in float),
-                // w = v/‖v‖ is 0, every unit is dead and the gradient vanishes, a fake stationary point; the
-                // values read back in double are still finite, so the overflow is tested in the data type
-                boolean finite = Double.isFinite(nv) && nv * nv <= maxValue && Double.isFinite(gn[s])
-                        && Double.isFinite(lossN) && allFinite(a[s]);
-                StopReason reason = null;
-                if (!finite) {
-                    reason = StopReason.NON_FINITE;
-                } else if (gn[s] <= spec.gradTol()) {
-                    reason = StopReason.STATIONARY;
-                } else if (last) {
-                    reason = StopReason.BUDGET;
-                }
+                StopReason reason = stopReason(st, m.gradNorms()[s], m.a()[s], last);
                 if (reason == null) {
                     continue;
                 }
-                Outcome o;
-                if (reason == StopReason.NON_FINITE) {
-                    o = Outcome.DIVERGED;
-                } else if (reason == StopReason.BUDGET) {
-                    o = Outcome.NOT_CONVERGED;
-                } else if (cos > 0 && lossN <= spec.lossTol()) {
-                    o = Outcome.GLOBAL;
-                } else if (cos < 0 && lossN > spec.lossTol()) {
-                    o = Outcome.SPURIOUS;
-                } else {
-                    o = Outcome.OTHER;
-                }
-                double dist = 0;
-                for (int j = 0; j < k; j++) {
-                    double e = a[s][j] - target[j];
-                    dist += e * e;
-                }
-                InitialPoint ip = inits.get(slot[s]);
-                results[slot[s]] = new EmpiricalResult(id, ip.seed(), o, reason, t, phi, ln == null ? Double.NaN
-                        : ln[s], pop, gn[s], Math.sqrt(dist), nv);
+                results[slot[s]] = new EmpiricalResult(id, inits.get(slot[s]).seed(), outcome(reason, st), reason, t,
+                        st.phi(), m.losses() == null ? Double.NaN : m.losses()[s], st.populationLoss(),
+                        m.gradNorms()[s], distance(m.a()[s], target), st.normV());
                 active[s] = false;
-                freeze(s);
+                ensemble.freeze(s);
             }
         }
 
-        /** Zero the update of student s from now on. */
-        void freeze(int s) {
-            int vLen = students * r;
-            INDArray flat = mask.reshape(mask.length());
-            flat.get(NDArrayIndex.interval((long) s * r, (long) (s + 1) * r)).assign(0);
-            flat.get(NDArrayIndex.interval((long) vLen + (long) s * k, (long) vLen + (long) (s + 1) * k)).assign(0);
+        /** The angle to the teacher and the losses of one student ({@code lossN} null: judged by the population). */
+        Standing standing(double[] v, double[] a, Double lossN) {
+            double nv = norm(v);
+            double along = dot(v, wHat);
+            double across = 0;
+            for (int j = 0; j < v.length; j++) {
+                double e = v[j] - along * wHat[j];
+                across += e * e;
+            }
+            double phi = Math.atan2(Math.sqrt(across), along);
+            double pop = population == null ? Double.NaN : population.loss(v, a);
+            return new Standing(nv, along / nv, phi, pop, lossN == null ? pop : lossN);
+        }
+
+        /** Why a student stops now, or null if it goes on. */
+        StopReason stopReason(Standing st, double gradNorm, double[] a, boolean last) {
+            // the layer forms ‖v‖² in the network's data type: once that overflows (v ~ 1.8e19 in float),
+            // w = v/‖v‖ is 0, every unit is dead and the gradient vanishes, a fake stationary point; the
+            // values read back in double are still finite, so the overflow is tested in the data type
+            double nv = st.normV();
+            boolean finite = Double.isFinite(nv) && nv * nv <= maxValue && Double.isFinite(gradNorm)
+                    && Double.isFinite(st.lossN()) && allFinite(a);
+            if (!finite) {
+                return StopReason.NON_FINITE;
+            } else if (gradNorm <= spec.gradTol()) {
+                return StopReason.STATIONARY;
+            } else if (last) {
+                return StopReason.BUDGET;
+            }
+            return null;
+        }
+
+        /** The outcome class of a student stopping for {@code reason} (docs/outcomes.md). */
+        Outcome outcome(StopReason reason, Standing st) {
+            if (reason == StopReason.NON_FINITE) {
+                return Outcome.DIVERGED;
+            } else if (reason == StopReason.BUDGET) {
+                return Outcome.NOT_CONVERGED;
+            } else if (st.cos() > 0 && st.lossN() <= spec.lossTol()) {
+                return Outcome.GLOBAL;
+            } else if (st.cos() < 0 && st.lossN() > spec.lossTol()) {
+                return Outcome.SPURIOUS;
+            }
+            return Outcome.OTHER;
         }
     }
 
-    private static int[] toInts(long[] p) {
-        int[] out = new int[p.length];
-        for (int i = 0; i < p.length; i++) {
-            out[i] = (int) p[i];
+    /** {@code ‖a − target‖}. */
+    private static double distance(double[] a, double[] target) {
+        double dist = 0;
+        for (int j = 0; j < target.length; j++) {
+            double e = a[j] - target[j];
+            dist += e * e;
         }
-        return out;
+        return Math.sqrt(dist);
     }
 
     private static boolean allFinite(double[] x) {

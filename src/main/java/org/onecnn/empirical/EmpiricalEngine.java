@@ -1,0 +1,50 @@
+package org.onecnn.empirical;
+
+import java.util.List;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.onecnn.model.InitialPoint;
+
+/**
+ * Trains students on finite samples: the arithmetic of {@link EnsembleTrainer}, which keeps everything else
+ * (chunking the students, the batch of each step, measuring, stopping, classifying, recording, progress) the
+ * same for every engine.
+ *
+ * <p>An engine is an addition: a class implementing this interface (with a public no-argument constructor) and
+ * its name in {@code META-INF/services/org.onecnn.empirical.EmpiricalEngine}; {@link EmpiricalEngines} finds it
+ * by {@link #name()}. Construction and {@link #capabilities()} must not load native code (a refused combination
+ * must fail before any native library is touched); load it in {@link #open}. The registry holds one instance per
+ * name and hands it to every caller, so an engine keeps no state of its own (thread-safe); the state of a training
+ * lives in the {@link StudentEnsemble} that {@link #open} returns, used by one thread.
+ */
+public interface EmpiricalEngine {
+    /** The name configs select it by ({@code dl4j}, …): lower case, no spaces. */
+    String name();
+
+    /** What it can train; {@link #require} refuses the rest. */
+    EngineCapabilities capabilities();
+
+    /**
+     * Students at their initial points, held together, on a fixed training set {@code (x, y)} (full-batch and
+     * minibatch) or on fresh batches (online: {@code x} and {@code y} null, batches come to
+     * {@link StudentEnsemble#stepFresh}). The engine may copy or convert the arrays; it must not change them.
+     *
+     * @param spec     how to train ({@link EmpiricalSpec#studentChunk()} already respected: {@code inits} is one
+     *                 chunk)
+     * @param inits    the students' initial points {@code (v, a)}, in slot order
+     * @param x        training inputs {@code [n, d]}, or null (online)
+     * @param y        training labels {@code [n, 1]}, or null (online)
+     */
+    StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y);
+
+    /**
+     * Refuse, naming the parameter, a combination this engine cannot train.
+     *
+     * @param distribution the input distribution's name
+     * @throws org.onecnn.util.InvalidInputException naming {@code regime}, {@code distribution}, {@code s},
+     *         {@code data_type} or {@code leaky_slope}
+     */
+    default void require(EmpiricalSpec spec, String distribution) {
+        capabilities().require(name(), spec.regime(), distribution, spec.arch(), spec.precision(), spec.leakySlope());
+    }
+}

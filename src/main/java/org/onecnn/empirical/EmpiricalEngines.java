@@ -1,0 +1,78 @@
+package org.onecnn.empirical;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+import org.onecnn.util.InvalidInputException;
+
+/**
+ * The installed {@link EmpiricalEngine}s by name. An engine is registered by one line, its class name, in
+ * {@code src/main/resources/META-INF/services/org.onecnn.empirical.EmpiricalEngine} (Java's
+ * {@link ServiceLoader}): the trainer and this registry know no implementation, so an engine in its own package
+ * ({@code org.onecnn.empirical.dl4j}, a CUDA one, …) is an addition that creates no package cycle.
+ */
+public final class EmpiricalEngines {
+    /** The engine of a config that names none: the DL4J layers. */
+    public static final String DEFAULT = "dl4j";
+
+    private EmpiricalEngines() {
+    }
+
+    /** The installed engines by name, in registration order (loaded once). */
+    public static Map<String, EmpiricalEngine> known() {
+        return Installed.ENGINES;
+    }
+
+    /** The names of the installed engines, in registration order. */
+    public static List<String> names() {
+        return List.copyOf(known().keySet());
+    }
+
+    /**
+     * The installed engine called {@code name}.
+     *
+     * @throws InvalidInputException naming the parameter {@code engine}, listing the known engines
+     */
+    public static EmpiricalEngine named(String name) {
+        return named(name, known().values());
+    }
+
+    /** The {@link #DEFAULT} engine. */
+    public static EmpiricalEngine defaultEngine() {
+        return named(DEFAULT);
+    }
+
+    /**
+     * The engine called {@code name} among {@code engines} (what {@link #named(String)} does with the installed
+     * ones; tests pass their own).
+     *
+     * @throws InvalidInputException naming the parameter {@code engine}, listing the names of {@code engines}
+     */
+    public static EmpiricalEngine named(String name, Collection<EmpiricalEngine> engines) {
+        for (EmpiricalEngine e : engines) {
+            if (e.name().equals(name)) {
+                return e;
+            }
+        }
+        throw new InvalidInputException("engine", "unknown empirical engine '" + name + "'; known: "
+                + String.join(", ", engines.stream().map(EmpiricalEngine::name).toList()));
+    }
+
+    /** Loaded on first use, so that naming no engine loads none. */
+    private static final class Installed {
+        static final Map<String, EmpiricalEngine> ENGINES = load();
+
+        private static Map<String, EmpiricalEngine> load() {
+            Map<String, EmpiricalEngine> m = new LinkedHashMap<>();
+            for (EmpiricalEngine e : ServiceLoader.load(EmpiricalEngine.class, EmpiricalEngine.class.getClassLoader())) {
+                if (m.putIfAbsent(e.name(), e) != null) {
+                    throw new IllegalStateException("two empirical engines are called '" + e.name() + "'");
+                }
+            }
+            return java.util.Collections.unmodifiableMap(m);
+        }
+    }
+}
