@@ -2,15 +2,12 @@ package org.onecnn.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.onecnn.algorithms.DoubleConvotron;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.Architecture;
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.Parallel;
 import org.onecnn.util.Progress;
 import org.onecnn.util.SeedStream;
 
@@ -157,33 +154,10 @@ public final class ConvotronCells {
     /** Run every cell (in parallel), results in cell order; progress in {@link #runSteps} units. */
     public static List<List<DoubleConvotron.Result>> run(List<Cell> cells, int threads, Progress progress)
             throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread th = new Thread(r, "onecnn-convotron");
-            th.setDaemon(true);
-            return th;
-        });
-        // MERGE: switch to org.onecnn.util.Parallel (this is one of the three pool-and-unwrap blocks)
-        try {
-            List<Future<List<DoubleConvotron.Result>>> fs = new ArrayList<>();
-            for (Cell c : cells) {
-                fs.add(pool.submit(() -> {
-                    return DoubleConvotron.run(c.settings(), c.problems(), progress::step);
-                }));
-            }
-            List<List<DoubleConvotron.Result>> out = new ArrayList<>();
-            for (Future<List<DoubleConvotron.Result>> f : fs) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
+        List<java.util.concurrent.Callable<List<DoubleConvotron.Result>>> work = new ArrayList<>();
+        for (Cell c : cells) {
+            work.add(() -> DoubleConvotron.run(c.settings(), c.problems(), progress::step));
         }
+        return Parallel.runUnchecked(threads, "onecnn-convotron", work);
     }
 }

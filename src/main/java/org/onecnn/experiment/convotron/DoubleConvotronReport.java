@@ -14,12 +14,11 @@ import org.onecnn.experiment.ConvotronCells;
 import org.onecnn.experiment.Divergence;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.experiment.Sections;
-import org.onecnn.experiment.samplesize.SampleSizeExperiment;
 import org.onecnn.report.Json;
 import org.onecnn.report.MarkdownReport;
 import org.onecnn.report.Plots;
 import org.onecnn.report.Table;
-import org.onecnn.report.Wilson;
+import org.onecnn.report.Statistics;
 
 /**
  * The report of double-convotron: turns a {@link DoubleConvotronResult} into {@code results.csv} (one row per
@@ -127,11 +126,9 @@ final class DoubleConvotronReport {
             }
         }
         int n = cell.problems().size();
-        Wilson.Interval w = Wilson.of(success, n, 0.95);
-        // MERGE: SampleSizeExperiment.median -> org.onecnn.report.Statistics.median
+        Statistics.Interval w = Statistics.wilson(success, n, 0.95);
         return List.of(cell.stride(), cell.settings().architecture().k(), cell.distribution(), n, diverged,
-                SampleSizeExperiment.median(angles), angles.stream().mapToDouble(x -> x).max().orElse(Double.NaN),
-                SampleSizeExperiment.median(errs), errs.stream().mapToDouble(x -> x).max().orElse(Double.NaN),
+                Statistics.median(angles), Statistics.max(angles), Statistics.median(errs), Statistics.max(errs),
                 diverged == n ? Double.NaN : correct / (double) (n - diverged), w.estimate(), w.lower(), w.upper());
     }
 

@@ -2,10 +2,6 @@ package org.onecnn.experiment.overlap;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.onecnn.algorithms.DoubleConvotron;
 import org.onecnn.experiment.ConvotronCells;
@@ -18,6 +14,7 @@ import org.onecnn.population.PopulationJob;
 import org.onecnn.population.RecordPlan;
 import org.onecnn.population.RunResult;
 import org.onecnn.population.TrajectorySink;
+import org.onecnn.util.Parallel;
 import org.onecnn.util.Progress;
 import org.onecnn.util.SeedStream;
 
@@ -92,32 +89,17 @@ public final class OverlapLandscapeComputation {
     /** Runs every task on the full engine (the exact overlapping loss), in parallel; results in task order. */
     private static List<List<RunResult>> population(OverlapLandscapeSpec cfg, List<Task> tasks, int threads,
             Progress progress) throws InterruptedException {
-        List<List<RunResult>> pop = new ArrayList<>();
-        // MERGE: switch to org.onecnn.util.Parallel (this is one of the three pool-and-unwrap blocks)
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try {
-            List<Future<List<RunResult>>> fs = new ArrayList<>();
-            for (Task task : tasks) {
-                fs.add(pool.submit(() -> {
-                    Architecture arch = ConvotronCells.architecture(cfg, task.stride());
-                    PopulationJob job = new PopulationJob(task.teacher(), task.inits(), cfg.train().eta().value(),
-                            cfg.stop().toSpec(), cfg.classify().toClassifier(), RecordPlan.NONE, arch);
-                    List<RunResult> r = PopulationEngine.named("full").run(job, TrajectorySink.NONE);
-                    progress.step(r.size());
-                    return r;
-                }));
-            }
-            for (Future<List<RunResult>> f : fs) {
-                pop.add(f.get());
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        List<java.util.concurrent.Callable<List<RunResult>>> work = new ArrayList<>();
+        for (Task task : tasks) {
+            work.add(() -> {
+                Architecture arch = ConvotronCells.architecture(cfg, task.stride());
+                PopulationJob job = new PopulationJob(task.teacher(), task.inits(), cfg.train().eta().value(),
+                        cfg.stop().toSpec(), cfg.classify().toClassifier(), RecordPlan.NONE, arch);
+                List<RunResult> r = PopulationEngine.named("full").run(job, TrajectorySink.NONE);
+                progress.step(r.size());
+                return r;
+            });
         }
-        return pop;
+        return Parallel.runUnchecked(threads, "onecnn-overlap", work);
     }
 }

@@ -17,7 +17,7 @@ import org.onecnn.report.Json;
 import org.onecnn.report.MarkdownReport;
 import org.onecnn.report.Plots;
 import org.onecnn.report.Table;
-import org.onecnn.report.Wilson;
+import org.onecnn.report.Statistics;
 
 /**
  * The report of overlap-landscape: turns an {@link OverlapLandscapeResult} into {@code results.csv} (every
@@ -101,7 +101,7 @@ final class OverlapLandscapeReport {
                     }
                 }
             }
-            Wilson.Interval g = Wilson.of(counts[Outcome.GLOBAL.ordinal()], n, 0.95);
+            Statistics.Interval g = Statistics.wilson(counts[Outcome.GLOBAL.ordinal()], n, 0.95);
             List<Object> row = new ArrayList<>(List.of(s, ConvotronCells.architecture(cfg, s).k(), cfg.model().p() - s,
                     n, g.estimate(), g.lower(), g.upper(), counts[Outcome.SPURIOUS.ordinal()] / (double) n,
                     counts[Outcome.OTHER.ordinal()] / (double) n, counts[Outcome.NOT_CONVERGED.ordinal()] / (double) n,
@@ -115,7 +115,7 @@ final class OverlapLandscapeReport {
                         ok += r.success() ? 1 : 0;
                     }
                 }
-                Wilson.Interval w = Wilson.of(ok, m, 0.95);
+                Statistics.Interval w = Statistics.wilson(ok, m, 0.95);
                 row.addAll(List.of(w.estimate(), w.lower(), w.upper()));
             }
             sb.row(row);

@@ -13,11 +13,11 @@ import org.onecnn.experiment.Divergence;
 import org.onecnn.experiment.EmpiricalSetup;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.experiment.Sections;
-import org.onecnn.experiment.samplesize.SampleSizeExperiment;
 import org.onecnn.model.Outcome;
 import org.onecnn.report.Json;
 import org.onecnn.report.MarkdownReport;
 import org.onecnn.report.Plots;
+import org.onecnn.report.Statistics;
 import org.onecnn.report.Table;
 
 /**
@@ -112,11 +112,9 @@ final class PairedTrajectoriesReport {
         for (Map.Entry<Long, List<Double>> en : devs.entrySet()) {
             List<Double> v = en.getValue();
             int nd = divergedPairs.getOrDefault(en.getKey(), 0);
-            double mean = v.stream().mapToDouble(x -> x).average().orElse(Double.NaN);
-            double sd = v.size() < 2 ? Double.NaN
-                    : Math.sqrt(v.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / (v.size() - 1));
-            // MERGE: SampleSizeExperiment.median -> org.onecnn.report.Statistics.median
-            sb.row(en.getKey(), v.size() + nd, nd, mean, sd, SampleSizeExperiment.median(v));
+            double mean = Statistics.mean(v);
+            sb.row(en.getKey(), v.size() + nd, nd, mean, Statistics.sampleStandardDeviation(v, mean),
+                    Statistics.median(v));
         }
         return sb.build();
     }
@@ -133,9 +131,8 @@ final class PairedTrajectoriesReport {
                 sizes.add(n);
             }
         }
-        // MERGE: SampleSizeExperiment.ols -> org.onecnn.report.Statistics (OLS on log-log)
-        double[] f = pts.size() >= 2 ? SampleSizeExperiment.ols(pts) : new double[] {Double.NaN, Double.NaN};
-        return new Fit(f[0], f[1], sizes);
+        Statistics.Line f = Statistics.leastSquares(pts);
+        return new Fit(f.slope(), f.intercept(), sizes);
     }
 
     private void writeJson(Table summary, Fit fit) throws IOException {
