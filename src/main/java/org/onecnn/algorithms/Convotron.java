@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.onecnn.model.InputSampler;
 import org.onecnn.model.Architecture;
+import org.onecnn.model.InputSampler;
 import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
 

@@ -1,7 +1,7 @@
 package org.onecnn.algorithms;
 
-import org.onecnn.model.InputSampler;
 import org.onecnn.model.Architecture;
+import org.onecnn.model.InputSampler;
 import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
 
