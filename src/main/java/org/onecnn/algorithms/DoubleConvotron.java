@@ -130,12 +130,13 @@ public final class DoubleConvotron {
         /** The test-set size of Du and Goel, also used for validation by default. */
         public static final int DEFAULT_SAMPLES = 10_000;
         /**
-         * Du and Goel's schedules by input distribution name: {@code gaussian} {@code T₁ = 10⁴, η₁ = 1e−4,
+         * Du and Goel's schedules by input distribution name, sorted by name: {@code gaussian} {@code T₁ = 10⁴, η₁ = 1e−4,
          * T₂ = 10⁴, η₂ = 1e−4}; {@code uniform} {@code T₁ = 4·10⁴, η₁ = 1e−4, T₂ = 10⁵, η₂ = 1e−5}.
          */
-        public static final java.util.Map<String, Schedule> PUBLISHED_SCHEDULES = java.util.Map.of(
-                "gaussian", new Schedule(10_000, 1e-4, 10_000, 1e-4),
-                "uniform", new Schedule(40_000, 1e-4, 100_000, 1e-5));
+        public static final java.util.SortedMap<String, Schedule> PUBLISHED_SCHEDULES =
+                java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(java.util.Map.of(
+                        "gaussian", new Schedule(10_000, 1e-4, 10_000, 1e-4),
+                        "uniform", new Schedule(40_000, 1e-4, 100_000, 1e-5))));
 
         public Settings {
             Checks.architecture(architecture);
