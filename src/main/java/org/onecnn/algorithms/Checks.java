@@ -1,7 +1,7 @@
 package org.onecnn.algorithms;
 
-import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.Architecture;
+import org.onecnn.model.InputSampler;
 import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
 
@@ -17,7 +17,7 @@ final class Checks {
         return arch;
     }
 
-    static InputDistribution distribution(InputDistribution dist) {
+    static InputSampler distribution(InputSampler dist) {
         if (dist == null) {
             throw new InvalidInputException("distribution", "is required");
         }

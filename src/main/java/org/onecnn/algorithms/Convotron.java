@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.Architecture;
+import org.onecnn.model.InputSampler;
 import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
 
@@ -22,8 +22,9 @@ import org.onecnn.util.InvalidInputException;
  * </pre>
  * Nothing else: no projection, no averaging, no clipping. Why it works: write
  * {@code σ_α(t) = (1+α)/2 · t + (1−α)/2 · |t|}. The factor {@code Σ_i a_i P_i x} is odd in {@code x} and the
- * {@code |·|} part of {@code y − f} is even, so for a symmetric input distribution with identity covariance (both
- * {@link org.onecnn.empirical.data.Gaussian} and {@link org.onecnn.empirical.data.Uniform}) the expected update
+ * {@code |·|} part of {@code y − f} is even, so for a symmetric input distribution with identity covariance
+ * ({@link InputSampler#symmetric()} and {@link InputSampler#identityCovariance()}: Gaussian, uniform and Rademacher
+ * inputs) the expected update
  * with {@code a = a*} is exactly linear: {@code E[Δw] = η (1+α)/2 · M (w* − w)}, {@code M = Σ_ij a_i a_j P_i P_jᵀ}
  * (positive semi-definite). The noise vanishes at {@code w = w*} (the labels are realisable), so {@code w → w*}
  * in mean square for small enough {@code η}. With {@code a = λ a*}, {@code λ > 0}, the target is {@code w* / λ}
@@ -32,8 +33,9 @@ import org.onecnn.util.InvalidInputException;
  *
  * <h2>Randomness</h2>
  * A {@link Run} with seed {@code S} draws its inputs from {@code new SampleStream(distribution, d, S)}: chunks of
- * {@link SampleStream#rowsPerChunk} samples on the ND4J backend, each from its own {@code NdRandom} generator seeded with
- * {@code Seeds.derive(S, "chunk", c)}. Nothing else is random.
+ * {@link SampleStream#rowsPerChunk} samples, each drawn by {@link InputSampler#draw} with the seed
+ * {@link SampleStream#CHUNK}{@code .derive(S, c)} (for the ND4J-backed distributions, on the ND4J backend with its
+ * own {@code NdRandom} generator). Nothing else is random.
  *
  * <h2>Batching, and why the arithmetic is plain Java</h2>
  * {@link #run(Settings, List)} steps {@code B} independent runs together (same shapes and schedule; own teacher,
@@ -54,7 +56,7 @@ import org.onecnn.util.InvalidInputException;
  * <tr><td>2048</td><td>35–45 ms (17–22 µs a run)</td><td>1.3 ms (0.63 a run)</td><td>10.7–11.1 ms (5.2–5.4 a run)</td></tr>
  * </table>
  * The ND4J step is a straightforward batched formulation: {@code X [B, d]} drawn by
- * {@link InputDistribution#sample} with an {@code NdRandom} generator, the patches by one GEMM with a 0/1 selection
+ * {@code InputDistribution.sample} with an {@code NdRandom} generator, the patches by one GEMM with a 0/1 selection
  * matrix {@code [d, k r]}, pre-activations of student and teacher and {@code Σ a_i P_i x} by batched matmuls,
  * ReLU, row sums and the in-place update: about 12 ops at 20–60 µs of fixed cost each, for about {@code 3kr ≈ 600}
  * multiply-adds of work per run. Even at B = 2048 the ND4J step costs 25–35 times the Java arithmetic. A
@@ -82,7 +84,7 @@ public final class Convotron {
      * @param recordEvery   the test error is recorded after {@code 0, recordEvery, 2·recordEvery, …} updates and
      *                      after the last
      */
-    public record Settings(Architecture architecture, InputDistribution distribution, double leakySlope, double eta,
+    public record Settings(Architecture architecture, InputSampler distribution, double leakySlope, double eta,
             long steps, long recordEvery) {
 
         public Settings {
@@ -96,7 +98,7 @@ public final class Convotron {
         }
 
         /** Validated factory. */
-        public static Settings of(Architecture architecture, InputDistribution distribution, double leakySlope,
+        public static Settings of(Architecture architecture, InputSampler distribution, double leakySlope,
                 double eta, long steps, long recordEvery) {
             return new Settings(architecture, distribution, leakySlope, eta, steps, recordEvery);
         }
@@ -235,21 +237,7 @@ public final class Convotron {
         SampleStream[] streams = new SampleStream[bCount];
         EvaluationSet[] tests = new EvaluationSet[bCount];
         for (int b = 0; b < bCount; b++) {
-            Run run = runs.get(b);
-            if (run == null) {
-                throw new InvalidInputException("runs[" + b + "]", "is required");
-            }
-            try {
-                Checks.teacher(arch, run.teacher());
-                Checks.vector("a", run.a, k);
-                if (run.test() != null && (!run.test().architecture().equals(arch)
-                        || run.test().leakySlope() != alpha)) {
-                    throw new InvalidInputException("test", "was drawn for " + run.test().architecture()
-                            + ", α = " + run.test().leakySlope() + ", not " + arch + ", α = " + alpha);
-                }
-            } catch (InvalidInputException e) {
-                throw e.under("runs[" + b + "]");
-            }
+            Run run = checkRun(settings, runs.get(b), b);
             System.arraycopy(run.a, 0, a, b * k, k);
             System.arraycopy(run.teacher().wStar(), 0, wStar, b * r, r);
             System.arraycopy(run.teacher().aStar(), 0, aStar, b * k, k);
@@ -284,6 +272,27 @@ public final class Convotron {
             out.add(new Result(Kernels.slice(w, b * r, r), Kernels.slice(a, b * k, k), trace));
         }
         return out;
+    }
+
+    /** Run {@code b} of a batch, after checking that it fits the settings (errors name {@code runs[b]}). */
+    private static Run checkRun(Settings settings, Run run, int b) {
+        if (run == null) {
+            throw new InvalidInputException("runs[" + b + "]", "is required");
+        }
+        Architecture arch = settings.architecture();
+        double alpha = settings.leakySlope();
+        try {
+            Checks.teacher(arch, run.teacher());
+            Checks.vector("a", run.a, arch.k());
+            if (run.test() != null && (!run.test().architecture().equals(arch)
+                    || run.test().leakySlope() != alpha)) {
+                throw new InvalidInputException("test", "was drawn for " + run.test().architecture()
+                        + ", α = " + run.test().leakySlope() + ", not " + arch + ", α = " + alpha);
+            }
+        } catch (InvalidInputException e) {
+            throw e.under("runs[" + b + "]");
+        }
+        return run;
     }
 
     /**

@@ -5,14 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
-import org.onecnn.empirical.data.Gaussian;
-import org.onecnn.empirical.data.InputDistribution;
-import org.onecnn.empirical.data.Uniform;
 import org.onecnn.model.Architecture;
+import org.onecnn.model.InputSampler;
 import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.SeedStream;
 import org.onecnn.util.SeededRandom;
-import org.onecnn.util.Seeds;
 
 /**
  * Double Convotron (Du and Goel 2018, "Improved learning of one-hidden-layer convolutional neural networks with
@@ -46,19 +44,19 @@ import org.onecnn.util.Seeds;
  * Everything of a {@link Problem} with seed {@code S} is a pure function of {@code S} (and the teacher):
  * <ul>
  * <li>initial point: {@code w_non = ρ u}, {@code a = ρ v} with {@code u, v} uniform unit vectors (drawn in that
- * order by a {@link SeededRandom} seeded with {@code Seeds.derive(S, "double-convotron/init")}) and
+ * order by a {@link SeededRandom} seeded with {@code INIT.derive(S)}) and
  * {@code ρ = initScale} (default 0.1): small and random as in Du and Goel, and balanced ({@code ‖w_non‖ = ‖a‖}),
  * which is the balance the regulariser enforces;</li>
- * <li>stage-1 samples: {@code SampleStream(dist, d, Seeds.derive(S, "double-convotron/stage1"))};</li>
- * <li>stage-1 noise: a {@link SeededRandom} seeded with {@code Seeds.derive(S, "double-convotron/noise")}, each
+ * <li>stage-1 samples: {@code SampleStream(dist, d, STAGE1.derive(S))};</li>
+ * <li>stage-1 noise: a {@link SeededRandom} seeded with {@code NOISE.derive(S)}, each
  * step {@code ξ_w} then {@code ξ_a} by {@link SeededRandom#unitVector} (normalised Gaussians, exactly uniform on
  * the sphere);</li>
- * <li>stage-2 samples: {@code Seeds.derive(S, "double-convotron/stage2", 0)} for {@code +a}, {@code …, 1)} for
+ * <li>stage-2 samples: {@code STAGE2.derive(S, 0)} for {@code +a}, {@code STAGE2.derive(S, 1)} for
  * {@code −a};</li>
- * <li>test set: {@code Seeds.derive(S, "double-convotron/test")}; validation set:
- * {@code Seeds.derive(S, "double-convotron/validation")};</li>
- * <li>{@link Problem#gaussian}: teacher {@code Teacher.gaussian(k, r, Seeds.derive(S, "double-convotron/teacher"))}.</li>
+ * <li>test set: {@code TEST.derive(S)}; validation set: {@code VALIDATION.derive(S)};</li>
+ * <li>{@link Problem#gaussian}: teacher {@code Teacher.gaussian(k, r, TEACHER.derive(S))}.</li>
  * </ul>
+ * (the {@link SeedStream} constants of this class; their labels are {@code double-convotron/init} and so on).
  *
  * <h2>Batching</h2>
  * As {@link Convotron}: the {@code B} problems of one call step together on flat {@code [B, m]} and {@code [B, k]}
@@ -66,7 +64,33 @@ import org.onecnn.util.Seeds;
  * measurements given there; results are bitwise independent of the batch.
  */
 public final class DoubleConvotron {
+    /** The initial point {@code (u, v)} of a problem, one per problem. */
+    public static final SeedStream INIT = SeedStream.of("double-convotron/init",
+            "the stage-1 initial point (u, v) of one Double Convotron problem");
+    /** The stage-1 sample stream of a problem (a {@link SampleStream} seed). */
+    public static final SeedStream STAGE1 = SeedStream.of("double-convotron/stage1",
+            "the stage-1 sample stream of one Double Convotron problem");
+    /** The stage-1 sphere noise of a problem. */
+    public static final SeedStream NOISE = SeedStream.of("double-convotron/noise",
+            "the stage-1 sphere noise of one Double Convotron problem");
+    /** The stage-2 sample streams of a problem, sign 0 for {@code +a}, 1 for {@code −a}. */
+    public static final SeedStream STAGE2 = SeedStream.of("double-convotron/stage2",
+            "the stage-2 Convotron sample stream of one Double Convotron problem and sign", "sign");
+    /** The stage-2 test set of a problem. */
+    public static final SeedStream TEST = SeedStream.of("double-convotron/test",
+            "the stage-2 test set of one Double Convotron problem");
+    /** The stage-3 validation set of a problem. */
+    public static final SeedStream VALIDATION = SeedStream.of("double-convotron/validation",
+            "the stage-3 validation set of one Double Convotron problem");
+    /** The Gaussian teacher of {@link Problem#gaussian}. */
+    public static final SeedStream TEACHER = SeedStream.of("double-convotron/teacher",
+            "the Gaussian teacher (w*, a*) of one Double Convotron problem");
+
     private DoubleConvotron() {
+    }
+
+    /** The steps and step sizes of stages 1 and 2: {@code T₁, η₁, T₂, η₂}. */
+    public record Schedule(long steps1, double eta1, long steps2, double eta2) {
     }
 
     /**
@@ -85,7 +109,7 @@ public final class DoubleConvotron {
      * @param recordEvery1      stage-1 angles are recorded every this many steps (and at the end)
      * @param recordEvery2      stage-2 test errors are recorded every this many steps (and at the end)
      */
-    public record Settings(Architecture architecture, InputDistribution distribution, double leakySlope, long steps1,
+    public record Settings(Architecture architecture, InputSampler distribution, double leakySlope, long steps1,
             double eta1, long steps2, double eta2, double initScale, int testSamples, int validationSamples,
             long recordEvery1, long recordEvery2) {
 
@@ -105,6 +129,14 @@ public final class DoubleConvotron {
         public static final double DEFAULT_INIT_SCALE = 0.1;
         /** The test-set size of Du and Goel, also used for validation by default. */
         public static final int DEFAULT_SAMPLES = 10_000;
+        /**
+         * Du and Goel's schedules by input distribution name, sorted by name: {@code gaussian} {@code T₁ = 10⁴, η₁ = 1e−4,
+         * T₂ = 10⁴, η₂ = 1e−4}; {@code uniform} {@code T₁ = 4·10⁴, η₁ = 1e−4, T₂ = 10⁵, η₂ = 1e−5}.
+         */
+        public static final java.util.SortedMap<String, Schedule> PUBLISHED_SCHEDULES =
+                java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(java.util.Map.of(
+                        "gaussian", new Schedule(10_000, 1e-4, 10_000, 1e-4),
+                        "uniform", new Schedule(40_000, 1e-4, 100_000, 1e-5))));
 
         public Settings {
             Checks.architecture(architecture);
@@ -130,7 +162,7 @@ public final class DoubleConvotron {
         }
 
         /** Validated factory; the traces are recorded at 100 evenly spaced steps of each stage. */
-        public static Settings of(Architecture architecture, InputDistribution distribution, double leakySlope,
+        public static Settings of(Architecture architecture, InputSampler distribution, double leakySlope,
                 long steps1, double eta1, long steps2, double eta2) {
             return new Settings(architecture, distribution, leakySlope, steps1, eta1, steps2, eta2,
                     DEFAULT_INIT_SCALE, DEFAULT_SAMPLES, DEFAULT_SAMPLES, Math.max(1, steps1 / 100),
@@ -140,21 +172,23 @@ public final class DoubleConvotron {
         /**
          * The published setting (docs/experiments.md, dg2019-double-convotron): {@code d = 160}, {@code r = 16},
          * stride {@code s}, α = 0; Gaussian input {@code T₁ = 10⁴, η₁ = 1e−4, T₂ = 10⁴, η₂ = 1e−4}; uniform input
-         * {@code T₁ = 4·10⁴, η₁ = 1e−4, T₂ = 10⁵, η₂ = 1e−5}; 10,000 test and validation samples.
+         * {@code T₁ = 4·10⁴, η₁ = 1e−4, T₂ = 10⁵, η₂ = 1e−5}; 10,000 test and validation samples. The schedules are
+         * keyed by the distribution's name ({@link #PUBLISHED_SCHEDULES}); any other distribution is refused, never
+         * given another one's schedule (step sizes tuned for one input law can diverge on another).
          *
          * @throws InvalidInputException if the distribution is neither of the two, or {@code s} does not give an
          *                               architecture with {@code 2s > r}
          */
-        public static Settings published(InputDistribution distribution, int stride) {
+        public static Settings published(InputSampler distribution, int stride) {
+            Schedule p = distribution == null ? null : PUBLISHED_SCHEDULES.get(distribution.name());
+            if (p == null) {
+                throw new InvalidInputException("distribution", "the published setting exists for "
+                        + String.join(" and ", PUBLISHED_SCHEDULES.keySet()) + " only, got "
+                        + (distribution == null ? "none" : distribution.name())
+                        + "; give the steps and step sizes of both stages explicitly");
+            }
             Architecture arch = Architecture.of(PUBLISHED_D, PUBLISHED_R, stride);
-            if (distribution == Gaussian.INSTANCE) {
-                return of(arch, distribution, 0.0, 10_000, 1e-4, 10_000, 1e-4);
-            }
-            if (distribution == Uniform.INSTANCE) {
-                return of(arch, distribution, 0.0, 40_000, 1e-4, 100_000, 1e-5);
-            }
-            throw new InvalidInputException("distribution", "the published setting exists for gaussian and "
-                    + "uniform only, got " + (distribution == null ? "none" : distribution.name()));
+            return of(arch, distribution, 0.0, p.steps1(), p.eta1(), p.steps2(), p.eta2());
         }
 
         /** These settings with another initial scale {@code ρ}. */
@@ -191,11 +225,11 @@ public final class DoubleConvotron {
 
         /**
          * Du and Goel's teacher {@code w* ~ N(0, I_r)}, {@code a* ~ N(0, I_k)}, drawn with
-         * {@code Seeds.derive(seed, "double-convotron/teacher")}.
+         * {@link #TEACHER}{@code .derive(seed)}.
          */
         public static Problem gaussian(Architecture arch, long seed) {
             Checks.architecture(arch);
-            return new Problem(Teacher.gaussian(arch.k(), arch.r(), Seeds.derive(seed, "double-convotron/teacher")),
+            return new Problem(Teacher.gaussian(arch.k(), arch.r(), TEACHER.derive(seed)),
                     seed);
         }
     }
@@ -390,50 +424,88 @@ public final class DoubleConvotron {
     private static List<Stage1> stage1(Settings settings, List<Problem> problems,
             java.util.function.LongConsumer progress) {
         checkBatch(settings, problems);
-        Architecture arch = settings.architecture();
-        int r = arch.r();
-        int k = arch.k();
-        int m = settings.nonOverlapLength();
-        int shift = r - arch.s();
-        int bCount = problems.size();
-        double eta = settings.eta1();
-        double alpha = settings.leakySlope();
+        Stage1Batch batch = new Stage1Batch(settings, problems);
+        long[] schedule = ErrorTrace.schedule(settings.steps1(), settings.recordEvery1());
+        double[][] angA = new double[problems.size()][schedule.length];
+        double[][] angW = new double[problems.size()][schedule.length];
+        batch.recordAngles(0, angA, angW);
+        int next = 1;
+        for (long t = 1; t <= settings.steps1(); t++) {
+            batch.step();
+            if (t == schedule[next]) {
+                batch.recordAngles(next, angA, angW);
+                if (progress != null) {
+                    progress.accept(problems.size() * (schedule[next] - schedule[next - 1]));
+                }
+                next++;
+            }
+        }
+        return batch.results(schedule, angA, angW);
+    }
 
-        double[] w = new double[bCount * m];
-        double[] a = new double[bCount * k];
-        double[] wStar = new double[bCount * r];
-        double[] aStar = new double[bCount * k];
-        SampleStream[] streams = new SampleStream[bCount];
-        SeededRandom[] noise = new SeededRandom[bCount];
-        for (int b = 0; b < bCount; b++) {
-            Problem p = problems.get(b);
-            long seed = p.seed();
-            SeededRandom init = new SeededRandom(Seeds.derive(seed, "double-convotron/init"));
-            double[] u = init.unitVector(m);
-            double[] v = init.unitVector(k);
-            for (int j = 0; j < m; j++) {
-                w[b * m + j] = settings.initScale() * u[j];
+    /**
+     * The state of stage 1 for a batch of {@code B} problems: {@code w_non} in {@code [B, m]}, {@code a} and
+     * {@code a*} in {@code [B, k]}, {@code w*} in {@code [B, r]}, and each problem's sample stream and noise.
+     */
+    private static final class Stage1Batch {
+        private final Settings settings;
+        private final Architecture arch;
+        private final int r;
+        private final int k;
+        private final int m;
+        private final int bCount;
+        private final double[] w;
+        private final double[] a;
+        private final double[] wStar;
+        private final double[] aStar;
+        private final SampleStream[] streams;
+        private final SeededRandom[] noise;
+        private final double[] g;
+        private final double[] h;
+        private final double[] pre;
+        private final double[] comb;
+
+        /** The initial point of every problem (see the class Javadoc), its teacher, stream and noise. */
+        Stage1Batch(Settings settings, List<Problem> problems) {
+            this.settings = settings;
+            this.arch = settings.architecture();
+            this.r = arch.r();
+            this.k = arch.k();
+            this.m = settings.nonOverlapLength();
+            this.bCount = problems.size();
+            this.w = new double[bCount * m];
+            this.a = new double[bCount * k];
+            this.wStar = new double[bCount * r];
+            this.aStar = new double[bCount * k];
+            this.streams = new SampleStream[bCount];
+            this.noise = new SeededRandom[bCount];
+            for (int b = 0; b < bCount; b++) {
+                Problem p = problems.get(b);
+                long seed = p.seed();
+                SeededRandom init = new SeededRandom(INIT.derive(seed));
+                double[] u = init.unitVector(m);
+                double[] v = init.unitVector(k);
+                for (int j = 0; j < m; j++) {
+                    w[b * m + j] = settings.initScale() * u[j];
+                }
+                for (int j = 0; j < k; j++) {
+                    a[b * k + j] = settings.initScale() * v[j];
+                }
+                System.arraycopy(p.teacher().wStar(), 0, wStar, b * r, r);
+                System.arraycopy(p.teacher().aStar(), 0, aStar, b * k, k);
+                streams[b] = new SampleStream(settings.distribution(), arch.d(), STAGE1.derive(seed));
+                noise[b] = new SeededRandom(NOISE.derive(seed));
             }
-            for (int j = 0; j < k; j++) {
-                a[b * k + j] = settings.initScale() * v[j];
-            }
-            System.arraycopy(p.teacher().wStar(), 0, wStar, b * r, r);
-            System.arraycopy(p.teacher().aStar(), 0, aStar, b * k, k);
-            streams[b] = new SampleStream(settings.distribution(), arch.d(),
-                    Seeds.derive(seed, "double-convotron/stage1"));
-            noise[b] = new SeededRandom(Seeds.derive(seed, "double-convotron/noise"));
+            this.g = new double[m];
+            this.h = new double[k];
+            this.pre = new double[k];
+            this.comb = new double[m];
         }
 
-        long[] schedule = ErrorTrace.schedule(settings.steps1(), settings.recordEvery1());
-        double[][] angA = new double[bCount][schedule.length];
-        double[][] angW = new double[bCount][schedule.length];
-        recordAngles(w, a, wStar, aStar, m, k, r, shift, 0, angA, angW);
-        int next = 1;
-        double[] g = new double[m];
-        double[] h = new double[k];
-        double[] pre = new double[k];
-        double[] comb = new double[m];
-        for (long t = 1; t <= settings.steps1(); t++) {
+        /** One stage-1 update of every problem on its next sample, with its next noise. */
+        void step() {
+            double eta = settings.eta1();
+            double alpha = settings.leakySlope();
             for (int b = 0; b < bCount; b++) {
                 int off = streams[b].next();
                 double[] x = streams[b].buffer();
@@ -448,21 +520,25 @@ public final class DoubleConvotron {
                     a[b * k + j] += eta * (xiA[j] - h[j]);
                 }
             }
-            if (t == schedule[next]) {
-                recordAngles(w, a, wStar, aStar, m, k, r, shift, next, angA, angW);
-                if (progress != null) {
-                    progress.accept(bCount * (schedule[next] - schedule[next - 1]));
-                }
-                next++;
+        }
+
+        /** Column {@code i} of the angle traces: {@code ∠(a, a*)} and {@code ∠(w_non, w*_non)} of every problem. */
+        void recordAngles(int i, double[][] angA, double[][] angW) {
+            int shift = r - arch.s();
+            for (int b = 0; b < bCount; b++) {
+                angA[b][i] = Kernels.lineAngle(Kernels.slice(a, b * k, k), Kernels.slice(aStar, b * k, k));
+                angW[b][i] = Kernels.lineAngle(Kernels.slice(w, b * m, m), Kernels.slice(wStar, b * r + shift, m));
             }
         }
 
-        List<Stage1> out = new ArrayList<>(bCount);
-        for (int b = 0; b < bCount; b++) {
-            out.add(new Stage1(Kernels.slice(w, b * m, m), Kernels.slice(a, b * k, k),
-                    new AngleTrace(schedule, angA[b], angW[b])));
+        List<Stage1> results(long[] schedule, double[][] angA, double[][] angW) {
+            List<Stage1> out = new ArrayList<>(bCount);
+            for (int b = 0; b < bCount; b++) {
+                out.add(new Stage1(Kernels.slice(w, b * m, m), Kernels.slice(a, b * k, k),
+                        new AngleTrace(schedule, angA[b], angW[b])));
+            }
+            return out;
         }
-        return out;
     }
 
     /**
@@ -522,10 +598,9 @@ public final class DoubleConvotron {
                 minus[j] = -a[j];
             }
             EvaluationSet test = EvaluationSet.draw(arch, p.teacher(), settings.leakySlope(),
-                    settings.distribution(), settings.testSamples(), Seeds.derive(p.seed(), "double-convotron/test"));
-            runs.add(new Convotron.Run(p.teacher(), a, Seeds.derive(p.seed(), "double-convotron/stage2", 0), test));
-            runs.add(new Convotron.Run(p.teacher(), minus, Seeds.derive(p.seed(), "double-convotron/stage2", 1),
-                    test));
+                    settings.distribution(), settings.testSamples(), TEST.derive(p.seed()));
+            runs.add(new Convotron.Run(p.teacher(), a, STAGE2.derive(p.seed(), 0), test));
+            runs.add(new Convotron.Run(p.teacher(), minus, STAGE2.derive(p.seed(), 1), test));
         }
         List<Convotron.Result> res = Convotron.run(settings.stage2(), runs, progress);
         List<Stages23> out = new ArrayList<>(problems.size());
@@ -540,7 +615,7 @@ public final class DoubleConvotron {
 
     /**
      * Stage 3: the mean squared error of {@code (plus.w, plus.a)} and {@code (minus.w, minus.a)} on
-     * {@code settings.validationSamples()} fresh samples (seed {@code Seeds.derive(S, "double-convotron/validation")}),
+     * {@code settings.validationSamples()} fresh samples (seed {@code VALIDATION.derive(S)}),
      * and the choice of {@link Choice#of}.
      */
     public static Choice stage3(Settings settings, Problem problem, Convotron.Result plus, Convotron.Result minus) {
@@ -557,7 +632,7 @@ public final class DoubleConvotron {
         Checks.teacher(arch, problem.teacher());
         EvaluationSet validation = EvaluationSet.draw(arch, problem.teacher(), settings.leakySlope(),
                 settings.distribution(), settings.validationSamples(),
-                Seeds.derive(problem.seed(), "double-convotron/validation"));
+                VALIDATION.derive(problem.seed()));
         // a diverged stage-2 run has no loss (NaN), which Choice.of never picks
         return Choice.of(plus.diverged() ? Double.NaN : validation.meanSquaredError(plus.w(), plus.a()),
                 minus.diverged() ? Double.NaN : validation.meanSquaredError(minus.w(), minus.a()));
@@ -580,14 +655,6 @@ public final class DoubleConvotron {
             } catch (InvalidInputException e) {
                 throw e.under("problems[" + b + "]");
             }
-        }
-    }
-
-    private static void recordAngles(double[] w, double[] a, double[] wStar, double[] aStar, int m, int k, int r,
-            int shift, int i, double[][] angA, double[][] angW) {
-        for (int b = 0; b < angA.length; b++) {
-            angA[b][i] = Kernels.lineAngle(Kernels.slice(a, b * k, k), Kernels.slice(aStar, b * k, k));
-            angW[b][i] = Kernels.lineAngle(Kernels.slice(w, b * m, m), Kernels.slice(wStar, b * r + shift, m));
         }
     }
 }

@@ -1,7 +1,7 @@
 package org.onecnn.algorithms;
 
-import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.Architecture;
+import org.onecnn.model.InputSampler;
 import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
 
@@ -41,7 +41,7 @@ public final class EvaluationSet {
      *                               does not fit the architecture
      */
     public static EvaluationSet draw(Architecture arch, Teacher teacher, double leakySlope,
-            InputDistribution distribution, int n, long seed) {
+            InputSampler distribution, int n, long seed) {
         Checks.architecture(arch);
         Checks.teacher(arch, teacher);
         Checks.leakySlope(leakySlope);

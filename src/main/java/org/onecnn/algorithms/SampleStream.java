@@ -1,19 +1,16 @@
 package org.onecnn.algorithms;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.onecnn.empirical.data.InputDistribution;
-import org.onecnn.empirical.data.NdRandom;
+import org.onecnn.model.InputSampler;
 import org.onecnn.util.InvalidInputException;
-import org.onecnn.util.Seeds;
+import org.onecnn.util.SeedStream;
 
 /**
- * A stream of fresh inputs {@code x ∈ R^d} for one online run, one sample per step, drawn on the ND4J backend.
+ * A stream of fresh inputs {@code x ∈ R^d} for one online run, one sample per step, drawn by the distribution
+ * (the ND4J-backed ones run on the ND4J backend).
  *
  * <p>The inputs come in chunks of {@code rows = max(1, ⌊2¹⁶ / d⌋)} samples (512 KiB of doubles; 409 samples for
- * {@code d = 160}): chunk {@code c} is
- * {@code distribution.sample(rows, d, DOUBLE, NdRandom.of(Seeds.derive(seed, "chunk", c)))}, copied once into a
- * Java array that the steps then read. So the stream is a pure function of {@code (distribution, d, seed)}: it does
+ * {@code d = 160}): chunk {@code c} is {@code distribution.draw(rows, d, CHUNK.derive(seed, c))} ({@link #CHUNK}),
+ * a Java array that the steps then read. So the stream is a pure function of {@code (distribution, d, seed)}: it does
  * not depend on how many other runs are stepped beside it, on the order runs are stepped in, or on what else used
  * ND4J before. Why chunks: one ND4J op costs 10–60 µs of fixed overhead here (a new generator about 30–100 µs),
  * more than the whole arithmetic of a one-sample update; in chunks a value costs what the generator needs,
@@ -26,7 +23,11 @@ public final class SampleStream {
     /** Values per ND4J draw: a chunk holds {@code max(1, CHUNK_VALUES / d)} samples. */
     public static final int CHUNK_VALUES = 1 << 16;
 
-    private final InputDistribution distribution;
+    /** The seed of chunk {@code c} of a stream with seed {@code S}: {@code CHUNK.derive(S, c)}. */
+    public static final SeedStream CHUNK = SeedStream.perItem("chunk", "the inputs of one chunk of an online "
+            + "sample stream (Convotron, Double Convotron stage 1)", "chunk");
+
+    private final InputSampler distribution;
     private final int d;
     private final long seed;
     private final int rows;
@@ -39,7 +40,7 @@ public final class SampleStream {
      *
      * @throws InvalidInputException if {@code distribution} is null or {@code d < 1}
      */
-    public SampleStream(InputDistribution distribution, int d, long seed) {
+    public SampleStream(InputSampler distribution, int d, long seed) {
         if (distribution == null) {
             throw new InvalidInputException("distribution", "is required");
         }
@@ -62,7 +63,7 @@ public final class SampleStream {
     public int next() {
         if (next == rows) {
             chunk++;
-            buffer = draw(distribution, rows, d, Seeds.derive(seed, "chunk", chunk));
+            buffer = draw(distribution, rows, d, CHUNK.derive(seed, chunk));
             next = 0;
         }
         return d * next++;
@@ -81,12 +82,12 @@ public final class SampleStream {
     }
 
     /**
-     * {@code n} samples, row-major {@code n × d}, in one ND4J draw with a generator seeded with {@code seed}
-     * (a fixed test or validation set).
+     * {@code n} samples, row-major {@code n × d}: {@code distribution.draw(n, d, seed)} (for the ND4J-backed
+     * distributions one ND4J draw with a generator seeded with {@code seed}), a fixed test or validation set.
      *
      * @throws InvalidInputException if {@code n < 1} or {@code d < 1}
      */
-    public static double[] draw(InputDistribution distribution, int n, int d, long seed) {
+    public static double[] draw(InputSampler distribution, int n, int d, long seed) {
         if (distribution == null) {
             throw new InvalidInputException("distribution", "is required");
         }
@@ -95,17 +96,15 @@ public final class SampleStream {
         if ((long) n * d > Integer.MAX_VALUE - 8) {
             throw new InvalidInputException("n", "n·d = " + (long) n * d + " values do not fit one Java array");
         }
-        INDArray x = NdRandom.draw(seed, rng -> distribution.sample(n, d, DataType.DOUBLE, rng));
-        if (x.ordering() != 'c' || x.isView() || x.data().length() != (long) n * d) {
-            // InputDistribution promises a fresh row-major array; anything else is copied into one first
-            x = x.dup('c');
+        double[] v = distribution.draw(n, d, seed);
+        if (v == null || v.length != n * d) {
+            throw new IllegalStateException("distribution " + distribution.name() + " drew "
+                    + (v == null ? "nothing" : v.length + " values") + " for n·d = " + n * d);
         }
-        double[] v = new double[n * d];
-        x.data().asNioDouble().get(v);
         return v;
     }
 
-    public InputDistribution distribution() {
+    public InputSampler distribution() {
         return distribution;
     }
 

@@ -6,15 +6,20 @@
  *   <li>{@link org.onecnn.algorithms.DoubleConvotron} (Du and Goel): both layers, in three stages (output layer
  *       from the non-overlapping parts of the patches; Convotron with {@code ±a}; the sign by validation);</li>
  *   <li>{@link org.onecnn.algorithms.EvaluationSet}: fixed labelled test and validation sets;</li>
- *   <li>{@link org.onecnn.algorithms.SampleStream}: the fresh inputs of one run, drawn on the ND4J backend.</li>
+ *   <li>{@link org.onecnn.algorithms.SampleStream}: the fresh inputs of one run, drawn in chunks by its
+ *       {@link org.onecnn.model.InputSampler}.</li>
  * </ul>
  *
  * <h2>Randomness</h2>
- * Every draw is a pure function of a seed: inputs through {@link org.onecnn.empirical.data.InputDistribution#sample}
- * with a generator from {@link org.onecnn.empirical.data.NdRandom#of(long)} (one per chunk of a run's stream, seeded
- * by {@link org.onecnn.util.Seeds#derive}); the initial point and the stage-1 sphere noise from
- * {@link org.onecnn.util.SeededRandom}. The derivations are listed in {@link org.onecnn.algorithms.DoubleConvotron}.
- * A run's result does not depend on the batch it is stepped in.
+ * Every draw is a pure function of a seed: inputs through {@link org.onecnn.model.InputSampler#draw} (one draw per
+ * chunk of a run's stream, seeded by {@link org.onecnn.algorithms.SampleStream#CHUNK}; the ND4J-backed
+ * distributions of {@code org.onecnn.empirical.data} draw with a dedicated ND4J generator per seed); the initial
+ * point and the stage-1 sphere noise from {@link org.onecnn.util.SeededRandom}. The seed streams are the
+ * {@link org.onecnn.util.SeedStream} constants of {@link org.onecnn.algorithms.DoubleConvotron} and
+ * {@link org.onecnn.algorithms.SampleStream}. A run's result does not depend on the batch it is stepped in.
+ *
+ * <p>This package does not depend on ND4J: it sees inputs only through {@link org.onecnn.model.InputSampler}
+ * (ArchitectureTest checks this statically and at run time).
  *
  * <h2>Cost</h2>
  * The updates are plain Java arithmetic batched over runs (see {@link org.onecnn.algorithms.Convotron} for the

@@ -21,7 +21,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.onecnn.experiment.Provenance;
+import org.onecnn.util.Installation;
 import org.onecnn.util.InvalidInputException;
 
 /**
@@ -271,7 +271,7 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
             throw new InvalidInputException("profile", "'" + s + "' is neither a profile name (letters, digits, "
                     + "'.', '-', '_') nor a .properties file");
         }
-        Path dir = Provenance.home().resolve(FOLDER);
+        Path dir = Installation.home().resolve(FOLDER);
         Path f = dir.resolve(s + ".properties");
         if (Files.isRegularFile(f)) {
             return load(f);

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.onecnn.backend.BackendInfo.Build;
 import org.onecnn.backend.BackendInfo.Cpu;
 import org.onecnn.backend.BackendInfo.Gpu;
-import org.onecnn.experiment.Provenance;
+import org.onecnn.util.Installation;
 
 /**
  * The real {@link DeviceProbe}: the class path (read as resources, so no ND4J class is loaded, let alone
@@ -46,7 +46,7 @@ public final class SystemDeviceProbe implements DeviceProbe {
 
     @Override
     public BackendInfo probe() {
-        Properties b = Provenance.buildInfo();
+        Properties b = Installation.buildInfo();
         Build build = build(SystemDeviceProbe.class.getClassLoader());
         List<Gpu> gpus = new ArrayList<>();
         String note = gpus(gpus);

@@ -7,20 +7,20 @@ import java.util.Locale;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.onecnn.backend.ComputeProfile;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EnsembleTrainer;
 import org.onecnn.empirical.data.Dataset;
 import org.onecnn.empirical.data.DatasetGenerator;
 import org.onecnn.empirical.data.InputDistribution;
+import org.onecnn.experiment.Bounds;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Teacher;
-import org.onecnn.backend.ComputeProfile;
-import org.onecnn.experiment.Bounds;
 import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.MemoryBudget;
+import org.onecnn.util.SeedStream;
 import org.onecnn.util.SeededRandom;
-import org.onecnn.util.Seeds;
 
 /**
  * Throughput of full-batch gradient descent for an ensemble of students on one shared data set, the
@@ -34,6 +34,13 @@ import org.onecnn.util.Seeds;
  * {@code single}: R networks of one student each, trained one after the other.
  */
 public final class EmpiricalBench {
+    /** The bench's teacher {@code a*}. */
+    static final SeedStream TEACHER = SeedStream.of("bench-teacher", "the output layer a* of the bench's teacher");
+    /** The bench's data set. */
+    static final SeedStream DATA = SeedStream.of("bench-data", "the bench's data set");
+    /** The bench's students. */
+    static final SeedStream STUDENTS = SeedStream.of("bench-students", "the initial points of the bench's students");
+
     private EmpiricalBench() {
     }
 
@@ -87,14 +94,14 @@ public final class EmpiricalBench {
     public static double run(Spec s, PrintStream out) {
         DataType type = s.dataType().equals("float") ? DataType.FLOAT : DataType.DOUBLE;
         Architecture arch = Architecture.nonOverlapping(s.k(), s.p());
-        SeededRandom rng = new SeededRandom(Seeds.derive(s.seed(), "bench-teacher"));
+        SeededRandom rng = new SeededRandom(TEACHER.derive(s.seed()));
         double[] w = new double[s.p()];
         w[0] = 1;
         Teacher teacher = Teacher.of(w, rng.gaussianVector(s.k()));
         Dataset data = DatasetGenerator.generate(arch, teacher, InputDistribution.named("gaussian"), s.n(), 0.0,
-                Seeds.derive(s.seed(), "bench-data"), type);
+                DATA.derive(s.seed()), type);
         List<InitialPoint> inits = new ArrayList<>();
-        SeededRandom irng = new SeededRandom(Seeds.derive(s.seed(), "bench-students"));
+        SeededRandom irng = new SeededRandom(STUDENTS.derive(s.seed()));
         for (int i = 0; i < s.students(); i++) {
             double[] a = irng.gaussianVector(s.k());
             for (int j = 0; j < a.length; j++) {

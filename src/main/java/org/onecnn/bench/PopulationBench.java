@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.onecnn.experiment.Bounds;
 import org.onecnn.model.DuInitialization;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.OutcomeClassifier;
@@ -19,10 +20,9 @@ import org.onecnn.population.PopulationJob;
 import org.onecnn.population.RecordPlan;
 import org.onecnn.population.StopSpec;
 import org.onecnn.population.TrajectorySink;
-import org.onecnn.experiment.Bounds;
 import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.MemoryBudget;
-import org.onecnn.util.Seeds;
+import org.onecnn.util.SeedStream;
 
 /**
  * Throughput of Algorithm 1 on the exact population loss, on the workload described in
@@ -34,6 +34,13 @@ import org.onecnn.util.Seeds;
 public final class PopulationBench {
     /** The most timed passes: the median of more tells nothing new. */
     static final int MAX_REPEATS = 1000;
+
+    /**
+     * The initialization of run {@code i}: {@code INIT.derive(seed, 0, i)}, the label and indices of the population
+     * experiments' {@code init} stream (cell 0), so the bench draws the initial points a one-cell run would.
+     */
+    static final SeedStream INIT = SeedStream.perItem("init", "the Du et al. initialization of one run",
+            "cell", "run");
 
     private PopulationBench() {
     }
@@ -81,7 +88,7 @@ public final class PopulationBench {
         Teacher t = Teacher.ratioFamily(s.k(), s.p(), s.ratio(), 1.0, 1.0, s.seed());
         List<InitialPoint> inits = new ArrayList<>(s.inits());
         for (int i = 0; i < s.inits(); i++) {
-            inits.add(DuInitialization.draw(t, Seeds.derive(s.seed(), "init", 0, i)));
+            inits.add(DuInitialization.draw(t, INIT.derive(s.seed(), 0, i)));
         }
         int chunks = Math.max(s.threads(), (s.inits() + 255) / 256);
         List<List<InitialPoint>> parts = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -125,6 +126,70 @@ public final class AtomicFiles {
         }
         removed.sort(null);
         return removed;
+    }
+
+    /** Something that writes the files of a new folder into a (temporary) folder. */
+    @FunctionalInterface
+    public interface FolderContent {
+        void writeInto(Path dir) throws IOException;
+    }
+
+    /**
+     * Creates the new folder {@code folder} holding {@code files}, which {@code content} writes: the name is
+     * claimed first ({@code createDirectory} is atomic and fails if it exists), the files are written into a
+     * hidden temporary sibling, which then replaces the empty claimed folder in one rename where the file system
+     * allows it (POSIX); elsewhere the files are moved one by one in the order given (put the one that marks the
+     * folder complete last). On failure nothing this call created is left, and an existing folder is never
+     * touched.
+     *
+     * @param files the names {@code content} writes, in the order they are moved when a rename is not possible
+     * @return the folder, absolute and normalised
+     * @throws FileAlreadyExistsException if {@code folder} exists
+     */
+    public static Path writeNewFolder(Path folder, List<String> files, FolderContent content) throws IOException {
+        Path target = folder.toAbsolutePath().normalize();
+        Files.createDirectories(target.getParent());
+        Path tmp = temporarySibling(target);
+        deleteTree(tmp);
+        Files.createDirectory(target);
+        boolean done = false;
+        List<Path> moved = new ArrayList<>();
+        try {
+            Files.createDirectory(tmp);
+            content.writeInto(tmp);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                for (String f : files) {
+                    Files.move(tmp.resolve(f), target.resolve(f));
+                    moved.add(target.resolve(f));
+                }
+            }
+            done = true;
+            return target;
+        } finally {
+            quietly(() -> deleteTree(tmp));
+            if (!done) {
+                // give the claimed name back: only what this call put there, then the folder if it is empty
+                for (Path f : moved) {
+                    quietly(() -> Files.deleteIfExists(f));
+                }
+                quietly(() -> Files.deleteIfExists(target));
+            }
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Cleanup that must not hide the exception being thrown. */
+    private static void quietly(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            // best effort
+        }
     }
 
     /** Deletes a file or a folder tree; nothing if it does not exist. */

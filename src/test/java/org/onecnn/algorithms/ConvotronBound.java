@@ -4,6 +4,7 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.onecnn.empirical.data.Gaussian;
 import org.onecnn.empirical.data.InputDistribution;
+import org.onecnn.empirical.data.Rademacher;
 import org.onecnn.empirical.data.Uniform;
 import org.onecnn.model.Architecture;
 
@@ -21,7 +22,8 @@ import org.onecnn.model.Architecture;
  * <li>{@code E‖u‖² <= K ‖e‖²}: {@code σ_α} is 1-Lipschitz, so {@code |y − f| <= Σ_i |a_i| |eᵀP_i x|
  * <= ‖a‖ (Σ_i (eᵀP_i x)²)^½} and {@code ‖Σ a_i P_i x‖² <= ‖a‖² Σ_j ‖P_j x‖²}; hence
  * {@code E‖u‖² <= ‖a‖⁴ Σ_ij E[(eᵀP_i x)² ‖P_j x‖²]}. Uniform on {@code [−√3, √3]}: {@code ‖P_j x‖² <= 3r}, so
- * {@code K = 3 r k² ‖a‖⁴}. Gaussian: Cauchy–Schwarz with {@code E(eᵀz)⁴ = 3‖e‖⁴} and
+ * {@code K = 3 r k² ‖a‖⁴}; Rademacher ({@code ±1}): {@code ‖P_j x‖² = r} exactly and
+ * {@code E(eᵀP_i x)² = ‖e‖²}, so {@code K = r k² ‖a‖⁴}. Gaussian: Cauchy–Schwarz with {@code E(eᵀz)⁴ = 3‖e‖⁴} and
  * {@code E‖z‖⁴ = r² + 2r} gives {@code K = k² √(3 r (r+2)) ‖a‖⁴};</li>
  * <li>so, the sample being fresh, {@code E‖e_{t+1}‖² <= ρ E‖e_t‖²} with
  * {@code ρ = 1 − η (1+α) λ_min(M) + η² K}, minimal at {@code η* = (1+α) λ_min / (2K)}, where
@@ -69,6 +71,8 @@ final class ConvotronBound {
         double c;
         if (dist == Uniform.INSTANCE) {
             c = 3.0 * r;
+        } else if (dist == Rademacher.INSTANCE) {
+            c = r;
         } else if (dist == Gaussian.INSTANCE) {
             c = Math.sqrt(3.0 * r * (r + 2));
         } else {

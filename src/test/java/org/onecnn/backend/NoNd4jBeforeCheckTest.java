@@ -142,7 +142,7 @@ class NoNd4jBeforeCheckTest {
     void theRecorderWouldSeeNd4j() throws Exception {
         URL[] urls = {location(ComputeProfile.class)};
         try (Recording loader = new Recording(urls, getClass().getClassLoader())) {
-            Class<?> c = Class.forName("org.onecnn.empirical.EnsembleNetwork", false, loader);
+            Class<?> c = Class.forName("org.onecnn.empirical.layers.EnsembleNetwork", false, loader);
             List<String> sigs = new ArrayList<>();
             for (Method m : c.getDeclaredMethods()) {
                 sigs.add(m.getName());

@@ -286,11 +286,13 @@ class DivergenceCliTest {
             case "dg2019-double-convotron" -> {
                 assertEquals("Seeds.derive(master, \"teacher\", teacher): teacher t (w*, a*), the same at every stride "
                         + "and input distribution", seeds.get("streams").get("teacher").asText());
-                assertEquals("Seeds.derive(teacher, \"double-convotron/init\")",
+                assertEquals("Seeds.derive(teacher, \"double-convotron/init\"): "
+                        + org.onecnn.algorithms.DoubleConvotron.INIT.purpose(),
                         seeds.get("streams").get("double-convotron/init").asText());
             }
             case "sample-size", "paired-trajectories" ->
-                assertEquals("Seeds.derive(data, \"x\")", seeds.get("streams").get("x").asText());
+                assertEquals("Seeds.derive(data, \"x\"): " + org.onecnn.empirical.data.DatasetGenerator.INPUTS.purpose(),
+                        seeds.get("streams").get("x").asText());
             default -> assertEquals("Seeds.derive(master, \"init\", cell, run)", init);
         }
     }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.onecnn.empirical.layers.EnsembleNetwork;
 import org.onecnn.model.Architecture;
 
 /** The ensemble configuration round-trips through DL4J's JSON and YAML; a network saves and loads. */

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.onecnn.empirical.layers.EnsembleNetwork;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.DuInitialization;
 import org.onecnn.model.InitialPoint;

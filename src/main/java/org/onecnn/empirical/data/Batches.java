@@ -6,10 +6,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
-import org.onecnn.util.Seeds;
+import org.onecnn.util.SeedStream;
 
 /** Samples for stochastic training: fresh batches for online SGD, index orders for minibatch SGD. */
 public final class Batches {
+    /** The minibatch order of epoch {@code e}: {@code PERMUTATION.derive(S, e)}. */
+    public static final SeedStream PERMUTATION = SeedStream.perItem("permutation",
+            "the order of one epoch of minibatch SGD (Fisher–Yates)", "epoch");
+
     private Batches() {
     }
 
@@ -36,7 +40,7 @@ public final class Batches {
     /**
      * The order in which epoch {@code epoch} of minibatch SGD visits samples {@code 0..n−1}: a uniformly random
      * permutation by Fisher–Yates ({@code for i = n−1..1: swap(i, j), j uniform in 0..i}), driven by a
-     * {@link SplittableRandom} seeded with {@code Seeds.derive(seed, "permutation", epoch)}. It depends only on
+     * {@link SplittableRandom} seeded with {@code PERMUTATION.derive(seed, epoch)}. It depends only on
      * {@code (n, seed, epoch)}, so an epoch can be replayed without replaying the ones before it.
      *
      * @param n     number of samples, {@code 0 <= n <= } {@link #MAX_PERMUTATION}
@@ -55,7 +59,7 @@ public final class Batches {
         for (int i = 0; i < p.length; i++) {
             p[i] = i;
         }
-        SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, "permutation", epoch));
+        SplittableRandom rng = new SplittableRandom(PERMUTATION.derive(seed, epoch));
         for (int i = p.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             long t = p[i];

@@ -7,22 +7,28 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.onecnn.experiment.Provenance;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.Teacher;
+import org.onecnn.util.Installation;
 import org.onecnn.util.InvalidInputException;
-import org.onecnn.util.Seeds;
+import org.onecnn.util.SeedStream;
 
 /**
  * Teacher–student data: {@code x_m ~ D} i.i.d., {@code y_m = Σ_i a*_i σ(w*ᵀ Z_i(x_m)) + σ_ε ε_m},
  * {@code ε_m ~ N(0, 1)} (docs/model.md §1), with the labels computed by the students' own layers
  * ({@link TeacherNetwork}).
  *
- * <p>Seeds: {@code X} from {@code NdRandom.of(Seeds.derive(seed, "x"))}, the noise from
- * {@code NdRandom.of(Seeds.derive(seed, "noise"))}. The two streams are independent, so the same seed with
- * another σ gives the same {@code X} and the same noise direction, only scaled.
+ * <p>Seeds: {@code X} from {@code NdRandom.of(INPUTS.derive(seed))}, the noise from
+ * {@code NdRandom.of(NOISE.derive(seed))} (labels {@code x} and {@code noise}). The two streams are independent,
+ * so the same seed with another σ gives the same {@code X} and the same noise direction, only scaled.
  */
 public final class DatasetGenerator {
+    /** The inputs {@code X} of the data set with seed {@code S}: {@code INPUTS.derive(S)}. */
+    public static final SeedStream INPUTS = SeedStream.perItem("x", "the inputs X of one data set or online batch");
+    /** The label noise of the data set with seed {@code S}: {@code NOISE.derive(S)}. */
+    public static final SeedStream NOISE = SeedStream.perItem("noise",
+            "the label noise of one data set or online batch");
+
     private DatasetGenerator() {
     }
 
@@ -49,7 +55,7 @@ public final class DatasetGenerator {
     public static Dataset generate(Architecture arch, Teacher teacher, double leakySlope, InputDistribution dist,
             long n, double noiseSigma, long seed, DataType type) {
         TeacherNetwork net = TeacherNetwork.of(arch, teacher, leakySlope, type);
-        return generate(net, dist, n, noiseSigma, seed, Provenance.versions());
+        return generate(net, dist, n, noiseSigma, seed, Installation.versions());
     }
 
     /** The data set of seed {@code seed} labelled by an existing teacher network. */
@@ -60,10 +66,10 @@ public final class DatasetGenerator {
         Checks.noise("noise_sigma", noiseSigma);
         Architecture arch = net.architecture();
         DataType type = net.dataType();
-        INDArray x = NdRandom.draw(Seeds.derive(seed, "x"), rng -> dist.sample(n, arch.d(), type, rng));
+        INDArray x = NdRandom.draw(INPUTS.derive(seed), rng -> dist.sample(n, arch.d(), type, rng));
         INDArray y = net.labels(x);
         if (noiseSigma > 0) {
-            INDArray e = NdRandom.draw(Seeds.derive(seed, "noise"), rng -> Gaussian.INSTANCE.sample(n, 1, type, rng));
+            INDArray e = NdRandom.draw(NOISE.derive(seed), rng -> Gaussian.INSTANCE.sample(n, 1, type, rng));
             y.addi(e.muli(noiseSigma));
         }
         Teacher t = net.teacher();

@@ -20,8 +20,8 @@ import org.onecnn.util.InvalidInputException;
  * bitwise on the same backend (label noise and inputs are ND4J draws; another backend may draw other bits).
  *
  * @param format      {@link #FORMAT}, the layout version of a stored data set
- * @param seed        the data set's seed (inputs from {@code Seeds.derive(seed, "x")}, noise from
- *                    {@code Seeds.derive(seed, "noise")})
+ * @param seed        the data set's seed (inputs from {@code DatasetGenerator.INPUTS.derive(seed)}, noise
+ *                    from {@code DatasetGenerator.NOISE.derive(seed)})
  * @param n           number of samples, >= 1
  * @param d           input dimension
  * @param r           filter size
@@ -35,7 +35,7 @@ import org.onecnn.util.InvalidInputException;
  * @param wStar       the teacher filter {@code w*} (length r)
  * @param aStar       the teacher output weights {@code a*} (length k)
  * @param backend     the ND4J backend that drew the data (e.g. {@code CpuBackend})
- * @param versions    {@link org.onecnn.experiment.Provenance#versions()} at creation
+ * @param versions    {@link org.onecnn.util.Installation#versions()} at creation
  * @param created     creation time, ISO-8601 UTC
  */
 public record DatasetManifest(

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,10 +15,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.onecnn.experiment.Provenance;
-import org.onecnn.report.Json;
 import org.onecnn.util.AtomicFiles;
+import org.onecnn.util.Installation;
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.PrettyJson;
 
 /**
  * Data sets on disk, one folder each: {@code X.npy} ({@code [n, d]}), {@code y.npy} ({@code [n, 1]}), both in
@@ -26,8 +26,8 @@ import org.onecnn.util.InvalidInputException;
  * ({@link DatasetManifest}). Python reads them with {@code numpy.load}.
  *
  * <p>A data set folder is never overwritten: saving to an existing name is an error. The files are written into
- * a hidden sibling folder that is then renamed onto the (atomically claimed) name, so a crash never leaves a
- * half-written data set under a valid name.
+ * a hidden sibling folder that is then renamed onto the (atomically claimed) name
+ * ({@link AtomicFiles#writeNewFolder}), so a crash never leaves a half-written data set under a valid name.
  */
 public final class DatasetStore {
     /** File names inside a data set folder. */
@@ -55,7 +55,7 @@ public final class DatasetStore {
 
     /** The store of this checkout, {@code <onecnn home>/datasets} (ignored by git). */
     public static DatasetStore standard() {
-        return at(Provenance.home().resolve("datasets"));
+        return at(Installation.home().resolve("datasets"));
     }
 
     public Path root() {
@@ -98,56 +98,18 @@ public final class DatasetStore {
     public static Path saveTo(Dataset data, Path folder) throws IOException {
         Checks.notNull("data", data);
         Path target = Checks.notNull("folder", folder).toAbsolutePath().normalize();
-        Files.createDirectories(target.getParent());
-        Path tmp = AtomicFiles.temporarySibling(target);
-        AtomicFiles.deleteTree(tmp);
-        // claim the name first (createDirectory is atomic and fails if it exists), then write elsewhere
         try {
-            Files.createDirectory(target);
+            // the manifest last: a folder without it does not load
+            return AtomicFiles.writeNewFolder(target, List.of(FEATURES, LABELS, MANIFEST), dir -> {
+                writeArray(data.features(), dir.resolve(FEATURES));
+                writeArray(data.labels(), dir.resolve(LABELS));
+                PrettyJson.write(dir.resolve(MANIFEST), data.manifest());
+            });
         } catch (FileAlreadyExistsException e) {
+            if (!target.toString().equals(e.getFile())) {
+                throw e;
+            }
             throw exists(target);
-        }
-        boolean done = false;
-        java.util.List<Path> moved = new java.util.ArrayList<>();
-        try {
-            Files.createDirectory(tmp);
-            writeArray(data.features(), tmp.resolve(FEATURES));
-            writeArray(data.labels(), tmp.resolve(LABELS));
-            Json.write(tmp.resolve(MANIFEST), data.manifest());
-            try {
-                // replaces the empty claimed folder in one step where the file system allows it (POSIX rename)
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                // elsewhere: move the files one by one, the manifest last (a folder without it does not load)
-                for (String f : new String[] {FEATURES, LABELS, MANIFEST}) {
-                    Files.move(tmp.resolve(f), target.resolve(f));
-                    moved.add(target.resolve(f));
-                }
-            }
-            done = true;
-            return target;
-        } finally {
-            quietly(() -> AtomicFiles.deleteTree(tmp));
-            if (!done) {
-                // give the claimed name back: only what this call put there, then the folder if it is empty
-                for (Path f : moved) {
-                    quietly(() -> Files.deleteIfExists(f));
-                }
-                quietly(() -> Files.deleteIfExists(target));
-            }
-        }
-    }
-
-    private interface IoAction {
-        void run() throws IOException;
-    }
-
-    /** Cleanup that must not hide the exception being thrown. */
-    private static void quietly(IoAction action) {
-        try {
-            action.run();
-        } catch (IOException e) {
-            // best effort
         }
     }
 

@@ -3,13 +3,13 @@ package org.onecnn.empirical.data;
 import java.util.Map;
 import java.util.function.LongFunction;
 
-import org.onecnn.experiment.Provenance;
+import org.onecnn.util.Installation;
 import org.onecnn.util.InvalidInputException;
-import org.onecnn.util.Seeds;
+import org.onecnn.util.SeedStream;
 
 /**
  * Fresh samples for online SGD (Convotron, or SGD on the population loss): batch {@code t} is the data set of
- * {@code b} samples with seed {@code Seeds.derive(seed, "online", t)}, so it depends on {@code t} alone, not
+ * {@code b} samples with seed {@code ONLINE.derive(seed, t)} (label {@code online}), so it depends on {@code t} alone, not
  * on which batches were drawn before or in what order (a resumed or reordered run sees the same data).
  * Batch {@code t} equals {@code DatasetGenerator.generate(..., b, σ, seedOf(t), type)} bitwise.
  *
@@ -17,6 +17,10 @@ import org.onecnn.util.Seeds;
  * Made by {@link Batches#fresh}.
  */
 public final class FreshBatches implements LongFunction<Dataset> {
+    /** The data set seed of online batch {@code t}: {@code ONLINE.derive(S, t)}. */
+    public static final SeedStream ONLINE = SeedStream.perItem("online",
+            "the data set of one online batch (fresh samples at one step)", "step");
+
     private final TeacherNetwork teacher;
     private final InputDistribution dist;
     private final double noiseSigma;
@@ -30,7 +34,7 @@ public final class FreshBatches implements LongFunction<Dataset> {
         this.noiseSigma = Checks.noise("noise_sigma", noiseSigma);
         this.seed = seed;
         this.batchSize = InvalidInputException.requirePositive("batch_size", batchSize);
-        this.versions = Provenance.versions();
+        this.versions = Installation.versions();
     }
 
     /**
@@ -43,12 +47,12 @@ public final class FreshBatches implements LongFunction<Dataset> {
         return DatasetGenerator.generate(teacher, dist, batchSize, noiseSigma, seedOf(step), versions);
     }
 
-    /** The data set seed of batch {@code step}, {@code Seeds.derive(seed, "online", step)}. */
+    /** The data set seed of batch {@code step}, {@code ONLINE.derive(seed, step)}. */
     public long seedOf(long step) {
         if (step < 0) {
             throw new InvalidInputException("step", "must be >= 0, got " + step);
         }
-        return Seeds.derive(seed, "online", step);
+        return ONLINE.derive(seed, step);
     }
 
     /** {@code b}, the samples per batch. */

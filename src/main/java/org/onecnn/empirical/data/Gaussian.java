@@ -29,6 +29,22 @@ public final class Gaussian implements InputDistribution {
         return "gaussian";
     }
 
+    /** Yes: this is {@code N(0, I_d)}. */
+    @Override
+    public boolean gaussian() {
+        return true;
+    }
+
+    @Override
+    public boolean identityCovariance() {
+        return true;
+    }
+
+    @Override
+    public boolean symmetric() {
+        return true;
+    }
+
     @Override
     public String toString() {
         return "N(0, I)";

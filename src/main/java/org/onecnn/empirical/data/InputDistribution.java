@@ -8,16 +8,19 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.onecnn.model.InputSampler;
 import org.onecnn.util.InvalidInputException;
 
 /**
- * A distribution of inputs {@code x ∈ R^d}, i.i.d. across samples.
+ * A distribution of inputs {@code x ∈ R^d}, i.i.d. across samples, drawn on the ND4J backend: the one definition
+ * of each distribution, used by the empirical engine ({@link #sample}) and, through {@link InputSampler#draw},
+ * by the pure-Java Convotron family.
  *
  * <p>A new distribution is one small class: implement {@link #sample} (fill {@link #allocate} with one ND4J
- * random op executed with the given generator, so it runs on the active backend) and {@link #name}, and add
- * it to {@link #named(String)}.
+ * random op executed with the given generator, so it runs on the active backend), {@link #name} and the
+ * properties of {@link InputSampler}, and add it to {@link #known()}, the single registration.
  */
-public interface InputDistribution {
+public interface InputDistribution extends InputSampler {
 
     /**
      * {@code n} independent samples as a new row-major {@code [n, d]} array of {@code type}, drawn with
@@ -28,13 +31,41 @@ public interface InputDistribution {
     INDArray sample(long n, int d, DataType type, Random rng);
 
     /** The name {@link #named(String)} accepts, also written to data set manifests. */
+    @Override
     String name();
 
-    /** The known distributions by name: {@code gaussian}, {@code uniform}. */
+    /**
+     * {@link #sample} in double precision with a new generator seeded with {@code seed} ({@link NdRandom#draw}),
+     * copied into a Java array: row-major {@code n × d}.
+     *
+     * @throws InvalidInputException if {@code n < 1}, {@code d < 1} or {@code n·d} values do not fit one Java array
+     */
+    @Override
+    default double[] draw(int n, int d, long seed) {
+        InvalidInputException.requirePositive("n", n);
+        InvalidInputException.requirePositive("d", d);
+        if ((long) n * d > Integer.MAX_VALUE - 8) {
+            throw new InvalidInputException("n", "n·d = " + (long) n * d + " values do not fit one Java array");
+        }
+        INDArray x = NdRandom.draw(seed, rng -> sample(n, d, DataType.DOUBLE, rng));
+        if (x.ordering() != 'c' || x.isView() || x.data().length() != (long) n * d) {
+            // sample promises a fresh row-major array; anything else is copied into one first
+            x = x.dup('c');
+        }
+        double[] v = new double[n * d];
+        x.data().asNioDouble().get(v);
+        return v;
+    }
+
+    /**
+     * The known distributions by name, in this order: {@code gaussian}, {@code uniform}, {@code rademacher}. The
+     * single registration: configs, manifests and the capability checks of the engines all read it.
+     */
     static Map<String, InputDistribution> known() {
         Map<String, InputDistribution> m = new LinkedHashMap<>();
         m.put(Gaussian.INSTANCE.name(), Gaussian.INSTANCE);
         m.put(Uniform.INSTANCE.name(), Uniform.INSTANCE);
+        m.put(Rademacher.INSTANCE.name(), Rademacher.INSTANCE);
         return m;
     }
 

@@ -9,9 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The one place where onecnn creates ND4J random generators.
  *
  * <p>Every stochastic ND4J draw in onecnn (inputs, label noise, anything added later) takes a generator from
- * {@link #of(long)} with a seed derived from the run's master seed by
- * {@link org.onecnn.util.Seeds#derive(long, String, long...)}: one dedicated generator per stream. Why: ND4J's
- * global generator ({@code Nd4j.getRandom()}) is shared per thread, and DL4J re-seeds it as a side effect of
+ * {@link #of(long)} with a seed derived from the run's master seed through a {@link org.onecnn.util.SeedStream}
+ * declared by the class that draws it: one dedicated generator per stream. Why: ND4J's global generator ({@code Nd4j.getRandom()}) is shared per thread, and DL4J re-seeds it as a side effect of
  * building any network configuration, so a draw from it would depend on what else ran before; a dedicated
  * generator makes a stream a pure function of its seed. The generator lives on the active backend, so the draws
  * run there (on the GPU under CUDA).

@@ -6,7 +6,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.onecnn.empirical.EnsembleNetwork;
+import org.onecnn.empirical.layers.EnsembleNetwork;
 import org.onecnn.empirical.layers.WeightNormConv;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.Teacher;

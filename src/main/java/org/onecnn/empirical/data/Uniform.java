@@ -35,6 +35,23 @@ public final class Uniform implements InputDistribution {
         return "uniform";
     }
 
+    /** No: bounded, so the population closed forms do not apply. */
+    @Override
+    public boolean gaussian() {
+        return false;
+    }
+
+    /** Yes: independent coordinates of mean 0 and variance {@code (2√3)²/12 = 1}. */
+    @Override
+    public boolean identityCovariance() {
+        return true;
+    }
+
+    @Override
+    public boolean symmetric() {
+        return true;
+    }
+
     @Override
     public String toString() {
         return "U[−√3, √3]^d";

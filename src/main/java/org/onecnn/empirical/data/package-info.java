@@ -1,5 +1,6 @@
 /**
- * Data for the empirical (finite-sample) engine: input distributions, teacher labels computed by the same
+ * Data for the empirical (finite-sample) engine: input distributions (each defined once, registered in
+ * {@link org.onecnn.empirical.data.InputDistribution#known()}), teacher labels computed by the same
  * DL4J layers as the students, data sets with a manifest, fresh online batches and minibatch orders, and a
  * store that keeps data sets as {@code .npy} files numpy can read.
  *
@@ -8,11 +9,13 @@
  * <ul>
  *   <li>ND4J draws (inputs, label noise) go through {@link org.onecnn.empirical.data.NdRandom#of(long)}, a
  *       dedicated generator per stream, never ND4J's global generator;</li>
- *   <li>inputs of a data set with seed {@code S}: {@code Seeds.derive(S, "x")}; label noise:
- *       {@code Seeds.derive(S, "noise")} (independent streams: changing σ does not change {@code X});</li>
- *   <li>online batch {@code t}: the data set of seed {@code Seeds.derive(S, "online", t)};</li>
+ *   <li>inputs of a data set with seed {@code S}: {@code DatasetGenerator.INPUTS.derive(S)}; label noise:
+ *       {@code DatasetGenerator.NOISE.derive(S)} (independent streams: changing σ does not change {@code X});</li>
+ *   <li>online batch {@code t}: the data set of seed {@code FreshBatches.ONLINE.derive(S, t)};</li>
  *   <li>minibatch order of epoch {@code e}: a Fisher–Yates shuffle driven by a {@link java.util.SplittableRandom}
- *       seeded with {@code Seeds.derive(S, "permutation", e)}.</li>
+ *       seeded with {@code Batches.PERMUTATION.derive(S, e)}.</li>
  * </ul>
+ * Each is a {@link org.onecnn.util.SeedStream} constant of the class that draws it (labels {@code x},
+ * {@code noise}, {@code online}, {@code permutation}).
  */
 package org.onecnn.empirical.data;

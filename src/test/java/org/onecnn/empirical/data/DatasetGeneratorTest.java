@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.onecnn.empirical.EnsembleNetwork;
+import org.onecnn.empirical.layers.EnsembleNetwork;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;

@@ -193,6 +193,9 @@ class DatasetStoreTest {
         assertEquals(DatasetGenerator.backendName(), m.get("backend").asText());
         assertEquals(Provenance.versions().get("onecnn"), m.get("versions").get("onecnn").asText());
         assertFalse(m.get("created").asText().isEmpty());
+        // the manifest is written in the report's JSON format, byte for byte as before it had its own writer
+        assertEquals(org.onecnn.report.Json.toJson(ds.manifest()),
+                Files.readString(folder.resolve("manifest.json"), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

@@ -96,6 +96,30 @@ class InputDistributionTest {
         }
     }
 
+    /** The pure-Java view ({@code InputSampler.draw}, what Convotron reads) is the ND4J sample, bit for bit. */
+    @Test
+    void drawIsTheDoublePrecisionSampleOfADedicatedGenerator() {
+        for (InputDistribution dist : InputDistribution.known().values()) {
+            double[] nd = TestData.values(NdRandom.draw(8, rng -> dist.sample(50, 7, DataType.DOUBLE, rng)));
+            assertArrayEquals(nd, dist.draw(50, 7, 8), dist.name());
+        }
+        assertEquals("n", assertThrows(InvalidInputException.class, () -> Gaussian.INSTANCE.draw(0, 3, 1)).field());
+        assertEquals("n", assertThrows(InvalidInputException.class,
+                () -> Gaussian.INSTANCE.draw(1 << 20, 1 << 12, 1)).field());
+    }
+
+    /** Only N(0, I) has the population closed forms; every known distribution is symmetric with identity covariance. */
+    @Test
+    void properties() {
+        for (InputDistribution dist : InputDistribution.known().values()) {
+            assertEquals(dist == Gaussian.INSTANCE, dist.gaussian(), dist.name());
+            assertEquals(dist.gaussian(), dist.populationClosedForm(), dist.name());
+            assertTrue(dist.identityCovariance() && dist.symmetric(), dist.name());
+        }
+        assertEquals(java.util.List.of("gaussian", "uniform", "rademacher"),
+                java.util.List.copyOf(InputDistribution.known().keySet()));
+    }
+
     @Test
     void dedicatedGeneratorsLeaveTheGlobalOneAlone() {
         Nd4j.getRandom().setSeed(99);
