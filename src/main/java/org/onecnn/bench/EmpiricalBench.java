@@ -111,7 +111,7 @@ public final class EmpiricalBench {
         }
         int block = s.reductionBlock();
         int chunk = Math.max(block, (int) Math.min(s.sampleChunk(), s.n()) / block * block);
-        EmpiricalSpec spec = new EmpiricalSpec(arch, 0.0, type, 0.05, "full-batch", 1, s.steps(), s.steps(), 0, 0,
+        EmpiricalSpec spec = new EmpiricalSpec(arch, 0.0, type, 0.05, org.onecnn.empirical.Regime.FULL_BATCH, 1, s.steps(), s.steps(), 0, 0,
                 s.students(), chunk, block, s.seed());
         EnsembleTrainer trainer = new EnsembleTrainer(spec, teacher, true);
         INDArray x = data.features();

@@ -7,6 +7,7 @@ import java.util.function.LongConsumer;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Outcome;
@@ -102,14 +103,14 @@ public final class EnsembleTrainer {
      *
      * @throws InvalidInputException naming {@code regime}
      */
-    public static void requireMeasurable(Regime regime, String distribution, Architecture arch) {
+    public static void requireMeasurable(Regime regime, InputDistribution distribution, Architecture arch) {
         if (regime != Regime.ONLINE) {
             return;
         }
-        if (!distribution.equals("gaussian")) {
+        if (!distribution.populationClosedForm()) {
             throw new InvalidInputException("regime", "online SGD judges stationarity and the loss by the exact "
                     + "population gradient, which onecnn has for Gaussian inputs only, and the distribution is "
-                    + distribution + "; use regime full-batch or minibatch, or distribution gaussian");
+                    + distribution.name() + "; use regime full-batch or minibatch, or distribution gaussian");
         }
         if (arch.overlapping()) {
             throw new InvalidInputException("regime", "online SGD judges stationarity and the loss by the exact "

@@ -30,6 +30,7 @@ public enum Regime {
     }
 
     /** The name in configs and output: {@code full-batch}, {@code minibatch} or {@code online}. */
+    @com.fasterxml.jackson.annotation.JsonValue
     public String key() {
         return key;
     }
@@ -49,6 +50,7 @@ public enum Regime {
      *
      * @throws InvalidInputException naming the parameter {@code regime}, listing the allowed names
      */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static Regime parse(String name) {
         for (Regime r : values()) {
             if (r.key.equals(name)) {

@@ -3,7 +3,13 @@ package org.onecnn.experiment;
 import java.util.List;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.onecnn.backend.Precision;
+import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalSpec;
+import org.onecnn.empirical.EngineCapabilities;
+import org.onecnn.empirical.EnsembleTrainer;
+import org.onecnn.empirical.Regime;
+import org.onecnn.model.Architecture;
 import org.onecnn.empirical.layers.WeightNormConv;
 import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.SeedStream;
@@ -25,63 +31,78 @@ public final class EmpiricalSetup {
     }
 
     /**
-     * Refuse what the trainer cannot measure: online SGD has no training set, so it stops and classifies a
-     * student by the exact population gradient and loss, which exist in closed form only for Gaussian inputs
-     * on non-overlapping patches; with anything else every student would be NON_FINITE at step 0. (Full-batch
-     * and minibatch runs stop on the gradient of L_n, which is always measurable.) A minibatch larger than
-     * the smallest data set is refused too: it would silently be the full batch.
+     * Refuse, before any work, what the chosen engine cannot train ({@link EngineCapabilities}) and what no
+     * engine can measure: online SGD stops and classifies a student by the exact population gradient and loss,
+     * which exist in closed form only for Gaussian inputs on non-overlapping patches; a minibatch larger than the
+     * smallest data set would silently be the full batch; a gradient or loss tolerance every student meets at
+     * step 0 measures nothing. Library checks name their own parameters; here they get their config paths.
      */
     public static void requireMeasurable(Sections.FiniteSampleSpec cfg) {
         Sections.Empirical e = cfg.empirical();
-        if (e.distribution().equals("gaussian")) {
-            // the empirical gradient at an initial point estimates the exact one (for Gaussian input)
-            PopulationSetup.Probe probe = PopulationSetup.probeInitializations(cfg, PopulationSetup.teacher(cfg), 0,
-                    false);
-            if (e.gradTol() >= probe.maxGrad()) {
-                throw new InvalidInputException("empirical.grad_tol", String.format(java.util.Locale.ROOT, "%.3g is "
-                        + "at least the exact gradient norm of %s (largest %.3g), which the gradient of L_n "
-                        + "estimates: every student would stop at step 0 and nothing would be measured; use a "
-                        + "tolerance well below that (default 1e-5)", e.gradTol(), probe.which(), probe.maxGrad()));
-            }
+        Architecture arch = cfg.model().architecture();
+        EmpiricalEngine engine = e.trainingEngine();
+        EngineCapabilities can = engine.capabilities();
+        try {
+            can.requireArchitecture(engine.name(), arch);
+        } catch (InvalidInputException x) {
+            throw x.under("model");
         }
-        if (e.lossTol() != null && e.distribution().equals("gaussian")) {
-            // ½E[y²] is the loss of the zero network (a = 0, any v); the closed forms give it for Gaussian input
-            org.onecnn.model.Architecture arch = cfg.model().architecture();
-            org.onecnn.model.Teacher t = PopulationSetup.teacher(cfg);
-            org.onecnn.population.PopulationLoss pl = arch.overlapping()
-                    ? new org.onecnn.population.OverlappingGaussian(arch, t)
-                    : new org.onecnn.population.NonOverlappingGaussian(t);
-            double[] v = new double[arch.r()];
-            v[0] = 1;
-            // on data with label noise σ the zero network's expected L_n is ½E[y²] + σ²/2
-            double zero = pl.loss(v, new double[arch.k()]) + e.noise() * e.noise() / 2;
-            if (e.lossTol() >= zero) {
-                throw new InvalidInputException("empirical.loss_tol", String.format(java.util.Locale.ROOT, "%.3g is "
-                        + "at least the expected loss of the zero network (½E[y²] + σ²/2 = %.3g): a stationary "
-                        + "student would count as GLOBAL without having learned anything; use a tolerance well below "
-                        + "that (null: 1e-6 + σ²)", e.lossTol(), zero));
-            }
+        try {
+            can.requireRegime(engine.name(), e.regime());
+            can.requireDistribution(engine.name(), e.distribution());
+            can.requirePrecision(engine.name(), precision(cfg));
+            can.requireLeakySlope(engine.name(), e.leakySlope());
+            EnsembleTrainer.requireBatchFits(e.regime(), e.batchSize(), e.n().stream().mapToLong(Long::longValue)
+                    .min().orElse(0));
+            EnsembleTrainer.requireMeasurable(e.regime(), e.inputDistribution(), arch);
+        } catch (InvalidInputException x) {
+            throw x.under("empirical");
         }
-        long smallest = e.n().stream().mapToLong(Long::longValue).min().orElse(0);
-        if (e.regime().equals("minibatch") && e.batchSize() > smallest) {
-            // a batch larger than the data set would silently be the full batch
-            throw new InvalidInputException("empirical.batch_size", "is " + e.batchSize() + ", more than the "
-                    + "smallest sample size n = " + smallest + "; use empirical.batch_size <= " + smallest
-                    + ", or regime full-batch");
+        if (e.inputDistribution().populationClosedForm()) {
+            requireGradTolMeasures(cfg);
+            requireLossTolMeasures(cfg);
         }
-        if (!e.regime().equals("online")) {
+    }
+
+    /** The data type the students compute in: {@code empirical.data_type}, or the compute profile's. */
+    public static Precision precision(Sections.FiniteSampleSpec cfg) {
+        String t = cfg.empirical().dataType();
+        return t != null ? Precision.parse("empirical.data_type", t) : ComputeContext.profile(cfg).dataType();
+    }
+
+    /** The empirical gradient at an initial point estimates the exact one: a grad_tol above it stops every student. */
+    private static void requireGradTolMeasures(Sections.FiniteSampleSpec cfg) {
+        Sections.Empirical e = cfg.empirical();
+        PopulationSetup.Probe probe = PopulationSetup.probeInitializations(cfg, PopulationSetup.teacher(cfg), 0,
+                false);
+        if (e.gradTol() >= probe.maxGrad()) {
+            throw new InvalidInputException("empirical.grad_tol", String.format(java.util.Locale.ROOT, "%.3g is "
+                    + "at least the exact gradient norm of %s (largest %.3g), which the gradient of L_n "
+                    + "estimates: every student would stop at step 0 and nothing would be measured; use a "
+                    + "tolerance well below that (default 1e-5)", e.gradTol(), probe.which(), probe.maxGrad()));
+        }
+    }
+
+    /** ½E[y²] is the loss of the zero network (a = 0, any v): an explicit loss_tol above it counts anything GLOBAL. */
+    private static void requireLossTolMeasures(Sections.FiniteSampleSpec cfg) {
+        Sections.Empirical e = cfg.empirical();
+        if (e.lossTol() == null) {
             return;
         }
-        if (!e.distribution().equals("gaussian")) {
-            throw new InvalidInputException("empirical.regime", "online SGD judges stationarity and the loss by the "
-                    + "exact population gradient, which onecnn has for Gaussian inputs only, and empirical.distribution "
-                    + "is " + e.distribution() + "; use regime full-batch or minibatch, or distribution gaussian");
-        }
-        if (!cfg.model().s().equals(cfg.model().p())) {
-            throw new InvalidInputException("empirical.regime", "online SGD judges stationarity and the loss by the "
-                    + "exact population gradient, which the trainer has for non-overlapping patches only (s = p), and "
-                    + "model.s = " + cfg.model().s() + " < p = " + cfg.model().p() + "; use regime full-batch or "
-                    + "minibatch");
+        Architecture arch = cfg.model().architecture();
+        org.onecnn.model.Teacher t = PopulationSetup.teacher(cfg);
+        org.onecnn.population.PopulationLoss pl = arch.overlapping()
+                ? new org.onecnn.population.OverlappingGaussian(arch, t)
+                : new org.onecnn.population.NonOverlappingGaussian(t);
+        double[] v = new double[arch.r()];
+        v[0] = 1;
+        // on data with label noise σ the zero network's expected L_n is ½E[y²] + σ²/2
+        double zero = pl.loss(v, new double[arch.k()]) + e.noise() * e.noise() / 2;
+        if (e.lossTol() >= zero) {
+            throw new InvalidInputException("empirical.loss_tol", String.format(java.util.Locale.ROOT, "%.3g is "
+                    + "at least the expected loss of the zero network (½E[y²] + σ²/2 = %.3g): a stationary "
+                    + "student would count as GLOBAL without having learned anything; use a tolerance well below "
+                    + "that (null: 1e-6 + σ²)", e.lossTol(), zero));
         }
     }
 
@@ -125,7 +146,7 @@ public final class EmpiricalSetup {
         double eta = e.eta() != null ? e.eta() : cfg.train().eta().value();
         // only minibatch SGD draws from this stream (its epoch permutations); deriving it for the other regimes
         // would list a stream in provenance.json that the run never used
-        long order = e.regime().equals("minibatch") ? MINIBATCH.derive(cfg.seed()) : 0L;
+        long order = e.regime() == Regime.MINIBATCH ? MINIBATCH.derive(cfg.seed()) : 0L;
         return new EmpiricalSpec(cfg.model().architecture(), e.leakySlope(), type, eta, e.regime(), e.batchSize(),
                 e.maxSteps(), e.checkEvery(), e.gradTol(), e.lossTolerance(), sc, sm, b, order);
     }

@@ -115,7 +115,7 @@ public final class MemoryEstimate {
                 new MemoryBudget.Candidate("empirical.n", nMax, 1, x -> ComputeProfile.workingSetBytes(x, k, r, count,
                     chunk, ms, b)));
         }
-        if (e.regime().equals("online")) {
+        if (e.regime() == org.onecnn.empirical.Regime.ONLINE) {
             // online SGD draws a fresh batch of batch_size samples every step: that batch is the data set
             nd4j.require("a fresh batch of samples and one student training on it", new MemoryBudget.Candidate(
                 "empirical.batch_size", e.batchSize(), 1, x -> ComputeProfile.workingSetBytes(x, k, r, count, 1, ms,

@@ -6,7 +6,11 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import org.onecnn.empirical.EmpiricalEngine;
+import org.onecnn.empirical.EmpiricalEngines;
+import org.onecnn.empirical.Regime;
 import org.onecnn.empirical.data.InputDistribution;
+import org.onecnn.algorithms.DoubleConvotron;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.OutcomeClassifier;
 import org.onecnn.population.StopSpec;
@@ -270,11 +274,11 @@ public final class Sections {
      */
     @JsonPropertyOrder({"n", "datasets", "regime", "batch_size", "eta", "max_steps", "check_every", "grad_tol",
         "loss_tol", "noise", "distribution", "profile", "data_type", "student_chunk", "sample_chunk", "every",
-        "leaky_slope"})
-    public record Empirical(List<Long> n, Integer datasets, String regime, Integer batchSize, Double eta,
+        "leaky_slope", "engine"})
+    public record Empirical(List<Long> n, Integer datasets, Regime regime, Integer batchSize, Double eta,
             Long maxSteps, Integer checkEvery, Double gradTol, Double lossTol, Double noise, String distribution,
             String profile, String dataType, Integer studentChunk, Integer sampleChunk, Long every,
-            Double leakySlope) {
+            Double leakySlope, String engine) {
         public Empirical {
             n = n == null ? List.of(256L, 1024L, 4096L) : Bounds.copyWithoutNulls("empirical.n", n);
             if (n.isEmpty()) {
@@ -290,11 +294,7 @@ public final class Sections {
             if (datasets < 1) {
                 throw new InvalidInputException("empirical.datasets", "must be >= 1, got " + datasets);
             }
-            regime = regime == null ? "full-batch" : regime;
-            if (!Set.of("full-batch", "minibatch", "online").contains(regime)) {
-                throw new InvalidInputException("empirical.regime", "must be full-batch, minibatch or online, got '"
-                        + regime + "'");
-            }
+            regime = regime == null ? Regime.FULL_BATCH : regime;
             batchSize = batchSize == null ? 256 : batchSize;
             InvalidInputException.requirePositive("empirical.batch_size", batchSize);
 
@@ -349,6 +349,22 @@ public final class Sections {
             if (!(leakySlope >= 0 && leakySlope < 1)) {
                 throw new InvalidInputException("empirical.leaky_slope", "must lie in [0, 1), got " + leakySlope);
             }
+            engine = engine == null ? EmpiricalEngines.DEFAULT : engine;
+            try {
+                EmpiricalEngines.named(engine);
+            } catch (InvalidInputException e) {
+                throw e.under("empirical");
+            }
+        }
+
+        /** The input distribution of the data sets. */
+        public InputDistribution inputDistribution() {
+            return InputDistribution.named(distribution);
+        }
+
+        /** The engine that trains the students ({@code engine}, see {@link EmpiricalEngines}). */
+        public EmpiricalEngine trainingEngine() {
+            return EmpiricalEngines.named(engine);
         }
 
         /** The loss a GLOBAL student may have: {@code loss_tol}, or 1e−6 + σ² (the noise floor of L_n is σ²/2). */
@@ -386,6 +402,12 @@ public final class Sections {
             }
             for (String dn : distributions) {
                 requireDistribution("convotron.distributions", dn);
+                InputDistribution law = InputDistribution.named(dn);
+                if (!law.symmetric() || !law.identityCovariance()) {
+                    // the Convotron analyses (and Double Convotron's two stages) assume both
+                    throw new InvalidInputException("convotron.distributions", dn + " inputs are not symmetric with "
+                            + "identity covariance, which Convotron needs");
+                }
             }
             Bounds.requireDistinct("convotron.distributions", distributions, x -> x);
             teachers = teachers == null ? 5 : teachers;
@@ -429,7 +451,7 @@ public final class Sections {
             }
             java.util.Map<String, Schedule> out = new java.util.LinkedHashMap<>();
             for (String name : distributions) {
-                Schedule published = Schedule.PUBLISHED.get(name);
+                Schedule published = Schedule.published(name);
                 Schedule s = in.get(name);
                 if (published == null && (s == null || !s.complete())) {
                     throw new InvalidInputException("convotron.schedules." + name, "Du & Goel published no "
@@ -465,14 +487,11 @@ public final class Sections {
      */
     @JsonPropertyOrder({"steps1", "eta1", "steps2", "eta2"})
     public record Schedule(Long steps1, Double eta1, Long steps2, Double eta2) {
-        /**
-         * Du &amp; Goel's schedules (docs/experiments.md, dg2019-double-convotron): Gaussian inputs
-         * {@code T₁ = 10⁴, η₁ = 1e−4, T₂ = 10⁴, η₂ = 1e−4}; uniform inputs {@code T₁ = 4·10⁴, η₁ = 1e−4,
-         * T₂ = 10⁵, η₂ = 1e−5}.
-         */
-        static final java.util.Map<String, Schedule> PUBLISHED = java.util.Map.of(
-                "gaussian", new Schedule(10_000L, 1e-4, 10_000L, 1e-4),
-                "uniform", new Schedule(40_000L, 1e-4, 100_000L, 1e-5));
+        /** Du &amp; Goel's schedule for {@code name} inputs ({@link DoubleConvotron.Settings#PUBLISHED_SCHEDULES}), or null. */
+        static Schedule published(String name) {
+            DoubleConvotron.Schedule p = DoubleConvotron.Settings.PUBLISHED_SCHEDULES.get(name);
+            return p == null ? null : new Schedule(p.steps1(), p.eta1(), p.steps2(), p.eta2());
+        }
 
         boolean complete() {
             return steps1 != null && eta1 != null && steps2 != null && eta2 != null;
@@ -489,11 +508,11 @@ public final class Sections {
 
         /** Checks a complete schedule, naming fields under {@code path}. */
         Schedule validated(String path) {
-            for (long steps : new long[] {steps1, steps2}) {
-                if (steps < 1) {
-                    throw new InvalidInputException(path + (steps == steps1 ? ".steps1" : ".steps2"), "must be >= 1, "
-                            + "got " + steps);
-                }
+            if (steps1 < 1) {
+                throw new InvalidInputException(path + ".steps1", "must be >= 1, got " + steps1);
+            }
+            if (steps2 < 1) {
+                throw new InvalidInputException(path + ".steps2", "must be >= 1, got " + steps2);
             }
             Bounds.requireSteps(path + ".steps1", steps1);
             Bounds.requireSteps(path + ".steps2", steps2);

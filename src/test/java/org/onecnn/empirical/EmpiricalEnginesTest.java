@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.backend.Precision;
 import org.onecnn.empirical.dl4j.Dl4jEngine;
+import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.Architecture;
 import org.onecnn.util.InvalidInputException;
 
@@ -108,11 +109,14 @@ class EmpiricalEnginesTest {
     @Test
     void onlineSgdIsMeasurableOnlyForGaussianInputsOnNonOverlappingPatches() {
         for (Regime r : List.of(Regime.FULL_BATCH, Regime.MINIBATCH)) {
-            EnsembleTrainer.requireMeasurable(r, "uniform", OVERLAPPING);
+            EnsembleTrainer.requireMeasurable(r, InputDistribution.named("uniform"), OVERLAPPING);
         }
-        EnsembleTrainer.requireMeasurable(Regime.ONLINE, "gaussian", FLAT);
-        assertEquals("regime", refusedField(() -> EnsembleTrainer.requireMeasurable(Regime.ONLINE, "uniform", FLAT)));
-        assertEquals("regime", refusedField(() -> EnsembleTrainer.requireMeasurable(Regime.ONLINE, "gaussian",
+        EnsembleTrainer.requireMeasurable(Regime.ONLINE, InputDistribution.named("gaussian"), FLAT);
+        for (String d : List.of("uniform", "rademacher")) {
+            assertEquals("regime", refusedField(() -> EnsembleTrainer.requireMeasurable(Regime.ONLINE,
+                    InputDistribution.named(d), FLAT)));
+        }
+        assertEquals("regime", refusedField(() -> EnsembleTrainer.requireMeasurable(Regime.ONLINE, InputDistribution.named("gaussian"),
                 OVERLAPPING)));
     }
 

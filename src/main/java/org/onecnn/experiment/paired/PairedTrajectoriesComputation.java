@@ -49,9 +49,7 @@ public final class PairedTrajectoriesComputation {
         long steps = e.maxSteps();
         EmpiricalSpec base = cc.spec(count);
         // no early stop: a gradient tolerance of 0 is never reached, so every run goes the whole budget
-        EmpiricalSpec spec = new EmpiricalSpec(base.arch(), base.leakySlope(), base.dataType(), base.eta(),
-                base.regime(), base.batchSize(), steps, base.checkEvery(), 0, base.lossTol(), base.studentChunk(),
-                base.sampleChunk(), base.reductionBlock(), base.seed());
+        EmpiricalSpec spec = base.withBudget(steps, 0);
         RecordPlan plan = RecordPlan.of(all(count), e.every(), new long[] {steps});
 
         // population: φ_t at t = 0, every, 2·every, ... (the reduced engine, whole budget)
@@ -67,7 +65,7 @@ public final class PairedTrajectoriesComputation {
         }
 
         List<PairedTrajectoriesResult.Pass> passes = new ArrayList<>();
-        InputDistribution dist = InputDistribution.named("gaussian");
+        InputDistribution dist = e.inputDistribution(); // Gaussian: the experiment refuses any other
         try (Progress progress = Progress.start(cfg.name(), (long) e.n().size() * e.datasets() * count * steps,
                 "student-steps", quiet)) {
             for (long n : e.n()) {
@@ -76,7 +74,7 @@ public final class PairedTrajectoriesComputation {
                             dist, n, e.noise(), EmpiricalSetup.dataSeed(cfg, n, d), cc.dataType());
                     Map<Integer, List<PairedTrajectoriesResult.EmpiricalPoint>> emp = new LinkedHashMap<>();
                     // a trainer per data set, as before: nothing carries over from one data set to the next
-                    List<EmpiricalResult> empRes = new EnsembleTrainer(spec, teacher, true).train(inits,
+                    List<EmpiricalResult> empRes = new EnsembleTrainer(spec, teacher, true, e.trainingEngine()).train(inits,
                             data.features(), data.labels(), null, plan,
                             (run, step, phi, ln, lp, g) -> emp.computeIfAbsent(run, r -> new ArrayList<>()).add(
                                     new PairedTrajectoriesResult.EmpiricalPoint(step, phi, ln, lp)), progress::step);

@@ -41,11 +41,11 @@ public final class PairedTrajectoriesExperiment implements Experiment {
             throw new InvalidInputException("grid", "paired-trajectories takes no grid; remove the grid section");
         }
         PairedTrajectoriesSpec cfg = (PairedTrajectoriesSpec) loaded.config();
-        if (!cfg.empirical().regime().equals("full-batch")) {
+        if (cfg.empirical().regime() != org.onecnn.empirical.Regime.FULL_BATCH) {
             throw new InvalidInputException("empirical.regime", "paired-trajectories compares full-batch gradient "
                     + "descent with the population; use full-batch");
         }
-        if (!cfg.empirical().distribution().equals("gaussian")) {
+        if (!cfg.empirical().inputDistribution().populationClosedForm()) {
             throw new InvalidInputException("empirical.distribution", "the population reference is exact for Gaussian "
                     + "inputs only; use gaussian");
         }
