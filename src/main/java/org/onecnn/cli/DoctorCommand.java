@@ -13,7 +13,6 @@ import org.onecnn.backend.ComputeProfile;
 import org.onecnn.backend.DeviceProbe;
 import org.onecnn.backend.Nd4jSetup;
 import org.onecnn.backend.SystemDeviceProbe;
-import org.onecnn.experiment.Provenance;
 import org.onecnn.util.InvalidInputException;
 
 import picocli.CommandLine.Command;
@@ -50,7 +49,7 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = System.out;
-        Properties b = Provenance.buildInfo();
+        Properties b = org.onecnn.util.Installation.buildInfo();
         out.println("onecnn doctor");
         row(out, "java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
                 + System.getProperty("java.vendor") + ")");

@@ -104,7 +104,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            java.util.Properties p = org.onecnn.experiment.Provenance.buildInfo();
+            java.util.Properties p = org.onecnn.util.Installation.buildInfo();
             return new String[] {"onecnn " + p.getProperty("onecnn.version", "unknown") + " (DL4J "
                 + p.getProperty("dl4j.version", "?") + ", backend " + p.getProperty("nd4j.backend", "?") + ", Java "
                 + System.getProperty("java.version") + ")"};

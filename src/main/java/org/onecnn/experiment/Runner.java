@@ -35,7 +35,7 @@ public final class Runner {
         ConfigLoader.Loaded loaded = ConfigLoader.load(req.config(), req.sets());
         Experiment exp = Experiment.of(loaded.config().type());
         exp.validate(loaded);
-        Path dir = RunFolder.plan(Provenance.home().resolve("runs"), loaded.config().name(), req.out());
+        Path dir = RunFolder.plan(org.onecnn.util.Installation.home().resolve("runs"), loaded.config().name(), req.out());
         RunFolder folder = RunFolder.create(dir);
         RunFolder.Lock lock = folder.lock();
         try {
@@ -209,7 +209,7 @@ public final class Runner {
         seeds.put("streams", new TreeMap<String, String>());
         m.put("seeds", seeds);
         m.put("cells", loaded.cells().size());
-        m.put("versions", Provenance.versions());
+        m.put("versions", org.onecnn.util.Installation.versions());
         m.put("backend", exp.backend());
         m.put("environment", Provenance.environment(req.threads()));
         m.put("git", Provenance.git());

@@ -5,19 +5,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 
 import org.onecnn.util.AtomicFiles;
+import org.onecnn.util.PrettyJson;
 
 /**
  * Deterministic, pretty-printed JSON.
@@ -43,34 +37,9 @@ public final class Json {
     private Json() {
     }
 
-    /** Configured once; Jackson writers are immutable and thread-safe, so sharing one is safe. */
-    private static final ObjectWriter WRITER = createWriter();
-
-    private static ObjectWriter createWriter() {
-        SimpleModule module = new SimpleModule("onecnn-report");
-        module.addSerializer(Double.class, new WriterSerializer<>(Double.class, (d, gen) -> writeDouble(gen, d)));
-        module.addSerializer(Double.TYPE, new WriterSerializer<>(Double.class, (d, gen) -> writeDouble(gen, d)));
-        module.addSerializer(Float.class, new WriterSerializer<>(Float.class, (f, gen) -> writeFloat(gen, f)));
-        module.addSerializer(Float.TYPE, new WriterSerializer<>(Float.class, (f, gen) -> writeFloat(gen, f)));
-        module.addSerializer(double[].class, new WriterSerializer<>(double[].class, Json::writeDoubles));
-        module.addSerializer(float[].class, new WriterSerializer<>(float[].class, Json::writeFloats));
-        module.addSerializer(Table.class, new TableSerializer());
-        JsonMapper mapper = JsonMapper.builder()
-                .addModule(module)
-                .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-                .disable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                .build();
-        Separators separators = Separators.createDefaultInstance()
-                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                .withObjectEmptySeparator("")
-                .withArrayEmptySeparator("");
-        // DefaultIndenter's default line feed is the platform's; fix it to '\n'.
-        DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter(separators)
-                .withObjectIndenter(indenter)
-                .withArrayIndenter(indenter);
-        return mapper.writer(printer);
-    }
+    /** {@link PrettyJson}'s format (numbers, NaN as null, indentation) plus tables. */
+    private static final ObjectWriter WRITER = PrettyJson.writer(new SimpleModule("onecnn-report")
+            .addSerializer(Table.class, new TableSerializer()));
 
     /**
      * The value as pretty-printed JSON, terminated by {@code '\n'}.
@@ -79,12 +48,7 @@ public final class Json {
      *                                  without properties)
      */
     public static String toJson(Object value) {
-        try {
-            return WRITER.writeValueAsString(value) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write " + (value == null ? "null" : value.getClass().getName())
-                    + " as JSON: " + e.getOriginalMessage(), e);
-        }
+        return PrettyJson.toJson(WRITER, value);
     }
 
     /** Writes {@link #toJson(Object)} to {@code file} in UTF-8, atomically (see the package documentation). */
@@ -100,63 +64,6 @@ public final class Json {
      */
     public static String tableToJson(Table table) {
         return toJson(table);
-    }
-
-    // ------------------------------------------------------------------------------------------
-
-    private static void writeDouble(JsonGenerator gen, double d) throws IOException {
-        if (Double.isFinite(d)) {
-            gen.writeNumber(d);
-        } else {
-            gen.writeNull();
-        }
-    }
-
-    private static void writeFloat(JsonGenerator gen, float f) throws IOException {
-        if (Float.isFinite(f)) {
-            gen.writeNumber(f);
-        } else {
-            gen.writeNull();
-        }
-    }
-
-    /** How one value is written; the serializers below differ only in this. */
-    @FunctionalInterface
-    private interface ValueWriter<T> {
-        void write(T value, JsonGenerator gen) throws IOException;
-    }
-
-    /** A serializer that writes a value of {@code type} with a {@link ValueWriter}. */
-    private static final class WriterSerializer<T> extends StdSerializer<T> {
-        private static final long serialVersionUID = 1L;
-        /** Not serialised: Jackson serializers are never Java-serialised here. */
-        private final transient ValueWriter<T> writer;
-
-        WriterSerializer(Class<T> type, ValueWriter<T> writer) {
-            super(type);
-            this.writer = writer;
-        }
-
-        @Override
-        public void serialize(T value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            writer.write(value, gen);
-        }
-    }
-
-    private static void writeDoubles(double[] value, JsonGenerator gen) throws IOException {
-        gen.writeStartArray(value, value.length);
-        for (double d : value) {
-            writeDouble(gen, d);
-        }
-        gen.writeEndArray();
-    }
-
-    private static void writeFloats(float[] value, JsonGenerator gen) throws IOException {
-        gen.writeStartArray(value, value.length);
-        for (float f : value) {
-            writeFloat(gen, f);
-        }
-        gen.writeEndArray();
     }
 
     private static final class TableSerializer extends StdSerializer<Table> {
@@ -196,9 +103,9 @@ public final class Json {
             } else if (Cells.isIntegral(cell)) {
                 gen.writeNumber(((Number) cell).longValue());
             } else if (cell instanceof Double d) {
-                writeDouble(gen, d);
+                PrettyJson.writeDouble(gen, d);
             } else if (cell instanceof Float f) {
-                writeFloat(gen, f);
+                PrettyJson.writeFloat(gen, f);
             } else if (cell instanceof Boolean b) {
                 gen.writeBoolean(b);
             } else if (cell instanceof Enum<?> e) {

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.onecnn.backend.BackendInfo.Build;
 import org.onecnn.backend.BackendInfo.Gpu;
 import org.onecnn.backend.ComputeProfile.Backend;
-import org.onecnn.experiment.Provenance;
 import org.onecnn.util.InvalidInputException;
 
 /** Every verdict of the check, with the exact one-line messages a user reads. */
@@ -68,7 +67,7 @@ class BackendCheckTest {
 
     @Test
     void theKnowledgeIsAboutTheNd4jOfThisBuild() {
-        assertEquals(BackendCheck.ND4J_VERSION, Provenance.buildInfo().getProperty("dl4j.version"),
+        assertEquals(BackendCheck.ND4J_VERSION, org.onecnn.util.Installation.buildInfo().getProperty("dl4j.version"),
                 "ND4J changed: revisit what its CUDA build runs on (BackendCheck) and the profiles' ranges");
     }
 

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.onecnn.backend.BackendInfo.Build;
 import org.onecnn.backend.BackendInfo.Gpu;
-import org.onecnn.experiment.Provenance;
 
 /** Parsing {@code nvidia-smi}, {@code CUDA_VISIBLE_DEVICES}, and the real probe with a fake {@code nvidia-smi}. */
 class NvidiaSmiTest {
@@ -99,7 +98,7 @@ class NvidiaSmiTest {
 
     /** What the test class path holds: nd4j-native, or nd4j-cuda-11.6 under -Pcuda. */
     private static Build thisBuild() {
-        return BackendInfo.CUDA_ARTIFACT.equals(Provenance.buildInfo().getProperty("nd4j.backend")) ? Build.CUDA
+        return BackendInfo.CUDA_ARTIFACT.equals(org.onecnn.util.Installation.buildInfo().getProperty("nd4j.backend")) ? Build.CUDA
                 : Build.CPU;
     }
 

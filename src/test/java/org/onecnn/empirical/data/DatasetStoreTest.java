@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.onecnn.experiment.Provenance;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
@@ -191,7 +190,7 @@ class DatasetStoreTest {
         assertEquals(TEACHER.wStar()[2], m.get("w_star").get(2).asDouble());
         assertEquals(ARCH.k(), m.get("a_star").size());
         assertEquals(DatasetGenerator.backendName(), m.get("backend").asText());
-        assertEquals(Provenance.versions().get("onecnn"), m.get("versions").get("onecnn").asText());
+        assertEquals(org.onecnn.util.Installation.versions().get("onecnn"), m.get("versions").get("onecnn").asText());
         assertFalse(m.get("created").asText().isEmpty());
         // the manifest is written in the report's JSON format, byte for byte as before it had its own writer
         assertEquals(org.onecnn.report.Json.toJson(ds.manifest()),
@@ -277,6 +276,6 @@ class DatasetStoreTest {
         }
         assertEquals(root.resolve("gaussian-d12-r4-s2-n37-sigma0.1-seed21"),
                 store.folder(DatasetStore.defaultName(data(DataType.DOUBLE).manifest())));
-        assertEquals(Provenance.home().resolve("datasets"), DatasetStore.standard().root());
+        assertEquals(org.onecnn.util.Installation.home().resolve("datasets"), DatasetStore.standard().root());
     }
 }
