@@ -488,7 +488,7 @@ public final class ConfigLoader {
         Experiment exp = ExperimentTypes.get(type);
         refuseUnusedSections(tree, exp);
         try {
-            return YAML.treeToValue(tree, exp.specClass());
+            return YAML.treeToValue(withDefaults(tree, exp.specClass()), exp.specClass());
         } catch (ValueInstantiationException e) {
             Throwable c = e.getCause();
             while (c != null && !(c instanceof InvalidInputException)) {
@@ -545,6 +545,32 @@ public final class ConfigLoader {
         return section.endsWith("." + f) ? e.under(section.substring(0, section.length() - f.length() - 1))
                 : e.under(section);
     }
+
+    /**
+     * {@code tree} with every absent (or null) section of {@code spec} given as {@code {}}, so that the section's
+     * record fills each of its defaults, and the description and seed defaulted ("", 1): the one place a spec's
+     * missing parts are filled, whatever its type.
+     */
+    private static JsonNode withDefaults(JsonNode tree, Class<? extends ExperimentSpec> spec) {
+        ObjectNode t = ((ObjectNode) tree).deepCopy();
+        for (java.lang.reflect.RecordComponent c : spec.getRecordComponents()) {
+            String key = SNAKE.translate(c.getName());
+            JsonNode v = t.get(key);
+            if ((v == null || v.isNull()) && (c.getType().isRecord() || Map.class.isAssignableFrom(c.getType()))) {
+                t.putObject(key);
+            }
+        }
+        if (t.path("description").isMissingNode() || t.path("description").isNull()) {
+            t.put("description", "");
+        }
+        if (t.path("seed").isMissingNode() || t.path("seed").isNull()) {
+            t.put("seed", 1L);
+        }
+        return t;
+    }
+
+    private static final PropertyNamingStrategies.NamingBase SNAKE =
+            (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
 
     /** Refuses a top-level key that is a section of other types only, or no key of any type at all. */
     private static void refuseUnusedSections(JsonNode tree, Experiment exp) {

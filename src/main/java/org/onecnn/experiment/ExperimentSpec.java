@@ -73,6 +73,18 @@ public interface ExperimentSpec {
         return new Header(name, type, description == null ? "" : description, seed == null ? 1L : seed);
     }
 
+    /**
+     * Checks the scalars of a spec as {@link ConfigLoader#bind} gives them: a valid name, and the description
+     * and seed filled in (an absent section or scalar is filled with its defaults before binding, so a spec's
+     * constructor has nothing to default). Call it first in a spec's compact constructor.
+     */
+    static void requireHeader(String name, String description, Long seed) {
+        header(name, null, description, seed);
+        if (description == null || seed == null) {
+            throw new IllegalArgumentException("a spec is bound by ConfigLoader, which fills description and seed");
+        }
+    }
+
     /** The scalars of a spec, defaults filled in. */
     record Header(String name, String type, String description, long seed) {
     }

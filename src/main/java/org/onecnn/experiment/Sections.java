@@ -27,15 +27,6 @@ public final class Sections {
     private Sections() {
     }
 
-    /**
-     * {@code section} as given, or the section with every default (as if written {@code section: {}}): the one
-     * way specs fill a missing section, so that its defaults stay in its own record.
-     */
-    public static <T> T orDefault(T section, Class<T> type) {
-        return section != null ? section : ConfigLoader.yaml().convertValue(
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), type);
-    }
-
     /** A spec with the network shape. */
     public interface HasModel extends ExperimentSpec {
         Model model();

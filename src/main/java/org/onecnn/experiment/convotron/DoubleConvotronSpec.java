@@ -23,16 +23,13 @@ import org.onecnn.util.InvalidInputException;
  * distribution, success when the test error is below {@code convotron.success_error}.
  */
 @JsonPropertyOrder({"name", "type", "description", "seed", "model", "convotron"})
-public record DoubleConvotronSpec(String name, String type, String description, Long seed, Model model, ConvotronCfg convotron)
+public record DoubleConvotronSpec(String name, String type, String description, Long seed, Model model,
+        ConvotronCfg convotron)
         implements Sections.ConvotronSpec {
     /** The config's {@code type}. */
     public static final String TYPE = "double-convotron";
 
     public DoubleConvotronSpec {
-        ExperimentSpec.Header h = ExperimentSpec.header(name, type, description, seed);
-        description = h.description();
-        seed = h.seed();
-        model = Sections.orDefault(model, Model.class);
-        convotron = Sections.orDefault(convotron, ConvotronCfg.class);
+        ExperimentSpec.requireHeader(name, description, seed);
     }
 }

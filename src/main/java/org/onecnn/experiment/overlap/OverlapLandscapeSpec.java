@@ -23,20 +23,13 @@ import org.onecnn.util.InvalidInputException;
  * beside Double Convotron on the same teachers.
  */
 @JsonPropertyOrder({"name", "type", "description", "seed", "model", "init", "train", "stop", "classify", "convotron"})
-public record OverlapLandscapeSpec(String name, String type, String description, Long seed, Model model, Init init, Train train, Stop stop, Classify classify, ConvotronCfg convotron)
+public record OverlapLandscapeSpec(String name, String type, String description, Long seed, Model model, Init init,
+        Train train, Stop stop, Classify classify, ConvotronCfg convotron)
         implements Sections.DynamicsSpec, Sections.ConvotronSpec {
     /** The config's {@code type}. */
     public static final String TYPE = "overlap-landscape";
 
     public OverlapLandscapeSpec {
-        ExperimentSpec.Header h = ExperimentSpec.header(name, type, description, seed);
-        description = h.description();
-        seed = h.seed();
-        model = Sections.orDefault(model, Model.class);
-        init = Sections.orDefault(init, Init.class);
-        train = Sections.orDefault(train, Train.class);
-        stop = Sections.orDefault(stop, Stop.class);
-        classify = Sections.orDefault(classify, Classify.class);
-        convotron = Sections.orDefault(convotron, ConvotronCfg.class);
+        ExperimentSpec.requireHeader(name, description, seed);
     }
 }

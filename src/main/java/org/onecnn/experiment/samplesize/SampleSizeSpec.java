@@ -22,22 +22,15 @@ import org.onecnn.util.InvalidInputException;
  * Finite samples against the population: the same initializations trained on the population loss and on
  * {@code empirical.datasets} data sets of each size in {@code empirical.n}; P(global), P(spurious) against n.
  */
-@JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify", "empirical"})
-public record SampleSizeSpec(String name, String type, String description, Long seed, Model model, TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Empirical empirical)
+@JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify",
+        "empirical"})
+public record SampleSizeSpec(String name, String type, String description, Long seed, Model model,
+        TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Empirical empirical)
         implements Sections.FiniteSampleSpec {
     /** The config's {@code type}. */
     public static final String TYPE = "sample-size";
 
     public SampleSizeSpec {
-        ExperimentSpec.Header h = ExperimentSpec.header(name, type, description, seed);
-        description = h.description();
-        seed = h.seed();
-        model = Sections.orDefault(model, Model.class);
-        teacher = Sections.orDefault(teacher, TeacherSpec.class);
-        init = Sections.orDefault(init, Init.class);
-        train = Sections.orDefault(train, Train.class);
-        stop = Sections.orDefault(stop, Stop.class);
-        classify = Sections.orDefault(classify, Classify.class);
-        empirical = Sections.orDefault(empirical, Empirical.class);
+        ExperimentSpec.requireHeader(name, description, seed);
     }
 }

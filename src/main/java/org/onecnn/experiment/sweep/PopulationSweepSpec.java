@@ -25,22 +25,17 @@ import org.onecnn.util.InvalidInputException;
  * the grid (axis name → values; an axis is a field path such as {@code teacher.ratio} or a field name unique in
  * this type, such as {@code ratio}); optionally recording trajectories ({@code record}).
  */
-@JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify", "grid", "record"})
-public record PopulationSweepSpec(String name, String type, String description, Long seed, Model model, TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Map<String, List<JsonNode>> grid, Record record)
+@JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify",
+        "grid", "record"})
+public record PopulationSweepSpec(String name, String type, String description, Long seed, Model model,
+        TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Map<String, List<JsonNode>> grid,
+        Record record)
         implements Sections.PopulationSpec {
     /** The config's {@code type}. */
     public static final String TYPE = "population-sweep";
 
     public PopulationSweepSpec {
-        ExperimentSpec.Header h = ExperimentSpec.header(name, type, description, seed);
-        description = h.description();
-        seed = h.seed();
-        model = Sections.orDefault(model, Model.class);
-        teacher = Sections.orDefault(teacher, TeacherSpec.class);
-        init = Sections.orDefault(init, Init.class);
-        train = Sections.orDefault(train, Train.class);
-        stop = Sections.orDefault(stop, Stop.class);
-        classify = Sections.orDefault(classify, Classify.class);
+        ExperimentSpec.requireHeader(name, description, seed);
         grid = grid == null ? new LinkedHashMap<>() : new LinkedHashMap<>(grid);
         for (Map.Entry<String, List<JsonNode>> e : grid.entrySet()) {
             if (e.getValue() == null || e.getValue().isEmpty()) {
@@ -53,7 +48,6 @@ public record PopulationSweepSpec(String name, String type, String description, 
             }
             Bounds.requireDistinct("grid." + e.getKey(), e.getValue(), Bounds::gridKey);
         }
-        record = Sections.orDefault(record, Record.class);
     }
 
     @Override

@@ -23,23 +23,16 @@ import org.onecnn.util.InvalidInputException;
  * The two phases of weight-normalized GD (Du et al., Figures 1b/2): draws initializations until one run ends
  * at the global minimum and one at the spurious one ({@code two_phase.max_draws} at most) and records both.
  */
-@JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify", "two_phase"})
-public record TwoPhaseSpec(String name, String type, String description, Long seed, Model model, TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, TwoPhase twoPhase)
+@JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify",
+        "two_phase"})
+public record TwoPhaseSpec(String name, String type, String description, Long seed, Model model, TeacherSpec teacher,
+        Init init, Train train, Stop stop, Classify classify, TwoPhase twoPhase)
         implements Sections.PopulationSpec {
     /** The config's {@code type}. */
     public static final String TYPE = "two-phase";
 
     public TwoPhaseSpec {
-        ExperimentSpec.Header h = ExperimentSpec.header(name, type, description, seed);
-        description = h.description();
-        seed = h.seed();
-        model = Sections.orDefault(model, Model.class);
-        teacher = Sections.orDefault(teacher, TeacherSpec.class);
-        init = Sections.orDefault(init, Init.class);
-        train = Sections.orDefault(train, Train.class);
-        stop = Sections.orDefault(stop, Stop.class);
-        classify = Sections.orDefault(classify, Classify.class);
-        twoPhase = Sections.orDefault(twoPhase, TwoPhase.class);
+        ExperimentSpec.requireHeader(name, description, seed);
     }
 
     /**

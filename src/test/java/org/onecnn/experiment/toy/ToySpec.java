@@ -16,10 +16,7 @@ public record ToySpec(String name, String type, String description, Long seed, T
     public static final String TYPE = "toy";
 
     public ToySpec {
-        ExperimentSpec.Header h = ExperimentSpec.header(name, type, description, seed);
-        description = h.description();
-        seed = h.seed();
-        toy = Sections.orDefault(toy, Toy.class);
+        ExperimentSpec.requireHeader(name, description, seed);
     }
 
     /** {@code draws} seeds drawn from the master seed, each reduced modulo {@code modulus}. */
