@@ -69,7 +69,11 @@ public final class PopulationSetup {
         long seed = teacherSeed(cfg);
         switch (t.family()) {
             case "ratio":
-                return Teacher.ratioFamily(k, p, t.ratio(), t.aNorm(), t.wNorm(), seed);
+                try {
+                    return Teacher.ratioFamily(k, p, t.ratio(), t.aNorm(), t.wNorm(), seed);
+                } catch (InvalidInputException e) {
+                    throw e.under("teacher"); // the family names its own parameters (ratio, a_norm, w_norm)
+                }
             case "ones": {
                 double[] w = new SeededRandom(seed).unitVector(p);
                 for (int i = 0; i < p; i++) {
@@ -94,7 +98,11 @@ public final class PopulationSetup {
                 double[] a = toArray(t.aStar());
                 requireTeacherNorm("teacher.w_star", w);
                 requireTeacherNorm("teacher.a_star", a);
-                return Teacher.of(w, a);
+                try {
+                    return Teacher.of(w, a);
+                } catch (InvalidInputException e) {
+                    throw e.under("teacher");
+                }
             }
             default:
                 throw new InvalidInputException("teacher.family", "unknown family " + t.family());

@@ -24,10 +24,10 @@ public final class InitialPoint {
 
     /** A point with the seed it came from. */
     public static InitialPoint of(double[] v, double[] a, long seed) {
-        InvalidInputException.requireFinite("init.v", v);
-        InvalidInputException.requireFinite("init.a", a);
+        InvalidInputException.requireFinite("v", v);
+        InvalidInputException.requireFinite("a", a);
         if (Teacher.norm(v) == 0) {
-            throw new InvalidInputException("init.v", "must be non-zero (w = v/‖v‖ is undefined at 0)");
+            throw new InvalidInputException("v", "must be non-zero (w = v/‖v‖ is undefined at 0)");
         }
         return new InitialPoint(v.clone(), a.clone(), seed);
     }

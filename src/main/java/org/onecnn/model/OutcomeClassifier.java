@@ -35,21 +35,21 @@ public record OutcomeClassifier(double phiGlobal, double phiSpurious, Double aTo
 
     public OutcomeClassifier {
         if (!(phiGlobal > 0 && phiGlobal < Math.PI)) {
-            throw new InvalidInputException("classify.phi_global", "must lie in (0, π), got " + phiGlobal);
+            throw new InvalidInputException("phi_global", "must lie in (0, π), got " + phiGlobal);
         }
         if (!(phiSpurious > 0 && phiSpurious < Math.PI)) {
-            throw new InvalidInputException("classify.phi_spurious", "must lie in (0, π), got " + phiSpurious);
+            throw new InvalidInputException("phi_spurious", "must lie in (0, π), got " + phiSpurious);
         }
         if (phiGlobal + phiSpurious >= Math.PI) {
-            throw new InvalidInputException("classify.phi_global",
+            throw new InvalidInputException("phi_global",
                     "phi_global + phi_spurious must be < π so the two classes cannot overlap");
         }
         if (aTol != null && !(aTol > 0 && Double.isFinite(aTol))) {
-            throw new InvalidInputException("classify.a_tol", "must be a finite number > 0 or null (angle only), got "
+            throw new InvalidInputException("a_tol", "must be a finite number > 0 or null (angle only), got "
                     + aTol);
         }
         if (!(gradTol >= 0 && Double.isFinite(gradTol))) {
-            throw new InvalidInputException("classify.grad_tol", "must be a finite number >= 0, got " + gradTol);
+            throw new InvalidInputException("grad_tol", "must be a finite number >= 0, got " + gradTol);
         }
     }
 

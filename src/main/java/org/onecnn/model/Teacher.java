@@ -39,15 +39,15 @@ public final class Teacher {
     /** A teacher from explicit vectors ({@code w*} non-zero, all entries finite). */
     public static Teacher of(double[] wStar, double[] aStar) {
         if (wStar == null || wStar.length == 0) {
-            throw new InvalidInputException("teacher.w_star", "must be a non-empty vector");
+            throw new InvalidInputException("w_star", "must be a non-empty vector");
         }
         if (aStar == null || aStar.length == 0) {
-            throw new InvalidInputException("teacher.a_star", "must be a non-empty vector");
+            throw new InvalidInputException("a_star", "must be a non-empty vector");
         }
-        InvalidInputException.requireFinite("teacher.w_star", wStar);
-        InvalidInputException.requireFinite("teacher.a_star", aStar);
+        InvalidInputException.requireFinite("w_star", wStar);
+        InvalidInputException.requireFinite("a_star", aStar);
         if (norm(wStar) == 0) {
-            throw new InvalidInputException("teacher.w_star", "must be non-zero");
+            throw new InvalidInputException("w_star", "must be non-zero");
         }
         return new Teacher(wStar.clone(), aStar.clone(), "explicit");
     }
@@ -73,14 +73,14 @@ public final class Teacher {
             throw new InvalidInputException("p", "must be >= 1, got " + p);
         }
         if (!(ratio >= 0 && ratio <= k)) {
-            throw new InvalidInputException("teacher.ratio", "must lie in [0, k] = [0, " + k + "], got " + ratio);
+            throw new InvalidInputException("ratio", "must lie in [0, k] = [0, " + k + "], got " + ratio);
         }
         if (k == 1 && ratio != 1) {
-            throw new InvalidInputException("teacher.ratio", "with k = 1 the ratio (1ᵀa*)²/‖a*‖² is always 1, got "
+            throw new InvalidInputException("ratio", "with k = 1 the ratio (1ᵀa*)²/‖a*‖² is always 1, got "
                     + ratio);
         }
-        InvalidInputException.requirePositive("teacher.a_norm", aNorm);
-        InvalidInputException.requirePositive("teacher.w_norm", wNorm);
+        InvalidInputException.requirePositive("a_norm", aNorm);
+        InvalidInputException.requirePositive("w_norm", wNorm);
         SeededRandom rng = new SeededRandom(seed);
         double[] w = rng.unitVector(p);
         for (int i = 0; i < p; i++) {

@@ -166,11 +166,11 @@ public final class OverlappingGaussian extends GaussianTeacherLoss {
             throw new InvalidInputException("teacher", "must be given");
         }
         if (teacher.r() != arch.r()) {
-            throw new InvalidInputException("teacher.w_star", "has " + teacher.r()
+            throw new InvalidInputException("w_star", "has " + teacher.r()
                     + " entries but the filter size is r = " + arch.r());
         }
         if (teacher.k() != arch.k()) {
-            throw new InvalidInputException("teacher.a_star", "has " + teacher.k() + " entries but the architecture d="
+            throw new InvalidInputException("a_star", "has " + teacher.k() + " entries but the architecture d="
                     + arch.d() + ", r=" + arch.r() + ", s=" + arch.s() + " has k = (d − r)/s + 1 = " + arch.k()
                     + " patches");
         }

@@ -34,7 +34,7 @@ public record PopulationJob(Teacher teacher, List<InitialPoint> inits, double et
             throw new InvalidInputException("model", "the architecture " + architecture + " does not match the teacher "
                     + "(r = " + teacher.r() + ", k = " + teacher.k() + ")");
         }
-        InvalidInputException.requirePositive("train.eta", eta);
+        InvalidInputException.requirePositive("eta", eta);
         inits = List.copyOf(inits);
         for (InitialPoint p : inits) {
             if (p.v().length != teacher.r() || p.a().length != teacher.k()) {

@@ -71,7 +71,7 @@ public final class ReducedEngine extends BatchEngine {
     @Override
     void load(PopulationJob job) {
         if (job.architecture().overlapping()) {
-            throw new org.onecnn.util.InvalidInputException("train.engine", "the reduced engine needs non-overlapping "
+            throw new org.onecnn.util.InvalidInputException("engine", "the reduced engine needs non-overlapping "
                     + "patches (s = p); with s < p use engine: full (the exact overlapping loss of docs/model.md §4)");
         }
         List<InitialPoint> inits = job.inits();

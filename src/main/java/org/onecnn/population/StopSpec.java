@@ -17,13 +17,13 @@ public record StopSpec(long maxSteps, boolean settled, boolean stationary, doubl
 
     public StopSpec {
         if (maxSteps < 1) {
-            throw new InvalidInputException("stop.max_steps", "must be >= 1, got " + maxSteps);
+            throw new InvalidInputException("max_steps", "must be >= 1, got " + maxSteps);
         }
         if (checkEvery < 1) {
-            throw new InvalidInputException("stop.check_every", "must be >= 1, got " + checkEvery);
+            throw new InvalidInputException("check_every", "must be >= 1, got " + checkEvery);
         }
         if (!Double.isNaN(targetLoss) && !(targetLoss > 0 && Double.isFinite(targetLoss))) {
-            throw new InvalidInputException("stop.target_loss", "must be a finite number > 0 or null, got "
+            throw new InvalidInputException("target_loss", "must be a finite number > 0 or null, got "
                     + targetLoss);
         }
     }

@@ -293,7 +293,8 @@ class DivergenceCliTest {
             case "sample-size", "paired-trajectories" ->
                 assertEquals("Seeds.derive(data, \"x\"): " + org.onecnn.empirical.data.DatasetGenerator.INPUTS.purpose(),
                         seeds.get("streams").get("x").asText());
-            default -> assertEquals("Seeds.derive(master, \"init\", cell, run)", init);
+            default -> assertEquals("Seeds.derive(master, \"init\", cell, run): "
+                    + org.onecnn.experiment.PopulationSetup.INIT.purpose(), init);
         }
     }
 }

@@ -87,25 +87,25 @@ class TeacherAndInitTest {
 
     @Test
     void badTeacherInputsAreRejectedNamingTheField() {
-        assertInvalid("teacher.ratio", () -> Teacher.ratioFamily(25, 6, -0.1, 0.5, 1, 1));
-        assertInvalid("teacher.ratio", () -> Teacher.ratioFamily(25, 6, 25.01, 0.5, 1, 1));
-        assertInvalid("teacher.ratio", () -> Teacher.ratioFamily(25, 6, Double.NaN, 0.5, 1, 1));
-        assertInvalid("teacher.ratio", () -> Teacher.ratioFamily(25, 6, Double.POSITIVE_INFINITY, 0.5, 1, 1));
-        assertInvalid("teacher.ratio", () -> Teacher.ratioFamily(1, 6, 0.5, 0.5, 1, 1));
-        assertInvalid("teacher.a_norm", () -> Teacher.ratioFamily(25, 6, 4, 0, 1, 1));
-        assertInvalid("teacher.a_norm", () -> Teacher.ratioFamily(25, 6, 4, -0.5, 1, 1));
-        assertInvalid("teacher.a_norm", () -> Teacher.ratioFamily(25, 6, 4, Double.NaN, 1, 1));
-        assertInvalid("teacher.a_norm", () -> Teacher.ratioFamily(25, 6, 4, Double.POSITIVE_INFINITY, 1, 1));
-        assertInvalid("teacher.w_norm", () -> Teacher.ratioFamily(25, 6, 4, 0.5, 0, 1));
-        assertInvalid("teacher.w_norm", () -> Teacher.ratioFamily(25, 6, 4, 0.5, -1, 1));
-        assertInvalid("teacher.w_norm", () -> Teacher.ratioFamily(25, 6, 4, 0.5, Double.NaN, 1));
+        assertInvalid("ratio", () -> Teacher.ratioFamily(25, 6, -0.1, 0.5, 1, 1));
+        assertInvalid("ratio", () -> Teacher.ratioFamily(25, 6, 25.01, 0.5, 1, 1));
+        assertInvalid("ratio", () -> Teacher.ratioFamily(25, 6, Double.NaN, 0.5, 1, 1));
+        assertInvalid("ratio", () -> Teacher.ratioFamily(25, 6, Double.POSITIVE_INFINITY, 0.5, 1, 1));
+        assertInvalid("ratio", () -> Teacher.ratioFamily(1, 6, 0.5, 0.5, 1, 1));
+        assertInvalid("a_norm", () -> Teacher.ratioFamily(25, 6, 4, 0, 1, 1));
+        assertInvalid("a_norm", () -> Teacher.ratioFamily(25, 6, 4, -0.5, 1, 1));
+        assertInvalid("a_norm", () -> Teacher.ratioFamily(25, 6, 4, Double.NaN, 1, 1));
+        assertInvalid("a_norm", () -> Teacher.ratioFamily(25, 6, 4, Double.POSITIVE_INFINITY, 1, 1));
+        assertInvalid("w_norm", () -> Teacher.ratioFamily(25, 6, 4, 0.5, 0, 1));
+        assertInvalid("w_norm", () -> Teacher.ratioFamily(25, 6, 4, 0.5, -1, 1));
+        assertInvalid("w_norm", () -> Teacher.ratioFamily(25, 6, 4, 0.5, Double.NaN, 1));
         assertInvalid("k", () -> Teacher.ratioFamily(0, 6, 0, 0.5, 1, 1));
         assertInvalid("p", () -> Teacher.ratioFamily(25, 0, 4, 0.5, 1, 1));
-        assertInvalid("teacher.w_star", () -> Teacher.of(new double[] {0, 0}, new double[] {1}));
-        assertInvalid("teacher.w_star", () -> Teacher.of(new double[0], new double[] {1}));
-        assertInvalid("teacher.w_star", () -> Teacher.of(new double[] {1, Double.NaN}, new double[] {1}));
-        assertInvalid("teacher.a_star", () -> Teacher.of(new double[] {1}, new double[0]));
-        assertInvalid("teacher.a_star", () -> Teacher.of(new double[] {1}, new double[] {Double.POSITIVE_INFINITY}));
+        assertInvalid("w_star", () -> Teacher.of(new double[] {0, 0}, new double[] {1}));
+        assertInvalid("w_star", () -> Teacher.of(new double[0], new double[] {1}));
+        assertInvalid("w_star", () -> Teacher.of(new double[] {1, Double.NaN}, new double[] {1}));
+        assertInvalid("a_star", () -> Teacher.of(new double[] {1}, new double[0]));
+        assertInvalid("a_star", () -> Teacher.of(new double[] {1}, new double[] {Double.POSITIVE_INFINITY}));
         // the boundary values are accepted
         Teacher.ratioFamily(25, 6, 0, 0.5, 1, 1);
         Teacher.ratioFamily(25, 6, 25, 0.5, 1, 1);

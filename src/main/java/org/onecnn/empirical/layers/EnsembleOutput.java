@@ -34,7 +34,7 @@ public class EnsembleOutput extends EnsembleLayerConf {
     void validate() {
         validateEnsemble();
         if (patches < 1) {
-            throw new InvalidInputException("model.k", "must be >= 1, got " + patches);
+            throw new InvalidInputException("patches", "must be >= 1, got " + patches);
         }
     }
 

@@ -47,18 +47,18 @@ public class WeightNormConv extends EnsembleLayerConf {
     @Override
     void validate() {
         if (filterSize < 1) {
-            throw new InvalidInputException("model.p", "filter size must be >= 1, got " + filterSize);
+            throw new InvalidInputException("filter_size", "filter size must be >= 1, got " + filterSize);
         }
         if (stride < 1 || stride > filterSize) {
-            throw new InvalidInputException("model.s", "stride must satisfy 1 <= s <= r = " + filterSize + ", got "
+            throw new InvalidInputException("stride", "stride must satisfy 1 <= s <= r = " + filterSize + ", got "
                     + stride);
         }
         if (nIn < filterSize || (nIn - filterSize) % stride != 0) {
-            throw new InvalidInputException("model.d", "(d - r) % s must be 0 with d >= r; got d=" + nIn + ", r="
+            throw new InvalidInputException("n_in", "(d - r) % s must be 0 with d >= r; got d=" + nIn + ", r="
                     + filterSize + ", s=" + stride);
         }
         if (!(leakySlope >= 0 && leakySlope < 1)) {
-            throw new InvalidInputException("model.alpha", "leaky slope must lie in [0, 1), got " + leakySlope);
+            throw new InvalidInputException("leaky_slope", "leaky slope must lie in [0, 1), got " + leakySlope);
         }
         validateEnsemble();
     }
