@@ -15,6 +15,7 @@ import org.onecnn.population.RecordPlan;
 import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.SeededRandom;
 import org.onecnn.util.SeedStream;
+import org.onecnn.population.Algorithm;
 
 /**
  * Turns a (cell) config into the objects of the population engine: the teacher, the initial points
@@ -55,7 +56,7 @@ public final class PopulationSetup {
      */
     public static void requireEngineFits(Sections.PopulationSpec cfg) {
         Sections.Model m = cfg.model();
-        if (!m.s().equals(m.p()) && cfg.train().engineName().equals("reduced")) {
+        if (!m.s().equals(m.p()) && cfg.train().algorithm() == Algorithm.WN_GD && !cfg.train().engine().overlap()) {
             throw new InvalidInputException("train.engine", "the reduced engine needs non-overlapping patches (s = p = "
                     + m.p() + "), got s = " + m.s() + "; use engine: full for overlapping patches (docs/model.md §4)");
         }
@@ -256,7 +257,7 @@ public final class PopulationSetup {
         if (!stationary && target == null) {
             return;
         }
-        Probe probe = probeInitializations(cfg, t, cell, cfg.train().algorithm().equals("fixed-output"));
+        Probe probe = probeInitializations(cfg, t, cell, cfg.train().algorithm() == Algorithm.FIXED_OUTPUT);
         double gradTol = cfg.classify().gradTol();
         if (stationary && gradTol >= probe.maxGrad()) {
             throw new InvalidInputException("classify.grad_tol", String.format(java.util.Locale.ROOT, "%.3g is at "

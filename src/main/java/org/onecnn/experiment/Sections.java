@@ -13,6 +13,9 @@ import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.algorithms.DoubleConvotron;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.OutcomeClassifier;
+import org.onecnn.population.Algorithm;
+import org.onecnn.population.EngineKind;
+import org.onecnn.population.PopulationEngine;
 import org.onecnn.population.StopSpec;
 import org.onecnn.util.InvalidInputException;
 
@@ -184,31 +187,25 @@ public final class Sections {
      * {@code fixed-output} (Brutzkus–Globerson: {@code a} fixed, plain {@code w}).
      */
     @JsonPropertyOrder({"algorithm", "engine", "eta"})
-    public record Train(String algorithm, String engine, Eta eta) {
-        public static final Set<String> ALGORITHMS = Set.of("wn-gd", "fixed-output");
-        public static final Set<String> ENGINES = Set.of("reduced", "full");
-
+    public record Train(Algorithm algorithm, EngineKind engine, Eta eta) {
         public Train {
-            algorithm = algorithm == null ? "wn-gd" : algorithm;
-            if (!ALGORITHMS.contains(algorithm)) {
-                throw new InvalidInputException("train.algorithm", "unknown algorithm '" + algorithm
-                        + "'; allowed: fixed-output, wn-gd");
-            }
-            engine = engine == null ? "reduced" : engine;
-            if (!ENGINES.contains(engine)) {
-                throw new InvalidInputException("train.engine", "unknown engine '" + engine
-                        + "'; allowed: full, reduced");
-            }
+            algorithm = algorithm == null ? Algorithm.WN_GD : algorithm;
+            engine = engine == null ? EngineKind.REDUCED : engine;
             eta = eta == null ? Eta.of(0.05) : eta;
-            if (eta.auto() && !algorithm.equals("fixed-output")) {
+            if (eta.auto() && algorithm != Algorithm.FIXED_OUTPUT) {
                 throw new InvalidInputException("train.eta", "'auto' is only defined for train.algorithm = "
                         + "fixed-output; give a number > 0");
             }
         }
 
-        /** The engine name for {@link org.onecnn.population.PopulationEngine#named}. */
+        /** A new engine for these settings (one per thread). */
+        public PopulationEngine newEngine() {
+            return PopulationEngine.of(algorithm, engine);
+        }
+
+        /** The name of the engine the runs use: {@code fixed-output}'s own, or {@code engine}. */
         public String engineName() {
-            return algorithm.equals("fixed-output") ? "fixed-output" : engine;
+            return algorithm == Algorithm.FIXED_OUTPUT ? "fixed-output" : engine.key();
         }
     }
 

@@ -13,14 +13,13 @@ public interface PopulationEngine {
     /** Run every initialization of the job; tracked trajectories go to {@code sink}. */
     List<RunResult> run(PopulationJob job, TrajectorySink sink);
 
-    /** A new engine by its config name. */
+    /** A new engine of {@code algorithm}: its own for the fixed output layer, {@code kind} for Algorithm 1. */
+    static PopulationEngine of(Algorithm algorithm, EngineKind kind) {
+        return algorithm == Algorithm.FIXED_OUTPUT ? new FixedOutputEngine() : kind.create();
+    }
+
+    /** A new engine of Algorithm 1 by its name ({@link EngineKind}). */
     static PopulationEngine named(String name) {
-        return switch (name) {
-            case "reduced" -> new ReducedEngine();
-            case "full" -> new FullEngine();
-            case "fixed-output" -> new FixedOutputEngine();
-            default -> throw new org.onecnn.util.InvalidInputException("engine",
-                    "unknown engine '" + name + "'; allowed: reduced, full, fixed-output");
-        };
+        return EngineKind.parse(name).create();
     }
 }

@@ -3,6 +3,7 @@ package org.onecnn.experiment.overlap;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.onecnn.population.EngineKind;
 import org.onecnn.algorithms.DoubleConvotron;
 import org.onecnn.experiment.ConvotronCells;
 import org.onecnn.model.Architecture;
@@ -95,7 +96,7 @@ public final class OverlapLandscapeComputation {
                 Architecture arch = ConvotronCells.architecture(cfg, task.stride());
                 PopulationJob job = new PopulationJob(task.teacher(), task.inits(), cfg.train().eta().value(),
                         cfg.stop().toSpec(), cfg.classify().toClassifier(), RecordPlan.NONE, arch);
-                List<RunResult> r = PopulationEngine.named("full").run(job, TrajectorySink.NONE);
+                List<RunResult> r = EngineKind.FULL.create().run(job, TrajectorySink.NONE);
                 progress.step(r.size());
                 return r;
             });

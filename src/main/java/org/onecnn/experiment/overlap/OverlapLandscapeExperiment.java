@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.onecnn.population.EngineKind;
+import org.onecnn.population.Algorithm;
 import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.ConvotronCells;
 import org.onecnn.experiment.Experiment;
@@ -45,7 +47,7 @@ public final class OverlapLandscapeExperiment implements Experiment {
             throw new InvalidInputException("grid", "overlap-landscape takes no grid (strides are convotron.strides)");
         }
         OverlapLandscapeSpec cfg = (OverlapLandscapeSpec) loaded.config();
-        if (!cfg.train().algorithm().equals("wn-gd") || !cfg.train().engine().equals("full")) {
+        if (cfg.train().algorithm() != Algorithm.WN_GD || cfg.train().engine() != EngineKind.FULL) {
             throw new InvalidInputException("train.engine", "overlap-landscape runs Algorithm 1 (wn-gd) on the full "
                     + "engine (the exact overlapping loss); set train.algorithm: wn-gd, train.engine: full");
         }

@@ -56,7 +56,7 @@ public final class PairedTrajectoriesComputation {
         Map<Integer, List<PairedTrajectoriesResult.PopulationPoint>> pop = new LinkedHashMap<>();
         PopulationJob job = new PopulationJob(teacher, inits, spec.eta(), StopSpec.fixed(steps),
                 cfg.classify().toClassifier(), plan);
-        List<RunResult> popRes = PopulationEngine.named(cfg.train().engine()).run(job,
+        List<RunResult> popRes = cfg.train().newEngine().run(job,
                 (run, step, phi, loss, da, sg, g) -> pop.computeIfAbsent(run, r -> new ArrayList<>()).add(
                         new PairedTrajectoriesResult.PopulationPoint(step, phi, loss)));
         List<List<PairedTrajectoriesResult.PopulationPoint>> population = new ArrayList<>();

@@ -77,7 +77,7 @@ public final class SampleSizeExperiment implements Experiment {
                     + "empirical.n); remove the grid section");
         }
         SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
-        if (!cfg.train().algorithm().equals("wn-gd")) {
+        if (cfg.train().algorithm() != org.onecnn.population.Algorithm.WN_GD) {
             throw new InvalidInputException("train.algorithm", "sample-size compares weight-normalised GD (wn-gd)");
         }
         if (cfg.init().signRestarts()) {
@@ -122,7 +122,7 @@ public final class SampleSizeExperiment implements Experiment {
         List<InitialPoint> inits = PopulationSetup.inits(cfg, teacher, 0, 0, count);
 
         // 1. the exact population reference on the same initializations
-        List<RunResult> pop = PopulationEngine.named(cfg.train().engine()).run(PopulationSetup.job(cfg, teacher, inits,
+        List<RunResult> pop = cfg.train().newEngine().run(PopulationSetup.job(cfg, teacher, inits,
                 PopulationSetup.eta(cfg, teacher, inits.get(0)), RecordPlan.NONE), TrajectorySink.NONE);
         Table.Builder pb = Table.builder("run", "seed", "outcome", "stop_reason", "iterations", "phi", "loss");
         for (RunResult r : pop) {
@@ -158,7 +158,7 @@ public final class SampleSizeExperiment implements Experiment {
                     long seed = EmpiricalSetup.dataSeed(cfg, n, d);
                     List<EmpiricalResult> res;
                     EnsembleTrainer trainer = new EnsembleTrainer(spec, teacher, gaussian);
-                    if (e.regime().equals("online")) {
+                    if (e.regime() == org.onecnn.empirical.Regime.ONLINE) {
                         FreshBatches fresh = Batches.fresh(cfg.model().architecture(), teacher, e.leakySlope(), dist,
                                 e.noise(), seed, e.batchSize(), type);
                         res = trainer.train(inits, null, null, (step, size) -> {
@@ -400,7 +400,7 @@ public final class SampleSizeExperiment implements Experiment {
                 + cfg.stop().maxSteps() + " steps, classified by φ (< " + cfg.classify().phiGlobal() + " GLOBAL, > π − "
                 + cfg.classify().phiSpurious() + " SPURIOUS)");
         setup.add("empirical: n ∈ " + e.n() + ", " + e.datasets() + " data set(s) each, " + e.distribution()
-                + " inputs, label noise σ = " + e.noise() + ", " + e.regime() + (e.regime().equals("full-batch") ? ""
+                + " inputs, label noise σ = " + e.noise() + ", " + e.regime() + (e.regime() == org.onecnn.empirical.Regime.FULL_BATCH ? ""
                         : " (batch " + e.batchSize() + ")") + ", η = " + cfg.empirical().eta() + " (null: η of "
                 + "train), budget " + e.maxSteps() + " steps, data type " + ComputeContext.dataTypeName(cfg));
         setup.add("empirical outcome (docs/outcomes.md): stationary when ‖∇L_n‖ ≤ " + e.gradTol() + "; then GLOBAL if cos φ > 0 "

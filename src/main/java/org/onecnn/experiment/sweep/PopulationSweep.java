@@ -220,7 +220,7 @@ public final class PopulationSweep implements Experiment {
         }
         List<Object[]> traj = new ArrayList<>();
         PopulationJob job = PopulationSetup.job(cfg, cs.teacher, points, cs.eta, plan);
-        PopulationEngine engine = PopulationEngine.named(cfg.train().engineName());
+        PopulationEngine engine = cfg.train().newEngine();
         List<RunResult> rs = engine.run(job, (run, step, phi, loss, distA, sumGap, grad) -> traj.add(new Object[] {
             from + run / per, run % per, step, phi, loss, distA, sumGap, grad}));
         for (int i = 0; i < base.size(); i++) {

@@ -68,7 +68,7 @@ public final class TwoPhaseComputation {
                 int to = Math.min(maxDraws, from + BATCH);
                 List<InitialPoint> inits = PopulationSetup.inits(cfg, teacher, 0, from, to);
                 PopulationJob job = PopulationSetup.job(cfg, teacher, inits, eta, RecordPlan.NONE);
-                List<RunResult> rs = PopulationEngine.named(cfg.train().engine()).run(job, (a, b, c, d, e, g, h) -> {
+                List<RunResult> rs = cfg.train().newEngine().run(job, (a, b, c, d, e, g, h) -> {
                 });
                 for (int i = 0; i < rs.size(); i++) {
                     RunResult r = rs.get(i).withIndex(from + i, inits.get(i).seed());
@@ -101,7 +101,7 @@ public final class TwoPhaseComputation {
         int[] tracked = runs == 2 ? new int[] {0, 1} : new int[] {0};
         PopulationJob job = new PopulationJob(teacher, pair, eta, StopSpec.fixed(steps), cfg.classify().toClassifier(),
                 RecordPlan.of(tracked, cfg.twoPhase().every(), new long[] {steps}));
-        List<RunResult> finals = PopulationEngine.named(cfg.train().engine()).run(job,
+        List<RunResult> finals = cfg.train().newEngine().run(job,
                 (run, step, phi, loss, distA, sumGap, grad) -> traj.get(run).add(new TwoPhaseResult.Point(step, phi,
                         distA, sumGap, loss, grad)));
         GradientFlow flow = new GradientFlow(teacher, 1e-11, 1e-11);

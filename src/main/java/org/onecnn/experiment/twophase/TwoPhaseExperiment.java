@@ -1,5 +1,6 @@
 package org.onecnn.experiment.twophase;
 
+import org.onecnn.population.Algorithm;
 import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.MemoryEstimate;
@@ -39,7 +40,7 @@ public final class TwoPhaseExperiment implements Experiment {
             throw new InvalidInputException("grid", "the two-phase experiment takes no grid; remove the grid section");
         }
         TwoPhaseSpec cfg = (TwoPhaseSpec) loaded.config();
-        if (!cfg.train().algorithm().equals("wn-gd")) {
+        if (cfg.train().algorithm() != Algorithm.WN_GD) {
             throw new InvalidInputException("train.algorithm", "the two-phase experiment runs wn-gd (Algorithm 1)");
         }
         if (!cfg.init().scheme().equals("du")) {
