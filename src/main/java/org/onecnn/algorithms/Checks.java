@@ -28,15 +28,7 @@ final class Checks {
         if (teacher == null) {
             throw new InvalidInputException("teacher", "is required");
         }
-        if (teacher.r() != arch.r()) {
-            throw new InvalidInputException("teacher.w_star", "must have length r = " + arch.r() + ", got "
-                    + teacher.r());
-        }
-        if (teacher.k() != arch.k()) {
-            throw new InvalidInputException("teacher.a_star", "must have length k = " + arch.k() + " (patches of "
-                    + arch + "), got " + teacher.k());
-        }
-        return teacher;
+        return teacher.requireFits(arch, "teacher");
     }
 
     static double leakySlope(double alpha) {

@@ -270,30 +270,23 @@ public final class SweepReport {
 
     /** Rows = values of {@code rowAxis}, columns = values of {@code colAxis}, entries = {@code value}. */
     public static Table pivot(Table summary, String rowAxis, String colAxis, String value) {
-        List<String> rows = distinct(summary, rowAxis);
-        List<String> cols = distinct(summary, colAxis);
-        List<String> header = new ArrayList<>();
-        header.add(rowAxis + "\\" + colAxis);
-        header.addAll(cols);
-        Table.Builder b = Table.builder(header.toArray(new String[0]));
-        for (String rv : rows) {
-            Object[] row = new Object[cols.size() + 1];
-            row[0] = rv;
-            for (int r = 0; r < summary.size(); r++) {
-                if (summary.getString(r, rowAxis).equals(rv)) {
-                    row[1 + cols.indexOf(summary.getString(r, colAxis))] = summary.getDouble(r, value);
-                }
-            }
-            b.row(row);
-        }
-        return b.build();
+        return pivot(summary, rowAxis, colAxis, rowAxis + "\\" + colAxis, r -> summary.getDouble(r, value));
     }
 
+    /** As {@link #pivot}, each entry P(GLOBAL) with its Wilson interval, for the report. */
     public static Table pivotWithIntervals(Table summary, String rowAxis, String colAxis) {
+        return pivot(summary, rowAxis, colAxis, rowAxis + " \\ " + colAxis, r -> String.format(Locale.ROOT,
+                "%.3f [%.3f, %.3f]", summary.getDouble(r, "p_global"), summary.getDouble(r, "p_global_lo"),
+                summary.getDouble(r, "p_global_hi")));
+    }
+
+    /** The summary's rows arranged by two axes, the entry of summary row {@code r} given by {@code entry}. */
+    private static Table pivot(Table summary, String rowAxis, String colAxis, String corner,
+            java.util.function.IntFunction<Object> entry) {
         List<String> rows = distinct(summary, rowAxis);
         List<String> cols = distinct(summary, colAxis);
         List<String> header = new ArrayList<>();
-        header.add(rowAxis + " \\ " + colAxis);
+        header.add(corner);
         header.addAll(cols);
         Table.Builder b = Table.builder(header.toArray(new String[0]));
         for (String rv : rows) {
@@ -301,9 +294,7 @@ public final class SweepReport {
             row[0] = rv;
             for (int r = 0; r < summary.size(); r++) {
                 if (summary.getString(r, rowAxis).equals(rv)) {
-                    row[1 + cols.indexOf(summary.getString(r, colAxis))] = String.format(Locale.ROOT,
-                            "%.3f [%.3f, %.3f]", summary.getDouble(r, "p_global"), summary.getDouble(r, "p_global_lo"),
-                            summary.getDouble(r, "p_global_hi"));
+                    row[1 + cols.indexOf(summary.getString(r, colAxis))] = entry.apply(r);
                 }
             }
             b.row(row);

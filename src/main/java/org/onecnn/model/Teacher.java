@@ -156,6 +156,24 @@ public final class Teacher {
         return u;
     }
 
+    /**
+     * This teacher, checked against an architecture: {@code |w*| = r} and {@code |a*| = k}.
+     *
+     * @param name how the caller calls this teacher, for the message ({@code teacher}: fields
+     *             {@code teacher.w_star}, {@code teacher.a_star})
+     * @throws InvalidInputException if the lengths do not fit
+     */
+    public Teacher requireFits(Architecture arch, String name) {
+        if (r() != arch.r()) {
+            throw new InvalidInputException(name + ".w_star", "must have length r = " + arch.r() + ", got " + r());
+        }
+        if (k() != arch.k()) {
+            throw new InvalidInputException(name + ".a_star", "must have length k = " + arch.k() + " (patches of "
+                    + arch + "), got " + k());
+        }
+        return this;
+    }
+
     /** {@code k}, the number of patches (length of {@code a*}). */
     public int k() {
         return aStar.length;

@@ -63,14 +63,7 @@ public final class TeacherNetwork {
     public static TeacherNetwork of(Architecture arch, Teacher teacher, double leakySlope, DataType type) {
         Checks.notNull("architecture", arch);
         Checks.notNull("teacher", teacher);
-        if (teacher.r() != arch.r()) {
-            throw new InvalidInputException("teacher.w_star", "must have length r = " + arch.r() + ", got "
-                    + teacher.r());
-        }
-        if (teacher.k() != arch.k()) {
-            throw new InvalidInputException("teacher.a_star", "must have length k = " + arch.k() + " (patches of "
-                    + arch + "), got " + teacher.k());
-        }
+        teacher.requireFits(arch, "teacher");
         Checks.leakySlope("leaky_slope", leakySlope);
         Checks.floating("data_type", type);
         return new TeacherNetwork(arch, teacher, leakySlope, type);
