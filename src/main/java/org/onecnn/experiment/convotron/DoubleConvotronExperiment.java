@@ -4,28 +4,26 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.knowm.xchart.XYChart;
+import org.onecnn.experiment.CellStore;
 import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.ConvotronCells;
 import org.onecnn.experiment.Divergence;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.MemoryEstimate;
 import org.onecnn.experiment.RunContext;
+import org.onecnn.experiment.RunFolder;
 import org.onecnn.experiment.samplesize.SampleSizeExperiment;
 import org.onecnn.experiment.Sections;
-import org.onecnn.algorithms.AngleTrace;
-import org.onecnn.algorithms.DoubleConvotron;
-import org.onecnn.algorithms.ErrorTrace;
 import org.onecnn.report.Json;
 import org.onecnn.report.MarkdownReport;
 import org.onecnn.report.Plots;
 import org.onecnn.report.Table;
 import org.onecnn.report.Wilson;
 import org.onecnn.util.InvalidInputException;
-import org.onecnn.util.Progress;
 
 /**
  * Du and Goel's Double Convotron on overlapping patches (docs/experiments.md, dg2019-double-convotron): for
@@ -68,106 +66,127 @@ public final class DoubleConvotronExperiment implements Experiment {
     }
 
     @Override
+    public List<CellStore.Key> cellKeys(ConfigLoader.Loaded loaded) {
+        DoubleConvotronCells cells = new DoubleConvotronCells((DoubleConvotronSpec) loaded.config());
+        return IntStream.range(0, cells.size()).mapToObj(cells::key).toList();
+    }
+
+    /**
+     * The cells ({@link DoubleConvotronCells}) not done yet, then {@code results.csv} and {@code traces.csv} from
+     * the cells read back from the store, the summary, figures and report.
+     */
+    @Override
     public void execute(RunContext ctx) throws IOException, InterruptedException {
         DoubleConvotronSpec cfg = (DoubleConvotronSpec) ctx.config();
-        Sections.ConvotronCfg c = cfg.convotron();
-        List<ConvotronCells.Cell> cells = ConvotronCells.cells(cfg, c.stridesFor(cfg.model().p()), c.distributions());
-        List<List<DoubleConvotron.Result>> res;
-        try (Progress progress = Progress.start(cfg.name(), ConvotronCells.runSteps(cells), "run-steps",
-                ctx.quiet())) {
-            res = ConvotronCells.run(cells, ctx.threads(), progress);
+        DoubleConvotronCells cells = new DoubleConvotronCells(cfg);
+        ctx.runCells(cells, "run-steps");
+        List<Table> results = new ArrayList<>();
+        List<Table> traces = new ArrayList<>();
+        StringBuilder resultsCsv = new StringBuilder();
+        StringBuilder tracesCsv = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            CellStore.Key key = cells.key(i);
+            String r = ctx.store().read(key);
+            String t = ctx.store().readPart(key, key.parts().get(0));
+            resultsCsv.append(i == 0 ? r : r.substring(r.indexOf('\n') + 1));
+            tracesCsv.append(i == 0 ? t : t.substring(t.indexOf('\n') + 1));
+            results.add(Table.parseCsv(r));
+            traces.add(Table.parseCsv(t));
         }
-        Table.Builder rb = Table.builder("stride", "k", "distribution", "teacher", "seed", "stage1_angle",
-                "stage1_filter_angle", "chosen_sign", "validation_loss_plus", "validation_loss_minus", "test_mse_plus",
-                "test_rel_plus", "test_mse_minus", "test_rel_minus", "test_rel_chosen", "stage3_correct", "success",
-                "diverged");
-        Table.Builder tb = Table.builder("stride", "distribution", "teacher", "stage", "sign", "step", "angle",
-                "test_mse", "test_rel");
-        long divergedAll = 0;
-        long runsAll = 0;
+        RunFolder.writeAtomically(ctx.folder().path("results.csv"), resultsCsv.toString());
+        RunFolder.writeAtomically(ctx.folder().path("traces.csv"), tracesCsv.toString());
+        Table summary = summarize(cells.cells(), results);
+        summary.writeCsv(ctx.folder().path("summary.csv"));
+        writeJson(ctx, cfg, summary);
+        List<String> figures = new ArrayList<>();
+        for (int ci = 0; ci < cells.size(); ci++) {
+            figures.addAll(plot(ctx, cells.cells().get(ci), results.get(ci), traces.get(ci)));
+        }
+        writeReport(ctx, cfg, summary, figures);
+    }
+
+    /** One row per cell: divergence, stage-1 angles, test errors, stage-3 choices and success (Wilson 95%). */
+    private static Table summarize(List<ConvotronCells.Cell> cells, List<Table> results) {
         Table.Builder sb = Table.builder("stride", "k", "distribution", "teachers", "n_diverged", "stage1_angle_median",
                 "stage1_angle_max", "test_rel_median", "test_rel_max", "stage3_correct", "success", "success_lo",
                 "success_hi");
         for (int ci = 0; ci < cells.size(); ci++) {
             ConvotronCells.Cell cell = cells.get(ci);
+            Table t = results.get(ci);
             List<Double> angles = new ArrayList<>();
             List<Double> errs = new ArrayList<>();
             int correct = 0;
             int success = 0;
             int diverged = 0;
-            for (int t = 0; t < cell.problems().size(); t++) {
-                DoubleConvotron.Result r = res.get(ci).get(t);
-                AngleTrace at = r.stage1Trace();
-                double plus = r.plusTrace().finalRelative();
-                double minus = r.minusTrace().finalRelative();
-                double chosen = r.chosenTrace().finalRelative();
-                // a diverged run (stage 1, or the chosen sign's stage 2, overflowed) fails, and its angle, error and
-                // choice are undefined: it is counted apart, not mixed into the medians or stage3_correct
-                boolean div = r.diverged();
-                double other = r.choice().sign() > 0 ? minus : plus;
-                Boolean ok = div ? null : !Double.isFinite(other) || chosen <= other;
-                boolean succ = !div && chosen < c.successError();
-                success += succ ? 1 : 0;
-                if (div) {
+            for (int r = 0; r < t.size(); r++) {
+                success += t.getString(r, "success").equals("true") ? 1 : 0;
+                // a diverged run's angle, error and choice are undefined: counted apart, not in the medians
+                if (t.getString(r, "diverged").equals("true")) {
                     diverged++;
                 } else {
-                    correct += ok ? 1 : 0;
-                    angles.add(at.finalOutputAngle());
-                    errs.add(chosen);
+                    correct += t.getString(r, "stage3_correct").equals("true") ? 1 : 0;
+                    angles.add(t.getDouble(r, "stage1_angle"));
+                    errs.add(t.getDouble(r, "test_rel_chosen"));
                 }
-                rb.row(cell.stride(), cell.settings().architecture().k(), cell.distribution(), t,
-                        cell.problems().get(t).seed(), at.finalOutputAngle(), at.finalFilterAngle(), r.choice().sign(),
-                        r.choice().validationLossPlus(), r.choice().validationLossMinus(), r.plusTrace().finalMse(),
-                        plus, r.minusTrace().finalMse(), minus, chosen, ok, succ, div);
-                for (int i = 0; i < at.size(); i++) {
-                    tb.row(cell.stride(), cell.distribution(), t, 1, 0, at.steps()[i], at.outputAngle()[i], Double.NaN,
-                            Double.NaN);
-                }
-                addTrace(tb, cell, t, 1, r.plusTrace());
-                addTrace(tb, cell, t, -1, r.minusTrace());
             }
-            int n = cell.problems().size();
-            divergedAll += diverged;
-            runsAll += n;
+            int n = t.size();
             Wilson.Interval w = Wilson.of(success, n, 0.95);
             sb.row(cell.stride(), cell.settings().architecture().k(), cell.distribution(), n, diverged,
                     SampleSizeExperiment.median(angles), angles.stream().mapToDouble(x -> x).max().orElse(Double.NaN),
                     SampleSizeExperiment.median(errs), errs.stream().mapToDouble(x -> x).max().orElse(Double.NaN),
                     diverged == n ? Double.NaN : correct / (double) (n - diverged), w.estimate(), w.lower(), w.upper());
         }
-        rb.build().writeCsv(ctx.folder().path("results.csv"));
-        tb.build().writeCsv(ctx.folder().path("traces.csv"));
-        Table summary = sb.build();
-        summary.writeCsv(ctx.folder().path("summary.csv"));
+        return sb.build();
+    }
+
+    private static void writeJson(RunContext ctx, DoubleConvotronSpec cfg, Table summary) throws IOException {
         Map<String, Object> js = new LinkedHashMap<>();
         js.put("experiment", cfg.name());
         js.put("d", cfg.model().d());
         js.put("r", cfg.model().p());
-        js.put("success", "relative test error of the chosen sign < " + c.successError());
+        js.put("success", "relative test error of the chosen sign < " + cfg.convotron().successError());
         js.put("summary", new com.fasterxml.jackson.databind.ObjectMapper().readTree(Json.tableToJson(summary))
                 .get("rows"));
         Json.write(ctx.folder().path("summary.json"), js);
+    }
 
-        List<String> figures = new ArrayList<>();
-        for (int ci = 0; ci < cells.size(); ci++) {
-            ConvotronCells.Cell cell = cells.get(ci);
-            String tag = cell.distribution() + "_s" + cell.stride();
-            XYChart a = Plots.line("Stage 1: angle between a and ±a* (" + cell.distribution() + ", s = "
-                    + cell.stride() + ")", "step", "angle (radians)", false, false);
-            XYChart e = Plots.line("Stage 2: relative test error of the chosen sign (" + cell.distribution() + ", s = "
-                    + cell.stride() + ")", "step", "test MSE / E[y²]", false, true);
-            for (int t = 0; t < cell.problems().size(); t++) {
-                DoubleConvotron.Result r = res.get(ci).get(t);
-                AngleTrace at = r.stage1Trace();
-                Plots.addSeries(a, "teacher " + t, toDouble(at.steps()), at.outputAngle());
-                ErrorTrace et = r.chosenTrace();
-                Plots.addSeries(e, "teacher " + t, toDouble(et.steps()), et.relative());
+    /** A cell's figures: the stage-1 angle and the chosen sign's stage-2 error of every teacher; their names. */
+    private static List<String> plot(RunContext ctx, ConvotronCells.Cell cell, Table results, Table traces)
+            throws IOException {
+        String tag = cell.distribution() + "_s" + cell.stride();
+        XYChart a = Plots.line("Stage 1: angle between a and ±a* (" + cell.distribution() + ", s = "
+                + cell.stride() + ")", "step", "angle (radians)", false, false);
+        XYChart e = Plots.line("Stage 2: relative test error of the chosen sign (" + cell.distribution() + ", s = "
+                + cell.stride() + ")", "step", "test MSE / E[y²]", false, true);
+        for (int t = 0; t < results.size(); t++) {
+            long chosen = results.getLong(t, "chosen_sign");
+            List<double[]> stage1 = new ArrayList<>();
+            List<double[]> stage2 = new ArrayList<>();
+            for (int r = 0; r < traces.size(); r++) {
+                if (traces.getLong(r, "teacher") != t) {
+                    continue;
+                }
+                if (traces.getLong(r, "stage") == 1) {
+                    stage1.add(new double[] {traces.getDouble(r, "step"), traces.getDouble(r, "angle")});
+                } else if (traces.getLong(r, "sign") == chosen) {
+                    stage2.add(new double[] {traces.getDouble(r, "step"), traces.getDouble(r, "test_rel")});
+                }
             }
-            Plots.save(a, ctx.folder().dir(), "stage1_" + tag);
-            Plots.save(e, ctx.folder().dir(), "stage2_" + tag);
-            figures.add("stage1_" + tag);
-            figures.add("stage2_" + tag);
+            Plots.addSeries(a, "teacher " + t, column(stage1, 0), column(stage1, 1));
+            Plots.addSeries(e, "teacher " + t, column(stage2, 0), column(stage2, 1));
         }
+        Plots.save(a, ctx.folder().dir(), "stage1_" + tag);
+        Plots.save(e, ctx.folder().dir(), "stage2_" + tag);
+        return List.of("stage1_" + tag, "stage2_" + tag);
+    }
+
+    private static double[] column(List<double[]> points, int c) {
+        return points.stream().mapToDouble(p -> p[c]).toArray();
+    }
+
+    private static void writeReport(RunContext ctx, DoubleConvotronSpec cfg, Table summary, List<String> figures)
+            throws IOException {
+        Sections.ConvotronCfg c = cfg.convotron();
         MarkdownReport md = MarkdownReport.titled(cfg.name());
         if (!cfg.description().isBlank()) {
             md.paragraph(cfg.description());
@@ -189,6 +208,12 @@ public final class DoubleConvotronExperiment implements Experiment {
         md.paragraph("stage1_angle: angle between a and ±a* at the end of stage 1; test_rel: mean squared test error of "
                 + "the sign chosen in stage 3 divided by E[y²]; stage3_correct: fraction of teachers where the chosen "
                 + "sign has the lower test error; n_diverged: runs whose iterates became non-finite (– : undefined).");
+        long divergedAll = 0;
+        long runsAll = 0;
+        for (int r = 0; r < summary.size(); r++) {
+            divergedAll += summary.getLong(r, "n_diverged");
+            runsAll += summary.getLong(r, "teachers");
+        }
         Divergence.record(ctx, divergedAll, runsAll);
         String dl = Divergence.line(divergedAll, runsAll, "Double Convotron runs", "counted in n_diverged and as "
                 + "failures in success, and excluded from the angle and error columns and from stage3_correct");
@@ -204,20 +229,5 @@ public final class DoubleConvotronExperiment implements Experiment {
                 + "angles and stage-2 test errors (both signs)", "`summary.csv`, `summary.json`, `config.yaml`, "
                         + "`provenance.json`"));
         md.write(ctx.folder().path("report.md"));
-    }
-
-    private static void addTrace(Table.Builder tb, ConvotronCells.Cell cell, int t, int sign, ErrorTrace tr) {
-        for (int i = 0; i < tr.size(); i++) {
-            tb.row(cell.stride(), cell.distribution(), t, 2, sign, tr.steps()[i], Double.NaN, tr.mse()[i],
-                    tr.relative()[i]);
-        }
-    }
-
-    static double[] toDouble(long[] x) {
-        double[] d = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            d[i] = x[i];
-        }
-        return d;
     }
 }

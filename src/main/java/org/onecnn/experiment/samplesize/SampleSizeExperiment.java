@@ -21,7 +21,6 @@ import org.onecnn.population.RecordPlan;
 import org.onecnn.population.RunResult;
 import org.onecnn.population.TrajectorySink;
 import org.onecnn.report.Table;
-import org.onecnn.report.Wilson;
 import org.onecnn.util.InvalidInputException;
 
 /**
