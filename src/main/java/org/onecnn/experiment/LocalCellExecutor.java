@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongConsumer;
@@ -19,9 +20,10 @@ import java.util.function.LongConsumer;
  * cells run on the calling thread, one after another, with no pool: the order of their computations is then
  * exactly index order (what a cell that drives ND4J's native threads itself needs).
  *
- * <p>The first failure of a piece stops the run: the pool is shut down (pieces running are interrupted, none
- * queued starts) and the failure is rethrown as it was thrown ({@link RuntimeException}, {@link Error},
- * {@link IOException}); cells written before it stay written, so a resume continues from there.
+ * <p>The first failure of a piece stops the run: no queued piece starts, the pieces running finish (a cell they
+ * complete is written), and then the failure is rethrown as it was thrown ({@link RuntimeException}, {@link
+ * Error}, {@link IOException}); cells written stay written, so a resume continues from there. When {@code run}
+ * returns or throws, nothing of it is running any more.
  */
 public final class LocalCellExecutor implements CellExecutor {
     private final int threads;
@@ -81,6 +83,10 @@ public final class LocalCellExecutor implements CellExecutor {
                 try {
                     done.take().get();
                 } catch (ExecutionException e) {
+                    // none queued starts; those running finish (a cell they complete is written), so that when
+                    // run returns nothing of it still writes into the run folder
+                    pool.shutdownNow();
+                    pool.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
                     throw rethrow(e.getCause());
                 }
             }

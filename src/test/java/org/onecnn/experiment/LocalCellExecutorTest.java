@@ -39,6 +39,7 @@ class LocalCellExecutorTest {
         final AtomicIntegerArray finishCalls;
         final List<String> threads = Collections.synchronizedList(new ArrayList<>());
         final List<Integer> finishOrder = Collections.synchronizedList(new ArrayList<>());
+        final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
         /** The piece (cell * pieces + piece) that throws {@link #failure}, or -1. */
         int failAt = -1;
         RuntimeException failure;
@@ -83,17 +84,18 @@ class LocalCellExecutorTest {
                 public String piece(int piece, LongConsumer progress) {
                     pieceCalls.incrementAndGet(index * pieces + piece);
                     threads.add(Thread.currentThread().getName());
-                    if (index * pieces + piece == failAt) {
-                        throw failure;
-                    }
-                    SplittableRandom r = new SplittableRandom(1000L * index + piece);
+                    running.incrementAndGet();
                     try {
-                        Thread.sleep(r.nextInt(3)); // scramble the completion order on a pool
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                        if (index * pieces + piece == failAt) {
+                            throw failure;
+                        }
+                        SplittableRandom r = new SplittableRandom(1000L * index + piece);
+                        sleep(r.nextInt(3)); // scramble the completion order on a pool
+                        progress.accept(10);
+                        return index + "," + piece + "," + r.nextLong() + "\n";
+                    } finally {
+                        running.decrementAndGet();
                     }
-                    progress.accept(10);
-                    return index + "," + piece + "," + r.nextLong() + "\n";
                 }
 
                 @Override
@@ -103,6 +105,14 @@ class LocalCellExecutorTest {
                     return new Output(String.join(",", COLUMNS) + "\n" + String.join("", rows));
                 }
             };
+        }
+    }
+
+    /** Sleeps even when interrupted (as a computation that does not check for interrupts). */
+    private static void sleep(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
         }
     }
 
@@ -198,6 +208,7 @@ class LocalCellExecutorTest {
                     () -> new LocalCellExecutor(threads).run(sweep, store, n -> { }));
             assertSame(sweep.failure, thrown, threads + " threads: the exception the cell threw, not a wrapper");
             assertFalse(store.done(sweep.key(3)), "the failed cell is not written");
+            assertEquals(0, sweep.running.get(), "nothing of the run is still computing when it throws");
             if (threads == 1) {
                 for (int i = 0; i < 6; i++) {
                     assertEquals(i < 3, store.done(sweep.key(i)), "one thread: cells before the failure are "
