@@ -80,21 +80,17 @@ public final class DoubleConvotronExperiment implements Experiment {
         DoubleConvotronSpec cfg = (DoubleConvotronSpec) ctx.config();
         DoubleConvotronCells cells = new DoubleConvotronCells(cfg);
         ctx.runCells(cells, "run-steps");
-        List<Table> results = new ArrayList<>();
-        List<Table> traces = new ArrayList<>();
-        StringBuilder resultsCsv = new StringBuilder();
-        StringBuilder tracesCsv = new StringBuilder();
+        List<String> resultsCsv = new ArrayList<>();
+        List<String> tracesCsv = new ArrayList<>();
         for (int i = 0; i < cells.size(); i++) {
             CellStore.Key key = cells.key(i);
-            String r = ctx.store().read(key);
-            String t = ctx.store().readPart(key, key.parts().get(0));
-            resultsCsv.append(i == 0 ? r : r.substring(r.indexOf('\n') + 1));
-            tracesCsv.append(i == 0 ? t : t.substring(t.indexOf('\n') + 1));
-            results.add(Table.parseCsv(r));
-            traces.add(Table.parseCsv(t));
+            resultsCsv.add(ctx.store().read(key));
+            tracesCsv.add(ctx.store().readPart(key, key.parts().get(0)));
         }
-        RunFolder.writeAtomically(ctx.folder().path("results.csv"), resultsCsv.toString());
-        RunFolder.writeAtomically(ctx.folder().path("traces.csv"), tracesCsv.toString());
+        RunFolder.writeAtomically(ctx.folder().path("results.csv"), CellStore.concat(resultsCsv));
+        RunFolder.writeAtomically(ctx.folder().path("traces.csv"), CellStore.concat(tracesCsv));
+        List<Table> results = resultsCsv.stream().map(Table::parseCsv).toList();
+        List<Table> traces = tracesCsv.stream().map(Table::parseCsv).toList();
         Table summary = summarize(cells.cells(), results);
         summary.writeCsv(ctx.folder().path("summary.csv"));
         writeJson(ctx, cfg, summary);

@@ -106,15 +106,12 @@ public final class SampleSizeExperiment implements Experiment {
 
     /** Every cell read back from the store, concatenated into {@code results.csv}; their tables in cell order. */
     private static List<Table> readCells(RunContext ctx, SampleSizeSpec cfg) throws IOException {
-        StringBuilder all = new StringBuilder();
-        List<Table> tables = new ArrayList<>();
+        List<String> cells = new ArrayList<>();
         for (CellStore.Key key : SampleSizeCells.cellKeys(cfg)) {
-            String text = ctx.store().read(key);
-            all.append(all.length() == 0 ? text : text.substring(text.indexOf('\n') + 1));
-            tables.add(Table.parseCsv(text));
+            cells.add(ctx.store().read(key));
         }
-        RunFolder.writeAtomically(ctx.folder().path("results.csv"), all.toString());
-        return tables;
+        RunFolder.writeAtomically(ctx.folder().path("results.csv"), CellStore.concat(cells));
+        return cells.stream().map(Table::parseCsv).toList();
     }
 
     /**

@@ -81,29 +81,22 @@ public final class PopulationSweep implements Experiment {
     private void assemble(RunContext ctx) throws IOException {
         RunFolder folder = ctx.folder();
         PopulationSweepSpec cfg = (PopulationSweepSpec) ctx.config();
+        List<String> cells = new ArrayList<>();
+        List<String> trajectories = new ArrayList<>();
         List<Table> cellTables = new ArrayList<>();
-        StringBuilder results = new StringBuilder();
-        StringBuilder traj = new StringBuilder();
-        boolean first = true;
-        boolean firstTraj = true;
         for (ConfigLoader.Cell c : ctx.cells()) {
             CellStore.Key key = PopulationCells.cellKey(cfg, c);
-            String text = ctx.store().read(key);
-            results.append(first ? text : text.substring(text.indexOf('\n') + 1));
-            first = false;
-            cellTables.add(Table.parseCsv(text));
-            String t = ctx.store().readPart(key, key.parts().get(0));
-            if (t != null) {
-                traj.append(firstTraj ? t : t.substring(t.indexOf('\n') + 1));
-                firstTraj = false;
-            }
+            cells.add(ctx.store().read(key));
+            cellTables.add(Table.parseCsv(cells.get(cells.size() - 1)));
+            trajectories.add(ctx.store().readPart(key, key.parts().get(0)));
         }
-        RunFolder.writeAtomically(folder.path("results.csv"), results.toString());
-        if (traj.length() > 0) {
-            RunFolder.writeAtomically(folder.path("trajectories.csv"), traj.toString());
+        RunFolder.writeAtomically(folder.path("results.csv"), CellStore.concat(cells));
+        String traj = CellStore.concat(trajectories);
+        if (!traj.isEmpty()) {
+            RunFolder.writeAtomically(folder.path("trajectories.csv"), traj);
         }
         Table summary = summarize(cfg, ctx.cells(), cellTables);
-        SweepReport.write(ctx, summary, traj.length() > 0);
+        SweepReport.write(ctx, summary, !traj.isEmpty());
     }
 
     /** One summary row per cell: outcome fractions with Wilson 95% intervals, iteration statistics. */
