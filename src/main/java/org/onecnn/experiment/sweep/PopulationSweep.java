@@ -62,7 +62,8 @@ public final class PopulationSweep implements Experiment {
 
     @Override
     public List<CellStore.Key> cellKeys(ConfigLoader.Loaded loaded) {
-        return loaded.cells().stream().map(c -> PopulationCells.cellKey((PopulationSweepSpec) loaded.config(), c)).toList();
+        PopulationSweepSpec cfg = (PopulationSweepSpec) loaded.config();
+        return loaded.cells().stream().map(c -> PopulationCells.cellKey(cfg, c)).toList();
     }
 
     @Override
