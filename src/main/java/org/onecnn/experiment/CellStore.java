@@ -340,6 +340,22 @@ public final class CellStore {
         return done.get(k.file()).contains(part) ? body(part) : null;
     }
 
+    /**
+     * CSV texts with the same column line (cells of one run, or their parts) joined under one column line: the
+     * first whole, each other without its column line; {@code null} entries (a cell written without the part)
+     * are skipped; empty if there is none. This is how a run's {@code results.csv} is the concatenation of its
+     * cells.
+     */
+    public static String concat(List<String> csvs) {
+        StringBuilder all = new StringBuilder();
+        for (String csv : csvs) {
+            if (csv != null) {
+                all.append(all.length() == 0 ? csv : csv.substring(csv.indexOf('\n') + 1));
+            }
+        }
+        return all.toString();
+    }
+
     private String body(String file) throws IOException {
         String text = Files.readString(dir.resolve(file));
         return text.substring(text.indexOf('\n') + 1);

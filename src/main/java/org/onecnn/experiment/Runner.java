@@ -131,7 +131,10 @@ public final class Runner {
         Map<String, Object> prov = provenance(req, loaded, exp, folder);
         prov.putIfAbsent(CONFIG_HASH, CellStore.configHash(loaded.config()));
         Json.write(folder.path("provenance.json"), prov);
-        RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine(), store);
+        // the one place that chooses how cells are computed (a distributed engine or a job array goes here)
+        CellExecutor executor = new LocalCellExecutor(Math.max(1, req.threads()));
+        RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine(),
+                new LinkedHashMap<>(), store, executor);
         TestHooks.pause("started");
         // the ledger sees every Seeds.derive of the run, so provenance lists exactly the streams it drew
         try (SeedLedger ledger = SeedLedger.open(loaded.config().seed())) {

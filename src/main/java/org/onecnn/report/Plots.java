@@ -258,7 +258,7 @@ public final class Plots {
 
     /**
      * Adds a data series as {@link #addSeries} does, plus an asymmetric interval at each point,
-     * such as a {@link Wilson} interval.
+     * such as a Wilson interval ({@link Statistics#wilson}).
      *
      * <p>XChart's own error bars are symmetric ({@code y ± e}), so the intervals are drawn as a
      * companion series instead: one vertical segment from {@code lower[i]} to {@code upper[i]} at

@@ -64,7 +64,7 @@ class JsonTest {
     @Test
     void wilsonIntervalIsARecord() {
         assertEquals("{\n  \"estimate\": 0.0,\n  \"lower\": 0.0,\n  \"upper\": 1.0\n}\n",
-                Json.toJson(new Wilson.Interval(0, 0, 1)));
+                Json.toJson(new Statistics.Interval(0, 0, 1)));
     }
 
     @Test

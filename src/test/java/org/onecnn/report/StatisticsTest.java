@@ -261,14 +261,4 @@ class StatisticsTest {
         double m = sxy / sxx;
         return new double[] {m, my - m * mx};
     }
-
-    @SuppressWarnings("deprecation")
-    @Test
-    void deprecatedWilsonShimGivesTheSameInterval() {
-        for (long[] c : new long[][] {{0, 0}, {0, 10}, {3, 7}, {10, 10}, {1, 1000}}) {
-            Statistics.Interval s = Statistics.wilson(c[0], c[1], 0.95);
-            Wilson.Interval w = Wilson.of(c[0], c[1], 0.95);
-            assertEquals(new Statistics.Interval(w.estimate(), w.lower(), w.upper()), s);
-        }
-    }
 }

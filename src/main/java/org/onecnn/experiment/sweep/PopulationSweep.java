@@ -6,11 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import org.onecnn.util.MemoryBudget;
 import org.onecnn.experiment.CellStore;
@@ -21,25 +17,18 @@ import org.onecnn.experiment.PopulationSetup;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.experiment.RunFolder;
 import org.onecnn.experiment.SweepReport;
-import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Outcome;
 import org.onecnn.model.StopReason;
-import org.onecnn.model.Teacher;
-import org.onecnn.population.PopulationEngine;
-import org.onecnn.population.PopulationJob;
-import org.onecnn.population.RecordPlan;
-import org.onecnn.population.RunResult;
 import org.onecnn.report.Table;
-import org.onecnn.util.TestHooks;
 
 /**
  * A sweep over grid cells, each a batch of initializations run through an exact population engine.
  *
- * <p>Work is split into chunks of initializations, run on a fixed thread pool; every initialization's
- * seed depends only on (master seed, cell, index), and results are written in cell and run order, so
- * {@code results.csv} is byte-identical whatever the thread count. A finished cell is written to
- * {@code cells/} at once ({@link CellStore}); {@code --resume} runs only the cells missing there or failing
- * their verification.
+ * <p>The cells ({@link PopulationCells}) run through the run's {@link org.onecnn.experiment.CellExecutor}: every
+ * initialization's seed depends only on (master seed, cell, index), and each cell's rows are in run order, so
+ * {@code results.csv} is byte-identical whatever the thread count. A finished cell is written to {@code cells/}
+ * at once ({@link CellStore}); {@code --resume} runs only the cells missing there or failing their
+ * verification. The results are assembled from the cells read back from the store.
  */
 public final class PopulationSweep implements Experiment {
     @Override
@@ -52,10 +41,8 @@ public final class PopulationSweep implements Experiment {
         return PopulationSweepSpec.class;
     }
 
-    /** Initializations per task: small enough to balance two cores, large enough to amortise setup. */
-    static final int CHUNK = PopulationSetup.CHUNK;
-
-    private static final String[] SIGN_NAMES = {"+v+a", "-v+a", "+v-a", "-v-a"};
+    /** Initializations per piece of a cell (see {@link PopulationCells}). */
+    static final int CHUNK = PopulationCells.CHUNK;
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
@@ -73,254 +60,44 @@ public final class PopulationSweep implements Experiment {
         }
     }
 
-    /** Columns of {@code results.csv}. */
-    static List<String> resultColumns(PopulationSweepSpec cfg) {
-        List<String> cols = new ArrayList<>();
-        cols.add("cell");
-        cols.addAll(cfg.axes());
-        cols.addAll(List.of("run", "seed"));
-        if (cfg.init().signRestarts()) {
-            cols.add("signs");
-        }
-        cols.addAll(List.of("outcome", "stop_reason", "iterations", "phi", "loss", "grad_norm", "dist_global",
-                "dist_spurious", "norm_v", "a_dot_astar"));
-        return cols;
-    }
-
-    static List<String> trajectoryColumns(PopulationSweepSpec cfg) {
-        List<String> cols = new ArrayList<>();
-        cols.add("cell");
-        cols.addAll(cfg.axes());
-        cols.addAll(List.of("run", "step", "phi", "loss", "dist_a", "sum_gap", "grad_norm"));
-        return cols;
-    }
-
-    /** Cell c is {@code cells/cell-<c>.csv}, with its recorded trajectories (if any) as a part. */
-    static CellStore.Key cellKey(PopulationSweepSpec top, ConfigLoader.Cell c) {
-        String base = String.format("cell-%05d", c.index());
-        return new CellStore.Key(base + ".csv", "cell " + c.index() + ": " + c.label(), resultColumns(top),
-                spec(c).init().count(), List.of(base + "-trajectories.csv"));
-    }
-
     @Override
     public List<CellStore.Key> cellKeys(ConfigLoader.Loaded loaded) {
-        return loaded.cells().stream().map(c -> cellKey((PopulationSweepSpec) loaded.config(), c)).toList();
-    }
-
-    /** The outcome of one initialization (the best of four with sign restarts). */
-    record InitResult(RunResult result, int signs) {
-    }
-
-    /** Collects a cell's chunks and writes the cell when the last one arrives. */
-    private final class CellState {
-        final PopulationSweepSpec top;
-        final ConfigLoader.Cell cell;
-        final Teacher teacher;
-        final double eta;
-        final InitResult[] results;
-        final List<Object[]> trajectory = new ArrayList<>();
-        final AtomicInteger chunksLeft;
-
-        CellState(PopulationSweepSpec top, ConfigLoader.Cell cell, Teacher teacher, double eta, int chunks) {
-            this.top = top;
-            this.cell = cell;
-            this.teacher = teacher;
-            this.eta = eta;
-            this.results = new InitResult[spec(cell).init().count()];
-            this.chunksLeft = new AtomicInteger(chunks);
-        }
+        PopulationSweepSpec cfg = (PopulationSweepSpec) loaded.config();
+        return loaded.cells().stream().map(c -> PopulationCells.cellKey(cfg, c)).toList();
     }
 
     @Override
     public void execute(RunContext ctx) throws IOException, InterruptedException {
         PopulationSweepSpec cfg = (PopulationSweepSpec) ctx.config();
-        RunFolder folder = ctx.folder();
-        List<CellState> todo = new ArrayList<>();
-        long totalInits = 0;
-        for (ConfigLoader.Cell c : ctx.cells()) {
-            if (ctx.store().done(cellKey(cfg, c))) {
-                continue;
-            }
-            PopulationSweepSpec cc = (PopulationSweepSpec) spec(c);
-            Teacher t = PopulationSetup.teacher(cc);
-            double eta = PopulationSetup.eta(cc, t, PopulationSetup.init(cc, t, c.index(), 0));
-            int n = cc.init().count();
-            todo.add(new CellState(cfg, c, t, eta, (n + CHUNK - 1) / CHUNK));
-            totalInits += n;
+        PopulationCells cells = new PopulationCells(cfg, ctx.cells());
+        if (ctx.folder().resumed()) {
+            long done = IntStream.range(0, cells.size()).filter(i -> ctx.store().done(cells.key(i))).count();
+            ctx.log("resuming " + ctx.folder().dir() + ": " + done + " of " + cells.size() + " cells already done");
         }
-        if (folder.resumed()) {
-            ctx.log("resuming " + folder.dir() + ": " + (ctx.cells().size() - todo.size()) + " of " + ctx.cells().size()
-                    + " cells already done");
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, ctx.threads()), r -> {
-            Thread th = new Thread(r, "onecnn-sweep");
-            th.setDaemon(true);
-            return th;
-        });
-        try (org.onecnn.util.Progress progress = org.onecnn.util.Progress.start(cfg.name(), totalInits, "runs",
-                ctx.quiet())) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (CellState cs : todo) {
-                int n = cs.results.length;
-                for (int from = 0; from < n; from += CHUNK) {
-                    int lo = from;
-                    int hi = Math.min(n, from + CHUNK);
-                    futures.add(pool.submit(() -> {
-                        runChunk(cs, lo, hi);
-                        TestHooks.pause("chunk");
-                        progress.step(hi - lo);
-                        if (cs.chunksLeft.decrementAndGet() == 0) {
-                            writeCell(ctx.store(), cs);
-                        }
-                        return null;
-                    }));
-                }
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException(c);
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        ctx.runCells(cells, "runs");
         assemble(ctx);
-    }
-
-    private void runChunk(CellState cs, int from, int to) {
-        PopulationSweepSpec cfg = spec(cs.cell);
-        boolean restarts = cfg.init().signRestarts();
-        List<InitialPoint> base = PopulationSetup.inits(cfg, cs.teacher, cs.cell.index(), from, to);
-        List<InitialPoint> points = new ArrayList<>();
-        for (InitialPoint p : base) {
-            if (restarts) {
-                for (int s = 0; s < 4; s++) {
-                    points.add(p.withSigns((s & 1) != 0, (s & 2) != 0));
-                }
-            } else {
-                points.add(p);
-            }
-        }
-        int per = restarts ? 4 : 1;
-        PopulationSweepSpec.Record rec = cfg.record();
-        RecordPlan plan = RecordPlan.NONE;
-        if (rec.any() && from < rec.runs()) {
-            int last = Math.min(to, rec.runs());
-            int[] runs = new int[(last - from) * per];
-            for (int i = 0; i < runs.length; i++) {
-                runs[i] = i;
-            }
-            plan = RecordPlan.of(runs, rec.every(), rec.stepsArray());
-        }
-        List<Object[]> traj = new ArrayList<>();
-        PopulationJob job = PopulationSetup.job(cfg, cs.teacher, points, cs.eta, plan);
-        PopulationEngine engine = cfg.train().newEngine();
-        List<RunResult> rs = engine.run(job, (run, step, phi, loss, distA, sumGap, grad) -> traj.add(new Object[] {
-            from + run / per, run % per, step, phi, loss, distA, sumGap, grad}));
-        for (int i = 0; i < base.size(); i++) {
-            int best = 0;
-            for (int s = 1; s < per; s++) {
-                if (better(rs.get(i * per + s), rs.get(i * per + best))) {
-                    best = s;
-                }
-            }
-            RunResult r = rs.get(i * per + best);
-            cs.results[from + i] = new InitResult(r.withIndex(from + i, base.get(i).seed()), best);
-        }
-        synchronized (cs.trajectory) {
-            cs.trajectory.addAll(traj);
-        }
-    }
-
-    /** Sign restarts keep the run with the lower final loss (a non-finite loss never wins). */
-    private static boolean better(RunResult a, RunResult b) {
-        if (!Double.isFinite(b.loss())) {
-            return Double.isFinite(a.loss());
-        }
-        return Double.isFinite(a.loss()) && a.loss() < b.loss();
-    }
-
-    private static List<Object> prefix(PopulationSweepSpec cfg, ConfigLoader.Cell cell) {
-        List<Object> row = new ArrayList<>();
-        row.add(cell.index());
-        for (String a : cfg.axes()) {
-            row.add(cell.values().get(a).asText());
-        }
-        return row;
-    }
-
-    private void writeCell(CellStore store, CellState cs) throws IOException {
-        // the experiment's config (not the cell's, which has no grid) names the grid columns
-        PopulationSweepSpec top = cs.top;
-        List<String> cols = resultColumns(top);
-        Table.Builder b = Table.builder(cols.toArray(new String[0]));
-        boolean restarts = top.init().signRestarts();
-        for (InitResult ir : cs.results) {
-            RunResult r = ir.result();
-            List<Object> row = prefix(top, cs.cell);
-            row.add(r.index());
-            row.add(r.seed());
-            if (restarts) {
-                row.add(SIGN_NAMES[ir.signs()]);
-            }
-            row.addAll(List.of(r.outcome().name(), r.reason().name(), r.iterations(), r.phi(), r.loss(), r.gradNorm(),
-                    r.distGlobal(), r.distSpurious(), r.normV(), r.aDotAStar()));
-            b.row(row.toArray());
-        }
-        CellStore.Key key = cellKey(top, cs.cell);
-        Map<String, String> parts = new LinkedHashMap<>();
-        if (!cs.trajectory.isEmpty()) {
-            List<Object[]> pts = new ArrayList<>(cs.trajectory);
-            // keep only the recorded points of the winning sign combination, in run then step order
-            pts.removeIf(p -> (int) p[1] != cs.results[(int) p[0]].signs());
-            pts.sort((x, y) -> {
-                int c = Integer.compare((int) x[0], (int) y[0]);
-                return c != 0 ? c : Long.compare((long) x[2], (long) y[2]);
-            });
-            Table.Builder tb = Table.builder(trajectoryColumns(top).toArray(new String[0]));
-            for (Object[] p : pts) {
-                List<Object> row = prefix(top, cs.cell);
-                row.addAll(Arrays.asList(p[0], p[2], p[3], p[4], p[5], p[6], p[7]));
-                tb.row(row.toArray());
-            }
-            parts.put(key.parts().get(0), tb.build().toCsv());
-        }
-        store.write(key, b.build().toCsv(), parts);
     }
 
     /** Concatenate the cells into {@code results.csv}, then summaries, plots and the report. */
     private void assemble(RunContext ctx) throws IOException {
         RunFolder folder = ctx.folder();
         PopulationSweepSpec cfg = (PopulationSweepSpec) ctx.config();
+        List<String> cells = new ArrayList<>();
+        List<String> trajectories = new ArrayList<>();
         List<Table> cellTables = new ArrayList<>();
-        StringBuilder results = new StringBuilder();
-        StringBuilder traj = new StringBuilder();
-        boolean first = true;
-        boolean firstTraj = true;
         for (ConfigLoader.Cell c : ctx.cells()) {
-            CellStore.Key key = cellKey(cfg, c);
-            String text = ctx.store().read(key);
-            results.append(first ? text : text.substring(text.indexOf('\n') + 1));
-            first = false;
-            cellTables.add(Table.parseCsv(text));
-            String t = ctx.store().readPart(key, key.parts().get(0));
-            if (t != null) {
-                traj.append(firstTraj ? t : t.substring(t.indexOf('\n') + 1));
-                firstTraj = false;
-            }
+            CellStore.Key key = PopulationCells.cellKey(cfg, c);
+            cells.add(ctx.store().read(key));
+            cellTables.add(Table.parseCsv(cells.get(cells.size() - 1)));
+            trajectories.add(ctx.store().readPart(key, key.parts().get(0)));
         }
-        RunFolder.writeAtomically(folder.path("results.csv"), results.toString());
-        if (traj.length() > 0) {
-            RunFolder.writeAtomically(folder.path("trajectories.csv"), traj.toString());
+        RunFolder.writeAtomically(folder.path("results.csv"), CellStore.concat(cells));
+        String traj = CellStore.concat(trajectories);
+        if (!traj.isEmpty()) {
+            RunFolder.writeAtomically(folder.path("trajectories.csv"), traj);
         }
         Table summary = summarize(cfg, ctx.cells(), cellTables);
-        SweepReport.write(ctx, summary, traj.length() > 0);
+        SweepReport.write(ctx, summary, !traj.isEmpty());
     }
 
     /** One summary row per cell: outcome fractions with Wilson 95% intervals, iteration statistics. */
@@ -354,7 +131,7 @@ public final class PopulationSweep implements Experiment {
             }
             row.add(n);
             for (Outcome o : List.of(Outcome.GLOBAL, Outcome.SPURIOUS, Outcome.NOT_CONVERGED)) {
-                org.onecnn.report.Wilson.Interval w = org.onecnn.report.Wilson.of(counts.get(o), n, 0.95);
+                org.onecnn.report.Statistics.Interval w = org.onecnn.report.Statistics.wilson(counts.get(o), n, 0.95);
                 row.add(w.estimate());
                 row.add(w.lower());
                 row.add(w.upper());
@@ -418,6 +195,6 @@ public final class PopulationSweep implements Experiment {
 
     /** The spec of a grid cell (the sweep's spec with the cell's axis values). */
     private static PopulationSweepSpec spec(ConfigLoader.Cell c) {
-        return (PopulationSweepSpec) c.config();
+        return PopulationCells.spec(c);
     }
 }

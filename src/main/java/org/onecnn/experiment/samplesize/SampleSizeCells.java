@@ -1,0 +1,150 @@
+package org.onecnn.experiment.samplesize;
+
+import java.util.List;
+import java.util.function.LongConsumer;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.onecnn.experiment.CellStore;
+import org.onecnn.experiment.CellSweep;
+import org.onecnn.experiment.ComputeContext;
+import org.onecnn.experiment.EmpiricalSetup;
+import org.onecnn.experiment.Sections;
+import org.onecnn.empirical.EmpiricalResult;
+import org.onecnn.empirical.EmpiricalSpec;
+import org.onecnn.empirical.EnsembleTrainer;
+import org.onecnn.empirical.data.Batches;
+import org.onecnn.empirical.data.Dataset;
+import org.onecnn.empirical.data.DatasetGenerator;
+import org.onecnn.empirical.data.FreshBatches;
+import org.onecnn.empirical.data.InputDistribution;
+import org.onecnn.model.InitialPoint;
+import org.onecnn.model.Teacher;
+import org.onecnn.population.RecordPlan;
+import org.onecnn.population.RunResult;
+import org.onecnn.report.Table;
+
+/**
+ * The cells of a sample-size run: cell {@code i} is sample size {@code n = empirical.n[i / D]} and data set
+ * {@code d = i % D} (D data sets per size), in which every initialization trains by empirical gradient descent
+ * on a data set drawn with seed {@link EmpiricalSetup#dataSeed}(spec, n, d) (online: fresh batches from that
+ * seed); one row per initialization, its population outcome beside the empirical one.
+ *
+ * <p>What every cell shares (the teacher, the initializations, the population reference, the compute context)
+ * is computed from the spec alone by the experiment. A cell trains through ND4J, whose native threads use the
+ * machine, so cells run one at a time ({@link #parallelism()} 1), in index order.
+ */
+final class SampleSizeCells implements CellSweep {
+    static final List<String> COLUMNS = List.of("n", "dataset", "run", "seed", "population_outcome", "outcome",
+            "stop_reason", "iterations", "phi", "pi_minus_phi", "loss_n", "population_loss", "grad_norm",
+            "dist_teacher", "norm_v");
+
+    private final SampleSizeSpec cfg;
+    private final Teacher teacher;
+    private final List<InitialPoint> inits;
+    private final List<RunResult> population;
+    private final DataType type;
+    private final EmpiricalSpec spec;
+    private final InputDistribution dist;
+
+    /**
+     * @param population the population runs of {@code inits}, in order (their outcomes pair with the cells' rows)
+     * @param cc         the compute context, already opened
+     */
+    SampleSizeCells(SampleSizeSpec cfg, Teacher teacher, List<InitialPoint> inits, List<RunResult> population,
+            ComputeContext cc) {
+        this.cfg = cfg;
+        this.teacher = teacher;
+        this.inits = List.copyOf(inits);
+        this.population = List.copyOf(population);
+        this.type = cc.dataType();
+        this.spec = cc.spec(cfg.init().count());
+        this.dist = InputDistribution.named(cfg.empirical().distribution());
+    }
+
+    /** Sample size n, data set d is the cell {@code cells/n-<n>-d-<d>.csv}. */
+    static CellStore.Key cellKey(SampleSizeSpec cfg, long n, int d) {
+        return new CellStore.Key(String.format("n-%d-d-%d.csv", n, d), "n=" + n + ", dataset " + d, COLUMNS,
+                cfg.init().count());
+    }
+
+    /** Every cell's key, in index order (n major, data set minor). */
+    static List<CellStore.Key> cellKeys(SampleSizeSpec cfg) {
+        List<CellStore.Key> keys = new java.util.ArrayList<>();
+        for (long n : cfg.empirical().n()) {
+            for (int d = 0; d < cfg.empirical().datasets(); d++) {
+                keys.add(cellKey(cfg, n, d));
+            }
+        }
+        return keys;
+    }
+
+    private long n(int index) {
+        return cfg.empirical().n().get(index / cfg.empirical().datasets());
+    }
+
+    private int dataset(int index) {
+        return index % cfg.empirical().datasets();
+    }
+
+    @Override
+    public int size() {
+        return cfg.empirical().n().size() * cfg.empirical().datasets();
+    }
+
+    @Override
+    public CellStore.Key key(int index) {
+        return cellKey(cfg, n(index), dataset(index));
+    }
+
+    /**
+     * Progress counts student-steps of the budget: a data set of n = 10⁵ takes minutes, so counting data sets
+     * showed 0/N for most of a run.
+     */
+    @Override
+    public long work(int index) {
+        return (long) cfg.init().count() * cfg.empirical().maxSteps();
+    }
+
+    /** One cell at a time: a cell's training uses ND4J's native threads. */
+    @Override
+    public int parallelism() {
+        return 1;
+    }
+
+    @Override
+    public Job<Output> job(int index) {
+        long n = n(index);
+        int d = dataset(index);
+        return Job.whole(progress -> new Output(rows(n, d, train(n, d, progress))));
+    }
+
+    /** Trains every initialization on data set d of size n (online: on fresh batches of its seed). */
+    private List<EmpiricalResult> train(long n, int d, LongConsumer progress) {
+        Sections.Empirical e = cfg.empirical();
+        long seed = EmpiricalSetup.dataSeed(cfg, n, d);
+        EnsembleTrainer trainer = new EnsembleTrainer(spec, teacher, e.inputDistribution().populationClosedForm(),
+                e.trainingEngine());
+        if (e.regime() == org.onecnn.empirical.Regime.ONLINE) {
+            FreshBatches fresh = Batches.fresh(cfg.model().architecture(), teacher, e.leakySlope(), dist, e.noise(),
+                    seed, e.batchSize(), type);
+            return trainer.train(inits, null, null, (step, size) -> {
+                Dataset b = fresh.apply(step);
+                return new org.nd4j.linalg.api.ndarray.INDArray[] {b.features(), b.labels()};
+            }, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress);
+        }
+        Dataset data = DatasetGenerator.generate(cfg.model().architecture(), teacher, e.leakySlope(), dist, n,
+                e.noise(), seed, type);
+        return trainer.train(inits, data.features(), data.labels(), null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE,
+                progress);
+    }
+
+    private String rows(long n, int d, List<EmpiricalResult> res) {
+        Table.Builder b = Table.builder(COLUMNS);
+        for (EmpiricalResult r : res) {
+            b.row(n, d, r.index(), r.seed(), population.get(r.index()).outcome().name(), r.outcome().name(),
+                    r.reason().name(), r.iterations(), r.phi(), Math.PI - r.phi(), r.lossN(), r.populationLoss(),
+                    r.gradNorm(), r.distTeacher(), r.normV());
+        }
+        return b.build().toCsv();
+    }
+}
