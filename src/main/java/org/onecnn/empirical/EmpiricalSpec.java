@@ -61,11 +61,10 @@ public record EmpiricalSpec(Architecture arch, double leakySlope, DataType dataT
     }
 
     /**
-     * The same spec with the regime given by its config name.
+     * The same spec with the regime given by its config name (for callers that hold the name, such as tests).
      *
      * @throws InvalidInputException naming {@code regime} when the name is not one of {@link Regime#allowed()}
      */
-    // MERGE: switch callers (experiment/EmpiricalSetup.spec, bench/EmpiricalBench.run) to the Regime constructor
     public EmpiricalSpec(Architecture arch, double leakySlope, DataType dataType, double eta, String regime,
             int batchSize, long maxSteps, int checkEvery, double gradTol, double lossTol, int studentChunk,
             int sampleChunk, int reductionBlock, long seed) {

@@ -69,8 +69,6 @@ public final class EnsembleTrainer {
      *
      * @see #EnsembleTrainer(EmpiricalSpec, Teacher, boolean, EmpiricalEngine)
      */
-    // MERGE: switch callers (SampleSizeExperiment, PairedTrajectoriesExperiment, EmpiricalBench) to the constructor
-    // taking the engine selected by the config (EmpiricalEngines.named(...))
     public EnsembleTrainer(EmpiricalSpec spec, Teacher teacher, boolean gaussianInput) {
         this(spec, teacher, gaussianInput, EmpiricalEngines.defaultEngine());
     }
