@@ -87,8 +87,12 @@ public final class Parallel {
         }
     }
 
-    /** Throws {@code cause} as itself where the signature allows it; returns the wrapper otherwise. */
-    private static IllegalStateException rethrow(Throwable cause) throws IOException, InterruptedException {
+    /**
+     * The failure of a task as it was thrown: throws {@code cause} itself when it is a runtime exception, an
+     * error, an I/O or interrupted exception; returns an {@link IllegalStateException} wrapping any other
+     * checked exception (for the caller to throw).
+     */
+    public static IllegalStateException rethrow(Throwable cause) throws IOException, InterruptedException {
         if (cause instanceof RuntimeException re) {
             throw re;
         }
