@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongConsumer;
 
+import org.onecnn.util.Parallel;
+
 /**
  * Runs cells on this machine: the pieces of every cell not yet done, cell by cell and piece by piece in index
  * order, on a fixed pool of {@code min(threads, sweep.parallelism())} threads; the thread that finishes a
@@ -87,7 +89,7 @@ public final class LocalCellExecutor implements CellExecutor {
                     // run returns nothing of it still writes into the run folder
                     pool.shutdownNow();
                     pool.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
-                    throw rethrow(e.getCause());
+                    throw Parallel.rethrow(e.getCause());
                 }
             }
         } finally {
@@ -124,22 +126,5 @@ public final class LocalCellExecutor implements CellExecutor {
         void write(CellStore store, CellSweep.Output out) throws IOException {
             store.write(key, out.csv(), out.parts());
         }
-    }
-
-    /** The failure of a piece as it was thrown; a checked exception a piece cannot throw is wrapped. */
-    private static IOException rethrow(Throwable cause) throws IOException, InterruptedException {
-        if (cause instanceof RuntimeException re) {
-            throw re;
-        }
-        if (cause instanceof Error err) {
-            throw err;
-        }
-        if (cause instanceof IOException io) {
-            throw io;
-        }
-        if (cause instanceof InterruptedException ie) {
-            throw ie;
-        }
-        throw new IllegalStateException(cause);
     }
 }
