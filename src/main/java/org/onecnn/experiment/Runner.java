@@ -128,11 +128,12 @@ public final class Runner {
 
     private static Path execute(Request req, ConfigLoader.Loaded loaded, Experiment exp, RunFolder folder,
             CellStore store) throws java.io.IOException, InterruptedException {
-        Map<String, Object> prov = provenance(req, loaded, exp, folder);
-        prov.putIfAbsent(CONFIG_HASH, CellStore.configHash(loaded.config()));
-        Json.write(folder.path("provenance.json"), prov);
         // the one place that chooses how cells are computed (a distributed engine or a job array goes here)
         CellExecutor executor = new LocalCellExecutor(Math.max(1, req.threads()));
+        Map<String, Object> prov = provenance(req, loaded, exp, folder);
+        prov.putIfAbsent(CONFIG_HASH, CellStore.configHash(loaded.config()));
+        prov.put("cell_executor", executor.describe());
+        Json.write(folder.path("provenance.json"), prov);
         RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine(),
                 new LinkedHashMap<>(), store, executor);
         TestHooks.pause("started");
