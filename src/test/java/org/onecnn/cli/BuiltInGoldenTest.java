@@ -11,10 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.onecnn.report.Table;
 
 /**
@@ -31,25 +28,8 @@ import org.onecnn.report.Table;
  * <p>After an intended change of results, regenerate with
  * {@code mvn -B -q test -Dtest=BuiltInGoldenTest -Donecnn.golden.update=true} and justify the diff.
  */
-class BuiltInGoldenTest {
-    @TempDir
-    Path home;
-
-    private Console console;
-
-    @BeforeEach
-    void capture() {
-        System.setProperty("onecnn.home", home.toString());
-        console = Console.capture();
-    }
-
-    @AfterEach
-    void restore() {
-        console.close();
-        System.clearProperty("onecnn.home");
-    }
-
-    private Path run(String name, String config, String... sets) {
+class BuiltInGoldenTest extends CliFixture {
+    private Path runInto(String name, String config, String... sets) {
         console.reset();
         Path out = home.resolve(name);
         List<String> args = new ArrayList<>(List.of("run", config, "-q", "--out", out.toString()));
@@ -84,16 +64,16 @@ class BuiltInGoldenTest {
 
     @Test
     void populationSweepIsByteIdentical() throws IOException {
-        Path run = run("table1", "du2018-table1", "init.count=40", "grid.k=[25]", "grid.ratio=[0,4]",
+        Path run = runInto("table1", "du2018-table1", "init.count=40", "grid.k=[25]", "grid.ratio=[0,4]",
                 "stop.max_steps=2000");
         assertBytes("du2018-table1", run, "results.csv", "summary.csv");
-        Path bg = run("bg2017", "bg2017-fixed-output", "init.count=20", "grid.k=[4]", "grid.p=[5]");
+        Path bg = runInto("bg2017", "bg2017-fixed-output", "init.count=20", "grid.k=[4]", "grid.p=[5]");
         assertBytes("bg2017-fixed-output", bg, "results.csv", "summary.csv");
     }
 
     @Test
     void doubleConvotronIsByteIdentical() throws IOException {
-        Path run = run("dg2019", "dg2019-double-convotron", "convotron.teachers=2", "convotron.strides=[16]",
+        Path run = runInto("dg2019", "dg2019-double-convotron", "convotron.teachers=2", "convotron.strides=[16]",
                 "convotron.test_samples=500", "convotron.schedules.gaussian.steps1=300",
                 "convotron.schedules.gaussian.steps2=300", "convotron.schedules.uniform.steps1=300",
                 "convotron.schedules.uniform.steps2=300");
@@ -102,7 +82,7 @@ class BuiltInGoldenTest {
 
     @Test
     void sampleSizeAgreesUpToRounding() throws Exception {
-        Path run = run("sample", "sample-size", "init.count=6", "empirical.n=[128]", "empirical.datasets=1",
+        Path run = runInto("sample", "sample-size", "init.count=6", "empirical.n=[128]", "empirical.datasets=1",
                 "empirical.max_steps=200", "empirical.data_type=double", "stop.max_steps=2000");
         EmpiricalCliTest.Tolerances tol = EmpiricalCliTest.Tolerances.of(run);
         for (String f : List.of("results.csv", "summary.csv")) {

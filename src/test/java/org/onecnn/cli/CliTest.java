@@ -12,10 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.onecnn.report.Table;
 
 /**
@@ -23,33 +20,7 @@ import org.onecnn.report.Table;
  * written on bad input, complete run folders, byte-identical results whatever the thread count, and
  * resuming an interrupted sweep.
  */
-class CliTest {
-    @TempDir
-    Path home;
-
-    private Console console;
-
-    @BeforeEach
-    void capture() {
-        System.setProperty("onecnn.home", home.toString());
-        console = Console.capture();
-    }
-
-    @AfterEach
-    void restore() {
-        console.close();
-        System.clearProperty("onecnn.home");
-    }
-
-    private int run(String... args) {
-        console.reset();
-        return Main.execute(args);
-    }
-
-    private String stderr() {
-        return console.stderr();
-    }
-
+class CliTest extends CliFixture {
     /** A small but real sweep: 2 × 2 cells of the Du et al. table. */
     private static final String[] SMALL = {"--set", "init.count=300", "--set", "grid.k=[25,64]", "--set",
         "grid.ratio=[0,9]", "--set", "stop.max_steps=20000", "-q"};

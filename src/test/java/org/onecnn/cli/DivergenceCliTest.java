@@ -18,10 +18,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.onecnn.experiment.Divergence;
@@ -33,33 +30,7 @@ import org.onecnn.report.Table;
  * its run folder, warns, and exits with {@link Divergence#ALL_DIVERGED_EXIT}. Also: partial divergence (exit 0,
  * a warning), a two-phase search that misses an outcome, and the seed streams listed in provenance.
  */
-class DivergenceCliTest {
-    @TempDir
-    Path home;
-
-    private Console console;
-
-    @BeforeEach
-    void capture() {
-        System.setProperty("onecnn.home", home.toString());
-        console = Console.capture();
-    }
-
-    @AfterEach
-    void restore() {
-        console.close();
-        System.clearProperty("onecnn.home");
-    }
-
-    private int run(String... args) {
-        console.reset();
-        return Main.execute(args);
-    }
-
-    private String stderr() {
-        return console.stderr();
-    }
-
+class DivergenceCliTest extends CliFixture {
     /** Tiny sizes per experiment (shared by the divergence and the seed-stream tests). */
     static final Map<String, List<String>> TINY = Map.of(
             "du2018-table1", List.of("init.count=4", "grid.k=[4]", "grid.ratio=[1]", "stop.max_steps=100"),

@@ -7,10 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.onecnn.report.Table;
 
 /**
@@ -18,29 +15,7 @@ import org.onecnn.report.Table;
  * strides and both distributions, the overlap landscape (exact overlapping population dynamics beside Double
  * Convotron), and their bad inputs.
  */
-class OverlapCliTest {
-    @TempDir
-    Path home;
-
-    private Console console;
-
-    @BeforeEach
-    void capture() {
-        System.setProperty("onecnn.home", home.toString());
-        console = Console.capture();
-    }
-
-    @AfterEach
-    void restore() {
-        console.close();
-        System.clearProperty("onecnn.home");
-    }
-
-    private int run(String... args) {
-        console.reset();
-        return Main.execute(args);
-    }
-
+class OverlapCliTest extends CliFixture {
     @Test
     void doubleConvotronRunsEveryStrideAndDistribution() throws Exception {
         Path out = home.resolve("dc");

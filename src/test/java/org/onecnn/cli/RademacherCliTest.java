@@ -9,10 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.onecnn.report.Table;
 
 /**
@@ -20,25 +17,8 @@ import org.onecnn.report.Table;
  * command line at once, by the empirical engine and by Double Convotron, and refused where its properties do not
  * allow what is asked (no closed-form population gradient, no published Convotron schedule).
  */
-class RademacherCliTest {
-    @TempDir
-    Path home;
-
-    private Console console;
-
-    @BeforeEach
-    void capture() {
-        System.setProperty("onecnn.home", home.toString());
-        console = Console.capture();
-    }
-
-    @AfterEach
-    void restore() {
-        console.close();
-        System.clearProperty("onecnn.home");
-    }
-
-    private int run(String config, Path out, String... sets) {
+class RademacherCliTest extends CliFixture {
+    private int runWith(String config, Path out, String... sets) {
         console.reset();
         List<String> args = new ArrayList<>(List.of("run", config, "-q"));
         if (out != null) {
@@ -55,7 +35,7 @@ class RademacherCliTest {
     @Test
     void theEmpiricalEngineTrainsOnRademacherInputs() throws Exception {
         Path out = home.resolve("ss");
-        assertEquals(0, run("sample-size", out, "empirical.distribution=rademacher", "init.count=4",
+        assertEquals(0, runWith("sample-size", out, "empirical.distribution=rademacher", "init.count=4",
                 "empirical.n=[200]", "empirical.datasets=1", "empirical.max_steps=200", "stop.max_steps=2000"),
                 console.stderr());
         Table results = Table.readCsv(out.resolve("results.csv"));
@@ -67,10 +47,10 @@ class RademacherCliTest {
     @Test
     void doubleConvotronRunsOnRademacherInputsWithAGivenSchedule() throws Exception {
         // no published schedule: refused before any work, naming where to give one
-        assertEquals(2, run("dg2019-double-convotron", null, "convotron.distributions=[rademacher]"));
+        assertEquals(2, runWith("dg2019-double-convotron", null, "convotron.distributions=[rademacher]"));
         assertTrue(console.stderr().startsWith("onecnn: error: convotron.schedules.rademacher:"), console.stderr());
         Path out = home.resolve("dc");
-        assertEquals(0, run("dg2019-double-convotron", out, "convotron.distributions=[rademacher]",
+        assertEquals(0, runWith("dg2019-double-convotron", out, "convotron.distributions=[rademacher]",
                 "convotron.strides=[16]", "convotron.teachers=2", "convotron.test_samples=1000",
                 "convotron.schedules.rademacher={steps1: 2000, eta1: 1.0e-4, steps2: 2000, eta2: 1.0e-4}"),
                 console.stderr());
@@ -82,11 +62,11 @@ class RademacherCliTest {
 
     @Test
     void whatNeedsTheGaussianClosedFormIsRefused() {
-        assertEquals(2, run("sample-size", null, "empirical.distribution=rademacher", "empirical.regime=online"));
+        assertEquals(2, runWith("sample-size", null, "empirical.distribution=rademacher", "empirical.regime=online"));
         assertTrue(console.stderr().startsWith("onecnn: error: empirical.regime:"), console.stderr());
-        assertEquals(2, run("paired-trajectories", null, "empirical.distribution=rademacher"));
+        assertEquals(2, runWith("paired-trajectories", null, "empirical.distribution=rademacher"));
         assertTrue(console.stderr().startsWith("onecnn: error: empirical.distribution:"), console.stderr());
-        assertEquals(2, run("sample-size", null, "empirical.distribution=laplace"));
+        assertEquals(2, runWith("sample-size", null, "empirical.distribution=laplace"));
         assertTrue(console.stderr().contains("rademacher"), "lists the known distributions: " + console.stderr());
         assertFalse(Files.exists(home.resolve("runs")), "nothing written on bad input");
     }
