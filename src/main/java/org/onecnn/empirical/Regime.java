@@ -9,7 +9,7 @@ import org.onecnn.util.InvalidInputException;
  * How the students see the data: the update is {@code θ ← θ − (η/b) Σ_{m ∈ batch} ∇ℓ_m} in every regime;
  * they differ in which samples form the batch of step {@code t}.
  */
-public enum Regime {
+public enum Regime implements org.onecnn.util.Keyed {
     /** Gradient descent on {@code L_n}: every step uses the whole training set (Algorithm 1 on the empirical loss). */
     FULL_BATCH("full-batch"),
     /**
@@ -30,6 +30,7 @@ public enum Regime {
     }
 
     /** The name in configs and output: {@code full-batch}, {@code minibatch} or {@code online}. */
+    @Override
     @com.fasterxml.jackson.annotation.JsonValue
     public String key() {
         return key;
@@ -52,10 +53,9 @@ public enum Regime {
      */
     @com.fasterxml.jackson.annotation.JsonCreator
     public static Regime parse(String name) {
-        for (Regime r : values()) {
-            if (r.key.equals(name)) {
-                return r;
-            }
+        Regime r = org.onecnn.util.Keyed.find(Regime.class, name);
+        if (r != null) {
+            return r;
         }
         throw new InvalidInputException("regime", "must be one of " + allowed() + ", got '" + name + "'");
     }

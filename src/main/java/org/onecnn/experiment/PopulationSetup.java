@@ -69,13 +69,13 @@ public final class PopulationSetup {
         Sections.TeacherSpec t = cfg.teacher();
         long seed = teacherSeed(cfg);
         switch (t.family()) {
-            case "ratio":
+            case RATIO:
                 try {
                     return Teacher.ratioFamily(k, p, t.ratio(), t.aNorm(), t.wNorm(), seed);
                 } catch (InvalidInputException e) {
                     throw e.under("teacher"); // the family names its own parameters (ratio, a_norm, w_norm)
                 }
-            case "ones": {
+            case ONES: {
                 double[] w = new SeededRandom(seed).unitVector(p);
                 for (int i = 0; i < p; i++) {
                     w[i] *= t.wNorm();
@@ -84,9 +84,9 @@ public final class PopulationSetup {
                 java.util.Arrays.fill(a, 1.0);
                 return Teacher.of(w, a);
             }
-            case "gaussian":
+            case GAUSSIAN:
                 return Teacher.gaussian(k, p, seed);
-            case "explicit": {
+            case EXPLICIT: {
                 if (t.wStar().size() != p) {
                     throw new InvalidInputException("teacher.w_star", "has " + t.wStar().size()
                             + " entries but the filter size is p = " + p);
@@ -148,15 +148,15 @@ public final class PopulationSetup {
         Sections.Init in = cfg.init();
         long seed = initSeed(cfg, cell, run);
         switch (in.scheme()) {
-            case "du":
+            case DU:
                 return DuInitialization.draw(teacher, seed);
-            case "sphere-ones": {
+            case SPHERE_ONES: {
                 double[] v = new SeededRandom(seed).unitVector(teacher.r());
                 double[] a = new double[teacher.k()];
                 java.util.Arrays.fill(a, 1.0);
                 return InitialPoint.of(v, a, seed);
             }
-            case "explicit": {
+            case EXPLICIT: {
                 Sections.Point pt = in.points().get(run);
                 String f = "init.points[" + run + "]";
                 if (pt.v() == null || pt.a() == null) {
@@ -231,7 +231,7 @@ public final class PopulationSetup {
         requireEngineFits(cfg);
         Teacher t = teacher(cfg);
         InitialPoint first = init(cfg, t, cell, 0);
-        if (cfg.init().scheme().equals("explicit")) {
+        if (cfg.init().scheme() == Sections.Init.Scheme.EXPLICIT) {
             for (int i = 1; i < cfg.init().count(); i++) {
                 init(cfg, t, cell, i);
             }

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalEngines;
@@ -18,6 +20,7 @@ import org.onecnn.population.EngineKind;
 import org.onecnn.population.PopulationEngine;
 import org.onecnn.population.StopSpec;
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.Keyed;
 
 /**
  * The config sections several experiment types share, each a record whose compact constructor fills its
@@ -113,26 +116,47 @@ public final class Sections {
      * {@code explicit} ({@code w_star}, {@code a_star}). {@code seed} null: derived from the master seed.
      */
     @JsonPropertyOrder({"family", "ratio", "a_norm", "w_norm", "seed", "w_star", "a_star"})
-    public record TeacherSpec(String family, Double ratio, Double aNorm, Double wNorm, Long seed, List<Double> wStar,
+    public record TeacherSpec(Family family, Double ratio, Double aNorm, Double wNorm, Long seed, List<Double> wStar,
             List<Double> aStar) {
-        public static final Set<String> FAMILIES = Set.of("ratio", "ones", "gaussian", "explicit");
+        /** The teacher families, each defined once (built in {@link PopulationSetup#teacher}). */
+        public enum Family implements Keyed {
+            RATIO("ratio"), ONES("ones"), GAUSSIAN("gaussian"), EXPLICIT("explicit");
+
+            private final String key;
+
+            Family(String key) {
+                this.key = key;
+            }
+
+            @Override
+            @JsonValue
+            public String key() {
+                return key;
+            }
+
+            @Override
+            public String toString() {
+                return key;
+            }
+
+            @JsonCreator
+            public static Family parse(String name) {
+                return Keyed.parse(Family.class, "family", "family", name);
+            }
+        }
 
         public TeacherSpec {
-            family = family == null ? "ratio" : family;
-            if (!FAMILIES.contains(family)) {
-                throw new InvalidInputException("teacher.family", "unknown family '" + family
-                        + "'; allowed: explicit, gaussian, ones, ratio");
-            }
+            family = family == null ? Family.RATIO : family;
             ratio = ratio == null ? 4.0 : ratio;
             aNorm = aNorm == null ? 1.0 : aNorm;
             wNorm = wNorm == null ? 1.0 : wNorm;
             InvalidInputException.requireFinite("teacher.ratio", ratio);
             Bounds.requireNorm("teacher.a_norm", aNorm);
             Bounds.requireNorm("teacher.w_norm", wNorm);
-            if (family.equals("explicit") && (wStar == null || aStar == null)) {
+            if (family == Family.EXPLICIT && (wStar == null || aStar == null)) {
                 throw new InvalidInputException("teacher.w_star", "family 'explicit' needs both w_star and a_star");
             }
-            if (!family.equals("explicit") && (wStar != null || aStar != null)) {
+            if (family != Family.EXPLICIT && (wStar != null || aStar != null)) {
                 // family ratio/ones/gaussian builds its own w*, a*: a given one would be silently ignored
                 throw new InvalidInputException(wStar != null ? "teacher.w_star" : "teacher.a_star", "is only used "
                         + "with teacher.family: explicit, but the family is " + family + "; set "
@@ -149,16 +173,37 @@ public final class Sections {
      * {@code a = 1}; the fixed-output setting) or {@code explicit} ({@code points}).
      */
     @JsonPropertyOrder({"scheme", "count", "sign_restarts", "points"})
-    public record Init(String scheme, Integer count, Boolean signRestarts, List<Point> points) {
-        public static final Set<String> SCHEMES = Set.of("du", "sphere-ones", "explicit");
+    public record Init(Scheme scheme, Integer count, Boolean signRestarts, List<Point> points) {
+        /** The initialization schemes, each defined once (drawn in {@link PopulationSetup#init}). */
+        public enum Scheme implements Keyed {
+            DU("du"), SPHERE_ONES("sphere-ones"), EXPLICIT("explicit");
+
+            private final String key;
+
+            Scheme(String key) {
+                this.key = key;
+            }
+
+            @Override
+            @JsonValue
+            public String key() {
+                return key;
+            }
+
+            @Override
+            public String toString() {
+                return key;
+            }
+
+            @JsonCreator
+            public static Scheme parse(String name) {
+                return Keyed.parse(Scheme.class, "scheme", "scheme", name);
+            }
+        }
 
         public Init {
-            scheme = scheme == null ? "du" : scheme;
-            if (!SCHEMES.contains(scheme)) {
-                throw new InvalidInputException("init.scheme", "unknown scheme '" + scheme
-                        + "'; allowed: du, explicit, sphere-ones");
-            }
-            if (scheme.equals("explicit")) {
+            scheme = scheme == null ? Scheme.DU : scheme;
+            if (scheme == Scheme.EXPLICIT) {
                 if (points == null || points.isEmpty()) {
                     throw new InvalidInputException("init.points", "scheme 'explicit' needs a non-empty list of {v, a}");
                 }

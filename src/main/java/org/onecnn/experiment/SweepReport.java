@@ -206,7 +206,7 @@ public final class SweepReport {
                 + " (grid may override)");
         Sections.TeacherSpec t = c.teacher();
         b.add("teacher: family `" + t.family() + "`"
-                + (t.family().equals("ratio") ? ", ratio " + t.ratio() + ", ‖a*‖ = " + t.aNorm() : "")
+                + (t.family() == Sections.TeacherSpec.Family.RATIO ? ", ratio " + t.ratio() + ", ‖a*‖ = " + t.aNorm() : "")
                 + ", ‖w*‖ = " + t.wNorm());
         b.add("initialization: `" + c.init().scheme() + "`, " + c.init().count() + " per cell"
                 + (c.init().signRestarts() ? ", best of four sign restarts (±v, ±a)" : ""));

@@ -1,15 +1,13 @@
 package org.onecnn.population;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.Keyed;
 
 /** The training algorithms whose population dynamics onecnn runs, each defined once (docs/algorithms.md). */
-public enum Algorithm {
+public enum Algorithm implements Keyed {
     /** Algorithm 1 of Du et al.: gradient descent with weight normalization on {@code (v, a)}. */
     WN_GD("wn-gd"),
     /** Brutzkus &amp; Globerson: the output layer fixed at {@code a = 1}, plain gradient descent on {@code w}. */
@@ -21,7 +19,7 @@ public enum Algorithm {
         this.key = key;
     }
 
-    /** The name in configs and output. */
+    @Override
     @JsonValue
     public String key() {
         return key;
@@ -39,12 +37,6 @@ public enum Algorithm {
      */
     @JsonCreator
     public static Algorithm parse(String name) {
-        for (Algorithm a : values()) {
-            if (a.key.equals(name)) {
-                return a;
-            }
-        }
-        throw new InvalidInputException("algorithm", "unknown algorithm '" + name + "'; allowed: "
-                + Arrays.stream(values()).map(Algorithm::key).sorted().collect(Collectors.joining(", ")));
+        return Keyed.parse(Algorithm.class, "algorithm", "algorithm", name);
     }
 }

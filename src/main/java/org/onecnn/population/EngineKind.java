@@ -1,19 +1,18 @@
 package org.onecnn.population;
 
-import java.util.Arrays;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.Keyed;
 
 /**
  * The population engines of Algorithm 1, each defined once: its name, whether it handles overlapping patches,
  * and how to make one. ({@link Algorithm#FIXED_OUTPUT} has an engine of its own, see {@link PopulationEngine#of}.)
  */
-public enum EngineKind {
+public enum EngineKind implements Keyed {
     /** O(1) per step on the reduced dynamics (docs/model.md §7); non-overlapping patches only. */
     REDUCED("reduced", false, ReducedEngine::new),
     /** The full-dimensional reference (docs/model.md §2–§4), also for overlapping patches. */
@@ -29,7 +28,7 @@ public enum EngineKind {
         this.factory = factory;
     }
 
-    /** The name in configs and output. */
+    @Override
     @JsonValue
     public String key() {
         return key;
@@ -57,12 +56,6 @@ public enum EngineKind {
      */
     @JsonCreator
     public static EngineKind parse(String name) {
-        for (EngineKind k : values()) {
-            if (k.key.equals(name)) {
-                return k;
-            }
-        }
-        throw new InvalidInputException("engine", "unknown engine '" + name + "'; allowed: "
-                + Arrays.stream(values()).map(EngineKind::key).sorted().collect(Collectors.joining(", ")));
+        return Keyed.parse(EngineKind.class, "engine", "engine", name);
     }
 }

@@ -51,7 +51,7 @@ public final class OverlapLandscapeExperiment implements Experiment {
             throw new InvalidInputException("train.engine", "overlap-landscape runs Algorithm 1 (wn-gd) on the full "
                     + "engine (the exact overlapping loss); set train.algorithm: wn-gd, train.engine: full");
         }
-        if (!cfg.init().scheme().equals("du")) {
+        if (cfg.init().scheme() != org.onecnn.experiment.Sections.Init.Scheme.DU) {
             throw new InvalidInputException("init.scheme", "overlap-landscape draws Du et al. initializations (du)");
         }
         for (int s : cfg.convotron().stridesFor(cfg.model().p())) {

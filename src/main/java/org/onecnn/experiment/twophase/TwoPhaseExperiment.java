@@ -43,7 +43,7 @@ public final class TwoPhaseExperiment implements Experiment {
         if (cfg.train().algorithm() != Algorithm.WN_GD) {
             throw new InvalidInputException("train.algorithm", "the two-phase experiment runs wn-gd (Algorithm 1)");
         }
-        if (!cfg.init().scheme().equals("du")) {
+        if (cfg.init().scheme() != org.onecnn.experiment.Sections.Init.Scheme.DU) {
             throw new InvalidInputException("init.scheme", "the two-phase experiment draws Du et al. initializations "
                     + "(scheme du)");
         }
