@@ -483,7 +483,7 @@ public final class ConfigLoader {
         }
         JsonNode name = tree.path("name");
         if (name.isTextual() || name.isNull() || name.isMissingNode()) {
-            ExperimentSpec.header(name.isTextual() ? name.asText() : null, type, null, null);
+            ExperimentSpec.requireName(name.isTextual() ? name.asText() : null);
         }
         Experiment exp = ExperimentTypes.get(type);
         refuseUnusedSections(tree, exp);

@@ -152,7 +152,7 @@ public final class ConvotronCells {
     }
 
     /** Run every cell (in parallel), results in cell order; progress in {@link #runSteps} units. */
-    public static List<List<DoubleConvotron.Result>> run(List<Cell> cells, int threads, Progress progress)
+    private static List<List<DoubleConvotron.Result>> run(List<Cell> cells, int threads, Progress progress)
             throws InterruptedException {
         List<java.util.concurrent.Callable<List<DoubleConvotron.Result>>> work = new ArrayList<>();
         for (Cell c : cells) {

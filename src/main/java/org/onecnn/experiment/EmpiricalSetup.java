@@ -121,15 +121,6 @@ public final class EmpiricalSetup {
         return DATA.derive(cfg.seed(), n, dataset);
     }
 
-    public static DataType dataType(Sections.FiniteSampleSpec cfg, String profileType) {
-        String t = cfg.empirical().dataType() != null ? cfg.empirical().dataType() : profileType;
-        return switch (t) {
-            case "float" -> DataType.FLOAT;
-            case "double" -> DataType.DOUBLE;
-            default -> throw new InvalidInputException("empirical.data_type", "must be float or double, got " + t);
-        };
-    }
-
     /**
      * The trainer's settings.
      *

@@ -16,7 +16,7 @@ import org.onecnn.util.InvalidInputException;
  * exactly what the run used.
  *
  * <p>Every spec has the four scalars {@code name}, {@code type}, {@code description} and {@code seed}
- * ({@link #header}); a spec with a {@code grid} (population sweeps) expands into cells
+ * ({@link #requireHeader}); a spec with a {@code grid} (population sweeps) expands into cells
  * ({@link ConfigLoader#cells}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "type",
@@ -51,17 +51,16 @@ public interface ExperimentSpec {
     int MAX_NAME = 100;
 
     /**
-     * Checks the scalars every spec has and fills their defaults (description "", seed 1); call it first in a
-     * spec's compact constructor.
+     * Checks an experiment's name: it becomes a folder name ({@code runs/<name>-<timestamp>}).
      *
-     * @return the header with defaults filled in
+     * @throws InvalidInputException naming the field {@code name}
      */
-    static Header header(String name, String type, String description, Long seed) {
+    static void requireName(String name) {
         if (name == null || name.isBlank()) {
             throw new InvalidInputException("name", "is required (it names the run folder)");
         }
-        // the name becomes a folder name (runs/<name>-<timestamp>): no path separators, nothing hidden
-        // ('.x'), nothing a shell reads as an option ('-x'), and short enough for any file system
+        // no path separators, nothing hidden ('.x'), nothing a shell reads as an option ('-x'), and short enough
+        // for any file system
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || name.contains("..")) {
             throw new InvalidInputException("name", "may only contain letters, digits, '.', '_' and '-', must start "
                     + "with a letter or digit and may not contain '..', got '" + name + "'");
@@ -70,7 +69,6 @@ public interface ExperimentSpec {
             throw new InvalidInputException("name", "is " + name.length() + " characters long; use at most " + MAX_NAME
                     + " (it names the run folder)");
         }
-        return new Header(name, type, description == null ? "" : description, seed == null ? 1L : seed);
     }
 
     /**
@@ -79,21 +77,9 @@ public interface ExperimentSpec {
      * constructor has nothing to default). Call it first in a spec's compact constructor.
      */
     static void requireHeader(String name, String description, Long seed) {
-        header(name, null, description, seed);
+        requireName(name);
         if (description == null || seed == null) {
             throw new IllegalArgumentException("a spec is bound by ConfigLoader, which fills description and seed");
-        }
-    }
-
-    /** The scalars of a spec, defaults filled in. */
-    record Header(String name, String type, String description, long seed) {
-    }
-
-    /** Refuses a grid on a type that has none; {@code hint} says where that type's sweep axis lives. */
-    static void requireNoGrid(Map<String, List<JsonNode>> grid, String type, String hint) {
-        if (grid != null && !grid.isEmpty()) {
-            throw new InvalidInputException("grid", "type " + type + " has no grid (only population-sweep "
-                    + "experiments sweep a grid" + hint + "); remove the grid section");
         }
     }
 }

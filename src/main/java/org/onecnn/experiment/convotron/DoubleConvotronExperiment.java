@@ -32,6 +32,11 @@ public final class DoubleConvotronExperiment implements Experiment {
         return DoubleConvotronSpec.class;
     }
 
+    @Override
+    public String gridHint() {
+        return "; its strides are convotron.strides";
+    }
+
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {

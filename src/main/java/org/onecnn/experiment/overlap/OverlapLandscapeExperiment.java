@@ -40,6 +40,11 @@ public final class OverlapLandscapeExperiment implements Experiment {
         return OverlapLandscapeSpec.class;
     }
 
+    @Override
+    public String gridHint() {
+        return "; its strides are convotron.strides";
+    }
+
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {

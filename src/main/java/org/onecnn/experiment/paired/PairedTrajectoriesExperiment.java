@@ -34,6 +34,11 @@ public final class PairedTrajectoriesExperiment implements Experiment {
         return PairedTrajectoriesSpec.class;
     }
 
+    @Override
+    public String gridHint() {
+        return "; its sample sizes are empirical.n";
+    }
+
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {

@@ -47,6 +47,11 @@ public final class SampleSizeExperiment implements Experiment {
         return SampleSizeSpec.class;
     }
 
+    @Override
+    public String gridHint() {
+        return "; its sample sizes are empirical.n";
+    }
+
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
