@@ -3,7 +3,9 @@ package org.onecnn.model;
 /**
  * The exact loss {@code L(v, a)} of a student with a weight-normalised filter ({@code w = v/‖v‖}) and its gradient,
  * with bounds on their rounding errors: what {@link SecondOrderClassifier} needs. {@code L} must not depend on
- * {@code ‖v‖} (so {@code vᵀ∂L/∂v = 0}).
+ * {@code ‖v‖} (so {@code vᵀ∂L/∂v = 0}), and must be a polynomial of degree at most 2 in {@code a} for fixed
+ * {@code v} (the squared loss of a network linear in {@code a}: every loss of onecnn's model), which the classifier
+ * uses to difference the gradient in {@code a} exactly.
  */
 public interface LossOracle {
     /** Length of {@code v} (the filter size). */

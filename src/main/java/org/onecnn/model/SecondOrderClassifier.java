@@ -21,10 +21,14 @@ import org.apache.commons.math3.linear.RealMatrix;
  * {@code vᵀ∂L/∂v = 0} (scale invariance), the Hessian of {@code L∘θ} at {@code ξ = 0} is the Riemannian Hessian of
  * {@code L} on {@code S^{p−1}(‖v‖) × R^k} (the curvature term of the sphere is proportional to {@code vᵀ∂L/∂v}),
  * at any point, stationary or not. The chart gradient is {@code G = (‖v‖ e_iᵀ ∂L/∂v, ∂L/∂a)}, and column
- * {@code j} of the Hessian is the central difference of the exact gradient,
+ * {@code j} of the Hessian is, for a filter direction, the central difference of the exact gradient,
  * <pre>  H_h[:, j] = (G(h e_j) − G(−h e_j)) / 2h,</pre>
- * symmetrized ({@code (H + Hᵀ)/2}); it is computed at steps {@code h} and {@code 2h} ({@code 4m} gradients,
- * {@code m = p − 1 + k}), and the eigenvalues are those of {@code H_h} (Commons Math {@link EigenDecomposition}).
+ * computed at steps {@code h} and {@code 2h}; for an output direction the forward difference
+ * {@code (G(h e_j) − G(0)) / h}, which is exact up to rounding because the loss is a quadratic polynomial in
+ * {@code a} for fixed {@code v} ({@link LossOracle}: {@code f} is linear in {@code a}). The matrix is symmetrized
+ * ({@code (H + Hᵀ)/2}) and its eigenvalues are those of {@code H_h} (Commons Math {@link EigenDecomposition}). With
+ * {@code m = p − 1 + k} that is {@code 1 + 6(p − 1) + k} gradients (the {@code 2(p − 1)} at {@code ±t_max} are for
+ * {@code M₃} below), and {@code 2J} more per probed direction.
  *
  * <h2>The tolerance</h2>
  * An eigenvalue is called zero when {@code |λ| ≤ tol}, with {@code tol = tol_fd + tol_stat}:
@@ -43,8 +47,11 @@ import org.apache.commons.math3.linear.RealMatrix;
  * at {@code ‖∇L_n‖ ≤ grad_tol}, so {@code ‖G‖ ≤ grad_tol · max(‖v‖, 1)} up to rounding). Along a direction with
  * third derivative {@code M₃}, a point at distance {@code δ} from a stationary point with a zero eigenvalue has
  * gradient {@code M₃δ²/2} and eigenvalue {@code M₃δ}: an eigenvalue up to {@code √(2 M₃ ‖G‖)} can be an artefact of
- * not being exactly at the stationary point, and is not trusted to be non-zero. {@code M₃} is estimated from the
- * same gradients, {@code max_j ‖G(2h e_j) + G(−2h e_j) − 2G(0)‖ / (2h)²}. The tangent-space Hessian itself is
+ * not being exactly at the stationary point, and is not trusted to be non-zero. {@code M₃} is estimated over the
+ * filter directions (where the degeneracies of these losses sit; the third derivative in {@code a} alone is zero)
+ * at the probes' scale, {@code max_j ‖G(t_max e_j) + G(−t_max e_j) − 2G(0)‖ / t_max²}: at the scale {@code h} the
+ * second difference of {@code L_n}'s gradient is dominated by the jumps at the kinks (their noise grows like
+ * {@code h^{−3/2}}), which would inflate {@code M₃} by orders of magnitude. The tangent-space Hessian itself is
  * meaningful at a non-stationary point (it is chart-independent there, see above); only the decision between
  * "zero" and "non-zero" needs this margin. At an exact stationary point {@code tol_stat = 0}.</li>
  * </ul>
@@ -120,19 +127,29 @@ public final class SecondOrderClassifier {
         double[][] hh = new double[m][m];
         double[][] h2 = new double[m][m];
         double m3 = 0;
-        for (int j = 0; j < m; j++) {
+        for (int j = 0; j < p - 1; j++) {
             double[] gp = chart.at(unit(m, j, h)).grad;
             double[] gm = chart.at(unit(m, j, -h)).grad;
             double[] gp2 = chart.at(unit(m, j, 2 * h)).grad;
             double[] gm2 = chart.at(unit(m, j, -2 * h)).grad;
+            double[] gp3 = chart.at(unit(m, j, probeMax)).grad;
+            double[] gm3 = chart.at(unit(m, j, -probeMax)).grad;
             double second = 0;
             for (int i = 0; i < m; i++) {
                 hh[i][j] = (gp[i] - gm[i]) / (2 * h);
                 h2[i][j] = (gp2[i] - gm2[i]) / (4 * h);
-                double d = (gp2[i] + gm2[i] - 2 * origin.grad[i]) / (4 * h * h);
+                double d = (gp3[i] + gm3[i] - 2 * origin.grad[i]) / (probeMax * probeMax);
                 second += d * d;
             }
             m3 = Math.max(m3, Math.sqrt(second));
+        }
+        // the loss is quadratic in a (f is linear in a): a difference of the gradient in a is exact at any step
+        for (int j = p - 1; j < m; j++) {
+            double[] gp = chart.at(unit(m, j, h)).grad;
+            for (int i = 0; i < m; i++) {
+                hh[i][j] = (gp[i] - origin.grad[i]) / h;
+                h2[i][j] = hh[i][j];
+            }
         }
         symmetrize(hh);
         symmetrize(h2);
