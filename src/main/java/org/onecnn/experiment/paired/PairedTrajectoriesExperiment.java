@@ -4,10 +4,12 @@ import java.io.IOException;
 
 import org.onecnn.experiment.ComputeContext;
 import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.EmpiricalSetup;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.MemoryEstimate;
 import org.onecnn.experiment.PopulationSetup;
 import org.onecnn.experiment.RunContext;
+import org.onecnn.experiment.Sections;
 import org.onecnn.util.InvalidInputException;
 
 /**
@@ -54,6 +56,12 @@ public final class PairedTrajectoriesExperiment implements Experiment {
             throw new InvalidInputException("empirical.distribution", "the population reference is exact for Gaussian "
                     + "inputs only; use gaussian");
         }
+        if (cfg.empirical().saveDatasets()) {
+            throw new InvalidInputException("empirical.save_datasets", "is not supported by paired-trajectories; "
+                    + "save the data sets with a sample-size run of the same seed, teacher and sizes (docs/datasets.md) "
+                    + "and set save_datasets=false here");
+        }
+        EmpiricalSetup.requireDatasets(cfg);
         MemoryEstimate.empirical(cfg, true);
         PopulationSetup.validate(cfg, 0);
         ComputeContext.check(cfg);
@@ -69,6 +77,11 @@ public final class PairedTrajectoriesExperiment implements Experiment {
         PairedTrajectoriesSpec cfg = (PairedTrajectoriesSpec) ctx.config();
         ComputeContext cc = ComputeContext.open(cfg);
         ctx.provenance().put("backend", cc.describe());
+        Sections.Empirical e = cfg.empirical();
+        if (e.datasetsFrom() != null) {
+            ctx.provenance().put("datasets", EmpiricalSetup.datasetsProvenance("from",
+                    java.nio.file.Path.of(e.datasetsFrom()), e.n(), e.datasets()));
+        }
         PairedTrajectoriesResult result = PairedTrajectoriesComputation.compute(cfg, cc, ctx.quiet());
         new PairedTrajectoriesReport(ctx, result).write();
     }

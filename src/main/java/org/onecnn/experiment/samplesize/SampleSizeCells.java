@@ -14,7 +14,8 @@ import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EnsembleTrainer;
 import org.onecnn.empirical.data.Batches;
 import org.onecnn.empirical.data.Dataset;
-import org.onecnn.empirical.data.DatasetGenerator;
+import org.onecnn.empirical.data.DatasetFolders;
+import org.onecnn.empirical.data.DatasetStore;
 import org.onecnn.empirical.data.FreshBatches;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.InitialPoint;
@@ -26,8 +27,10 @@ import org.onecnn.report.Table;
 /**
  * The cells of a sample-size run: cell {@code i} is sample size {@code n = empirical.n[i / D]} and data set
  * {@code d = i % D} (D data sets per size), in which every initialization trains by empirical gradient descent
- * on a data set drawn with seed {@link EmpiricalSetup#dataSeed}(spec, n, d) (online: fresh batches from that
- * seed); one row per initialization, its population outcome beside the empirical one.
+ * on a data set drawn with seed {@link EmpiricalSetup#dataSeed}(spec, n, d) or read from
+ * {@code empirical.datasets_from} ({@link EmpiricalSetup#dataset}; online: fresh batches from that seed); one row
+ * per initialization, its population outcome beside the empirical one. With {@code empirical.save_datasets} each
+ * cell saves its data set before it trains.
  *
  * <p>What every cell shares (the teacher, the initializations, the population reference, the compute context)
  * is computed from the spec alone by the experiment. A cell trains through ND4J, whose native threads use the
@@ -45,13 +48,17 @@ final class SampleSizeCells implements CellSweep {
     private final DataType type;
     private final EmpiricalSpec spec;
     private final InputDistribution dist;
+    private final java.nio.file.Path saveTo;
 
     /**
      * @param population the population runs of {@code inits}, in order (their outcomes pair with the cells' rows)
      * @param cc         the compute context, already opened
+     * @param saveTo     where each cell saves (or, on a resume, verifies) its data set as
+     *                   {@code n-<n>-d-<d>/} ({@link DatasetStore#saveOrVerify}); null: not saved
      */
     SampleSizeCells(SampleSizeSpec cfg, Teacher teacher, List<InitialPoint> inits, List<RunResult> population,
-            ComputeContext cc) {
+            ComputeContext cc, java.nio.file.Path saveTo) {
+        this.saveTo = saveTo;
         this.cfg = cfg;
         this.teacher = teacher;
         this.inits = List.copyOf(inits);
@@ -132,8 +139,15 @@ final class SampleSizeCells implements CellSweep {
                 return new org.nd4j.linalg.api.ndarray.INDArray[] {b.features(), b.labels()};
             }, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress);
         }
-        Dataset data = DatasetGenerator.generate(cfg.model().architecture(), teacher, e.leakySlope(), dist, n,
-                e.noise(), seed, type);
+        Dataset data = EmpiricalSetup.dataset(cfg, teacher, n, d, type);
+        if (saveTo != null) {
+            try {
+                DatasetStore.saveOrVerify(data, DatasetFolders.folder(saveTo, n, d));
+            } catch (java.io.IOException x) {
+                throw new java.io.UncheckedIOException("cannot save data set n = " + n + ", d = " + d + " under "
+                        + saveTo, x);
+            }
+        }
         return trainer.train(inits, data.features(), data.labels(), null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE,
                 progress);
     }
