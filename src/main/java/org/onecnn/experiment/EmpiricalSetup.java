@@ -219,6 +219,38 @@ public final class EmpiricalSetup {
     }
 
     /**
+     * Records the data sets of {@code empirical.datasets_from} in the run's provenance ({@link #datasetsProvenance},
+     * key {@code datasets}), hashed before any training, so the record names the bytes the run read. A resumed run
+     * whose done cells are kept ({@code keepsCells}) trains its remaining cells on the same folders: if a data set's
+     * content hash differs from the one the run recorded when it started, done and new cells would mix two data
+     * sets, so the resume is refused naming the folder.
+     */
+    public static void recordDatasetsFrom(RunContext ctx, Sections.FiniteSampleSpec cfg, boolean keepsCells)
+            throws java.io.IOException {
+        Sections.Empirical e = cfg.empirical();
+        if (e.datasetsFrom() == null) {
+            return;
+        }
+        Map<String, Object> now = datasetsProvenance("from", Path.of(e.datasetsFrom()), e.n(), e.datasets());
+        if (keepsCells && ctx.folder().resumed() && Files.isRegularFile(ctx.folder().path("provenance.json"))) {
+            com.fasterxml.jackson.databind.JsonNode before = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(ctx.folder().path("provenance.json").toFile()).path("datasets").path("sets");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> sets = (List<Map<String, Object>>) now.get("sets");
+            for (int i = 0; i < before.size() && i < sets.size(); i++) {
+                String was = before.get(i).path("sha256").asText(null);
+                Object is = sets.get(i).get("sha256");
+                if (was != null && !was.equals(is)) {
+                    throw new InvalidInputException("empirical.datasets_from", sets.get(i).get("path") + " changed "
+                            + "since the run started (content hash was " + was + ", is now " + is + "); cells done "
+                            + "then were trained on the old data: restore it, or start a new run");
+                }
+            }
+        }
+        ctx.provenance().put("datasets", now);
+    }
+
+    /**
      * What provenance records of the data sets a run used: {@code root} and, per data set, its n, index, folder
      * and {@link DatasetStore#contentHash} (null for a folder that is not there).
      *

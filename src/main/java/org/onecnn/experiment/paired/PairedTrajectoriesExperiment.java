@@ -9,7 +9,6 @@ import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.MemoryEstimate;
 import org.onecnn.experiment.PopulationSetup;
 import org.onecnn.experiment.RunContext;
-import org.onecnn.experiment.Sections;
 import org.onecnn.util.InvalidInputException;
 
 /**
@@ -77,11 +76,7 @@ public final class PairedTrajectoriesExperiment implements Experiment {
         PairedTrajectoriesSpec cfg = (PairedTrajectoriesSpec) ctx.config();
         ComputeContext cc = ComputeContext.open(cfg);
         ctx.provenance().put("backend", cc.describe());
-        Sections.Empirical e = cfg.empirical();
-        if (e.datasetsFrom() != null) {
-            ctx.provenance().put("datasets", EmpiricalSetup.datasetsProvenance("from",
-                    java.nio.file.Path.of(e.datasetsFrom()), e.n(), e.datasets()));
-        }
+        EmpiricalSetup.recordDatasetsFrom(ctx, cfg, false);
         PairedTrajectoriesResult result = PairedTrajectoriesComputation.compute(cfg, cc, ctx.quiet());
         new PairedTrajectoriesReport(ctx, result).write();
     }

@@ -98,11 +98,7 @@ public final class SampleSizeExperiment implements Experiment {
         ctx.provenance().put("backend", cc.describe());
         Sections.Empirical e = cfg.empirical();
         Path saveTo = e.saveDatasets() ? datasetsFolder(ctx) : null;
-        if (e.datasetsFrom() != null) {
-            // hashed before training: the record names the bytes the run read, even if the folder changes later
-            ctx.provenance().put("datasets", EmpiricalSetup.datasetsProvenance("from", Path.of(e.datasetsFrom()),
-                    e.n(), e.datasets()));
-        }
+        EmpiricalSetup.recordDatasetsFrom(ctx, cfg, true);
         ctx.runCells(new SampleSizeCells(cfg, teacher, inits, pop, cc, saveTo), "student-steps");
         if (saveTo != null) {
             // every cell's data set, also those saved by an earlier session of a resumed run
