@@ -25,7 +25,7 @@ import org.onecnn.testutil.NumpyTeacher;
  * reads them and finds the manifest's teacher in the labels; a second run with {@code empirical.datasets_from}
  * pointing there trains on them and gives byte-identical results; a run that meets its own data sets again (as a
  * resumed run does) verifies them without rewriting, and another run's data sets under the same name are an error
- * naming the folder.
+ * naming the folder. paired-trajectories trains on the saved data sets as on those it generates.
  */
 class DatasetsCliTest extends CliFixture {
     private static final List<String> SMALL = List.of("init.count=6", "empirical.datasets=2",
@@ -37,6 +37,15 @@ class DatasetsCliTest extends CliFixture {
             l.add("--set");
             l.add(s);
         }
+        for (String s : sets) {
+            l.add("--set");
+            l.add(s);
+        }
+        return l.toArray(new String[0]);
+    }
+
+    private static String[] pairedArgs(Path out, List<String> sets) {
+        List<String> l = new ArrayList<>(List.of("run", "paired-trajectories", "-q", "--out", out.toString()));
         for (String s : sets) {
             l.add("--set");
             l.add(s);
@@ -83,6 +92,20 @@ class DatasetsCliTest extends CliFixture {
         assertTrue(Files.readString(two.resolve("config.yaml")).contains("datasets_from: \"" + saved + "\"")
                 || Files.readString(two.resolve("config.yaml")).contains("datasets_from: " + saved),
                 Files.readString(two.resolve("config.yaml")));
+
+        // paired-trajectories reads them too: the same trajectories as on the data sets it generates itself
+        List<String> paired = List.of("seed=2026", "init.count=3", "empirical.n=[40,80]", "empirical.datasets=2",
+                "empirical.max_steps=60", "empirical.every=20");
+        Path generated = home.resolve("runs").resolve("paired-generated");
+        Path read = home.resolve("runs").resolve("paired-read");
+        assertEquals(0, run(pairedArgs(generated, paired)), stderr());
+        List<String> fromSaved = new ArrayList<>(paired);
+        fromSaved.add("empirical.datasets_from=" + saved);
+        assertEquals(0, run(pairedArgs(read, fromSaved)), stderr());
+        for (String f : List.of("trajectories.csv", "deviation.csv", "summary.csv", "summary.json")) {
+            assertArrayEquals(Files.readAllBytes(generated.resolve(f)), Files.readAllBytes(read.resolve(f)), f);
+        }
+        assertEquals(prov.get("sets"), json(read.resolve("provenance.json")).get("datasets").get("sets"));
 
         // sizes and data sets per size left out: taken from the folders, and listed in the resolved config
         Sections.Empirical e = ((Sections.FiniteSampleSpec) ConfigLoader.load("sample-size", List.of(
