@@ -23,9 +23,9 @@ import org.onecnn.testutil.NumpyTeacher;
  * Data sets in and out of a sample-size run: {@code empirical.save_datasets} writes every data set under
  * {@code datasets/<run folder name>/n-<n>-d-<d>/} and lists them (path and content hash) in provenance; numpy
  * reads them and finds the manifest's teacher in the labels; a second run with {@code empirical.datasets_from}
- * pointing there trains on them and gives byte-identical results; a run that meets its own data sets again (as a
- * resumed run does) verifies them without rewriting, and another run's data sets under the same name are an error
- * naming the folder. paired-trajectories trains on the saved data sets as on those it generates.
+ * pointing there trains on them and gives byte-identical results; a resumed run that meets its own saved data
+ * sets verifies them without rewriting, and another run's data sets under the same name are an error naming the
+ * folder. paired-trajectories trains on the saved data sets as on those it generates.
  */
 class DatasetsCliTest extends CliFixture {
     private static final List<String> SMALL = List.of("init.count=6", "empirical.datasets=2",
@@ -116,19 +116,25 @@ class DatasetsCliTest extends CliFixture {
     }
 
     @Test
-    void aRunMeetingItsDatasetsAgainVerifiesThemAndAnotherRunsAreAnError() throws Exception {
+    void aResumedRunVerifiesItsSavedDatasetsAndAnotherRunsAreAnError() throws Exception {
         Path first = home.resolve("a").resolve("same-name");
         assertEquals(0, run(args(first, "empirical.save_datasets=true", "empirical.n=[40]")), stderr());
         Path saved = home.resolve("datasets").resolve("same-name").resolve("n-40-d-0");
         String hash = DatasetStore.contentHash(saved);
         FileTime written = Files.getLastModifiedTime(saved.resolve("manifest.json"));
-        // the same config under a run folder of the same name (what a resumed run meets): verified, not rewritten
-        Path again = home.resolve("b").resolve("same-name");
-        assertEquals(0, run(args(again, "empirical.save_datasets=true", "empirical.n=[40]")), stderr());
+        // resumed as if interrupted before its report (no cell kept: every cell is computed again and meets its
+        // saved data set): verified, not rewritten, and the same results
+        byte[] results = Files.readAllBytes(first.resolve("results.csv"));
+        Files.delete(first.resolve("report.md"));
+        assertEquals(0, run("run", "--resume", first.toString(), "-q"), stderr());
         assertEquals(hash, DatasetStore.contentHash(saved));
         assertEquals(written, Files.getLastModifiedTime(saved.resolve("manifest.json")));
-        assertArrayEquals(Files.readAllBytes(first.resolve("results.csv")), Files.readAllBytes(again.resolve(
-                "results.csv")));
+        assertArrayEquals(results, Files.readAllBytes(first.resolve("results.csv")));
+        // the same config under another run folder of the same name: verified too
+        Path again = home.resolve("b").resolve("same-name");
+        assertEquals(0, run(args(again, "empirical.save_datasets=true", "empirical.n=[40]")), stderr());
+        assertEquals(written, Files.getLastModifiedTime(saved.resolve("manifest.json")));
+        assertArrayEquals(results, Files.readAllBytes(again.resolve("results.csv")));
         // another seed, same folder name: its data sets differ, and the run stops naming the folder
         Path other = home.resolve("c").resolve("same-name");
         int code = run(args(other, "empirical.save_datasets=true", "empirical.n=[40]", "seed=7"));
