@@ -12,10 +12,9 @@ import org.onecnn.experiment.Sections;
 import org.onecnn.empirical.EmpiricalResult;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EnsembleTrainer;
-import org.onecnn.empirical.data.Batches;
+import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.empirical.data.Dataset;
 import org.onecnn.empirical.data.DatasetGenerator;
-import org.onecnn.empirical.data.FreshBatches;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Teacher;
@@ -125,12 +124,9 @@ final class SampleSizeCells implements CellSweep {
         EnsembleTrainer trainer = new EnsembleTrainer(spec, teacher, e.inputDistribution().populationClosedForm(),
                 e.trainingEngine());
         if (e.regime() == org.onecnn.empirical.Regime.ONLINE) {
-            FreshBatches fresh = Batches.fresh(cfg.model().architecture(), teacher, e.leakySlope(), dist, e.noise(),
-                    seed, e.batchSize(), type);
-            return trainer.train(inits, null, null, (step, size) -> {
-                Dataset b = fresh.apply(step);
-                return new org.nd4j.linalg.api.ndarray.INDArray[] {b.features(), b.labels()};
-            }, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress);
+            CounterSamples fresh = CounterSamples.of(cfg.model().architecture(), teacher, e.leakySlope(), dist,
+                    e.noise(), seed, e.batchSize());
+            return trainer.train(inits, null, null, fresh, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress);
         }
         Dataset data = DatasetGenerator.generate(cfg.model().architecture(), teacher, e.leakySlope(), dist, n,
                 e.noise(), seed, type);
