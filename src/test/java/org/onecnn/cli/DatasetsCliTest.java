@@ -89,6 +89,7 @@ class DatasetsCliTest extends CliFixture {
         assertEquals(prov.get("sets"), from.get("sets"), "the same folders and content hashes");
         // the saved data sets drew the data stream; the retrained run drew no data
         assertTrue(json(one.resolve("provenance.json")).at("/seeds/streams").has("data"));
+        assertTrue(!json(two.resolve("provenance.json")).at("/seeds/streams").has("data"), "no data seed drawn");
         assertTrue(Files.readString(two.resolve("config.yaml")).contains("datasets_from: \"" + saved + "\"")
                 || Files.readString(two.resolve("config.yaml")).contains("datasets_from: " + saved),
                 Files.readString(two.resolve("config.yaml")));

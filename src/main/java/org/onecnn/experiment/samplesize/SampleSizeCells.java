@@ -12,11 +12,10 @@ import org.onecnn.experiment.Sections;
 import org.onecnn.empirical.EmpiricalResult;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EnsembleTrainer;
-import org.onecnn.empirical.data.Batches;
+import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.empirical.data.Dataset;
 import org.onecnn.empirical.data.DatasetFolders;
 import org.onecnn.empirical.data.DatasetStore;
-import org.onecnn.empirical.data.FreshBatches;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Teacher;
@@ -128,16 +127,15 @@ final class SampleSizeCells implements CellSweep {
     /** Trains every initialization on data set d of size n (online: on fresh batches of its seed). */
     private List<EmpiricalResult> train(long n, int d, LongConsumer progress) {
         Sections.Empirical e = cfg.empirical();
-        long seed = EmpiricalSetup.dataSeed(cfg, n, d);
         EnsembleTrainer trainer = new EnsembleTrainer(spec, teacher, e.inputDistribution().populationClosedForm(),
                 e.trainingEngine());
         if (e.regime() == org.onecnn.empirical.Regime.ONLINE) {
-            FreshBatches fresh = Batches.fresh(cfg.model().architecture(), teacher, e.leakySlope(), dist, e.noise(),
-                    seed, e.batchSize(), type);
-            return trainer.train(inits, null, null, (step, size) -> {
-                Dataset b = fresh.apply(step);
-                return new org.nd4j.linalg.api.ndarray.INDArray[] {b.features(), b.labels()};
-            }, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress);
+            // derived here only: a run on given data sets (datasets_from) draws no data seed, and its provenance
+            // lists no data stream
+            long seed = EmpiricalSetup.dataSeed(cfg, n, d);
+            CounterSamples fresh = CounterSamples.of(cfg.model().architecture(), teacher, e.leakySlope(), dist,
+                    e.noise(), seed, e.batchSize());
+            return trainer.train(inits, null, null, fresh, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress);
         }
         Dataset data = EmpiricalSetup.dataset(cfg, teacher, n, d, type);
         if (saveTo != null) {
