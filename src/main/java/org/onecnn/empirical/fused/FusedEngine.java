@@ -46,6 +46,11 @@ public final class FusedEngine implements EmpiricalEngine {
         this.threads = threads;
     }
 
+    /** The threads of an engine made without a count: {@code -Donecnn.threads}, else the available processors. */
+    public static int defaultThreads() {
+        return Workers.defaultThreads();
+    }
+
     /** The threads each ensemble of this engine works with. */
     public int threads() {
         return threads;
