@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.onecnn.empirical.EmpiricalSpec;
+import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.model.InitialPoint;
 
 /**
@@ -45,13 +46,18 @@ final class DoubleEnsemble extends FusedEnsemble {
     private final double[][] hs;
     private final double[][] cs;
     private final double[][] es;
+    /** Per worker, the rows of an online batch it generates (CounterSamples writes from index 0). */
+    private final double[][] fillX;
+    private final double[][] fillY;
 
     /**
      * @param x the training set row-major {@code [n, d]} (null online)
      * @param y its labels (null online)
+     * @param online the fresh samples of every step (online), or null
      */
-    DoubleEnsemble(EmpiricalSpec spec, int threads, List<InitialPoint> inits, double[] x, double[] y) {
-        super(spec, L, threads, y == null ? 0 : y.length, inits.size());
+    DoubleEnsemble(EmpiricalSpec spec, int threads, List<InitialPoint> inits, double[] x, double[] y,
+            CounterSamples online) {
+        super(spec, L, threads, y == null ? 0 : y.length, inits.size(), online);
         this.x = x;
         this.y = y;
         this.v = new double[blocks * r * L];
@@ -60,6 +66,8 @@ final class DoubleEnsemble extends FusedEnsemble {
         this.hs = new double[threads][k * L];
         this.cs = new double[threads][k * L];
         this.es = new double[threads][L];
+        this.fillX = new double[threads][];
+        this.fillY = new double[threads][];
         load(inits);
     }
 
@@ -125,17 +133,22 @@ final class DoubleEnsemble extends FusedEnsemble {
     }
 
     @Override
-    void setFresh(double[] bx, double[] by) {
-        if (yf.length != by.length) {
-            xf = new double[bx.length];
-            yf = new double[by.length];
+    void prepareFresh(int b) {
+        if (yf.length != b) {
+            xf = new double[b * d];
+            yf = new double[b];
         }
-        for (int i = 0; i < bx.length; i++) {
-            xf[i] = bx[i];
+    }
+
+    @Override
+    void fillFresh(long step, int row0, int rows, int worker) {
+        if (fillX[worker] == null) {
+            fillX[worker] = new double[FILL_ROWS * d];
+            fillY[worker] = new double[FILL_ROWS];
         }
-        for (int i = 0; i < by.length; i++) {
-            yf[i] = by[i];
-        }
+        online.fill(step, row0, rows, fillX[worker], fillY[worker]);
+        System.arraycopy(fillX[worker], 0, xf, row0 * d, rows * d);
+        System.arraycopy(fillY[worker], 0, yf, row0, rows);
     }
 
     @Override

@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.onecnn.empirical.EmpiricalSpec;
+import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.model.InitialPoint;
 
 /**
@@ -45,13 +46,18 @@ final class FloatEnsemble extends FusedEnsemble {
     private final float[][] hs;
     private final float[][] cs;
     private final float[][] es;
+    /** Per worker, the rows of an online batch it generates (CounterSamples writes from index 0). */
+    private final float[][] fillX;
+    private final float[][] fillY;
 
     /**
      * @param x the training set row-major {@code [n, d]} (null online)
      * @param y its labels (null online)
+     * @param online the fresh samples of every step (online), or null
      */
-    FloatEnsemble(EmpiricalSpec spec, int threads, List<InitialPoint> inits, float[] x, float[] y) {
-        super(spec, L, threads, y == null ? 0 : y.length, inits.size());
+    FloatEnsemble(EmpiricalSpec spec, int threads, List<InitialPoint> inits, float[] x, float[] y,
+            CounterSamples online) {
+        super(spec, L, threads, y == null ? 0 : y.length, inits.size(), online);
         this.x = x;
         this.y = y;
         this.v = new float[blocks * r * L];
@@ -60,6 +66,8 @@ final class FloatEnsemble extends FusedEnsemble {
         this.hs = new float[threads][k * L];
         this.cs = new float[threads][k * L];
         this.es = new float[threads][L];
+        this.fillX = new float[threads][];
+        this.fillY = new float[threads][];
         load(inits);
     }
 
@@ -125,17 +133,22 @@ final class FloatEnsemble extends FusedEnsemble {
     }
 
     @Override
-    void setFresh(double[] bx, double[] by) {
-        if (yf.length != by.length) {
-            xf = new float[bx.length];
-            yf = new float[by.length];
+    void prepareFresh(int b) {
+        if (yf.length != b) {
+            xf = new float[b * d];
+            yf = new float[b];
         }
-        for (int i = 0; i < bx.length; i++) {
-            xf[i] = (float) bx[i];
+    }
+
+    @Override
+    void fillFresh(long step, int row0, int rows, int worker) {
+        if (fillX[worker] == null) {
+            fillX[worker] = new float[FILL_ROWS * d];
+            fillY[worker] = new float[FILL_ROWS];
         }
-        for (int i = 0; i < by.length; i++) {
-            yf[i] = (float) by[i];
-        }
+        online.fill(step, row0, rows, fillX[worker], fillY[worker]);
+        System.arraycopy(fillX[worker], 0, xf, row0 * d, rows * d);
+        System.arraycopy(fillY[worker], 0, yf, row0, rows);
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EngineCapabilities;
 import org.onecnn.empirical.StudentEnsemble;
+import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.model.InitialPoint;
 
 /**
@@ -21,7 +22,8 @@ import org.onecnn.model.InitialPoint;
  * the thread count, the student chunk ({@code max_students_per_chunk}) or the sample chunk.
  *
  * <p>Construction and {@link #capabilities} load no native code and start no thread; {@link #open} converts the
- * data sets (ND4J arrays) to Java arrays once.
+ * data sets (ND4J arrays) to Java arrays once. Online, the engine generates each step's batch itself from the
+ * counter-based samples ({@link CounterSamples#fill}, rows in parallel), so no ND4J array is involved at all.
  */
 public final class FusedEngine implements EmpiricalEngine {
     /** The name configs select it by. */
@@ -67,13 +69,14 @@ public final class FusedEngine implements EmpiricalEngine {
     }
 
     @Override
-    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y) {
+    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y,
+            CounterSamples online) {
         if (spec.dataType() == DataType.FLOAT) {
             return new FloatEnsemble(spec, threads, inits, x == null ? null : toFloats(x),
-                    y == null ? null : toFloats(y));
+                    y == null ? null : toFloats(y), online);
         }
         return new DoubleEnsemble(spec, threads, inits, x == null ? null : toDoubles(x),
-                y == null ? null : toDoubles(y));
+                y == null ? null : toDoubles(y), online);
     }
 
     /** The elements of {@code a} in row-major order, as doubles. */

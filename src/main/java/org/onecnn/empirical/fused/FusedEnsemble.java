@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.StudentEnsemble;
+import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.model.InitialPoint;
 
 /**
@@ -41,6 +42,8 @@ abstract class FusedEnsemble implements StudentEnsemble {
     final int lanes;
     /** Samples of the training set (0 online). */
     final int n;
+    /** The fresh samples of every step (online), or null. */
+    final CounterSamples online;
 
     /** Students now held, and the blocks that hold them. */
     int students;
@@ -62,7 +65,7 @@ abstract class FusedEnsemble implements StudentEnsemble {
     boolean fullGradient;
     boolean fullLoss;
 
-    FusedEnsemble(EmpiricalSpec spec, int lanes, int threads, int n, int students) {
+    FusedEnsemble(EmpiricalSpec spec, int lanes, int threads, int n, int students, CounterSamples online) {
         this.r = spec.arch().r();
         this.k = spec.arch().k();
         this.d = spec.arch().d();
@@ -73,6 +76,7 @@ abstract class FusedEnsemble implements StudentEnsemble {
         this.threads = threads;
         this.lanes = lanes;
         this.n = n;
+        this.online = online;
         this.students = students;
         this.blocks = blocksFor(students);
         this.frozen = new boolean[students];
@@ -140,9 +144,6 @@ abstract class FusedEnsemble implements StudentEnsemble {
      *              {@link #FRESH} (the fresh batch, in order)
      */
     abstract void kernel(int batch, int[] rows, int bl, int m0, int m1, int pair, boolean loss, int worker);
-
-    /** Hold a fresh batch (row-major {@code [b, d]} and its {@code b} labels) for {@link #FRESH} passes. */
-    abstract void setFresh(double[] x, double[] y);
 
     static final int TRAINING = 0;
     static final int FRESH = 1;
@@ -328,13 +329,31 @@ abstract class FusedEnsemble implements StudentEnsemble {
         update(n);
     }
 
+    /** Rows of an online batch generated per task (any split gives the same bits: a row is a function of its index). */
+    static final int FILL_ROWS = 256;
+
+    /**
+     * One step on the fresh batch of {@code step}: the engine draws it from the counter-based samples given at open
+     * ({@link #online}), rows in parallel, then one pass over it in order.
+     */
     @Override
-    public void stepFresh(org.nd4j.linalg.api.ndarray.INDArray bx, org.nd4j.linalg.api.ndarray.INDArray by) {
-        int b = (int) bx.size(0);
-        setFresh(FusedEngine.toDoubles(bx), FusedEngine.toDoubles(by));
+    public void stepOnline(long step) {
+        if (online == null) {
+            throw new IllegalStateException("stepOnline needs the online samples at open");
+        }
+        int b = online.batchSize();
+        prepareFresh(b);
+        Workers.parallelFor((b + FILL_ROWS - 1) / FILL_ROWS, threads,
+                (i, worker) -> fillFresh(step, i * FILL_ROWS, Math.min(FILL_ROWS, b - i * FILL_ROWS), worker));
         pass(FRESH, null, b, false);
         update(b);
     }
+
+    /** Make the fresh batch hold {@code b} rows. */
+    abstract void prepareFresh(int b);
+
+    /** Rows {@code row0 … row0 + rows − 1} of the batch of {@code step} into the fresh batch. */
+    abstract void fillFresh(long step, int row0, int rows, int worker);
 
     @Override
     public void stepRows(int[] rows) {

@@ -21,6 +21,8 @@ import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EnsembleTrainer;
 import org.onecnn.empirical.Regime;
 import org.onecnn.empirical.StudentEnsemble;
+import org.onecnn.empirical.data.CounterSamples;
+import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.empirical.dl4j.Dl4jEngine;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.DuInitialization;
@@ -145,8 +147,8 @@ class FusedEngineTest {
             EmpiricalSpec spec = spec(c.arch(), c.alpha(), DataType.DOUBLE, c.regime(), 16, 8, 64, 32);
             INDArray[] d = data(c.arch(), n, 3);
             List<InitialPoint> in = inits(c.arch(), 7, 5);
-            List<double[]> dl4j = run(new Dl4jEngine().open(spec, in, d[0], d[1]), spec, n, steps, 11);
-            List<double[]> fused = run(new FusedEngine(2).open(spec, in, d[0], d[1]), spec, n, steps, 11);
+            List<double[]> dl4j = run(new Dl4jEngine().open(spec, in, d[0], d[1], null), spec, n, steps, 11);
+            List<double[]> fused = run(new FusedEngine(2).open(spec, in, d[0], d[1], null), spec, n, steps, 11);
             double tol = 4.0 * steps * n * c.arch().k() * U;
             assertEquals(dl4j.size(), fused.size());
             double worst = 0;
@@ -158,6 +160,50 @@ class FusedEngineTest {
                 }
             }
             assertTrue(worst <= tol, c + ": relative difference " + worst + " > " + tol);
+        }
+    }
+
+    /**
+     * Online SGD, in double: both engines draw the batch of step t from the same counter-based samples; 200 steps
+     * agree to the rounding of the sums, as above, with {@code m = b·k} terms per gradient (b = 32).
+     */
+    @Test
+    void onlineSgdAgreesWithTheDl4jLayersOver200Steps() {
+        int steps = 200;
+        int b = 32;
+        for (Architecture arch : List.of(FLAT, OVERLAP)) {
+            double alpha = arch == FLAT ? 0.0 : 0.2;
+            Teacher t = Teacher.ratioFamily(arch.k(), arch.r(), 1.0, 1.0, 1.3, 5);
+            CounterSamples online = CounterSamples.of(arch, t, alpha, InputDistribution.named("gaussian"), 0.05, 77, b);
+            EmpiricalSpec spec = spec(arch, alpha, DataType.DOUBLE, Regime.ONLINE, b, 8, 64, 32);
+            List<InitialPoint> in = inits(arch, 6, 5);
+            StudentEnsemble dl4j = new Dl4jEngine().open(spec, in, null, null, online);
+            StudentEnsemble fused = new FusedEngine(2).open(spec, in, null, null, online);
+            for (int step = 0; step < steps; step++) {
+                dl4j.stepOnline(step);
+                fused.stepOnline(step);
+            }
+            double tol = 4.0 * steps * b * arch.k() * U;
+            double[][] ref = params(dl4j);
+            double[][] got = params(fused);
+            for (int i = 0; i < ref.length; i++) {
+                for (int j = 0; j < ref[i].length; j++) {
+                    double rel = Math.abs(ref[i][j] - got[i][j]) / Math.max(1e-3, Math.abs(ref[i][j]));
+                    assertTrue(rel <= tol, arch + " student " + i + " parameter " + j + ": " + rel + " > " + tol);
+                }
+            }
+            // and the fused engine's own online run does not depend on its threads
+            StudentEnsemble one = new FusedEngine(1).open(spec, in, null, null, online);
+            StudentEnsemble three = new FusedEngine(3).open(spec, in, null, null, online);
+            for (int step = 0; step < 20; step++) {
+                one.stepOnline(step);
+                three.stepOnline(step);
+            }
+            double[][] p1 = params(one);
+            double[][] p3 = params(three);
+            for (int i = 0; i < p1.length; i++) {
+                assertArrayEquals(p1[i], p3[i], 0.0);
+            }
         }
     }
 
@@ -207,7 +253,7 @@ class FusedEngineTest {
                             List<double[]> got = new ArrayList<>();
                             for (int lo = 0; lo < in.size(); lo += chunks[0]) {
                                 List<InitialPoint> part = in.subList(lo, Math.min(in.size(), lo + chunks[0]));
-                                got.addAll(perStudent(run(new FusedEngine(threads).open(spec, part, d[0], d[1]), spec,
+                                got.addAll(perStudent(run(new FusedEngine(threads).open(spec, part, d[0], d[1], null), spec,
                                         n, 30, 13), part.size()));
                             }
                             if (ref == null) {
@@ -257,7 +303,7 @@ class FusedEngineTest {
                 EmpiricalSpec spec = spec(arch, alpha, DataType.DOUBLE, Regime.FULL_BATCH, 1, 4, 64, 32);
                 INDArray[] d = data(arch, 100, 31);
                 InitialPoint p = inits(arch, 1, 37).get(0);
-                StudentEnsemble e = new FusedEngine(1).open(spec, List.of(p), d[0], d[1]);
+                StudentEnsemble e = new FusedEngine(1).open(spec, List.of(p), d[0], d[1], null);
                 double[] before = params(e)[0];
                 e.stepFull();
                 double[] after = params(e)[0];
@@ -275,7 +321,7 @@ class FusedEngineTest {
     }
 
     private static double loss(EmpiricalSpec spec, INDArray[] d, InitialPoint p) {
-        return new FusedEngine(1).open(spec, List.of(p), d[0], d[1]).losses()[0];
+        return new FusedEngine(1).open(spec, List.of(p), d[0], d[1], null).losses()[0];
     }
 
     private static InitialPoint shifted(InitialPoint p, int r, int i, double h) {
@@ -299,7 +345,7 @@ class FusedEngineTest {
             EmpiricalSpec spec = spec(FLAT, 0.0, type, Regime.FULL_BATCH, 1, 32, 64, 32);
             INDArray[] d = data(FLAT, 80, 41);
             List<InitialPoint> in = inits(FLAT, 20, 43);
-            StudentEnsemble all = new FusedEngine(2).open(spec, in, d[0], d[1]);
+            StudentEnsemble all = new FusedEngine(2).open(spec, in, d[0], d[1], null);
             all.stepFull();
             double[][] at1 = params(all);
             all.freeze(3);
@@ -319,7 +365,7 @@ class FusedEngineTest {
                 kept.add(InitialPoint.of(java.util.Arrays.copyOf(at6[s], FLAT.r()),
                         java.util.Arrays.copyOfRange(at6[s], FLAT.r(), at6[s].length)));
             }
-            StudentEnsemble alone = new FusedEngine(1).open(spec, kept, d[0], d[1]);
+            StudentEnsemble alone = new FusedEngine(1).open(spec, kept, d[0], d[1], null);
             for (int t = 0; t < 5; t++) {
                 assertArrayEquals(alone.gradNorms(), all.gradNorms(), 0.0);
                 assertArrayEquals(alone.losses(), all.losses(), 0.0);
