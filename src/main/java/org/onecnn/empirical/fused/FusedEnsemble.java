@@ -49,8 +49,6 @@ abstract class FusedEnsemble implements StudentEnsemble {
     int students;
     int blocks;
     boolean[] frozen;
-    /** Sample blocks of the last pass, and the partial sums' capacity in (student block, sample block) pairs. */
-    int sampleBlocks;
     /** Per lane of each pair, {@code Σ ½e²} of the pair's samples (when the pass measured losses). */
     double[] lossPart = new double[0];
 
@@ -176,7 +174,6 @@ abstract class FusedEnsemble implements StudentEnsemble {
         if (loss && lossPart.length < pairs * lanes) {
             lossPart = new double[pairs * lanes];
         }
-        sampleBlocks = sb;
         Workers.parallelFor(pairs, threads, (i, worker) -> {
             int m0 = (i % sb) * block;
             kernel(batch, rows, i / sb, m0, Math.min(b, m0 + block), i, loss, worker);
