@@ -68,9 +68,32 @@ public final class FusedEngine implements EmpiricalEngine {
         return EngineCapabilities.everything();
     }
 
+    /**
+     * The module of the Vector API is resolved only when the JVM is told to ({@code --add-modules
+     * jdk.incubator.vector}: the launcher, the build and the tests do); without it every kernel would fail with a
+     * missing class.
+     *
+     * @throws org.onecnn.util.InvalidInputException naming {@code engine} when the module is absent
+     */
+    static void requireVectorModule() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            throw new org.onecnn.util.InvalidInputException("engine", "the fused engine needs the JVM option "
+                    + "--add-modules jdk.incubator.vector (the ./onecnn launcher adds it); add it, or choose "
+                    + "engine dl4j");
+        }
+    }
+
+    /** Also refuses to start without the Vector API's module ({@link #requireVectorModule}). */
+    @Override
+    public void require(EmpiricalSpec spec, String distribution) {
+        requireVectorModule();
+        EmpiricalEngine.super.require(spec, distribution);
+    }
+
     @Override
     public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y,
             CounterSamples online) {
+        requireVectorModule();
         if (spec.dataType() == DataType.FLOAT) {
             return new FloatEnsemble(spec, threads, inits, x == null ? null : toFloats(x),
                     y == null ? null : toFloats(y), online);
