@@ -44,6 +44,8 @@ final class SampleSizeReport {
     private final Table transitions;
     /** {slope, intercept} of log median(π − φ) on log n, NaN without two sample sizes with SPURIOUS runs. */
     private final Statistics.Line fit;
+    /** The second-order section, kept in its own class ({@link SecondOrderSection}). */
+    private SecondOrderSection secondOrder;
 
     private SampleSizeReport(SampleSizeSpec cfg, List<RunResult> pop, Tally t) {
         this.cfg = cfg;
@@ -67,7 +69,9 @@ final class SampleSizeReport {
         for (int i = 0; i < e.n().size(); i++) {
             t.addSize(e.n().get(i), cells.subList(i * e.datasets(), (i + 1) * e.datasets()));
         }
-        return new SampleSizeReport(cfg, pop, t);
+        SampleSizeReport report = new SampleSizeReport(cfg, pop, t);
+        report.secondOrder = SecondOrderSection.of(cfg, cells); // second-order section (helper H)
+        return report;
     }
 
     /** The statistics as they are gathered, one sample size after another. */
@@ -167,6 +171,7 @@ final class SampleSizeReport {
         t.perDataset.build().writeCsv(ctx.folder().path("per_dataset.csv"));
         position.writeCsv(ctx.folder().path("spurious_position.csv"));
         transitions.writeCsv(ctx.folder().path("transitions.csv"));
+        secondOrder.write(ctx.folder().dir());
         writeJson(ctx);
         List<String> figures = new ArrayList<>();
         Path dir = ctx.folder().dir();
@@ -194,6 +199,7 @@ final class SampleSizeReport {
         js.put("spurious_position_fit", fitJson);
         js.put("summary", new com.fasterxml.jackson.databind.ObjectMapper().readTree(Json.tableToJson(summary))
                 .get("rows"));
+        js.put("second_order", secondOrder.json());
         Json.write(ctx.folder().path("summary.json"), js);
     }
 
@@ -326,6 +332,7 @@ final class SampleSizeReport {
         } else {
             md.paragraph("No run ended at an empirical spurious minimum.");
         }
+        secondOrder.markdown(md);
         md.heading(2, "Figures");
         for (String f : figures) {
             md.image(f, f + ".png");
