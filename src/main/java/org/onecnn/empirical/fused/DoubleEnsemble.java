@@ -27,8 +27,9 @@ import org.onecnn.model.InitialPoint;
  *             G_q += c_j z_{j,q}                (fma, j in order)
  * </pre>
  * The patch values {@code z_{j,q} = x[j·s + q]} are read from the sample's row (overlapping or not), broadcast to
- * every lane. Filter size 6 has its own loop with {@code w} (and, within a sample, {@code G}) in registers; other sizes load them from
- * small arrays that stay in L1. Both add the same products in the same order, so they give the same bits.
+ * every lane. Filter size 6 has its own loop with {@code w} (and, within a sample, {@code G}) in registers; other
+ * sizes load them from small arrays that stay in L1. Both add the same products in the same order, so they give
+ * the same bits.
  */
 final class DoubleEnsemble extends FusedEnsemble {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;

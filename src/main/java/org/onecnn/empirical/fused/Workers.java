@@ -87,7 +87,8 @@ final class Workers {
         }
     }
 
-    private static void drain(AtomicInteger next, int tasks, int worker, Task task, AtomicReference<Throwable> failure) {
+    private static void drain(AtomicInteger next, int tasks, int worker, Task task,
+            AtomicReference<Throwable> failure) {
         for (int i; failure.get() == null && (i = next.getAndIncrement()) < tasks;) {
             try {
                 task.run(i, worker);

@@ -253,8 +253,8 @@ class FusedEngineTest {
                             List<double[]> got = new ArrayList<>();
                             for (int lo = 0; lo < in.size(); lo += chunks[0]) {
                                 List<InitialPoint> part = in.subList(lo, Math.min(in.size(), lo + chunks[0]));
-                                got.addAll(perStudent(run(new FusedEngine(threads).open(spec, part, d[0], d[1], null), spec,
-                                        n, 30, 13), part.size()));
+                                StudentEnsemble e = new FusedEngine(threads).open(spec, part, d[0], d[1], null);
+                                got.addAll(perStudent(run(e, spec, n, 30, 13), part.size()));
                             }
                             if (ref == null) {
                                 ref = got;
