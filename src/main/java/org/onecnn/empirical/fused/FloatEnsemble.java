@@ -50,6 +50,9 @@ final class FloatEnsemble extends FusedEnsemble {
     /** Per worker, the rows of an online batch it generates (CounterSamples writes from index 0). */
     private final float[][] fillX;
     private final float[][] fillY;
+    /** Per worker, a tile of samples with every value broadcast to {@link #L} lanes, and its labels. */
+    private final float[][] tiles;
+    private final float[][] tileY;
 
     /**
      * @param x the training set row-major {@code [n, d]} (null online)
@@ -69,6 +72,8 @@ final class FloatEnsemble extends FusedEnsemble {
         this.es = new float[threads][L];
         this.fillX = new float[threads][];
         this.fillY = new float[threads][];
+        this.tiles = new float[threads][];
+        this.tileY = new float[threads][];
         load(inits);
     }
 
@@ -153,18 +158,46 @@ final class FloatEnsemble extends FusedEnsemble {
     }
 
     @Override
-    void kernel(int batch, int[] rows, int bl, int m0, int m1, int pair, boolean loss, int worker) {
+    void kernel(int batch, int[] rows, int bl0, int bl1, int m0, int m1, int sb, int sbi, boolean loss,
+            int worker) {
         float[] xs = batch == TRAINING ? x : xf;
         float[] ys = batch == TRAINING ? y : yf;
-        Arrays.fill(pg, pair * r * L, (pair + 1) * r * L, 0f);
-        Arrays.fill(pga, pair * k * L, (pair + 1) * k * L, 0f);
-        if (loss) {
-            Arrays.fill(lossPart, pair * L, pair * L + L, 0.0);
+        for (int bl = bl0; bl < bl1; bl++) {
+            int pair = bl * sb + sbi;
+            Arrays.fill(pg, pair * r * L, (pair + 1) * r * L, 0f);
+            Arrays.fill(pga, pair * k * L, (pair + 1) * k * L, 0f);
+            if (loss) {
+                Arrays.fill(lossPart, pair * L, pair * L + L, 0.0);
+            }
         }
-        if (r == 6) {
-            kernel6(xs, ys, rows, bl, m0, m1, pair, loss, worker);
-        } else {
-            kernelAny(xs, ys, rows, bl, m0, m1, pair, loss, worker);
+        int tile = tileFor(d);
+        if (tiles[worker] == null) {
+            tiles[worker] = new float[tile * d * L];
+            tileY[worker] = new float[tile];
+        }
+        float[] xb = tiles[worker];
+        float[] yb = tileY[worker];
+        for (int t0 = m0; t0 < m1; t0 += tile) {
+            int cnt = Math.min(tile, m1 - t0);
+            // the tile's samples, every value broadcast to a register's width: the kernels' loads then fold
+            // into their multiply-adds (the JIT broadcasts a scalar from a register, not from memory)
+            for (int i = 0; i < cnt; i++) {
+                int row = rows == null ? t0 + i : rows[t0 + i];
+                int src = row * d;
+                int dst = i * d * L;
+                for (int c = 0; c < d; c++) {
+                    FloatVector.broadcast(S, xs[src + c]).intoArray(xb, dst + c * L);
+                }
+                yb[i] = ys[row];
+            }
+            for (int bl = bl0; bl < bl1; bl++) {
+                int pair = bl * sb + sbi;
+                if (r == 6) {
+                    kernel6(xb, yb, cnt, bl, pair, loss, worker);
+                } else {
+                    kernelAny(xb, yb, cnt, bl, pair, loss, worker);
+                }
+            }
         }
     }
 
@@ -179,9 +212,11 @@ final class FloatEnsemble extends FusedEnsemble {
         }
     }
 
-    /** One block {@code bl}, any filter size: the sums of the pair {@code pair}. */
-    private void kernelAny(float[] xs, float[] ys, int[] rows, int bl, int m0, int m1, int pair, boolean loss,
-            int worker) {
+    /**
+     * One block {@code bl}, any filter size: the next {@code cnt} samples of the pair {@code pair}, from a tile
+     * ({@code xb}: sample {@code i}'s coordinate {@code c} broadcast at {@code (i·d + c)·L}; {@code yb} the labels).
+     */
+    private void kernelAny(float[] xb, float[] yb, int cnt, int bl, int pair, boolean loss, int worker) {
         float[] h = hs[worker];
         float[] c = cs[worker];
         int wOff = bl * r * L;
@@ -191,21 +226,22 @@ final class FloatEnsemble extends FusedEnsemble {
         FloatVector zero = FloatVector.zero(S);
         boolean relu = alpha == 0;
         float al = (float) alpha;
-        for (int i = m0; i < m1; i++) {
-            int row = rows == null ? i : rows[i];
-            int base = row * d;
+        int sL = s * L;
+        for (int i = 0; i < cnt; i++) {
+            int base = i * d * L;
             FloatVector f = zero;
             for (int j = 0; j < k; j++) {
-                int z = base + j * s;
-                FloatVector acc = FloatVector.fromArray(S, wk, wOff).mul(xs[z]);
+                int z = base + j * sL;
+                FloatVector acc = FloatVector.fromArray(S, wk, wOff).mul(FloatVector.fromArray(S, xb, z));
                 for (int q = 1; q < r; q++) {
-                    acc = FloatVector.fromArray(S, wk, wOff + q * L).fma(FloatVector.broadcast(S, xs[z + q]), acc);
+                    acc = FloatVector.fromArray(S, wk, wOff + q * L).fma(FloatVector.fromArray(S, xb, z + q * L),
+                            acc);
                 }
                 FloatVector hj = (relu ? zero : acc.mul(al)).blend(acc, acc.compare(VectorOperators.GT, zero));
                 hj.intoArray(h, j * L);
                 f = FloatVector.fromArray(S, a, aOff + j * L).fma(hj, f);
             }
-            FloatVector e = f.sub(ys[row]);
+            FloatVector e = f.sub(yb[i]);
             if (loss) {
                 addLoss(e, pair, worker);
             }
@@ -218,7 +254,8 @@ final class FloatEnsemble extends FusedEnsemble {
             for (int q = 0; q < r; q++) {
                 FloatVector g = FloatVector.fromArray(S, pg, gOff + q * L);
                 for (int j = 0; j < k; j++) {
-                    g = FloatVector.fromArray(S, c, j * L).fma(FloatVector.broadcast(S, xs[base + j * s + q]), g);
+                    g = FloatVector.fromArray(S, c, j * L).fma(FloatVector.fromArray(S, xb, base + j * sL + q * L),
+                            g);
                 }
                 g.intoArray(pg, gOff + q * L);
             }
@@ -232,8 +269,7 @@ final class FloatEnsemble extends FusedEnsemble {
      * same order as {@link #kernelAny}. (Two blocks interleaved in one loop measured no faster: the sixteen vector
      * registers of AVX2 do not hold both, and the spilled accumulators put a store and a load into their chains.)
      */
-    private void kernel6(float[] xs, float[] ys, int[] rows, int bl, int m0, int m1, int pair, boolean loss,
-            int worker) {
+    private void kernel6(float[] xb, float[] yb, int cnt, int bl, int pair, boolean loss, int worker) {
         float[] h = hs[worker];
         int wOff = bl * 6 * L;
         int aOff = bl * k * L;
@@ -242,28 +278,28 @@ final class FloatEnsemble extends FusedEnsemble {
         FloatVector zero = FloatVector.zero(S);
         boolean relu = alpha == 0;
         float al = (float) alpha;
+        int sL = s * L;
         FloatVector w0 = FloatVector.fromArray(S, wk, wOff);
         FloatVector w1 = FloatVector.fromArray(S, wk, wOff + L);
         FloatVector w2 = FloatVector.fromArray(S, wk, wOff + 2 * L);
         FloatVector w3 = FloatVector.fromArray(S, wk, wOff + 3 * L);
         FloatVector w4 = FloatVector.fromArray(S, wk, wOff + 4 * L);
         FloatVector w5 = FloatVector.fromArray(S, wk, wOff + 5 * L);
-        for (int i = m0; i < m1; i++) {
-            int row = rows == null ? i : rows[i];
-            int base = row * d;
+        for (int i = 0; i < cnt; i++) {
+            int base = i * d * L;
             FloatVector f = zero;
-            for (int j = 0, z = base; j < k; j++, z += s) {
-                FloatVector acc = w0.mul(xs[z]);
-                acc = w1.fma(FloatVector.broadcast(S, xs[z + 1]), acc);
-                acc = w2.fma(FloatVector.broadcast(S, xs[z + 2]), acc);
-                acc = w3.fma(FloatVector.broadcast(S, xs[z + 3]), acc);
-                acc = w4.fma(FloatVector.broadcast(S, xs[z + 4]), acc);
-                acc = w5.fma(FloatVector.broadcast(S, xs[z + 5]), acc);
+            for (int j = 0, z = base; j < k; j++, z += sL) {
+                FloatVector acc = w0.mul(FloatVector.fromArray(S, xb, z));
+                acc = w1.fma(FloatVector.fromArray(S, xb, z + L), acc);
+                acc = w2.fma(FloatVector.fromArray(S, xb, z + 2 * L), acc);
+                acc = w3.fma(FloatVector.fromArray(S, xb, z + 3 * L), acc);
+                acc = w4.fma(FloatVector.fromArray(S, xb, z + 4 * L), acc);
+                acc = w5.fma(FloatVector.fromArray(S, xb, z + 5 * L), acc);
                 FloatVector hj = (relu ? zero : acc.mul(al)).blend(acc, acc.compare(VectorOperators.GT, zero));
                 hj.intoArray(h, j * L);
                 f = FloatVector.fromArray(S, a, aOff + j * L).fma(hj, f);
             }
-            FloatVector e = f.sub(ys[row]);
+            FloatVector e = f.sub(yb[i]);
             if (loss) {
                 addLoss(e, pair, worker);
             }
@@ -273,17 +309,17 @@ final class FloatEnsemble extends FusedEnsemble {
             FloatVector g3 = FloatVector.fromArray(S, pg, gOff + 3 * L);
             FloatVector g4 = FloatVector.fromArray(S, pg, gOff + 4 * L);
             FloatVector g5 = FloatVector.fromArray(S, pg, gOff + 5 * L);
-            for (int j = 0, z = base; j < k; j++, z += s) {
+            for (int j = 0, z = base; j < k; j++, z += sL) {
                 FloatVector hj = FloatVector.fromArray(S, h, j * L);
                 e.fma(hj, FloatVector.fromArray(S, pga, gaOff + j * L)).intoArray(pga, gaOff + j * L);
                 FloatVector ea = e.mul(FloatVector.fromArray(S, a, aOff + j * L));
                 FloatVector c = (relu ? zero : ea.mul(al)).blend(ea, hj.compare(VectorOperators.GT, zero));
-                g0 = c.fma(FloatVector.broadcast(S, xs[z]), g0);
-                g1 = c.fma(FloatVector.broadcast(S, xs[z + 1]), g1);
-                g2 = c.fma(FloatVector.broadcast(S, xs[z + 2]), g2);
-                g3 = c.fma(FloatVector.broadcast(S, xs[z + 3]), g3);
-                g4 = c.fma(FloatVector.broadcast(S, xs[z + 4]), g4);
-                g5 = c.fma(FloatVector.broadcast(S, xs[z + 5]), g5);
+                g0 = c.fma(FloatVector.fromArray(S, xb, z), g0);
+                g1 = c.fma(FloatVector.fromArray(S, xb, z + L), g1);
+                g2 = c.fma(FloatVector.fromArray(S, xb, z + 2 * L), g2);
+                g3 = c.fma(FloatVector.fromArray(S, xb, z + 3 * L), g3);
+                g4 = c.fma(FloatVector.fromArray(S, xb, z + 4 * L), g4);
+                g5 = c.fma(FloatVector.fromArray(S, xb, z + 5 * L), g5);
             }
             g0.intoArray(pg, gOff);
             g1.intoArray(pg, gOff + L);
