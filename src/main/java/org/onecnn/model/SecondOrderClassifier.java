@@ -49,7 +49,9 @@ import org.apache.commons.math3.linear.RealMatrix;
  * gradient {@code M₃δ²/2} and eigenvalue {@code M₃δ}: an eigenvalue up to {@code √(2 M₃ ‖G‖)} can be an artefact of
  * not being exactly at the stationary point, and is not trusted to be non-zero. {@code M₃} is estimated over the
  * filter directions (where the degeneracies of these losses sit; the third derivative in {@code a} alone is zero)
- * at the probes' scale, {@code max_j ‖G(t_max e_j) + G(−t_max e_j) − 2G(0)‖ / t_max²}: at the scale {@code h} the
+ * at the probes' scale, one side at a time, {@code max_{j,±} 2‖G(±t_max e_j) − G(0) ∓ t_max H_h e_j‖ / t_max²}
+ * (one-sided because the symmetric second difference cancels where the third derivative changes sign, as for the
+ * {@code |ξ|³} of the population spurious point); at the scale {@code h} the
  * second difference of {@code L_n}'s gradient is dominated by the jumps at the kinks (their noise grows like
  * {@code h^{−3/2}}), which would inflate {@code M₃} by orders of magnitude. The tangent-space Hessian itself is
  * meaningful at a non-stationary point (it is chart-independent there, see above); only the decision between
@@ -134,14 +136,18 @@ public final class SecondOrderClassifier {
             double[] gm2 = chart.at(unit(m, j, -2 * h)).grad;
             double[] gp3 = chart.at(unit(m, j, probeMax)).grad;
             double[] gm3 = chart.at(unit(m, j, -probeMax)).grad;
-            double second = 0;
+            double right = 0;
+            double left = 0;
             for (int i = 0; i < m; i++) {
                 hh[i][j] = (gp[i] - gm[i]) / (2 * h);
                 h2[i][j] = (gp2[i] - gm2[i]) / (4 * h);
-                double d = (gp3[i] + gm3[i] - 2 * origin.grad[i]) / (probeMax * probeMax);
-                second += d * d;
+                // one-sided: G(±t e_j) − G(0) ∓ t H e_j = ½ T(e_j, e_j, ·) t² + O(t³) on each side
+                double r = 2 * (gp3[i] - origin.grad[i] - probeMax * hh[i][j]) / (probeMax * probeMax);
+                double l = 2 * (gm3[i] - origin.grad[i] + probeMax * hh[i][j]) / (probeMax * probeMax);
+                right += r * r;
+                left += l * l;
             }
-            m3 = Math.max(m3, Math.sqrt(second));
+            m3 = Math.max(m3, Math.sqrt(Math.max(right, left)));
         }
         // the loss is quadratic in a (f is linear in a): a difference of the gradient in a is exact at any step
         for (int j = p - 1; j < m; j++) {
