@@ -307,11 +307,18 @@ final class SampleSizeReport {
         return sizes.subList(1, sizes.size()).stream().filter(z -> z.share(2) > UNCONVERGED_WARNING).toList();
     }
 
-    /** The warning about unconverged runs, or null. */
+    /**
+     * The warning about unconverged runs, or null: empirical runs above {@link #UNCONVERGED_WARNING} at some n, or
+     * population runs above it (then the reference itself is not final).
+     */
     String unconvergedWarning() {
         List<Size> bad = unconverged();
+        String popLine = sizes.get(0).share(2) > UNCONVERGED_WARNING ? String.format(Locale.ROOT, "%.1f%% of the "
+                + "population runs are NOT_CONVERGED after stop.max_steps = %d steps, so the population reference "
+                + "P(SPURIOUS) is not final; raise stop.max_steps.", 100 * sizes.get(0).share(2), cfg.stop().maxSteps())
+                : null;
         if (bad.isEmpty()) {
-            return null;
+            return popLine;
         }
         List<String> at = bad.stream().map(z -> String.format(Locale.ROOT, "n = %s: %.1f%%", z.n(), 100 * z.share(2)))
                 .toList();
@@ -319,7 +326,7 @@ final class SampleSizeReport {
         return String.format(Locale.ROOT, "Runs NOT_CONVERGED after empirical.max_steps = %d steps exceed %.0f%% (%s): "
                 + "they are still moving and may yet reach either minimum, so P(SPURIOUS | n) and P(GLOBAL | n) there "
                 + "do not answer the question; rerun with a larger budget (e.g. --set empirical.max_steps=%d).", steps,
-                100 * UNCONVERGED_WARNING, String.join(", ", at), 4 * steps);
+                100 * UNCONVERGED_WARNING, String.join(", ", at), 4 * steps) + (popLine == null ? "" : " " + popLine);
     }
 
     /** Writes the tables, {@code summary.json}, the figures and {@code report.md} into the run folder. */
@@ -397,7 +404,7 @@ final class SampleSizeReport {
                 lo[i] = summary.getDouble(i + 1, o[1] + "_lo");
                 hi[i] = summary.getDouble(i + 1, o[1] + "_hi");
             }
-            String name = "P(" + o[0] + " | n)";
+            String name = "P(" + o[0] + ")";
             Plots.addSeriesWithErrorBars(chart, name, xs, y, lo, hi);
             if (sets > 1 && !o[0].equals("NOT_CONVERGED")) {
                 int cls = Integer.parseInt(o[2]);
@@ -418,13 +425,13 @@ final class SampleSizeReport {
             for (int i = 0; i < xs.length; i++) {
                 y[i] = summary.getDouble(i + 1, "p_diverged");
             }
-            Plots.addSeries(chart, "P(DIVERGED | n)", xs, y);
+            Plots.addSeries(chart, "P(DIVERGED)", xs, y);
         }
         for (String[] o : new String[][] {{"GLOBAL", "p_global"}, {"SPURIOUS", "p_spurious"}}) {
-            String name = "population P(" + o[0] + ")";
+            String name = "n = ∞: " + o[0];
             Plots.addHorizontalLine(chart, name, summary.getDouble(0, o[1]), xs[0] / 1.5, xs[xs.length - 1] * 1.5);
             XYSeries line = chart.getSeriesMap().get(name);
-            XYSeries owner = chart.getSeriesMap().get("P(" + o[0] + " | n)");
+            XYSeries owner = chart.getSeriesMap().get("P(" + o[0] + ")");
             if (line != null && owner != null) {
                 line.setLineColor(owner.getLineColor());
             }
