@@ -302,6 +302,11 @@ final class SampleSizeReport {
         return v.length == 0 ? Double.NaN : m;
     }
 
+    /** The summary table (row 0 the population, then one row per n), as {@code summary.csv} holds it. */
+    Table summary() {
+        return summary;
+    }
+
     /** The sizes whose NOT_CONVERGED share exceeds {@link #UNCONVERGED_WARNING}, with their shares. */
     private List<Size> unconverged() {
         return sizes.subList(1, sizes.size()).stream().filter(z -> z.share(2) > UNCONVERGED_WARNING).toList();
