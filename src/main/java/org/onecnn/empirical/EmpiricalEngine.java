@@ -3,6 +3,7 @@ package org.onecnn.empirical;
 import java.util.List;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.model.InitialPoint;
 
 /**
@@ -26,16 +27,19 @@ public interface EmpiricalEngine {
 
     /**
      * Students at their initial points, held together, on a fixed training set {@code (x, y)} (full-batch and
-     * minibatch) or on fresh batches (online: {@code x} and {@code y} null, batches come to
-     * {@link StudentEnsemble#stepFresh}). The engine may copy or convert the arrays; it must not change them.
+     * minibatch) or on fresh samples (online: {@code x} and {@code y} null, the batch of step {@code t} is
+     * {@code online}'s, which the engine generates itself when {@link StudentEnsemble#stepOnline} asks for it).
+     * The engine may copy or convert the arrays; it must not change them.
      *
      * @param spec     how to train ({@link EmpiricalSpec#studentChunk()} already respected: {@code inits} is one
      *                 chunk)
      * @param inits    the students' initial points {@code (v, a)}, in slot order
      * @param x        training inputs {@code [n, d]}, or null (online)
      * @param y        training labels {@code [n, 1]}, or null (online)
+     * @param online   the fresh samples of every step (online), or null (a fixed training set)
      */
-    StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y);
+    StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y,
+            CounterSamples online);
 
     /**
      * Refuse, naming the parameter, a combination this engine cannot train.

@@ -7,6 +7,7 @@ import java.util.function.LongConsumer;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.InitialPoint;
@@ -42,12 +43,6 @@ import org.onecnn.util.InvalidInputException;
  * {@code DIVERGED}. No angle threshold: the empirical spurious minimum sits far from φ = π.
  */
 public final class EnsembleTrainer {
-    /** Fresh samples for online SGD: batch {@code step} of {@code size} samples, {@code {X [b, d], y [b, 1]}}. */
-    @FunctionalInterface
-    public interface BatchSource {
-        INDArray[] batch(long step, int size);
-    }
-
     /** Trajectory points of tracked students. */
     @FunctionalInterface
     public interface Sink {
@@ -140,34 +135,39 @@ public final class EnsembleTrainer {
      * @param inits  the students' initial points {@code (v, a)}
      * @param x      training inputs {@code [n, d]} (null for online SGD)
      * @param y      training labels {@code [n, 1]} (null for online SGD)
-     * @param online fresh batches (online SGD only)
+     * @param online the fresh samples of every step (online SGD only; its batch size is the spec's)
      * @param plan   trajectories to record
      * @param sink   where recorded points go
      */
-    public List<EmpiricalResult> train(List<InitialPoint> inits, INDArray x, INDArray y, BatchSource online,
+    public List<EmpiricalResult> train(List<InitialPoint> inits, INDArray x, INDArray y, CounterSamples online,
             RecordPlan plan, Sink sink) {
         return train(inits, x, y, online, plan, sink, null);
     }
 
     /**
-     * {@link #train(List, INDArray, INDArray, BatchSource, RecordPlan, Sink)}, reporting progress in student-steps
+     * {@link #train(List, INDArray, INDArray, CounterSamples, RecordPlan, Sink)}, reporting progress in student-steps
      * of the budget: at every check, {@code progress} receives the student-steps done since its last call, where a
      * student still training has done {@code t} of its {@code maxSteps} and a stopped one counts its whole budget
      * (so the calls add up to exactly {@code inits.size() × maxSteps}, and an ETA from them is an upper bound).
      *
      * @param progress receives increments; may be {@code null}
      */
-    public List<EmpiricalResult> train(List<InitialPoint> inits, INDArray x, INDArray y, BatchSource online,
+    public List<EmpiricalResult> train(List<InitialPoint> inits, INDArray x, INDArray y, CounterSamples online,
             RecordPlan plan, Sink sink, LongConsumer progress) {
         boolean isOnline = !spec.regime().usesTrainingSet();
-        if (isOnline ? online == null : (x == null || y == null)) {
-            throw new IllegalArgumentException(isOnline ? "online SGD needs a batch source" : "training data needed");
+        if (isOnline ? online == null || x != null || y != null : x == null || y == null || online != null) {
+            throw new IllegalArgumentException(isOnline ? "online SGD needs fresh samples and no training set"
+                    : "training data needed, and no fresh samples");
+        }
+        if (isOnline && online.batchSize() != spec.batchSize()) {
+            throw new IllegalArgumentException("the fresh samples come in batches of " + online.batchSize()
+                    + ", the spec asks for " + spec.batchSize());
         }
         List<EmpiricalResult> out = new ArrayList<>(inits.size());
         for (int lo = 0; lo < inits.size(); lo += spec.studentChunk()) {
             int hi = Math.min(inits.size(), lo + spec.studentChunk());
             List<InitialPoint> part = inits.subList(lo, hi);
-            Chunk chunk = new Chunk(part, lo, engine.open(spec, part, x, y), x == null ? 0 : x.size(0), online, plan,
+            Chunk chunk = new Chunk(part, lo, engine.open(spec, part, x, y, online), x == null ? 0 : x.size(0), plan,
                     sink, progress);
             out.addAll(chunk.run());
         }
@@ -198,7 +198,7 @@ public final class EnsembleTrainer {
 
     /** A {@link Stepper} for full-batch gradient descent of {@code inits} on {@code (x, y)}, all in one ensemble. */
     public Stepper stepper(List<InitialPoint> inits, INDArray x, INDArray y) {
-        return new Stepper(engine.open(spec, inits, x, y));
+        return new Stepper(engine.open(spec, inits, x, y, null));
     }
 
     /** What is measured of the students at a check or recording point, by slot. */
@@ -214,7 +214,6 @@ public final class EnsembleTrainer {
         final List<InitialPoint> inits;
         final int offset;
         final StudentEnsemble ensemble;
-        final BatchSource online;
         final MinibatchOrder order;
         final RecordPlan plan;
         final Sink sink;
@@ -227,12 +226,11 @@ public final class EnsembleTrainer {
         boolean[] active;
         long reported;
 
-        Chunk(List<InitialPoint> inits, int offset, StudentEnsemble ensemble, long n, BatchSource online,
-                RecordPlan plan, Sink sink, LongConsumer progress) {
+        Chunk(List<InitialPoint> inits, int offset, StudentEnsemble ensemble, long n, RecordPlan plan, Sink sink,
+                LongConsumer progress) {
             this.inits = inits;
             this.offset = offset;
             this.ensemble = ensemble;
-            this.online = online;
             this.order = spec.regime() == Regime.MINIBATCH ? new MinibatchOrder(n, spec.batchSize(), spec.seed())
                     : null;
             this.plan = plan;
@@ -290,10 +288,7 @@ public final class EnsembleTrainer {
             switch (spec.regime()) {
                 case FULL_BATCH -> ensemble.stepFull();
                 case MINIBATCH -> ensemble.stepRows(order.next());
-                case ONLINE -> {
-                    INDArray[] fresh = online.batch(t, spec.batchSize());
-                    ensemble.stepFresh(fresh[0], fresh[1]);
-                }
+                case ONLINE -> ensemble.stepOnline(t);
             }
         }
 

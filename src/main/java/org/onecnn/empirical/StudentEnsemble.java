@@ -1,7 +1,5 @@
 package org.onecnn.empirical;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 /**
  * Students held together by an {@link EmpiricalEngine}, in slots {@code 0 … size()−1}: what an engine must provide
  * to {@link EnsembleTrainer}. Every student's arithmetic is independent of its slot mates'. A step moves every
@@ -46,6 +44,9 @@ public interface StudentEnsemble {
     /** One step on the training samples {@code rows} ({@code b = rows.length}), in that order. */
     void stepRows(int[] rows);
 
-    /** One step on a fresh batch {@code (x [b, d], y [b, 1])}. */
-    void stepFresh(INDArray x, INDArray y);
+    /**
+     * One step on the fresh batch of step {@code step} ({@code b} samples of the {@code CounterSamples} given at
+     * open).
+     */
+    void stepOnline(long step);
 }

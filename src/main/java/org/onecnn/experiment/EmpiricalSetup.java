@@ -1,6 +1,12 @@
 package org.onecnn.experiment;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.backend.Precision;
@@ -9,6 +15,12 @@ import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EngineCapabilities;
 import org.onecnn.empirical.EnsembleTrainer;
 import org.onecnn.empirical.Regime;
+import org.onecnn.empirical.data.Dataset;
+import org.onecnn.empirical.data.DatasetFolders;
+import org.onecnn.empirical.data.DatasetGenerator;
+import org.onecnn.empirical.data.DatasetManifest;
+import org.onecnn.empirical.data.DatasetStore;
+import org.onecnn.model.Teacher;
 import org.onecnn.model.Architecture;
 import org.onecnn.empirical.layers.WeightNormConv;
 import org.onecnn.util.InvalidInputException;
@@ -119,6 +131,149 @@ public final class EmpiricalSetup {
 
     public static long dataSeed(Sections.FiniteSampleSpec cfg, long n, int dataset) {
         return DATA.derive(cfg.seed(), n, dataset);
+    }
+
+    /**
+     * Data set {@code dataset} of sample size {@code n}: read from {@code empirical.datasets_from} when it is given
+     * (checked by {@link #requireDatasets} before the run started), else generated with seed
+     * {@link #dataSeed}(cfg, n, dataset) from the teacher, the distribution, the noise and the leaky slope of the
+     * config, in {@code type}.
+     */
+    public static Dataset dataset(Sections.FiniteSampleSpec cfg, Teacher teacher, long n, int dataset,
+            DataType type) {
+        Sections.Empirical e = cfg.empirical();
+        if (e.datasetsFrom() != null) {
+            return DatasetStore.load(DatasetFolders.folder(Path.of(e.datasetsFrom()), n, dataset));
+        }
+        return DatasetGenerator.generate(cfg.model().architecture(), teacher, e.leakySlope(), e.inputDistribution(),
+                n, e.noise(), dataSeed(cfg, n, dataset), type);
+    }
+
+    /**
+     * Before any work, every data set of {@code empirical.datasets_from} (if given) must be one the study can
+     * train on as if it had generated it: a valid data set ({@link DatasetStore#inspect}: manifest, file headers,
+     * shapes, dtypes), of the size its folder name says, for the model's architecture (d, r, s), in the data type
+     * the students compute in, from the configured input distribution, label noise σ and leaky slope, and labelled
+     * by the configured teacher: the population reference and the classification (φ is the angle to w*) use the
+     * config's teacher, so data of another teacher would be compared with the wrong population. The teacher must
+     * agree exactly (the manifest stores w*, a* in decimal with round-trip precision, and the message gives the
+     * explicit teacher that does). Errors name {@code empirical.datasets_from}, the folder and the fix.
+     */
+    public static void requireDatasets(Sections.FiniteSampleSpec cfg) {
+        DatasetFolders folders = cfg.empirical().datasetFolders();
+        if (folders == null) {
+            return;
+        }
+        for (long n : folders.n()) {
+            for (int d = 0; d < folders.datasets(); d++) {
+                requireDataset(cfg, folders.folder(n, d), n);
+            }
+        }
+    }
+
+    private static void requireDataset(Sections.FiniteSampleSpec cfg, Path folder, long n) {
+        String field = "empirical.datasets_from";
+        DatasetManifest m;
+        try {
+            m = DatasetStore.inspect(folder);
+        } catch (InvalidInputException x) {
+            throw new InvalidInputException(field, "not a data set: " + x.getMessage());
+        }
+        Sections.Empirical e = cfg.empirical();
+        Architecture arch = cfg.model().architecture();
+        String at = folder + " ";
+        if (m.n() != n) {
+            throw new InvalidInputException(field, at + "holds n = " + m.n() + " samples but its name says n = " + n
+                    + "; rename the folder n-" + m.n() + "-d-<d>");
+        }
+        if (m.d() != arch.d() || m.r() != arch.r() || m.s() != arch.s()) {
+            throw new InvalidInputException(field, at + "was made for d = " + m.d() + ", p = " + m.r() + ", s = "
+                    + m.s() + " (k = " + m.k() + "), the model has d = " + arch.d() + ", p = " + arch.r() + ", s = "
+                    + arch.s() + " (k = " + arch.k() + "); set model.k=" + m.k() + ", model.p=" + m.r() + ", model.s="
+                    + m.s());
+        }
+        String type = precision(cfg).key();
+        if (!m.dataType().equalsIgnoreCase(type)) {
+            throw new InvalidInputException(field, at + "holds " + m.dataType() + " data, the students compute in "
+                    + type + "; set empirical.data_type=" + m.dataType().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (!m.distribution().equals(e.distribution())) {
+            throw new InvalidInputException(field, at + "has " + m.distribution() + " inputs, the config "
+                    + e.distribution() + "; set empirical.distribution=" + m.distribution());
+        }
+        if (Double.compare(m.noiseSigma(), e.noise()) != 0) {
+            throw new InvalidInputException(field, at + "has label noise σ = " + m.noiseSigma() + ", the config "
+                    + e.noise() + " (it sets the loss tolerance of GLOBAL); set empirical.noise=" + m.noiseSigma());
+        }
+        if (Double.compare(m.leakySlope(), e.leakySlope()) != 0) {
+            throw new InvalidInputException(field, at + "was labelled with leaky slope " + m.leakySlope()
+                    + ", the config has " + e.leakySlope() + "; set empirical.leaky_slope=" + m.leakySlope());
+        }
+        Teacher t = PopulationSetup.teacher(cfg);
+        if (!Arrays.equals(m.wStar(), t.wStar()) || !Arrays.equals(m.aStar(), t.aStar())) {
+            throw new InvalidInputException(field, at + "was labelled by another teacher (" + m.teacher()
+                    + ") than the config's (" + t.description() + "); the population reference and the angle φ use "
+                    + "the config's teacher, so it must be the data's: set teacher.family=explicit, teacher.w_star="
+                    + Arrays.toString(m.wStar()) + ", teacher.a_star=" + Arrays.toString(m.aStar()));
+        }
+    }
+
+    /**
+     * Records the data sets of {@code empirical.datasets_from} in the run's provenance ({@link #datasetsProvenance},
+     * key {@code datasets}), hashed before any training, so the record names the bytes the run read. A resumed run
+     * whose done cells are kept ({@code keepsCells}) trains its remaining cells on the same folders: if a data set's
+     * content hash differs from the one the run recorded when it started, done and new cells would mix two data
+     * sets, so the resume is refused naming the folder.
+     */
+    public static void recordDatasetsFrom(RunContext ctx, Sections.FiniteSampleSpec cfg, boolean keepsCells)
+            throws java.io.IOException {
+        Sections.Empirical e = cfg.empirical();
+        if (e.datasetsFrom() == null) {
+            return;
+        }
+        Map<String, Object> now = datasetsProvenance("from", Path.of(e.datasetsFrom()), e.n(), e.datasets());
+        if (keepsCells && ctx.folder().resumed() && Files.isRegularFile(ctx.folder().path("provenance.json"))) {
+            com.fasterxml.jackson.databind.JsonNode before = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(ctx.folder().path("provenance.json").toFile()).path("datasets").path("sets");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> sets = (List<Map<String, Object>>) now.get("sets");
+            for (int i = 0; i < before.size() && i < sets.size(); i++) {
+                String was = before.get(i).path("sha256").asText(null);
+                Object is = sets.get(i).get("sha256");
+                if (was != null && !was.equals(is)) {
+                    throw new InvalidInputException("empirical.datasets_from", sets.get(i).get("path") + " changed "
+                            + "since the run started (content hash was " + was + ", is now " + is + "); cells done "
+                            + "then were trained on the old data: restore it, or start a new run");
+                }
+            }
+        }
+        ctx.provenance().put("datasets", now);
+    }
+
+    /**
+     * What provenance records of the data sets a run used: {@code root} and, per data set, its n, index, folder
+     * and {@link DatasetStore#contentHash} (null for a folder that is not there).
+     *
+     * @param key   {@code from} (read by the run) or {@code saved_to} (written by it)
+     */
+    public static Map<String, Object> datasetsProvenance(String key, Path root, List<Long> sizes, int datasets) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(key, root.toString());
+        m.put("content_hash", "SHA-256 of the bytes of X.npy, y.npy and manifest.json, in that order");
+        List<Map<String, Object>> sets = new ArrayList<>();
+        for (long n : sizes) {
+            for (int d = 0; d < datasets; d++) {
+                Path f = DatasetFolders.folder(root, n, d);
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("n", n);
+                one.put("dataset", d);
+                one.put("path", f.toString());
+                one.put("sha256", Files.isDirectory(f) ? DatasetStore.contentHash(f) : null);
+                sets.add(one);
+            }
+        }
+        m.put("sets", sets);
+        return m;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.onecnn.experiment;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalEngines;
 import org.onecnn.empirical.Regime;
+import org.onecnn.empirical.data.DatasetFolders;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.algorithms.DoubleConvotron;
 import org.onecnn.model.Architecture;
@@ -304,15 +306,25 @@ public final class Sections {
      * compute profile (cuda-profiles/), which supplies the data type and chunk sizes unless
      * {@code data_type}, {@code student_chunk}, {@code sample_chunk} are given. {@code every}: trajectory
      * points are recorded every this many steps (paired-trajectories).
+     *
+     * <p>Data sets in and out (docs/datasets.md): {@code save_datasets} (sample-size; default false) saves every
+     * data set the run generates to {@code datasets/<run folder name>/n-<n>-d-<d>/}; {@code datasets_from} (null:
+     * generate) is a folder of such data set folders, on which the study trains instead of generating data. Its
+     * folders define the sample sizes and the number of data sets per size: {@code n} and {@code datasets}, when
+     * given, must agree with them, and when left out (null) are filled in from them, so the resolved config lists
+     * what was trained on. The path is resolved against the working directory and recorded absolute. Online SGD
+     * draws fresh samples every step, so it neither saves nor reads data sets: both fields are refused with it.
      */
     @JsonPropertyOrder({"n", "datasets", "regime", "batch_size", "eta", "max_steps", "check_every", "grad_tol",
         "loss_tol", "noise", "distribution", "profile", "data_type", "student_chunk", "sample_chunk", "every",
-        "leaky_slope", "engine"})
+        "leaky_slope", "engine", "save_datasets", "datasets_from"})
     public record Empirical(List<Long> n, Integer datasets, Regime regime, Integer batchSize, Double eta,
             Long maxSteps, Integer checkEvery, Double gradTol, Double lossTol, Double noise, String distribution,
             String profile, String dataType, Integer studentChunk, Integer sampleChunk, Long every,
-            Double leakySlope, String engine) {
+            Double leakySlope, String engine, Boolean saveDatasets, String datasetsFrom) {
         public Empirical {
+            boolean nGiven = n != null;
+            boolean datasetsGiven = datasets != null;
             n = n == null ? List.of(256L, 1024L, 4096L) : Bounds.copyWithoutNulls("empirical.n", n);
             if (n.isEmpty()) {
                 throw new InvalidInputException("empirical.n", "must be a non-empty list of sample sizes");
@@ -388,6 +400,64 @@ public final class Sections {
             } catch (InvalidInputException e) {
                 throw e.under("empirical");
             }
+            saveDatasets = saveDatasets != null && saveDatasets;
+            if (saveDatasets && regime == Regime.ONLINE) {
+                throw new InvalidInputException("empirical.save_datasets", "online SGD draws fresh samples at every "
+                        + "step and has no data set to save; set save_datasets=false, or use regime full-batch or "
+                        + "minibatch");
+            }
+            if (datasetsFrom != null) {
+                if (regime == Regime.ONLINE) {
+                    throw new InvalidInputException("empirical.datasets_from", "online SGD draws fresh samples at "
+                            + "every step and trains on no fixed data set; remove datasets_from (null), or use "
+                            + "regime full-batch or minibatch");
+                }
+                if (saveDatasets) {
+                    throw new InvalidInputException("empirical.save_datasets", "the data sets come from "
+                            + "empirical.datasets_from and are saved already; set save_datasets=false");
+                }
+                DatasetFolders found = scanDatasets(datasetsFrom);
+                datasetsFrom = found.root().toString();
+                if (!nGiven) {
+                    n = found.n();
+                } else if (n.size() != found.n().size() || !new java.util.HashSet<>(n).containsAll(found.n())) {
+                    throw new InvalidInputException("empirical.n", n + " disagrees with the data sets in "
+                            + datasetsFrom + ", which have n = " + found.n() + "; remove empirical.n (set it to "
+                            + "null: the sizes are then those of the data sets) or give exactly those sizes");
+                }
+                if (!datasetsGiven) {
+                    datasets = found.datasets();
+                } else if (datasets != found.datasets()) {
+                    throw new InvalidInputException("empirical.datasets", datasets + " disagrees with the data sets "
+                            + "in " + datasetsFrom + ", which hold " + found.datasets() + " per sample size; remove "
+                            + "empirical.datasets (null) or set it to " + found.datasets());
+                }
+            }
+        }
+
+        /** The data set folders under {@code path}; errors name {@code empirical.datasets_from}. */
+        private static DatasetFolders scanDatasets(String path) {
+            if (path.isBlank()) {
+                throw new InvalidInputException("empirical.datasets_from", "must be a folder of data sets, or null "
+                        + "(generate them), got an empty string");
+            }
+            Path root;
+            try {
+                root = Path.of(path);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new InvalidInputException("empirical.datasets_from", "'" + path + "' is not a path: "
+                        + e.getReason());
+            }
+            try {
+                return DatasetFolders.scan(root);
+            } catch (InvalidInputException e) {
+                throw e.under("empirical");
+            }
+        }
+
+        /** The data sets the study trains on ({@code datasets_from}), or null when it generates them. */
+        public DatasetFolders datasetFolders() {
+            return datasetsFrom == null ? null : scanDatasets(datasetsFrom);
         }
 
         /** The input distribution of the data sets. */

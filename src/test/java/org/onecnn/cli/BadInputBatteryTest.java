@@ -246,6 +246,40 @@ class BadInputBatteryTest {
             c("field of a section double-convotron does not use", "init.count", run(dc, "init.count=5")),
             c("teacher on overlap-landscape (unused)", "teacher.ratio", run(ol, "teacher.ratio=2")),
             c("empirical section on a population sweep", "empirical.n", run(du, "empirical.n=[100]")),
+            // ---- data sets in and out (empirical.save_datasets, empirical.datasets_from)
+            f("datasets_from: missing folder", "empirical.datasets_from", d -> run(ss, "empirical.n=null",
+                "empirical.datasets=null", "empirical.datasets_from=" + d.resolve("no-such-datasets"))),
+            f("datasets_from: a file", "empirical.datasets_from", d -> run(ss, "empirical.n=null",
+                "empirical.datasets=null", "empirical.datasets_from=" + d.resolve("afile.txt"))),
+            f("datasets_from: a folder without data sets", "empirical.datasets_from", d -> run(ss, "empirical.n=null",
+                "empirical.datasets=null", "empirical.datasets_from=" + d.resolve("a-folder"))),
+            c("datasets_from: empty string", "empirical.datasets_from", run(ss, "empirical.datasets_from=''")),
+            f("datasets_from: a folder that is not a data set", "empirical.datasets_from", d -> run(ss,
+                "empirical.n=null", "empirical.datasets=null", "empirical.datasets_from="
+                + datasets(d, "not-a-dataset", null, 0))),
+            f("datasets_from: wrong d", "empirical.datasets_from", d -> run(ss, "empirical.n=null",
+                "empirical.datasets=null", "empirical.datasets_from=" + datasets(d, "wrong-d",
+                org.onecnn.model.Architecture.of(12, 6, 6), 0))),
+            f("datasets_from: wrong teacher", "empirical.datasets_from", d -> run(ss, "empirical.n=null",
+                "empirical.datasets=null", "empirical.datasets_from=" + datasets(d, "wrong-teacher",
+                org.onecnn.model.Architecture.of(150, 6, 6), 0))),
+            f("datasets_from: wrong data type", "empirical.datasets_from", d -> run(ss, "empirical.n=null",
+                "empirical.datasets=null", "empirical.data_type=double", "empirical.datasets_from=" + datasets(d,
+                "right-teacher", org.onecnn.model.Architecture.of(150, 6, 6), 1))),
+            f("datasets_from: sizes that disagree with empirical.n", "empirical.n", d -> run(ss,
+                "empirical.datasets=null", "empirical.datasets_from=" + datasets(d, "right-teacher",
+                org.onecnn.model.Architecture.of(150, 6, 6), 1))),
+            f("datasets_from with online SGD", "empirical.datasets_from", d -> run(ss, "empirical.n=null",
+                "empirical.datasets=null", "empirical.regime=online", "empirical.datasets_from=" + datasets(d,
+                "right-teacher", org.onecnn.model.Architecture.of(150, 6, 6), 1))),
+            f("datasets_from with save_datasets", "empirical.save_datasets", d -> run(ss, "empirical.n=null",
+                "empirical.datasets=null", "empirical.save_datasets=true", "empirical.datasets_from=" + datasets(d,
+                "right-teacher", org.onecnn.model.Architecture.of(150, 6, 6), 1))),
+            c("save_datasets with online SGD", "empirical.save_datasets", run(ss, "empirical.regime=online",
+                "empirical.save_datasets=true")),
+            c("save_datasets on paired-trajectories", "empirical.save_datasets", run(pt,
+                "empirical.save_datasets=true")),
+            c("save_datasets not a boolean", "empirical.save_datasets", run(ss, "empirical.save_datasets=2")),
             // ---- short names
             c("eta is ambiguous on sample-size", "eta", run(ss, "eta=0.1")),
             c("unknown short name", "etaa", run(du, "etaa=0.1")),
@@ -347,6 +381,36 @@ class BadInputBatteryTest {
             f("doctor: profile with a negative memory limit", "memory_limit_gb", d -> new String[] {"doctor",
                 "--profile", d.resolve("bad-memory.properties").toString()}),
             c("doctor: unknown option", "--bogus", "doctor", "--bogus"));
+    }
+
+    /**
+     * A folder {@code name} under the inputs holding one data set {@code n-40-d-0/} (float, Gaussian inputs, no
+     * noise) for {@code arch}, labelled by sample-size's built-in teacher ({@code teacher} 1) or by another one
+     * (0); with a null {@code arch}, a folder {@code n-40-d-0/} that holds no data set.
+     */
+    private static Path datasets(Path in, String name, org.onecnn.model.Architecture arch, int teacher) {
+        Path root = in.resolve(name);
+        Path folder = root.resolve("n-40-d-0");
+        try {
+            if (Files.isDirectory(root)) {
+                return root;
+            }
+            if (arch == null) {
+                Files.createDirectories(folder);
+                Files.writeString(folder.resolve("X.npy"), "not numpy\n");
+                return root;
+            }
+            org.onecnn.model.Teacher t = teacher == 1
+                    ? org.onecnn.experiment.PopulationSetup.teacher((org.onecnn.experiment.Sections.PopulationSpec)
+                            org.onecnn.experiment.ConfigLoader.load("sample-size", List.of()).config())
+                    : org.onecnn.model.Teacher.gaussian(arch.k(), arch.r(), 3);
+            org.onecnn.empirical.data.DatasetStore.saveTo(org.onecnn.empirical.data.DatasetGenerator.generate(arch, t,
+                    org.onecnn.empirical.data.Gaussian.INSTANCE, 40, 0.0, 1,
+                    org.nd4j.linalg.api.buffer.DataType.FLOAT), folder);
+            return root;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String[] with(String[] base, String... more) {

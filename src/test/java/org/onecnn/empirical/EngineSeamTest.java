@@ -19,6 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.onecnn.backend.Precision;
 import org.onecnn.empirical.data.Batches;
+import org.onecnn.empirical.data.CounterSamples;
+import org.onecnn.empirical.data.Gaussian;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Outcome;
@@ -57,6 +59,9 @@ class EngineSeamTest {
     private static final StopReason[] REASONS = {StopReason.STATIONARY, StopReason.STATIONARY, StopReason.STATIONARY,
         StopReason.BUDGET, StopReason.NON_FINITE, StopReason.STATIONARY};
     private static final long[] ITERATIONS = {0, 0, 10, MAX_STEPS, 1, 0};
+
+    /** The fresh samples of the online tests (batch size 4, as {@link #spec}). */
+    private static final CounterSamples SAMPLES = CounterSamples.of(ARCH, TEACHER, 0, Gaussian.INSTANCE, 0, 5, 4);
 
     private static EmpiricalSpec spec(Regime regime, int studentChunk) {
         return new EmpiricalSpec(ARCH, 0, DataType.DOUBLE, 0.1, regime, 4, MAX_STEPS, 1, 1e-3, 1e-6, studentChunk, 32,
@@ -164,17 +169,20 @@ class EngineSeamTest {
     void onlineStepsTakeFreshBatchesAndAreJudgedByThePopulation() {
         FakeEngine engine = new FakeEngine(EngineCapabilities.everything());
         List<EmpiricalResult> res = new EnsembleTrainer(spec(Regime.ONLINE, 6), TEACHER, true, engine).train(
-                List.of(STUDENTS.get(3)), null, null, (step, size) -> new INDArray[] {
-                    Nd4j.zeros(DataType.DOUBLE, size, ARCH.d()).addi(step), Nd4j.zeros(DataType.DOUBLE, size, 1)},
-                RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
+                List.of(STUDENTS.get(3)), null, null, SAMPLES, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
         FakeEngine.Ensemble e = engine.opened.get(0);
         assertTrue(e.online);
         assertFalse(e.calls.contains("gradNorms") || e.calls.contains("losses"), e.calls.toString());
-        List<Double> steps = new ArrayList<>();
+        List<Long> steps = new ArrayList<>();
+        List<Double> first = new ArrayList<>();
         for (long t = 0; t < MAX_STEPS; t++) {
-            steps.add((double) t);
+            steps.add(t);
+            double[] x = new double[ARCH.d()];
+            SAMPLES.fill(t, 0, 1, x, new double[1]);
+            first.add(x[0]);
         }
-        assertEquals(steps, e.freshFirst);
+        assertEquals(steps, e.freshSteps, "one online step per step, in order");
+        assertEquals(first, e.freshFirst, "the engine is handed the trainer's samples");
         assertTrue(Double.isNaN(res.get(0).lossN()));
         assertEquals(res.get(0).populationLoss(), new org.onecnn.population.NonOverlappingGaussian(TEACHER).loss(
                 STUDENTS.get(3).v(), new double[] {1e6 * Math.pow(2, -20), 0}), 0);

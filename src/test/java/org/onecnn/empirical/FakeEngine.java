@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.model.InitialPoint;
 
 /**
@@ -38,8 +39,9 @@ final class FakeEngine implements EmpiricalEngine {
     }
 
     @Override
-    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y) {
-        Ensemble e = new Ensemble(inits, x == null);
+    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y,
+            CounterSamples online) {
+        Ensemble e = new Ensemble(inits, online);
         opened.add(e);
         return e;
     }
@@ -55,11 +57,14 @@ final class FakeEngine implements EmpiricalEngine {
         final List<Integer> frozenOrigins = new ArrayList<>();
         final List<String> calls = new ArrayList<>();
         final List<int[]> rows = new ArrayList<>();
+        /** The step of every online step, and the first input of its batch. */
+        final List<Long> freshSteps = new ArrayList<>();
         final List<Double> freshFirst = new ArrayList<>();
+        final CounterSamples samples;
         final int initialSize;
         final boolean online;
 
-        Ensemble(List<InitialPoint> inits, boolean online) {
+        Ensemble(List<InitialPoint> inits, CounterSamples samples) {
             for (int i = 0; i < inits.size(); i++) {
                 v.add(inits.get(i).v());
                 a.add(inits.get(i).a());
@@ -67,7 +72,8 @@ final class FakeEngine implements EmpiricalEngine {
                 frozen.add(false);
             }
             this.initialSize = inits.size();
-            this.online = online;
+            this.online = samples != null;
+            this.samples = samples;
         }
 
         @Override
@@ -166,9 +172,12 @@ final class FakeEngine implements EmpiricalEngine {
         }
 
         @Override
-        public void stepFresh(INDArray x, INDArray y) {
+        public void stepOnline(long step) {
             calls.add("fresh");
-            freshFirst.add(x.getDouble(0, 0));
+            freshSteps.add(step);
+            double[] x = new double[samples.d()];
+            samples.fill(step, 0, 1, x, new double[1]);
+            freshFirst.add(x[0]);
             move();
         }
     }

@@ -13,6 +13,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.onecnn.empirical.layers.EnsembleNetwork;
+import org.onecnn.empirical.data.CounterSamples;
+import org.onecnn.empirical.data.Gaussian;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.DuInitialization;
 import org.onecnn.model.InitialPoint;
@@ -262,21 +264,32 @@ class TrainerTest {
         new FullEngine().run(new PopulationJob(t, List.of(x0), eta, StopSpec.fixed(steps), OutcomeClassifier.duDefault(),
                 RecordPlan.of(new int[] {0}, 20, new long[0])), (run, step, phi, loss, da, sg, g) -> pop.add(
                         new double[] {step, phi}));
+        // root-mean-square deviation over the recorded points and over three independent sample streams per
+        // batch size (the maximum of one trajectory is too noisy a statistic to compare two batch sizes)
         double[] dev = new double[2];
         int[] sizes = {256, 1024};
+        int streams = 3;
         for (int c = 0; c < 2; c++) {
             int b = sizes[c];
-            List<double[]> sgd = new ArrayList<>();
-            EnsembleTrainer tr = new EnsembleTrainer(new EmpiricalSpec(arch, 0.0, DataType.DOUBLE, eta, "online", b,
-                    steps, 1000, 0, 0, 1, 2048, 2048, 1), t, true);
-            tr.train(List.of(x0), null, null, (step, size) -> data(arch, t, size, 9000 + step), RecordPlan.of(
-                    new int[] {0}, 20, new long[0]), (run, step, phi, ln, lp, g) -> sgd.add(new double[] {step, phi}));
-            assertEquals(pop.size(), sgd.size());
-            for (int i = 0; i < pop.size(); i++) {
-                dev[c] = Math.max(dev[c], Math.abs(pop.get(i)[1] - sgd.get(i)[1]));
+            double sq = 0;
+            int count = 0;
+            for (int rep = 0; rep < streams; rep++) {
+                List<double[]> sgd = new ArrayList<>();
+                EnsembleTrainer tr = new EnsembleTrainer(new EmpiricalSpec(arch, 0.0, DataType.DOUBLE, eta, "online",
+                        b, steps, 1000, 0, 0, 1, 2048, 2048, 1), t, true);
+                tr.train(List.of(x0), null, null, CounterSamples.of(arch, t, 0, Gaussian.INSTANCE, 0,
+                        9000 + 100 * (streams * c + rep), b), RecordPlan.of(new int[] {0}, 20, new long[0]),
+                        (run, step, phi, ln, lp, g) -> sgd.add(new double[] {step, phi}));
+                assertEquals(pop.size(), sgd.size());
+                for (int i = 0; i < pop.size(); i++) {
+                    double e = pop.get(i)[1] - sgd.get(i)[1];
+                    sq += e * e;
+                    count++;
+                }
             }
+            dev[c] = Math.sqrt(sq / count);
         }
-        assertTrue(dev[1] < 0.05, "online SGD stays within 0.05 rad of population GD: " + dev[1]);
+        assertTrue(dev[1] < 0.05, "online SGD stays within 0.05 rad (rms) of population GD: " + dev[1]);
         assertTrue(dev[0] > 1.4 * dev[1], "deviation shrinks with the batch: " + dev[0] + " -> " + dev[1]);
     }
 

@@ -2,13 +2,10 @@ package org.onecnn.empirical.data;
 
 import java.util.SplittableRandom;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.onecnn.model.Architecture;
-import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.SeedStream;
 
-/** Samples for stochastic training: fresh batches for online SGD, index orders for minibatch SGD. */
+/** The index orders of minibatch SGD (online SGD draws its fresh samples from {@link CounterSamples}). */
 public final class Batches {
     /** The minibatch order of epoch {@code e}: {@code PERMUTATION.derive(S, e)}. */
     public static final SeedStream PERMUTATION = SeedStream.perItem("permutation",
@@ -19,23 +16,6 @@ public final class Batches {
 
     /** The largest data set {@link #permutation} can order (the length limit of a Java array). */
     public static final long MAX_PERMUTATION = Integer.MAX_VALUE - 8;
-
-    /**
-     * Fresh batches of {@code batchSize} samples from a ReLU teacher; see {@link FreshBatches}.
-     *
-     * @throws InvalidInputException naming the offending argument
-     */
-    public static FreshBatches fresh(Architecture arch, Teacher teacher, InputDistribution dist, double noiseSigma,
-            long seed, int batchSize, DataType type) {
-        return fresh(arch, teacher, 0.0, dist, noiseSigma, seed, batchSize, type);
-    }
-
-    /** Fresh batches from a teacher with activation {@code max(z, αz)}, {@code α = leakySlope}. */
-    public static FreshBatches fresh(Architecture arch, Teacher teacher, double leakySlope, InputDistribution dist,
-            double noiseSigma, long seed, int batchSize, DataType type) {
-        return new FreshBatches(TeacherNetwork.of(arch, teacher, leakySlope, type), dist, noiseSigma, seed,
-                batchSize);
-    }
 
     /**
      * The order in which epoch {@code epoch} of minibatch SGD visits samples {@code 0..n−1}: a uniformly random

@@ -138,15 +138,149 @@ public final class DatasetStore {
      *                               manifest
      */
     public static Dataset load(Path folder) {
+        DatasetManifest m = inspect(folder);
+        DataType type = m.nd4jType();
+        INDArray x = readArray(folder.resolve(FEATURES), new long[] {m.n(), m.d()}, type);
+        INDArray y = readArray(folder.resolve(LABELS), new long[] {m.n(), 1}, type);
+        return Dataset.wrap(x, y, m);
+    }
+
+    /**
+     * The manifest of the data set in {@code folder}, after every check {@link #load} makes short of reading the
+     * arrays: the manifest is valid, and {@code X.npy}, {@code y.npy} exist with headers, dtypes, shapes and
+     * lengths that match it. Cheap (the headers only), so that a run can check all its input data sets before it
+     * starts any work.
+     *
+     * @throws InvalidInputException naming the folder or file, as {@link #load}
+     */
+    public static DatasetManifest inspect(Path folder) {
         Checks.notNull("folder", folder);
         if (!Files.isDirectory(folder)) {
             throw new InvalidInputException(folder.toString(), "no such data set folder");
         }
         DatasetManifest m = readManifest(folder.resolve(MANIFEST));
         DataType type = m.nd4jType();
-        INDArray x = readArray(folder.resolve(FEATURES), new long[] {m.n(), m.d()}, type);
-        INDArray y = readArray(folder.resolve(LABELS), new long[] {m.n(), 1}, type);
-        return Dataset.wrap(x, y, m);
+        checkArrayFile(folder.resolve(FEATURES), new long[] {m.n(), m.d()}, type);
+        checkArrayFile(folder.resolve(LABELS), new long[] {m.n(), 1}, type);
+        return m;
+    }
+
+    private static void checkArrayFile(Path file, long[] shape, DataType type) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException(file.toString(), "missing");
+        }
+        Npy.check(file, shape, type);
+    }
+
+    /**
+     * Saves {@code data} into {@code folder}, or, when a data set is there already, verifies that it is this one:
+     * bitwise the same {@code X} and {@code y}, and a manifest equal to {@code data}'s in every field but
+     * {@code created} and {@code versions} (when and by which build it was written). A run that is resumed after
+     * an interrupt regenerates the data set it was saving and finds it here. An empty folder is the claim of a
+     * save that was interrupted before its files were moved in ({@link AtomicFiles#writeNewFolder}); it is
+     * removed and the data set saved.
+     *
+     * @return true if the data set was written, false if an identical one was there
+     * @throws InvalidInputException naming the folder if another data set is there (it is never overwritten), or
+     *                               if the folder holds something that is not a data set
+     * @throws IOException           if writing fails
+     */
+    public static boolean saveOrVerify(Dataset data, Path folder) throws IOException {
+        Checks.notNull("data", data);
+        Path target = Checks.notNull("folder", folder).toAbsolutePath().normalize();
+        if (Files.isDirectory(target) && isEmpty(target)) {
+            Files.delete(target);
+        }
+        if (!Files.exists(target)) {
+            try {
+                saveTo(data, target);
+                return true;
+            } catch (InvalidInputException e) {
+                if (!Files.isDirectory(target)) {
+                    throw e;
+                }
+                // another process saved it between the check and the claim: verify that one
+            }
+        }
+        Dataset there;
+        try {
+            there = load(target);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(target.toString(), "exists but is not a readable data set (" + e.getMessage()
+                    + "); data sets are never overwritten: move it away or delete it");
+        }
+        String diff = difference(data, there);
+        if (diff != null) {
+            throw new InvalidInputException(target.toString(), "holds another data set than the one this run generates ("
+                    + diff + "); data sets are never overwritten: move it away or delete it");
+        }
+        return false;
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    /** What differs between two data sets (manifest fields but created and versions, then the arrays), or null. */
+    private static String difference(Dataset a, Dataset b) {
+        DatasetManifest m = a.manifest();
+        DatasetManifest o = b.manifest();
+        DatasetManifest same = new DatasetManifest(o.format(), o.seed(), o.n(), o.d(), o.r(), o.s(), o.k(),
+                o.distribution(), o.noiseSigma(), o.leakySlope(), o.dataType(), o.teacher(), o.wStar(), o.aStar(),
+                o.backend(), m.versions(), m.created());
+        if (!m.equals(same)) {
+            return "manifest " + o + " where this run has " + m;
+        }
+        if (!bitwiseEqual(a.features(), b.features())) {
+            return "other inputs X";
+        }
+        if (!bitwiseEqual(a.labels(), b.labels())) {
+            return "other labels y";
+        }
+        return null;
+    }
+
+    /** Same shape, type and bits (ND4J's equals compares within a tolerance). */
+    private static boolean bitwiseEqual(INDArray a, INDArray b) {
+        if (a.dataType() != b.dataType() || !java.util.Arrays.equals(a.shape(), b.shape())) {
+            return false;
+        }
+        INDArray ac = a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
+        INDArray bc = b.ordering() == 'c' && !b.isView() ? b : b.dup('c');
+        return a.dataType() == DataType.FLOAT
+                ? java.util.Arrays.equals(ac.data().asFloat(), bc.data().asFloat())
+                : java.util.Arrays.equals(ac.data().asDouble(), bc.data().asDouble());
+    }
+
+    /**
+     * The content hash of the data set in {@code folder}: SHA-256 of the bytes of {@code X.npy}, then
+     * {@code y.npy}, then {@code manifest.json}, as lowercase hex (in a shell:
+     * {@code cat X.npy y.npy manifest.json | sha256sum}).
+     *
+     * @throws InvalidInputException naming a file that is missing or unreadable
+     */
+    public static String contentHash(Path folder) {
+        Checks.notNull("folder", folder);
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        byte[] buf = new byte[1 << 16];
+        for (String f : List.of(FEATURES, LABELS, MANIFEST)) {
+            Path file = folder.resolve(f);
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                for (int r; (r = in.read(buf)) > 0;) {
+                    md.update(buf, 0, r);
+                }
+            } catch (IOException e) {
+                throw new InvalidInputException(file.toString(), "cannot read: " + e.getMessage());
+            }
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
     }
 
     private static DatasetManifest readManifest(Path file) {
@@ -167,10 +301,6 @@ public final class DatasetStore {
     }
 
     private static INDArray readArray(Path file, long[] shape, DataType type) {
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidInputException(file.toString(), "missing");
-        }
-        Npy.check(file, shape, type);
         INDArray a = Nd4j.createFromNpyFile(file.toFile());
         try {
             Dataset.checkArray(file.getFileName().toString(), a, shape, type);

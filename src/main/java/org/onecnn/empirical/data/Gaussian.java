@@ -24,6 +24,19 @@ public final class Gaussian implements InputDistribution {
         return Nd4j.getExecutioner().exec(new GaussianDistribution(x, 0.0, 1.0), Checks.notNull("rng", rng));
     }
 
+    /**
+     * Box–Muller: {@code ρ = √(−2 ln(1 − u1))}, {@code θ = 2π u2}, the pair {@code (ρ cos θ, ρ sin θ)} of independent
+     * standard normals ({@code 1 − u1 ∈ (0, 1]}, so the logarithm is finite; the largest value is
+     * {@code √(2·53 ln 2) ≈ 8.6}, the tail beyond it has probability {@code 2⁻⁵³}).
+     */
+    @Override
+    public void pair(double u1, double u2, double[] out, int at) {
+        double rho = StrictMath.sqrt(-2.0 * StrictMath.log(1.0 - u1));
+        double theta = 2.0 * StrictMath.PI * u2;
+        out[at] = rho * StrictMath.cos(theta);
+        out[at + 1] = rho * StrictMath.sin(theta);
+    }
+
     @Override
     public String name() {
         return "gaussian";

@@ -30,6 +30,14 @@ public interface InputDistribution extends InputSampler {
      */
     INDArray sample(long n, int d, DataType type, Random rng);
 
+    /**
+     * Two independent coordinates from two independent uniforms {@code u1, u2} on {@code [0, 1)} (multiples of
+     * {@code 2⁻⁵³}), written to {@code out[at]} and {@code out[at + 1]}: the transform of the counter-based
+     * samples ({@link CounterSamples}), a pure function of its arguments computed with {@link StrictMath}, so
+     * that every JVM (and a device that ports the same formulas) turns the same uniforms into the same values.
+     */
+    void pair(double u1, double u2, double[] out, int at);
+
     /** The name {@link #named(String)} accepts, also written to data set manifests. */
     @Override
     String name();

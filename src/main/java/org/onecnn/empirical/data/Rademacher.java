@@ -27,6 +27,13 @@ public final class Rademacher implements InputDistribution {
         return x.muli(2.0).subi(1.0);
     }
 
+    /** Each uniform mapped to {@code −1} below ½ and {@code +1} from ½ on (its top bit). */
+    @Override
+    public void pair(double u1, double u2, double[] out, int at) {
+        out[at] = u1 < 0.5 ? -1.0 : 1.0;
+        out[at + 1] = u2 < 0.5 ? -1.0 : 1.0;
+    }
+
     @Override
     public String name() {
         return "rademacher";

@@ -30,6 +30,13 @@ public final class Uniform implements InputDistribution {
                 Checks.notNull("rng", rng));
     }
 
+    /** Each uniform mapped to {@code √3 (2u − 1) ∈ [−√3, √3)}. */
+    @Override
+    public void pair(double u1, double u2, double[] out, int at) {
+        out[at] = HALF_WIDTH * (2.0 * u1 - 1.0);
+        out[at + 1] = HALF_WIDTH * (2.0 * u2 - 1.0);
+    }
+
     @Override
     public String name() {
         return "uniform";

@@ -1,7 +1,7 @@
 /**
  * Data for the empirical (finite-sample) engine: input distributions (each defined once, registered in
  * {@link org.onecnn.empirical.data.InputDistribution#known()}), teacher labels computed by the same
- * DL4J layers as the students, data sets with a manifest, fresh online batches and minibatch orders, and a
+ * DL4J layers as the students, data sets with a manifest, counter-based online samples and minibatch orders, and a
  * store that keeps data sets as {@code .npy} files numpy can read.
  *
  * <h2>Randomness</h2>
@@ -11,7 +11,8 @@
  *       dedicated generator per stream, never ND4J's global generator;</li>
  *   <li>inputs of a data set with seed {@code S}: {@code DatasetGenerator.INPUTS.derive(S)}; label noise:
  *       {@code DatasetGenerator.NOISE.derive(S)} (independent streams: changing σ does not change {@code X});</li>
- *   <li>online batch {@code t}: the data set of seed {@code FreshBatches.ONLINE.derive(S, t)};</li>
+ *   <li>online SGD: sample {@code m} of step {@code t} is the counter-based block {@code (m, t)} of the Philox4x32
+ *       generator keyed by {@code CounterSamples.KEY.derive(S)} (pure Java, the same on any device);</li>
  *   <li>minibatch order of epoch {@code e}: a Fisher–Yates shuffle driven by a {@link java.util.SplittableRandom}
  *       seeded with {@code Batches.PERMUTATION.derive(S, e)}.</li>
  * </ul>

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.onecnn.empirical.EmpiricalEngine;
+import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EngineCapabilities;
 import org.onecnn.empirical.StudentEnsemble;
@@ -34,7 +35,8 @@ public final class Dl4jEngine implements EmpiricalEngine {
     }
 
     @Override
-    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y) {
-        return new Dl4jEnsemble(spec, inits, x, y);
+    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y,
+            CounterSamples online) {
+        return new Dl4jEnsemble(spec, inits, x, y, online);
     }
 }

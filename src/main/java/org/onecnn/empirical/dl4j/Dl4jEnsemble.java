@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.StudentEnsemble;
+import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.empirical.layers.EnsembleNetwork;
 import org.onecnn.model.InitialPoint;
 
@@ -36,12 +37,15 @@ final class Dl4jEnsemble implements StudentEnsemble {
     private final INDArray x;
     private final INDArray yRaw;
     private final double[] yv;
+    /** The fresh samples of online SGD (null with a training set). */
+    private final CounterSamples online;
     /** The training set in chunks of {@code sampleChunk} samples (empty online). */
     private List<INDArray> xChunks = List.of();
     private List<INDArray> yChunks = List.of();
 
-    Dl4jEnsemble(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y) {
+    Dl4jEnsemble(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y, CounterSamples online) {
         this.spec = spec;
+        this.online = online;
         this.type = spec.dataType();
         this.students = inits.size();
         this.r = spec.arch().r();
@@ -177,10 +181,28 @@ final class Dl4jEnsemble implements StudentEnsemble {
         update(b);
     }
 
+    /** The batch of {@code step} from the counter-based samples, in the network's data type, then one step. */
     @Override
-    public void stepFresh(INDArray bx, INDArray by) {
+    public void stepOnline(long step) {
+        int b = online.batchSize();
+        int d = online.d();
+        INDArray bx;
+        INDArray by;
+        if (type == DataType.FLOAT) {
+            float[] xs = new float[b * d];
+            float[] ys = new float[b];
+            online.fill(step, 0, b, xs, ys);
+            bx = Nd4j.create(xs, new long[] {b, d}, 'c');
+            by = Nd4j.create(ys, new long[] {b, 1}, 'c');
+        } else {
+            double[] xs = new double[b * d];
+            double[] ys = new double[b];
+            online.fill(step, 0, b, xs, ys);
+            bx = Nd4j.create(xs, new long[] {b, d}, 'c');
+            by = Nd4j.create(ys, new long[] {b, 1}, 'c');
+        }
         batchGradient(bx, by);
-        update(bx.size(0));
+        update(b);
     }
 
     /** Per-student ‖∇L_n‖ from the summed gradient over the {@code n} training samples. */

@@ -9,8 +9,6 @@ import org.onecnn.empirical.EmpiricalResult;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EnsembleTrainer;
 import org.onecnn.empirical.data.Dataset;
-import org.onecnn.empirical.data.DatasetGenerator;
-import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.experiment.ComputeContext;
 import org.onecnn.experiment.EmpiricalSetup;
 import org.onecnn.experiment.PopulationSetup;
@@ -27,7 +25,8 @@ import org.onecnn.util.Progress;
 
 /**
  * The computation of paired-trajectories: a function of the spec alone (initializations and data sets from seeds
- * derived from the master seed, see {@link PopulationSetup} and {@link EmpiricalSetup}); it writes nothing. Every
+ * derived from the master seed, see {@link PopulationSetup} and {@link EmpiricalSetup}, or the data sets of
+ * {@code empirical.datasets_from}); it writes nothing. Every
  * run goes the whole budget ({@code empirical.max_steps}, no early stop), recorded every {@code empirical.every}
  * steps, so the population and empirical trajectories are recorded at the same times.
  */
@@ -65,13 +64,11 @@ public final class PairedTrajectoriesComputation {
         }
 
         List<PairedTrajectoriesResult.Pass> passes = new ArrayList<>();
-        InputDistribution dist = e.inputDistribution(); // Gaussian: the experiment refuses any other
         try (Progress progress = Progress.start(cfg.name(), (long) e.n().size() * e.datasets() * count * steps,
                 "student-steps", quiet)) {
             for (long n : e.n()) {
                 for (int d = 0; d < e.datasets(); d++) {
-                    Dataset data = DatasetGenerator.generate(cfg.model().architecture(), teacher, e.leakySlope(),
-                            dist, n, e.noise(), EmpiricalSetup.dataSeed(cfg, n, d), cc.dataType());
+                    Dataset data = EmpiricalSetup.dataset(cfg, teacher, n, d, cc.dataType());
                     Map<Integer, List<PairedTrajectoriesResult.EmpiricalPoint>> emp = new LinkedHashMap<>();
                     // a trainer per data set, as before: nothing carries over from one data set to the next
                     List<EmpiricalResult> empRes = new EnsembleTrainer(spec, teacher, true, e.trainingEngine()).train(inits,

@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import org.onecnn.experiment.ComputeContext;
 import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.EmpiricalSetup;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.MemoryEstimate;
 import org.onecnn.experiment.PopulationSetup;
@@ -54,6 +55,12 @@ public final class PairedTrajectoriesExperiment implements Experiment {
             throw new InvalidInputException("empirical.distribution", "the population reference is exact for Gaussian "
                     + "inputs only; use gaussian");
         }
+        if (cfg.empirical().saveDatasets()) {
+            throw new InvalidInputException("empirical.save_datasets", "is not supported by paired-trajectories; "
+                    + "save the data sets with a sample-size run of the same seed, teacher and sizes (docs/datasets.md) "
+                    + "and set save_datasets=false here");
+        }
+        EmpiricalSetup.requireDatasets(cfg);
         MemoryEstimate.empirical(cfg, true);
         PopulationSetup.validate(cfg, 0);
         ComputeContext.check(cfg);
@@ -69,6 +76,7 @@ public final class PairedTrajectoriesExperiment implements Experiment {
         PairedTrajectoriesSpec cfg = (PairedTrajectoriesSpec) ctx.config();
         ComputeContext cc = ComputeContext.open(cfg);
         ctx.provenance().put("backend", cc.describe());
+        EmpiricalSetup.recordDatasetsFrom(ctx, cfg, false);
         PairedTrajectoriesResult result = PairedTrajectoriesComputation.compute(cfg, cc, ctx.quiet());
         new PairedTrajectoriesReport(ctx, result).write();
     }

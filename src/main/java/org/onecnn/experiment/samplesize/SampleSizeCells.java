@@ -12,10 +12,10 @@ import org.onecnn.experiment.Sections;
 import org.onecnn.empirical.EmpiricalResult;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EnsembleTrainer;
-import org.onecnn.empirical.data.Batches;
+import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.empirical.data.Dataset;
-import org.onecnn.empirical.data.DatasetGenerator;
-import org.onecnn.empirical.data.FreshBatches;
+import org.onecnn.empirical.data.DatasetFolders;
+import org.onecnn.empirical.data.DatasetStore;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Teacher;
@@ -26,8 +26,10 @@ import org.onecnn.report.Table;
 /**
  * The cells of a sample-size run: cell {@code i} is sample size {@code n = empirical.n[i / D]} and data set
  * {@code d = i % D} (D data sets per size), in which every initialization trains by empirical gradient descent
- * on a data set drawn with seed {@link EmpiricalSetup#dataSeed}(spec, n, d) (online: fresh batches from that
- * seed); one row per initialization, its population outcome beside the empirical one.
+ * on a data set drawn with seed {@link EmpiricalSetup#dataSeed}(spec, n, d) or read from
+ * {@code empirical.datasets_from} ({@link EmpiricalSetup#dataset}; online: fresh batches from that seed); one row
+ * per initialization, its population outcome beside the empirical one. With {@code empirical.save_datasets} each
+ * cell saves its data set before it trains.
  *
  * <p>What every cell shares (the teacher, the initializations, the population reference, the compute context)
  * is computed from the spec alone by the experiment. A cell trains through ND4J, whose native threads use the
@@ -45,13 +47,17 @@ final class SampleSizeCells implements CellSweep {
     private final DataType type;
     private final EmpiricalSpec spec;
     private final InputDistribution dist;
+    private final java.nio.file.Path saveTo;
 
     /**
      * @param population the population runs of {@code inits}, in order (their outcomes pair with the cells' rows)
      * @param cc         the compute context, already opened
+     * @param saveTo     where each cell saves (or, on a resume, verifies) its data set as
+     *                   {@code n-<n>-d-<d>/} ({@link DatasetStore#saveOrVerify}); null: not saved
      */
     SampleSizeCells(SampleSizeSpec cfg, Teacher teacher, List<InitialPoint> inits, List<RunResult> population,
-            ComputeContext cc) {
+            ComputeContext cc, java.nio.file.Path saveTo) {
+        this.saveTo = saveTo;
         this.cfg = cfg;
         this.teacher = teacher;
         this.inits = List.copyOf(inits);
@@ -121,19 +127,25 @@ final class SampleSizeCells implements CellSweep {
     /** Trains every initialization on data set d of size n (online: on fresh batches of its seed). */
     private List<EmpiricalResult> train(long n, int d, LongConsumer progress) {
         Sections.Empirical e = cfg.empirical();
-        long seed = EmpiricalSetup.dataSeed(cfg, n, d);
         EnsembleTrainer trainer = new EnsembleTrainer(spec, teacher, e.inputDistribution().populationClosedForm(),
                 e.trainingEngine());
         if (e.regime() == org.onecnn.empirical.Regime.ONLINE) {
-            FreshBatches fresh = Batches.fresh(cfg.model().architecture(), teacher, e.leakySlope(), dist, e.noise(),
-                    seed, e.batchSize(), type);
-            return trainer.train(inits, null, null, (step, size) -> {
-                Dataset b = fresh.apply(step);
-                return new org.nd4j.linalg.api.ndarray.INDArray[] {b.features(), b.labels()};
-            }, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress);
+            // derived here only: a run on given data sets (datasets_from) draws no data seed, and its provenance
+            // lists no data stream
+            long seed = EmpiricalSetup.dataSeed(cfg, n, d);
+            CounterSamples fresh = CounterSamples.of(cfg.model().architecture(), teacher, e.leakySlope(), dist,
+                    e.noise(), seed, e.batchSize());
+            return trainer.train(inits, null, null, fresh, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress);
         }
-        Dataset data = DatasetGenerator.generate(cfg.model().architecture(), teacher, e.leakySlope(), dist, n,
-                e.noise(), seed, type);
+        Dataset data = EmpiricalSetup.dataset(cfg, teacher, n, d, type);
+        if (saveTo != null) {
+            try {
+                DatasetStore.saveOrVerify(data, DatasetFolders.folder(saveTo, n, d));
+            } catch (java.io.IOException x) {
+                throw new java.io.UncheckedIOException("cannot save data set n = " + n + ", d = " + d + " under "
+                        + saveTo, x);
+            }
+        }
         return trainer.train(inits, data.features(), data.labels(), null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE,
                 progress);
     }

@@ -1,6 +1,7 @@
 package org.onecnn.experiment.samplesize;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,8 @@ import org.onecnn.experiment.MemoryEstimate;
 import org.onecnn.experiment.PopulationSetup;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.experiment.RunFolder;
+import org.onecnn.experiment.Sections;
+import org.onecnn.empirical.data.DatasetStore;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Teacher;
@@ -68,6 +71,7 @@ public final class SampleSizeExperiment implements Experiment {
             throw new InvalidInputException("init.sign_restarts", "is not supported by sample-size; set it to false");
         }
         EmpiricalSetup.requireMeasurable(cfg);
+        EmpiricalSetup.requireDatasets(cfg);
         MemoryEstimate.empirical(cfg, false);
         PopulationSetup.validate(cfg, 0);
         InputDistribution.named(cfg.empirical().distribution());
@@ -93,8 +97,25 @@ public final class SampleSizeExperiment implements Experiment {
         List<RunResult> pop = population(ctx, cfg, teacher, inits);
         ComputeContext cc = ComputeContext.open(cfg);
         ctx.provenance().put("backend", cc.describe());
-        ctx.runCells(new SampleSizeCells(cfg, teacher, inits, pop, cc), "student-steps");
+        Sections.Empirical e = cfg.empirical();
+        Path saveTo = e.saveDatasets() ? datasetsFolder(ctx) : null;
+        EmpiricalSetup.recordDatasetsFrom(ctx, cfg, true);
+        ctx.runCells(new SampleSizeCells(cfg, teacher, inits, pop, cc, saveTo), "student-steps");
+        if (saveTo != null) {
+            // every cell's data set, also those saved by an earlier session of a resumed run
+            ctx.provenance().put("datasets", EmpiricalSetup.datasetsProvenance("saved_to", saveTo, e.n(),
+                    e.datasets()));
+            ctx.log("data sets saved to " + saveTo);
+        }
         SampleSizeReport.of(cfg, pop, readCells(ctx, cfg)).write(ctx);
+    }
+
+    /**
+     * Where a run with {@code empirical.save_datasets} saves its data sets: {@code datasets/<run folder name>} of the
+     * onecnn home ({@link DatasetStore#standard()}), one folder {@code n-<n>-d-<d>} per cell.
+     */
+    static Path datasetsFolder(RunContext ctx) {
+        return DatasetStore.standard().root().resolve(ctx.folder().dir().getFileName().toString());
     }
 
     /** The exact population reference on the same initializations, written to {@code population.csv}. */

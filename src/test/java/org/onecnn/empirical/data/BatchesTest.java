@@ -20,7 +20,7 @@ import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.Seeds;
 
-/** Fresh online batches and minibatch orders. */
+/** Minibatch orders (the online samples: {@link CounterSamplesTest}). */
 class BatchesTest {
     private static final Architecture ARCH = Architecture.of(13, 5, 2);
     private static final Teacher TEACHER = Teacher.gaussian(ARCH.k(), ARCH.r(), 3);
@@ -28,45 +28,6 @@ class BatchesTest {
     @BeforeAll
     static void doublePrecision() {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    private static FreshBatches batches() {
-        return Batches.fresh(ARCH, TEACHER, Gaussian.INSTANCE, 0.1, 77, 16, DataType.DOUBLE);
-    }
-
-    @Test
-    void batchTDoesNotDependOnTheOrderOfRequests() {
-        FreshBatches inOrder = batches();
-        FreshBatches shuffled = batches();
-        double[][] x = new double[4][];
-        double[][] y = new double[4][];
-        for (int t = 0; t < 4; t++) {
-            Dataset b = inOrder.apply(t);
-            x[t] = TestData.values(b.features());
-            y[t] = TestData.values(b.labels());
-            assertEquals(16, b.n());
-            assertEquals(Seeds.derive(77, "online", t), b.manifest().seed());
-        }
-        for (int t : new int[] {3, 1, 1, 0, 2}) {
-            Dataset b = shuffled.apply(t);
-            assertArrayEquals(x[t], TestData.values(b.features()), "X of batch " + t);
-            assertArrayEquals(y[t], TestData.values(b.labels()), "y of batch " + t);
-        }
-        assertFalse(Arrays.equals(x[0], x[1]));
-        assertFalse(Arrays.equals(y[2], y[3]));
-    }
-
-    @Test
-    void batchTIsTheDatasetOfItsSeed() {
-        FreshBatches fb = batches();
-        Dataset b = fb.apply(5);
-        Dataset direct = DatasetGenerator.generate(ARCH, TEACHER, Gaussian.INSTANCE, 16, 0.1, fb.seedOf(5),
-                DataType.DOUBLE);
-        assertArrayEquals(TestData.values(direct.features()), TestData.values(b.features()));
-        assertArrayEquals(TestData.values(direct.labels()), TestData.values(b.labels()));
-        assertEquals("step", assertThrows(InvalidInputException.class, () -> fb.apply(-1)).field());
-        assertEquals("batch_size", assertThrows(InvalidInputException.class,
-                () -> Batches.fresh(ARCH, TEACHER, Gaussian.INSTANCE, 0, 1, 0, DataType.DOUBLE)).field());
     }
 
     @Test

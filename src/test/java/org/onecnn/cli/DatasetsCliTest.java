@@ -1,0 +1,146 @@
+package org.onecnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.onecnn.empirical.data.DatasetStore;
+import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.Sections;
+import org.onecnn.testutil.NumpyTeacher;
+
+/**
+ * Data sets in and out of a sample-size run: {@code empirical.save_datasets} writes every data set under
+ * {@code datasets/<run folder name>/n-<n>-d-<d>/} and lists them (path and content hash) in provenance; numpy
+ * reads them and finds the manifest's teacher in the labels; a second run with {@code empirical.datasets_from}
+ * pointing there trains on them and gives byte-identical results; a resumed run that meets its own saved data
+ * sets verifies them without rewriting, and another run's data sets under the same name are an error naming the
+ * folder. paired-trajectories trains on the saved data sets as on those it generates.
+ */
+class DatasetsCliTest extends CliFixture {
+    private static final List<String> SMALL = List.of("init.count=6", "empirical.datasets=2",
+            "empirical.max_steps=200", "empirical.check_every=50", "stop.max_steps=2000");
+
+    private String[] args(Path out, String... sets) {
+        List<String> l = new ArrayList<>(List.of("run", "sample-size", "-q", "--out", out.toString()));
+        for (String s : SMALL) {
+            l.add("--set");
+            l.add(s);
+        }
+        for (String s : sets) {
+            l.add("--set");
+            l.add(s);
+        }
+        return l.toArray(new String[0]);
+    }
+
+    private static String[] pairedArgs(Path out, List<String> sets) {
+        List<String> l = new ArrayList<>(List.of("run", "paired-trajectories", "-q", "--out", out.toString()));
+        for (String s : sets) {
+            l.add("--set");
+            l.add(s);
+        }
+        return l.toArray(new String[0]);
+    }
+
+    private static JsonNode json(Path file) throws java.io.IOException {
+        return new ObjectMapper().readTree(file.toFile());
+    }
+
+    @Test
+    void savedDatasetsRetrainToIdenticalResults() throws Exception {
+        Path one = home.resolve("runs").resolve("one");
+        assertEquals(0, run(args(one, "empirical.n=[40,80]", "empirical.save_datasets=true")), stderr());
+        Path saved = home.resolve("datasets").resolve("one");
+        JsonNode prov = json(one.resolve("provenance.json")).get("datasets");
+        assertEquals(saved.toString(), prov.get("saved_to").asText());
+        assertEquals(4, prov.get("sets").size());
+        for (JsonNode s : prov.get("sets")) {
+            Path f = saved.resolve("n-" + s.get("n").asLong() + "-d-" + s.get("dataset").asInt());
+            assertEquals(f.toString(), s.get("path").asText());
+            assertEquals(DatasetStore.contentHash(f), s.get("sha256").asText());
+            JsonNode m = json(f.resolve("manifest.json"));
+            assertEquals(s.get("n").asLong(), m.get("n").asLong());
+            assertEquals("FLOAT", m.get("data_type").asText());
+            assertEquals("gaussian", m.get("distribution").asText());
+        }
+        // numpy reads a saved data set and finds the manifest's teacher in its labels
+        NumpyTeacher.assertLabelsAreTheTeachers(saved.resolve("n-80-d-1"));
+
+        // trained again on the saved data sets: the same bytes
+        Path two = home.resolve("runs").resolve("two");
+        assertEquals(0, run(args(two, "empirical.n=[40,80]", "empirical.datasets_from=" + saved)), stderr());
+        for (String f : List.of("population.csv", "results.csv", "summary.csv", "summary.json", "per_dataset.csv",
+                "transitions.csv", "spurious_position.csv")) {
+            assertArrayEquals(Files.readAllBytes(one.resolve(f)), Files.readAllBytes(two.resolve(f)), f);
+        }
+        JsonNode from = json(two.resolve("provenance.json")).get("datasets");
+        assertEquals(saved.toString(), from.get("from").asText());
+        assertEquals(prov.get("sets"), from.get("sets"), "the same folders and content hashes");
+        // the saved data sets drew the data stream; the retrained run drew no data
+        assertTrue(json(one.resolve("provenance.json")).at("/seeds/streams").has("data"));
+        assertTrue(!json(two.resolve("provenance.json")).at("/seeds/streams").has("data"), "no data seed drawn");
+        assertTrue(Files.readString(two.resolve("config.yaml")).contains("datasets_from: \"" + saved + "\"")
+                || Files.readString(two.resolve("config.yaml")).contains("datasets_from: " + saved),
+                Files.readString(two.resolve("config.yaml")));
+
+        // paired-trajectories reads them too: the same trajectories as on the data sets it generates itself
+        List<String> paired = List.of("seed=2026", "init.count=3", "empirical.n=[40,80]", "empirical.datasets=2",
+                "empirical.max_steps=60", "empirical.every=20");
+        Path generated = home.resolve("runs").resolve("paired-generated");
+        Path read = home.resolve("runs").resolve("paired-read");
+        assertEquals(0, run(pairedArgs(generated, paired)), stderr());
+        List<String> fromSaved = new ArrayList<>(paired);
+        fromSaved.add("empirical.datasets_from=" + saved);
+        assertEquals(0, run(pairedArgs(read, fromSaved)), stderr());
+        for (String f : List.of("trajectories.csv", "deviation.csv", "summary.csv", "summary.json")) {
+            assertArrayEquals(Files.readAllBytes(generated.resolve(f)), Files.readAllBytes(read.resolve(f)), f);
+        }
+        assertEquals(prov.get("sets"), json(read.resolve("provenance.json")).get("datasets").get("sets"));
+
+        // sizes and data sets per size left out: taken from the folders, and listed in the resolved config
+        Sections.Empirical e = ((Sections.FiniteSampleSpec) ConfigLoader.load("sample-size", List.of(
+                "empirical.n=null", "empirical.datasets=null", "empirical.datasets_from=" + saved)).config())
+                .empirical();
+        assertEquals(List.of(40L, 80L), e.n());
+        assertEquals(2, e.datasets());
+    }
+
+    @Test
+    void aResumedRunVerifiesItsSavedDatasetsAndAnotherRunsAreAnError() throws Exception {
+        Path first = home.resolve("a").resolve("same-name");
+        assertEquals(0, run(args(first, "empirical.save_datasets=true", "empirical.n=[40]")), stderr());
+        Path saved = home.resolve("datasets").resolve("same-name").resolve("n-40-d-0");
+        String hash = DatasetStore.contentHash(saved);
+        FileTime written = Files.getLastModifiedTime(saved.resolve("manifest.json"));
+        // resumed as if interrupted before its report (no cell kept: every cell is computed again and meets its
+        // saved data set): verified, not rewritten, and the same results
+        byte[] results = Files.readAllBytes(first.resolve("results.csv"));
+        Files.delete(first.resolve("report.md"));
+        assertEquals(0, run("run", "--resume", first.toString(), "-q"), stderr());
+        assertEquals(hash, DatasetStore.contentHash(saved));
+        assertEquals(written, Files.getLastModifiedTime(saved.resolve("manifest.json")));
+        assertArrayEquals(results, Files.readAllBytes(first.resolve("results.csv")));
+        // the same config under another run folder of the same name: verified too
+        Path again = home.resolve("b").resolve("same-name");
+        assertEquals(0, run(args(again, "empirical.save_datasets=true", "empirical.n=[40]")), stderr());
+        assertEquals(written, Files.getLastModifiedTime(saved.resolve("manifest.json")));
+        assertArrayEquals(results, Files.readAllBytes(again.resolve("results.csv")));
+        // another seed, same folder name: its data sets differ, and the run stops naming the folder
+        Path other = home.resolve("c").resolve("same-name");
+        int code = run(args(other, "empirical.save_datasets=true", "empirical.n=[40]", "seed=7"));
+        assertNotEquals(0, code);
+        assertTrue(stderr().contains(saved.toString()) && stderr().contains("another data set"), stderr());
+        assertEquals(hash, DatasetStore.contentHash(saved));
+    }
+}
