@@ -1,6 +1,7 @@
 package org.onecnn.empirical;
 
 import org.onecnn.model.Outcome;
+import org.onecnn.model.SecondOrderKind;
 import org.onecnn.model.StopReason;
 
 /**
@@ -17,7 +18,23 @@ import org.onecnn.model.StopReason;
  * @param gradNorm       final ‖∇L_n‖ (online: the population gradient)
  * @param distTeacher    ‖a − c a*‖ at the end
  * @param normV          final ‖v‖
+ * @param secondOrder    the second-order kind of the final point ({@link org.onecnn.model.SecondOrderClassifier}),
+ *                       null where the point was not examined (only stationary, non-global students are)
+ * @param minEigenvalue  the smallest eigenvalue of the tangent-space Hessian there (NaN where not examined)
  */
 public record EmpiricalResult(int index, long seed, Outcome outcome, StopReason reason, long iterations, double phi,
-        double lossN, double populationLoss, double gradNorm, double distTeacher, double normV) {
+        double lossN, double populationLoss, double gradNorm, double distTeacher, double normV,
+        SecondOrderKind secondOrder, double minEigenvalue) {
+
+    /** A result whose final point was not examined to second order. */
+    public EmpiricalResult(int index, long seed, Outcome outcome, StopReason reason, long iterations, double phi,
+            double lossN, double populationLoss, double gradNorm, double distTeacher, double normV) {
+        this(index, seed, outcome, reason, iterations, phi, lossN, populationLoss, gradNorm, distTeacher, normV, null,
+                Double.NaN);
+    }
+
+    /** The CSV label of {@link #secondOrder}: blank where not examined. */
+    public String secondOrderLabel() {
+        return secondOrder == null ? "" : secondOrder.label();
+    }
 }

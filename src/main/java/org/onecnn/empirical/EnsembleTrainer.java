@@ -11,10 +11,16 @@ import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.InitialPoint;
+import org.onecnn.model.EmpiricalLoss;
+import org.onecnn.model.LossOracle;
 import org.onecnn.model.Outcome;
+import org.onecnn.model.SecondOrderClassifier;
+import org.onecnn.model.SecondOrderKind;
+import org.onecnn.model.SecondOrderResult;
 import org.onecnn.model.StopReason;
 import org.onecnn.model.Teacher;
 import org.onecnn.population.NonOverlappingGaussian;
+import org.onecnn.population.PopulationOracle;
 import org.onecnn.population.RecordPlan;
 import org.onecnn.util.InvalidInputException;
 
@@ -38,8 +44,9 @@ import org.onecnn.util.InvalidInputException;
  * training set; for online SGD the exact population gradient); a student at or below {@code gradTol} is
  * stationary and stops (its parameters are frozen; the others go on). A stationary student is
  * {@code GLOBAL} when {@code cos φ > 0} and {@code L_n ≤ lossTol}, {@code SPURIOUS} when
- * {@code cos φ < 0} and {@code L_n > lossTol} (a non-global minimum on the far side), {@code OTHER}
- * otherwise; a student still moving at the budget is {@code NOT_CONVERGED}; a non-finite value is
+ * {@code cos φ < 0} and {@code L_n > lossTol} and the Hessian of the loss on the tangent space certifies a
+ * minimum, strict or degenerate ({@link SecondOrderClassifier}; every stationary non-global student is examined and
+ * its kind recorded), {@code OTHER} otherwise; a student still moving at the budget is {@code NOT_CONVERGED}; a non-finite value is
  * {@code DIVERGED}. No angle threshold: the empirical spurious minimum sits far from φ = π.
  */
 public final class EnsembleTrainer {
@@ -164,11 +171,13 @@ public final class EnsembleTrainer {
                     + ", the spec asks for " + spec.batchSize());
         }
         List<EmpiricalResult> out = new ArrayList<>(inits.size());
+        Curvature curvature = new Curvature(x, y);
         for (int lo = 0; lo < inits.size(); lo += spec.studentChunk()) {
             int hi = Math.min(inits.size(), lo + spec.studentChunk());
             List<InitialPoint> part = inits.subList(lo, hi);
             Chunk chunk = new Chunk(part, lo, engine.open(spec, part, x, y, online), x == null ? 0 : x.size(0), plan,
                     sink, progress);
+            chunk.curvature = curvature;
             out.addAll(chunk.run());
         }
         return out;
@@ -221,6 +230,8 @@ public final class EnsembleTrainer {
         final EmpiricalResult[] results;
         final double[] wHat = teacher.wStarUnit();
         final double[] target = teacher.aStar();
+        /** The loss a stationary non-global student is classified on, to second order. */
+        Curvature curvature;
         /** The index into {@code inits} of each slot of the ensemble, and whether that student still trains. */
         int[] slot;
         boolean[] active;
@@ -393,9 +404,10 @@ public final class EnsembleTrainer {
                 if (reason == null) {
                     continue;
                 }
-                results[slot[s]] = new EmpiricalResult(id, inits.get(slot[s]).seed(), outcome(reason, st), reason, t,
+                Judged j = judge(reason, st, m.v()[s], m.a()[s]);
+                results[slot[s]] = new EmpiricalResult(id, inits.get(slot[s]).seed(), j.outcome(), reason, t,
                         st.phi(), m.losses() == null ? Double.NaN : m.losses()[s], st.populationLoss(),
-                        m.gradNorms()[s], distance(m.a()[s], target), st.normV());
+                        m.gradNorms()[s], distance(m.a()[s], target), st.normV(), j.kind(), j.minEigenvalue());
                 active[s] = false;
                 ensemble.freeze(s);
             }
@@ -433,7 +445,26 @@ public final class EnsembleTrainer {
             return null;
         }
 
-        /** The outcome class of a student stopping for {@code reason} (docs/outcomes.md). */
+        /**
+         * The outcome of a student stopping for {@code reason} at {@code (v, a)}, with its second-order kind: a
+         * stationary student that is not GLOBAL is classified on the tangent space of the loss it was judged by
+         * ({@link #curvature}), and is SPURIOUS only if that certifies a minimum (strict or degenerate); a far-side
+         * saddle (or a point the probe cannot settle) is OTHER, its kind recorded (docs/outcomes.md).
+         */
+        Judged judge(StopReason reason, Standing st, double[] v, double[] a) {
+            Outcome first = outcome(reason, st);
+            if (reason != StopReason.STATIONARY || first == Outcome.GLOBAL) {
+                return new Judged(first, null, Double.NaN);
+            }
+            SecondOrderResult so = curvature.classify(v, a);
+            if (so == null) {
+                return new Judged(first, null, Double.NaN);
+            }
+            Outcome out = first == Outcome.SPURIOUS && !so.kind().isMinimum() ? Outcome.OTHER : first;
+            return new Judged(out, so.kind(), so.minEigenvalue());
+        }
+
+        /** The outcome class of a student stopping for {@code reason} by the first-order rule (docs/outcomes.md). */
         Outcome outcome(StopReason reason, Standing st) {
             if (reason == StopReason.NON_FINITE) {
                 return Outcome.DIVERGED;
@@ -447,6 +478,49 @@ public final class EnsembleTrainer {
             return Outcome.OTHER;
         }
     }
+
+    /** An outcome with the second-order kind that decided it (null, NaN: not examined). */
+    private record Judged(Outcome outcome, SecondOrderKind kind, double minEigenvalue) {
+    }
+
+    /**
+     * The loss a stopped student is judged by, as a {@link LossOracle} for the {@link SecondOrderClassifier}: the
+     * empirical loss {@code L_n} of the training set in double ({@link EmpiricalLoss}; the set is converted once, at
+     * the first classification, so a run with no stationary non-global student pays nothing), or for online SGD
+     * the exact population loss (the closed form; none: not examined). One per {@link #train} call, used by the
+     * calling thread only.
+     */
+    private final class Curvature {
+        private final INDArray x;
+        private final INDArray y;
+        private LossOracle oracle;
+
+        Curvature(INDArray x, INDArray y) {
+            this.x = x;
+            this.y = y;
+        }
+
+        /** The classification of {@code (v, a)}, or null where no loss is available. */
+        SecondOrderResult classify(double[] v, double[] a) {
+            if (oracle == null) {
+                if (x != null) {
+                    oracle = new EmpiricalLoss(spec.arch(), spec.leakySlope(), flat(x), flat(y));
+                } else if (population != null) {
+                    oracle = new PopulationOracle(population);
+                } else {
+                    return null;
+                }
+            }
+            return SECOND_ORDER.classify(oracle, v, a);
+        }
+
+        private static double[] flat(INDArray m) {
+            return m.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        }
+    }
+
+    /** The second-order classifier of stationary non-global students (its defaults; docs/outcomes.md). */
+    private static final SecondOrderClassifier SECOND_ORDER = new SecondOrderClassifier();
 
     /** {@code ‖a − target‖}. */
     private static double distance(double[] a, double[] target) {

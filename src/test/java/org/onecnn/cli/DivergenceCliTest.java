@@ -170,7 +170,10 @@ class DivergenceCliTest extends CliFixture {
         assertTrue(report.contains("n = [20] is below the number of parameters of a student (r + k = 31)"), report);
     }
 
-    /** Undefined medians of an ordinary run are blank/null, never NaN; progress moves in student-steps. */
+    /**
+     * Undefined medians of an ordinary run are blank/null, never NaN; progress moves in sample-gradients of the
+     * budget: 3 initializations × 20 steps × (20 + 50) samples = 4200.
+     */
     @Test
     void ordinarySampleSizeHasNoNaNAndProgressMoves() throws IOException {
         Path dir = home.resolve("plain");
@@ -181,8 +184,8 @@ class DivergenceCliTest extends CliFixture {
         // not --quiet, and no terminal under the test: plain progress lines, the count moving, no repeated line
         List<String> lines = stderr().lines().filter(l -> l.startsWith("sample-size ")).toList();
         assertTrue(lines.size() >= 2, stderr());
-        assertTrue(lines.get(lines.size() - 1).contains(" 120/120 student-steps"), stderr());
-        assertEquals(1, lines.stream().filter(l -> l.contains(" 120/120 ")).count(), "final line once: " + stderr());
+        assertTrue(lines.get(lines.size() - 1).contains(" 4200/4200 sample-gradients"), stderr());
+        assertEquals(1, lines.stream().filter(l -> l.contains(" 4200/4200 ")).count(), "final line once: " + stderr());
         assertEquals(lines.size(), new TreeSet<>(lines).size(), stderr());
     }
 

@@ -24,6 +24,7 @@ import org.onecnn.empirical.data.Gaussian;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Outcome;
+import org.onecnn.model.SecondOrderKind;
 import org.onecnn.model.StopReason;
 import org.onecnn.model.Teacher;
 import org.onecnn.population.RecordPlan;
@@ -44,7 +45,9 @@ class EngineSeamTest {
     private static final List<InitialPoint> STUDENTS = List.of(
             // ‖a‖ = 0: stationary at once; cos φ = 1, L = 0 ≤ loss_tol → GLOBAL
             InitialPoint.of(new double[] {1, 0, 0}, new double[] {0, 0}, 10),
-            // stationary at once; cos φ < 0, L = v[2]² = 0.25 > loss_tol → SPURIOUS
+            // stationary at once; cos φ < 0, L = v[2]² = 0.25 > loss_tol: a SPURIOUS candidate, but the second-order
+            // classification runs on L_n of the training set, which is all zeros: L_n is flat, no minimum is
+            // certified (degenerate-flat) → OTHER
             InitialPoint.of(new double[] {-1, 0, 0.5}, new double[] {0, 0}, 11),
             // ‖a‖ = 2^−t ≤ 1e−3 first at t = 10, L = 2^−21 ≤ loss_tol → GLOBAL
             InitialPoint.of(new double[] {1, 0, 0}, new double[] {1, 0}, 12),
@@ -52,13 +55,16 @@ class EngineSeamTest {
             InitialPoint.of(new double[] {1, 0, 0}, new double[] {1e6, 0}, 13),
             // a[1] = 1e200 after one step, where L = ½‖a‖² overflows → DIVERGED at t = 1
             InitialPoint.of(new double[] {0, 1, 0}, new double[] {0, 1}, 14),
-            // stationary at once; cos φ < 0 but L = 0 ≤ loss_tol → OTHER
+            // stationary at once; cos φ < 0 but L = 0 ≤ loss_tol → OTHER (examined too: degenerate-flat)
             InitialPoint.of(new double[] {-1, 0, 0}, new double[] {0, 0}, 15));
-    private static final Outcome[] OUTCOMES = {Outcome.GLOBAL, Outcome.SPURIOUS, Outcome.GLOBAL,
+    private static final Outcome[] OUTCOMES = {Outcome.GLOBAL, Outcome.OTHER, Outcome.GLOBAL,
         Outcome.NOT_CONVERGED, Outcome.DIVERGED, Outcome.OTHER};
     private static final StopReason[] REASONS = {StopReason.STATIONARY, StopReason.STATIONARY, StopReason.STATIONARY,
         StopReason.BUDGET, StopReason.NON_FINITE, StopReason.STATIONARY};
     private static final long[] ITERATIONS = {0, 0, 10, MAX_STEPS, 1, 0};
+    /** Only the stationary non-global students are examined to second order. */
+    private static final SecondOrderKind[] KINDS = {null, SecondOrderKind.DEGENERATE_FLAT, null, null, null,
+        SecondOrderKind.DEGENERATE_FLAT};
 
     /** The fresh samples of the online tests (batch size 4, as {@link #spec}). */
     private static final CounterSamples SAMPLES = CounterSamples.of(ARCH, TEACHER, 0, Gaussian.INSTANCE, 0, 5, 4);
@@ -95,6 +101,8 @@ class EngineSeamTest {
                     assertEquals(OUTCOMES[i], r.outcome(), what + ", student " + i);
                     assertEquals(REASONS[i], r.reason(), what + ", student " + i);
                     assertEquals(ITERATIONS[i], r.iterations(), what + ", student " + i);
+                    assertEquals(KINDS[i], r.secondOrder(), what + ", student " + i);
+                    assertEquals(KINDS[i] == null, Double.isNaN(r.minEigenvalue()), what + ", student " + i);
                 }
                 // the measures are the engine's, read at the stop
                 assertEquals(0.25, res.get(1).lossN(), what);

@@ -38,7 +38,7 @@ import org.onecnn.report.Table;
 final class SampleSizeCells implements CellSweep {
     static final List<String> COLUMNS = List.of("n", "dataset", "run", "seed", "population_outcome", "outcome",
             "stop_reason", "iterations", "phi", "pi_minus_phi", "loss_n", "population_loss", "grad_norm",
-            "dist_teacher", "norm_v");
+            "dist_teacher", "norm_v", "second_order", "min_eigenvalue");
 
     private final SampleSizeSpec cfg;
     private final Teacher teacher;
@@ -103,12 +103,18 @@ final class SampleSizeCells implements CellSweep {
     }
 
     /**
-     * Progress counts student-steps of the budget: a data set of n = 10⁵ takes minutes, so counting data sets
-     * showed 0/N for most of a run.
+     * Progress counts sample-gradients of the budget (student-steps × samples per step): the cost of a step grows
+     * with n, so counting data sets showed 0/N for most of a run, and counting student-steps gave an ETA that the
+     * large sizes at the end of the run left far behind.
      */
     @Override
     public long work(int index) {
-        return (long) cfg.init().count() * cfg.empirical().maxSteps();
+        return (long) cfg.init().count() * cfg.empirical().maxSteps() * samplesPerStep(n(index));
+    }
+
+    /** The samples one step of one student goes through: n (full batch), or the batch size. */
+    private long samplesPerStep(long n) {
+        return cfg.empirical().regime() == org.onecnn.empirical.Regime.FULL_BATCH ? n : cfg.empirical().batchSize();
     }
 
     /** One cell at a time: a cell's training uses ND4J's native threads. */
@@ -121,7 +127,8 @@ final class SampleSizeCells implements CellSweep {
     public Job<Output> job(int index) {
         long n = n(index);
         int d = dataset(index);
-        return Job.whole(progress -> new Output(rows(n, d, train(n, d, progress))));
+        long perStep = samplesPerStep(n);
+        return Job.whole(progress -> new Output(rows(n, d, train(n, d, steps -> progress.accept(steps * perStep)))));
     }
 
     /** Trains every initialization on data set d of size n (online: on fresh batches of its seed). */
@@ -155,7 +162,7 @@ final class SampleSizeCells implements CellSweep {
         for (EmpiricalResult r : res) {
             b.row(n, d, r.index(), r.seed(), population.get(r.index()).outcome().name(), r.outcome().name(),
                     r.reason().name(), r.iterations(), r.phi(), Math.PI - r.phi(), r.lossN(), r.populationLoss(),
-                    r.gradNorm(), r.distTeacher(), r.normV());
+                    r.gradNorm(), r.distTeacher(), r.normV(), r.secondOrderLabel(), r.minEigenvalue());
         }
         return b.build().toCsv();
     }

@@ -100,7 +100,7 @@ public final class SampleSizeExperiment implements Experiment {
         Sections.Empirical e = cfg.empirical();
         Path saveTo = e.saveDatasets() ? datasetsFolder(ctx) : null;
         EmpiricalSetup.recordDatasetsFrom(ctx, cfg, true);
-        ctx.runCells(new SampleSizeCells(cfg, teacher, inits, pop, cc, saveTo), "student-steps");
+        ctx.runCells(new SampleSizeCells(cfg, teacher, inits, pop, cc, saveTo), "sample-gradients");
         if (saveTo != null) {
             // every cell's data set, also those saved by an earlier session of a resumed run
             ctx.provenance().put("datasets", EmpiricalSetup.datasetsProvenance("saved_to", saveTo, e.n(),

@@ -110,6 +110,8 @@ final class SampleSizeReport {
     private final List<Long> fitSizes;
     /** {slope, intercept} of log median(π − φ) on log n, NaN without two sample sizes with SPURIOUS runs. */
     private final Statistics.Line fit;
+    /** The second-order section, kept in its own class ({@link SecondOrderSection}). */
+    private SecondOrderSection secondOrder;
 
     private SampleSizeReport(SampleSizeSpec cfg, List<RunResult> pop, List<Size> sizes, Table perDataset,
             Table transitions) {
@@ -164,7 +166,9 @@ final class SampleSizeReport {
                         z.perSet()[3][d], z.perSet()[4][d]);
             }
         }
-        return new SampleSizeReport(cfg, pop, sizes, perDataset.build(), transitions.build());
+        SampleSizeReport report = new SampleSizeReport(cfg, pop, sizes, perDataset.build(), transitions.build());
+        report.secondOrder = SecondOrderSection.of(cfg, cells); // second-order section (helper H)
+        return report;
     }
 
     /** The population row: R independent runs, Wilson intervals. */
@@ -340,6 +344,7 @@ final class SampleSizeReport {
         perDataset.writeCsv(ctx.folder().path("per_dataset.csv"));
         position.writeCsv(ctx.folder().path("spurious_position.csv"));
         transitions.writeCsv(ctx.folder().path("transitions.csv"));
+        secondOrder.write(ctx.folder().dir());
         String warning = unconvergedWarning();
         if (warning != null) {
             Divergence.warn(ctx, warning);
@@ -384,6 +389,7 @@ final class SampleSizeReport {
         js.put("spurious_position_fit", fitJson);
         js.put("summary", new com.fasterxml.jackson.databind.ObjectMapper().readTree(Json.tableToJson(summary))
                 .get("rows"));
+        js.put("second_order", secondOrder.json());
         Json.write(ctx.folder().path("summary.json"), js);
     }
 
@@ -579,6 +585,7 @@ final class SampleSizeReport {
         } else {
             md.paragraph("No run ended at an empirical spurious minimum.");
         }
+        secondOrder.markdown(md);
         md.heading(2, "Figures");
         for (String f : figures) {
             md.image(f, f + ".png");

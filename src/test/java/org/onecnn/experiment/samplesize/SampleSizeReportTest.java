@@ -55,6 +55,7 @@ class SampleSizeReportTest {
                     case "stop_reason" -> "STATIONARY";
                     case "iterations" -> steps;
                     case "pi_minus_phi" -> 0.1 * (r + 1);
+                    case "second_order" -> "";
                     default -> 0.5;
                 });
             }
