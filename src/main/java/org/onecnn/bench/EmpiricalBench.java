@@ -8,11 +8,14 @@ import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.onecnn.backend.ComputeProfile;
+import org.onecnn.empirical.EmpiricalEngine;
+import org.onecnn.empirical.EmpiricalEngines;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EnsembleTrainer;
 import org.onecnn.empirical.data.Dataset;
 import org.onecnn.empirical.data.DatasetGenerator;
 import org.onecnn.empirical.data.InputDistribution;
+import org.onecnn.empirical.fused.FusedEngine;
 import org.onecnn.experiment.Bounds;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.InitialPoint;
@@ -25,13 +28,15 @@ import org.onecnn.util.SeededRandom;
 /**
  * Throughput of full-batch gradient descent for an ensemble of students on one shared data set, the
  * workload described in docs/engines.md (Benchmarks): {@code n} Gaussian samples of {@code k} patches of
- * size {@code p}, teacher {@code w* = e_1}, {@code a* ~ N(0, I_k)}, students {@code v ~ N(0, I_p)},
- * {@code a ~ N(0, 0.01 I_k)}, η = 0.05, float32. Reports sample-gradients per second,
- * {@code n · R · steps / seconds}, over the timed steps after three untimed warm-up steps. Sample chunk and reduction block come from the compute
- * profile.
+ * size {@code p} at stride {@code s} ({@code s = p}: non-overlapping), teacher {@code w* = e_1},
+ * {@code a* ~ N(0, I_k)}, students {@code v ~ N(0, I_p)}, {@code a ~ N(0, 0.01 I_k)}, η = 0.05, float32 unless
+ * told otherwise, on the empirical engine named ({@code fused} by default, or {@code dl4j}). Reports
+ * sample-gradients per second, {@code n · R · steps / seconds}, over the timed steps after the untimed warm-up
+ * steps (three, and for the fused engine enough to reach a second of work: its kernels run interpreted until the
+ * JIT compiles them). Sample chunk and reduction block come from the compute profile.
  *
- * <p>{@code ensemble}: one DL4J network holding all R students (the layers' ensemble width);
- * {@code single}: R networks of one student each, trained one after the other.
+ * <p>{@code ensemble}: one ensemble holding all R students (for DL4J, the layers' ensemble width);
+ * {@code single}: R ensembles of one student each, trained one after the other.
  */
 public final class EmpiricalBench {
     /** The bench's teacher {@code a*}. */
@@ -46,7 +51,14 @@ public final class EmpiricalBench {
 
     /** Benchmark parameters. */
     public record Spec(long n, int k, int p, int students, int steps, String mode, String dataType, long seed,
-            int sampleChunk, int reductionBlock) {
+            int sampleChunk, int reductionBlock, String engine, int s, int threads) {
+        /** The workload of earlier versions: the fused engine, non-overlapping patches, every core. */
+        public Spec(long n, int k, int p, int students, int steps, String mode, String dataType, long seed,
+                int sampleChunk, int reductionBlock) {
+            this(n, k, p, students, steps, mode, dataType, seed, sampleChunk, reductionBlock, FusedEngine.NAME, p,
+                    Runtime.getRuntime().availableProcessors());
+        }
+
         public Spec {
             if (n < 1) {
                 throw new InvalidInputException("--n", "must be >= 1, got " + n);
@@ -56,9 +68,19 @@ public final class EmpiricalBench {
             InvalidInputException.requirePositive("--students", students);
             InvalidInputException.requirePositive("--steps", steps);
             Bounds.requireSteps("--steps", steps);
-            if ((long) k * p > Bounds.MAX_DIMENSION) {
-                throw new InvalidInputException(k >= p ? "--k" : "--p", "the input dimension d = k·p = " + (long) k * p
-                        + " exceeds " + Bounds.MAX_DIMENSION + ", the most onecnn holds in one array");
+            if (s < 1 || s > p) {
+                throw new InvalidInputException("--s", "the stride must satisfy 1 <= s <= p = " + p + ", got " + s);
+            }
+            InvalidInputException.requirePositive("--threads", threads);
+            if ((long) (k - 1) * s + p > Bounds.MAX_DIMENSION) {
+                throw new InvalidInputException(k >= p ? "--k" : "--p", "the input dimension d = (k−1)·s + p = "
+                        + ((long) (k - 1) * s + p) + " exceeds " + Bounds.MAX_DIMENSION
+                        + ", the most onecnn holds in one array");
+            }
+            // the engine by name, refused with the known ones before anything loads
+            if (!EmpiricalEngines.names().contains(engine)) {
+                throw new InvalidInputException("--engine", "unknown empirical engine '" + engine + "'; known: "
+                        + String.join(", ", EmpiricalEngines.names()));
             }
             if (!mode.equals("ensemble") && !mode.equals("single")) {
                 throw new InvalidInputException("--mode", "must be ensemble or single, got " + mode);
@@ -66,6 +88,11 @@ public final class EmpiricalBench {
             if (!dataType.equals("float") && !dataType.equals("double")) {
                 throw new InvalidInputException("--data-type", "must be float or double, got " + dataType);
             }
+        }
+
+        /** The input dimension {@code d = (k − 1)·s + p}. */
+        public int d() {
+            return (k - 1) * s + p;
         }
     }
 
@@ -80,20 +107,35 @@ public final class EmpiricalBench {
         int b = s.dataType().equals("float") ? 4 : 8;
         boolean ensemble = s.mode().equals("ensemble");
         int ms = s.sampleChunk();
+        // the fused engine keeps no activations in ND4J (its working set there is the data set), but a copy of the
+        // data set in Java arrays
+        boolean fused = s.engine().equals(FusedEngine.NAME);
         nd4j.require("the data set and the student(s) trained at once",
             new MemoryBudget.Candidate("--n", s.n(), 1, x -> ComputeProfile.workingSetBytes(x, s.k(), s.p(),
-                s.students(), ensemble ? s.students() : 1, ms, b)),
+                s.students(), fused ? 0 : ensemble ? s.students() : 1, ms, b)),
             new MemoryBudget.Candidate("--students", s.students(), 1, x -> ComputeProfile.workingSetBytes(s.n(),
-                s.k(), s.p(), (int) Math.min(x, Integer.MAX_VALUE), ensemble ? x : 1, ms, b)),
+                s.k(), s.p(), (int) Math.min(x, Integer.MAX_VALUE), fused ? 0 : ensemble ? x : 1, ms, b)),
             new MemoryBudget.Candidate("--k", s.k(), 1, x -> ComputeProfile.workingSetBytes(s.n(), (int) x, s.p(),
-                s.students(), ensemble ? s.students() : 1, ms, b)));
+                s.students(), fused ? 0 : ensemble ? s.students() : 1, ms, b)));
+        if (fused) {
+            MemoryBudget.heap().require("--n", s.n(), 1, x -> x * ((double) s.d() + 1) * b,
+                    "the fused engine's copy of the data set");
+        }
         MemoryBudget.heap().require("--students", s.students(), 1, x -> x * (8.0 * (s.k() + s.p()) * 4 + 512),
                 "the students' initial points and results");
     }
 
+    /** The engine the spec names, with the spec's threads where the engine has its own (fused). */
+    static EmpiricalEngine engine(Spec s) {
+        if (s.engine().equals(FusedEngine.NAME)) {
+            return new FusedEngine(s.threads());
+        }
+        return EmpiricalEngines.named(s.engine());
+    }
+
     public static double run(Spec s, PrintStream out) {
         DataType type = s.dataType().equals("float") ? DataType.FLOAT : DataType.DOUBLE;
-        Architecture arch = Architecture.nonOverlapping(s.k(), s.p());
+        Architecture arch = Architecture.of(s.d(), s.p(), s.s());
         SeededRandom rng = new SeededRandom(TEACHER.derive(s.seed()));
         double[] w = new double[s.p()];
         w[0] = 1;
@@ -113,16 +155,19 @@ public final class EmpiricalBench {
         int chunk = Math.max(block, (int) Math.min(s.sampleChunk(), s.n()) / block * block);
         EmpiricalSpec spec = new EmpiricalSpec(arch, 0.0, type, 0.05, org.onecnn.empirical.Regime.FULL_BATCH, 1, s.steps(), s.steps(), 0, 0,
                 s.students(), chunk, block, s.seed());
-        EnsembleTrainer trainer = new EnsembleTrainer(spec, teacher, true);
+        EnsembleTrainer trainer = new EnsembleTrainer(spec, teacher, true, engine(s));
         INDArray x = data.features();
         INDArray y = data.labels();
-        out.printf(Locale.ROOT, "bench empirical: mode=%s n=%d k=%d p=%d students=%d steps=%d type=%s%n", s.mode(),
-                s.n(), s.k(), s.p(), s.students(), s.steps(), s.dataType());
+        out.printf(Locale.ROOT, "bench empirical: mode=%s n=%d k=%d p=%d students=%d steps=%d type=%s engine=%s s=%d"
+                + "%s%n", s.mode(), s.n(), s.k(), s.p(), s.students(), s.steps(), s.dataType(), s.engine(), s.s(),
+                s.engine().equals(FusedEngine.NAME) ? " threads=" + s.threads() : "");
+        boolean fused = s.engine().equals(FusedEngine.NAME);
         double seconds;
         if (s.mode().equals("ensemble")) {
             EnsembleTrainer.Stepper st = trainer.stepper(inits, x, y);
-            for (int i = 0; i < 3; i++) {
-                st.step(); // warm-up: JIT, workspaces
+            long w0 = System.nanoTime();
+            for (int i = 0; i < 3 || fused && i < 200 && System.nanoTime() - w0 < 1_000_000_000L; i++) {
+                st.step(); // warm-up: JIT (the fused kernels are slow until C2 has compiled them), workspaces
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < s.steps(); i++) {
@@ -132,7 +177,11 @@ public final class EmpiricalBench {
         } else {
             // one network per student: warm the JIT and ND4J up on the first, then time the steps of each
             // (building a network is not timed)
-            trainer.stepper(inits.subList(0, 1), x, y).step();
+            EnsembleTrainer.Stepper warm = trainer.stepper(inits.subList(0, 1), x, y);
+            long w0 = System.nanoTime();
+            for (int i = 0; i < 1 || fused && i < 2000 && System.nanoTime() - w0 < 1_000_000_000L; i++) {
+                warm.step();
+            }
             long total = 0;
             for (int i = 0; i < s.students(); i++) {
                 EnsembleTrainer.Stepper st = trainer.stepper(inits.subList(i, i + 1), x, y);

@@ -60,8 +60,9 @@ final class BenchCommand implements Runnable {
 
     /** {@code bench empirical}. */
     @Command(name = "empirical", mixinStandardHelpOptions = true, description = {
-        "Full-batch gradient descent of an ensemble of students on one shared data set (float32), workload "
-            + "described in docs/engines.md#benchmarks.", "Last line: sample_gradients_per_s=<number>."})
+        "Full-batch gradient descent of an ensemble of students on one shared data set (float32 unless told "
+            + "otherwise) on an empirical engine (fused unless told otherwise), workload described in "
+            + "docs/engines.md#benchmarks.", "Last line: sample_gradients_per_s=<number>."})
     static final class Empirical implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         ProfileOption profile;
@@ -83,6 +84,14 @@ final class BenchCommand implements Runnable {
         String dataType;
         @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
         long seed;
+        @Option(names = "--engine", defaultValue = "fused", description = "Empirical engine: fused or dl4j (default "
+                + "${DEFAULT-VALUE}).")
+        String engine;
+        @Option(names = "--s", description = "Stride of the patches, 1 <= s <= p; s < p overlaps (default: p).")
+        Integer stride;
+        @Option(names = "--threads", description = "Threads of the fused engine (default: -Donecnn.threads, else all "
+                + "cores).")
+        Integer threads;
 
         @Override
         public Integer call() {
@@ -90,7 +99,8 @@ final class BenchCommand implements Runnable {
             org.onecnn.backend.ComputeProfile chosen = profile.load().withDataType(
                     org.onecnn.backend.Precision.parse("--data-type", dataType));
             EmpiricalBench.Spec spec = new EmpiricalBench.Spec(n, k, p, students, steps, mode, dataType, seed,
-                    chosen.maxSamplesPerChunk(), chosen.reductionBlock());
+                    chosen.maxSamplesPerChunk(), chosen.reductionBlock(), engine, stride == null ? p : stride,
+                    threads == null ? org.onecnn.empirical.fused.FusedEngine.defaultThreads() : threads);
             EmpiricalBench.requireFits(spec, chosen);
             org.onecnn.experiment.ComputeContext.forBench(profile.profile, dataType, seed);
             EmpiricalBench.run(spec, System.out);

@@ -15,8 +15,8 @@ import org.onecnn.util.InvalidInputException;
  * ({@code org.onecnn.empirical.dl4j}, a CUDA one, …) is an addition that creates no package cycle.
  */
 public final class EmpiricalEngines {
-    /** The engine of a config that names none: the DL4J layers. */
-    public static final String DEFAULT = "dl4j";
+    /** The engine of a config that names none: the fused CPU kernels ({@code dl4j} stays selectable). */
+    public static final String DEFAULT = "fused";
 
     private EmpiricalEngines() {
     }

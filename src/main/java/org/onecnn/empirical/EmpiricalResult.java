@@ -21,16 +21,19 @@ import org.onecnn.model.StopReason;
  * @param secondOrder    the second-order kind of the final point ({@link org.onecnn.model.SecondOrderClassifier}),
  *                       null where the point was not examined (only stationary, non-global students are)
  * @param minEigenvalue  the smallest eigenvalue of the tangent-space Hessian there (NaN where not examined)
+ * @param windowGradNorm the norm of the mean gradient over the last check window, {@code ‖θ_prev − θ‖/(η Δt)}
+ *                       (NaN at a stop before the second check); STATIONARY means this or {@code gradNorm} is at
+ *                       most {@code grad_tol}
  */
 public record EmpiricalResult(int index, long seed, Outcome outcome, StopReason reason, long iterations, double phi,
         double lossN, double populationLoss, double gradNorm, double distTeacher, double normV,
-        SecondOrderKind secondOrder, double minEigenvalue) {
+        SecondOrderKind secondOrder, double minEigenvalue, double windowGradNorm) {
 
     /** A result whose final point was not examined to second order. */
     public EmpiricalResult(int index, long seed, Outcome outcome, StopReason reason, long iterations, double phi,
             double lossN, double populationLoss, double gradNorm, double distTeacher, double normV) {
         this(index, seed, outcome, reason, iterations, phi, lossN, populationLoss, gradNorm, distTeacher, normV, null,
-                Double.NaN);
+                Double.NaN, Double.NaN);
     }
 
     /** The CSV label of {@link #secondOrder}: blank where not examined. */

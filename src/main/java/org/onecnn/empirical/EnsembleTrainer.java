@@ -236,6 +236,14 @@ public final class EnsembleTrainer {
         int[] slot;
         boolean[] active;
         long reported;
+        /**
+         * The parameters {@code (v, a)} of each student (by its index in {@code inits}) at the previous check, at
+         * step {@code previousCheck} (−1 before the first): the mean gradient over the window since then is their
+         * displacement divided by {@code η × steps}.
+         */
+        final double[][] previousV;
+        final double[][] previousA;
+        long previousCheck = -1;
 
         Chunk(List<InitialPoint> inits, int offset, StudentEnsemble ensemble, long n, RecordPlan plan, Sink sink,
                 LongConsumer progress) {
@@ -248,6 +256,8 @@ public final class EnsembleTrainer {
             this.sink = sink;
             this.progress = progress;
             this.results = new EmpiricalResult[inits.size()];
+            this.previousV = new double[inits.size()][];
+            this.previousA = new double[inits.size()][];
             this.slot = new int[inits.size()];
             this.active = new boolean[inits.size()];
             for (int i = 0; i < slot.length; i++) {
@@ -265,7 +275,11 @@ public final class EnsembleTrainer {
                 boolean check = t % spec.checkEvery() == 0 || last;
                 boolean record = anyTracked() && plan.at(t);
                 if (check || record) {
-                    evaluate(t, measure(), check, last, record);
+                    Measures m = measure();
+                    evaluate(t, m, check, last, record);
+                    if (check) {
+                        remember(t, m);
+                    }
                     if (check) {
                         reportProgress(t);
                     }
@@ -400,14 +414,16 @@ public final class EnsembleTrainer {
                 if (!check || !active[s]) {
                     continue;
                 }
-                StopReason reason = stopReason(st, m.gradNorms()[s], m.a()[s], last);
+                double windowGrad = windowGradNorm(slot[s], t, m.v()[s], m.a()[s]);
+                StopReason reason = stopReason(st, m.gradNorms()[s], windowGrad, m.a()[s], last);
                 if (reason == null) {
                     continue;
                 }
                 Judged j = judge(reason, st, m.v()[s], m.a()[s]);
                 results[slot[s]] = new EmpiricalResult(id, inits.get(slot[s]).seed(), j.outcome(), reason, t,
                         st.phi(), m.losses() == null ? Double.NaN : m.losses()[s], st.populationLoss(),
-                        m.gradNorms()[s], distance(m.a()[s], target), st.normV(), j.kind(), j.minEigenvalue());
+                        m.gradNorms()[s], distance(m.a()[s], target), st.normV(), j.kind(), j.minEigenvalue(),
+                        Double.isInfinite(windowGrad) ? Double.NaN : windowGrad);
                 active[s] = false;
                 ensemble.freeze(s);
             }
@@ -427,8 +443,47 @@ public final class EnsembleTrainer {
             return new Standing(nv, along / nv, phi, pop, lossN == null ? pop : lossN);
         }
 
-        /** Why a student stops now, or null if it goes on. */
-        StopReason stopReason(Standing st, double gradNorm, double[] a, boolean last) {
+        /** The parameters of the students still training, for the window of the next check. */
+        void remember(long t, Measures m) {
+            for (int s = 0; s < slot.length; s++) {
+                if (active[s]) {
+                    previousV[slot[s]] = m.v()[s].clone();
+                    previousA[slot[s]] = m.a()[s].clone();
+                }
+            }
+            previousCheck = t;
+        }
+
+        /**
+         * The norm of the mean gradient over the steps since the previous check, {@code ‖θ_prev − θ_t‖ / (η Δt)}
+         * (the update is {@code θ ← θ − η g}, so the displacement is {@code η} times the sum of the gradients
+         * applied); {@code +∞} at the first check. Along a smooth path it is the gradient norm give or take the
+         * window; on a kink of {@code L_n} (a sample's pre-activation crossing 0 at the minimum), where gradient
+         * descent zigzags across the kink with a gradient of the size of the jump, it is the net drift, near 0.
+         */
+        double windowGradNorm(int index, long t, double[] v, double[] a) {
+            if (previousCheck < 0 || t <= previousCheck || previousV[index] == null) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double q = 0;
+            for (int j = 0; j < v.length; j++) {
+                double e = previousV[index][j] - v[j];
+                q += e * e;
+            }
+            for (int j = 0; j < a.length; j++) {
+                double e = previousA[index][j] - a[j];
+                q += e * e;
+            }
+            return Math.sqrt(q) / (spec.eta() * (t - previousCheck));
+        }
+
+        /**
+         * Why a student stops now, or null if it goes on: STATIONARY when the gradient norm or the norm of the
+         * mean gradient over the last check window is at most {@code gradTol} (stationary in Clarke's sense: a
+         * convex combination of the gradients met nearby is small; the second catches minima on a kink of the
+         * piecewise smooth {@code L_n}, where the gradient itself never gets small, see {@link #windowGradNorm}).
+         */
+        StopReason stopReason(Standing st, double gradNorm, double windowGrad, double[] a, boolean last) {
             // the layer forms ‖v‖² in the network's data type: once that overflows (v ~ 1.8e19 in float),
             // w = v/‖v‖ is 0, every unit is dead and the gradient vanishes, a fake stationary point; the
             // values read back in double are still finite, so the overflow is tested in the data type
@@ -437,7 +492,7 @@ public final class EnsembleTrainer {
                     && Double.isFinite(st.lossN()) && allFinite(a);
             if (!finite) {
                 return StopReason.NON_FINITE;
-            } else if (gradNorm <= spec.gradTol()) {
+            } else if (gradNorm <= spec.gradTol() || windowGrad <= spec.gradTol()) {
                 return StopReason.STATIONARY;
             } else if (last) {
                 return StopReason.BUDGET;

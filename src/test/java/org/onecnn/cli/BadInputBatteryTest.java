@@ -374,6 +374,9 @@ class BadInputBatteryTest {
             c("bench empirical: data type", "--data-type", "bench", "empirical", "--data-type", "half"),
             c("bench empirical: profile", "profile", "bench", "empirical", "--profile", "nosuch"),
             c("bench empirical: steps", "--steps", "bench", "empirical", "--steps", "-5"),
+            c("bench empirical: engine", "--engine", "bench", "empirical", "--engine", "bogus"),
+            c("bench empirical: stride beyond p", "--s", "bench", "empirical", "--p", "6", "--s", "7"),
+            c("bench empirical: threads", "--threads", "bench", "empirical", "--threads", "0"),
             // ---- doctor
             c("doctor: unknown profile", "profile", "doctor", "--profile", "nosuch"),
             f("doctor: profile with an unknown key", "memory_gb", d -> new String[] {"doctor", "--profile",

@@ -76,8 +76,9 @@ class ResumeFaultTest {
     }
 
     private Child start(String pauseAt, List<String> args) throws IOException {
+        // the fused engine's Vector API module, as the launcher adds it
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Donecnn.home=" + home));
+                "--add-modules", "jdk.incubator.vector", "-Donecnn.home=" + home));
         if (pauseAt != null) {
             cmd.add("-D" + TestHooks.PAUSE_AT + "=" + pauseAt);
         }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.backend.Precision;
 import org.onecnn.empirical.dl4j.Dl4jEngine;
+import org.onecnn.empirical.fused.FusedEngine;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.model.Architecture;
 import org.onecnn.util.InvalidInputException;
@@ -34,11 +35,12 @@ class EmpiricalEnginesTest {
     }
 
     @Test
-    void theRegistryKnowsTheDl4jEngineAndItIsTheDefault() {
-        assertTrue(EmpiricalEngines.known().containsKey("dl4j"), EmpiricalEngines.known().toString());
-        assertEquals("dl4j", EmpiricalEngines.DEFAULT);
+    void theRegistryKnowsTheFusedAndDl4jEnginesAndFusedIsTheDefault() {
+        assertEquals(List.of("fused", "dl4j"), EmpiricalEngines.names());
+        assertEquals("fused", EmpiricalEngines.DEFAULT);
+        assertTrue(EmpiricalEngines.named("fused") instanceof FusedEngine);
+        assertSame(EmpiricalEngines.named("fused"), EmpiricalEngines.defaultEngine());
         assertTrue(EmpiricalEngines.named("dl4j") instanceof Dl4jEngine);
-        assertSame(EmpiricalEngines.named("dl4j"), EmpiricalEngines.defaultEngine());
         assertEquals(EmpiricalEngines.named("dl4j").name(), "dl4j");
     }
 

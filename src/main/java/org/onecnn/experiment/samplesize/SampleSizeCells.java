@@ -38,7 +38,7 @@ import org.onecnn.report.Table;
 final class SampleSizeCells implements CellSweep {
     static final List<String> COLUMNS = List.of("n", "dataset", "run", "seed", "population_outcome", "outcome",
             "stop_reason", "iterations", "phi", "pi_minus_phi", "loss_n", "population_loss", "grad_norm",
-            "dist_teacher", "norm_v", "second_order", "min_eigenvalue");
+            "window_grad_norm", "dist_teacher", "norm_v", "second_order", "min_eigenvalue");
 
     private final SampleSizeSpec cfg;
     private final Teacher teacher;
@@ -162,7 +162,8 @@ final class SampleSizeCells implements CellSweep {
         for (EmpiricalResult r : res) {
             b.row(n, d, r.index(), r.seed(), population.get(r.index()).outcome().name(), r.outcome().name(),
                     r.reason().name(), r.iterations(), r.phi(), Math.PI - r.phi(), r.lossN(), r.populationLoss(),
-                    r.gradNorm(), r.distTeacher(), r.normV(), r.secondOrderLabel(), r.minEigenvalue());
+                    r.gradNorm(), r.windowGradNorm(), r.distTeacher(), r.normV(), r.secondOrderLabel(),
+                    r.minEigenvalue());
         }
         return b.build().toCsv();
     }

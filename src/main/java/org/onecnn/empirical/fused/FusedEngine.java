@@ -1,0 +1,114 @@
+package org.onecnn.empirical.fused;
+
+import java.util.List;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.onecnn.empirical.EmpiricalEngine;
+import org.onecnn.empirical.EmpiricalSpec;
+import org.onecnn.empirical.EngineCapabilities;
+import org.onecnn.empirical.StudentEnsemble;
+import org.onecnn.empirical.data.CounterSamples;
+import org.onecnn.model.InitialPoint;
+
+/**
+ * onecnn's own CPU kernels (docs/engines.md, "The fused engine"): per sample, the forward pass and the gradient of
+ * every student in one pass, students in the lanes of SIMD registers (the JDK's Vector API), blocks of students
+ * and of samples spread over a fixed pool of threads. Every regime, any input distribution, overlapping patches,
+ * float and double, any leaky slope.
+ *
+ * <p>Determinism: every sum over samples has an order fixed by the batch and {@code reductionBlock} alone (see
+ * {@link FusedEnsemble}), and a student's lanes never mix with another's, so the values are bit-identical whatever
+ * the thread count, the student chunk ({@code max_students_per_chunk}) or the sample chunk.
+ *
+ * <p>Construction and {@link #capabilities} load no native code and start no thread; {@link #open} converts the
+ * data sets (ND4J arrays) to Java arrays once. Online, the engine generates each step's batch itself from the
+ * counter-based samples ({@link CounterSamples#fill}, rows in parallel), so no ND4J array is involved at all.
+ */
+public final class FusedEngine implements EmpiricalEngine {
+    /** The name configs select it by. */
+    public static final String NAME = "fused";
+
+    private final int threads;
+
+    /** An engine using {@code -Donecnn.threads} threads, else one per available processor. */
+    public FusedEngine() {
+        this(Workers.defaultThreads());
+    }
+
+    /**
+     * An engine using {@code threads} threads (the values do not depend on it).
+     *
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    public FusedEngine(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        this.threads = threads;
+    }
+
+    /** The threads of an engine made without a count: {@code -Donecnn.threads}, else the available processors. */
+    public static int defaultThreads() {
+        return Workers.defaultThreads();
+    }
+
+    /** The threads each ensemble of this engine works with. */
+    public int threads() {
+        return threads;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public EngineCapabilities capabilities() {
+        return EngineCapabilities.everything();
+    }
+
+    /**
+     * The module of the Vector API is resolved only when the JVM is told to ({@code --add-modules
+     * jdk.incubator.vector}: the launcher, the build and the tests do); without it every kernel would fail with a
+     * missing class.
+     *
+     * @throws org.onecnn.util.InvalidInputException naming {@code engine} when the module is absent
+     */
+    static void requireVectorModule() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            throw new org.onecnn.util.InvalidInputException("engine", "the fused engine needs the JVM option "
+                    + "--add-modules jdk.incubator.vector (the ./onecnn launcher adds it); add it, or choose "
+                    + "engine dl4j");
+        }
+    }
+
+    /** Also refuses to start without the Vector API's module ({@link #requireVectorModule}). */
+    @Override
+    public void require(EmpiricalSpec spec, String distribution) {
+        requireVectorModule();
+        EmpiricalEngine.super.require(spec, distribution);
+    }
+
+    @Override
+    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y,
+            CounterSamples online) {
+        requireVectorModule();
+        if (spec.dataType() == DataType.FLOAT) {
+            return new FloatEnsemble(spec, threads, inits, x == null ? null : toFloats(x),
+                    y == null ? null : toFloats(y), online);
+        }
+        return new DoubleEnsemble(spec, threads, inits, x == null ? null : toDoubles(x),
+                y == null ? null : toDoubles(y), online);
+    }
+
+    /** The elements of {@code a} in row-major order, as doubles. */
+    static double[] toDoubles(INDArray a) {
+        return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    }
+
+    /** The elements of {@code a} in row-major order, as floats (ND4J's cast: round to nearest). */
+    static float[] toFloats(INDArray a) {
+        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+}
