@@ -49,7 +49,9 @@ import org.apache.commons.math3.linear.RealMatrix;
  * gradient {@code M₃δ²/2} and eigenvalue {@code M₃δ}: an eigenvalue up to {@code √(2 M₃ ‖G‖)} can be an artefact of
  * not being exactly at the stationary point, and is not trusted to be non-zero. {@code M₃} is estimated over the
  * filter directions (where the degeneracies of these losses sit; the third derivative in {@code a} alone is zero)
- * at the probes' scale, {@code max_j ‖G(t_max e_j) + G(−t_max e_j) − 2G(0)‖ / t_max²}: at the scale {@code h} the
+ * at the probes' scale, one side at a time, {@code max_{j,±} 2‖G(±t_max e_j) − G(0) ∓ t_max H_h e_j‖ / t_max²}
+ * (one-sided because the symmetric second difference cancels where the third derivative changes sign, as for the
+ * {@code |ξ|³} of the population spurious point); at the scale {@code h} the
  * second difference of {@code L_n}'s gradient is dominated by the jumps at the kinks (their noise grows like
  * {@code h^{−3/2}}), which would inflate {@code M₃} by orders of magnitude. The tangent-space Hessian itself is
  * meaningful at a non-stationary point (it is chart-independent there, see above); only the decision between
@@ -76,15 +78,22 @@ public final class SecondOrderClassifier {
     public static final double DEFAULT_STEP = 1e-3;
     /** The default largest probe distance. */
     public static final double DEFAULT_PROBE_MAX = 0.05;
-    /** The default number of probe distances per side. */
-    public static final int DEFAULT_PROBES = 8;
+    /**
+     * The default number of probe distances per side: 5, so the smallest, {@code 0.05/16 ≈ 3.1e−3}, stays above
+     * {@code 2h}. Below the finite-difference scale {@code R(t)} of {@code L_n} is dominated by the gradient jumps
+     * at the kinks crossed (random in sign, of order {@code J √(ρt) t} with {@code J ~ |r a x|/n} and
+     * {@code ρ ~ n k/√(2π)} kinks per radian) and by the distance {@code ‖G‖/λ ~ 1e−3} to the exact stationary
+     * point, not by the curvature: with 8 distances (down to {@code 4e−4}) the probe "fell" at empirical far-side
+     * points whose smallest eigenvalue was positive.
+     */
+    public static final int DEFAULT_PROBES = 5;
 
     private final double h;
     private final double probeMax;
     private final int probes;
 
     /**
-     * The default classifier: {@code h = 1e−3}, probes from {@code 0.05} down by halves, 8 per side. The step is
+     * The default classifier: {@code h = 1e−3}, probes from {@code 0.05} down by halves, 5 per side. The step is
      * far above the optimum {@code ε^{1/3} ≈ 6e−6} of a smooth loss because {@code L_n} with ReLU units is only
      * piecewise smooth: its gradient jumps where a sample's pre-activation changes sign, at a rate of about
      * {@code n k / √(2π)} kinks per radian, and the central difference must span many of them to measure the
@@ -134,14 +143,18 @@ public final class SecondOrderClassifier {
             double[] gm2 = chart.at(unit(m, j, -2 * h)).grad;
             double[] gp3 = chart.at(unit(m, j, probeMax)).grad;
             double[] gm3 = chart.at(unit(m, j, -probeMax)).grad;
-            double second = 0;
+            double right = 0;
+            double left = 0;
             for (int i = 0; i < m; i++) {
                 hh[i][j] = (gp[i] - gm[i]) / (2 * h);
                 h2[i][j] = (gp2[i] - gm2[i]) / (4 * h);
-                double d = (gp3[i] + gm3[i] - 2 * origin.grad[i]) / (probeMax * probeMax);
-                second += d * d;
+                // one-sided: G(±t e_j) − G(0) ∓ t H e_j = ½ T(e_j, e_j, ·) t² + O(t³) on each side
+                double r = 2 * (gp3[i] - origin.grad[i] - probeMax * hh[i][j]) / (probeMax * probeMax);
+                double l = 2 * (gm3[i] - origin.grad[i] + probeMax * hh[i][j]) / (probeMax * probeMax);
+                right += r * r;
+                left += l * l;
             }
-            m3 = Math.max(m3, Math.sqrt(second));
+            m3 = Math.max(m3, Math.sqrt(Math.max(right, left)));
         }
         // the loss is quadratic in a (f is linear in a): a difference of the gradient in a is exact at any step
         for (int j = p - 1; j < m; j++) {

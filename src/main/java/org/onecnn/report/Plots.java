@@ -358,6 +358,47 @@ public final class Plots {
         line.setLineStyle(REFERENCE_STROKE);
     }
 
+    /**
+     * Adds the points {@code (x[i], y[i])} as small faint markers without a line, in the colour of the data series
+     * {@code of} already in the chart, hidden from the legend (say so in the caption): the individual values behind
+     * a summarised point, such as the proportion on each data set beside the pooled proportion with its interval.
+     * Points that cannot be drawn are dropped as in {@link #addSeries}.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length, the name is already used, or {@code of} is
+     *                                  not a series of the chart
+     */
+    public static void addFaintPoints(XYChart chart, String name, String of, double[] x, double[] y) {
+        Objects.requireNonNull(chart, "chart");
+        requireName(chart, name);
+        requireSameLength(x, y, "x", "y");
+        XYSeries owner = chart.getSeriesMap().get(of);
+        if (owner == null) {
+            throw new IllegalArgumentException("no series '" + of + "' in the chart");
+        }
+        XYStyler s = chart.getStyler();
+        double[] xs = new double[x.length];
+        double[] ys = new double[x.length];
+        int k = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (drawableX(s, x[i]) && drawableY(s, y[i])) {
+                xs[k] = x[i];
+                ys[k++] = y[i];
+            }
+        }
+        if (k == 0) {
+            return;
+        }
+        Color c = owner.getMarkerColor() != null ? owner.getMarkerColor() : owner.getLineColor();
+        XYSeries pts = chart.addSeries(name, Arrays.copyOf(xs, k), Arrays.copyOf(ys, k));
+        pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        pts.setMarker(SeriesMarkers.CIRCLE);
+        pts.setMarkerColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), FAINT_ALPHA));
+        pts.setShowInLegend(false);
+    }
+
+    /** Opacity of {@link #addFaintPoints}: light enough that eight overlapping points still read as a spread. */
+    static final int FAINT_ALPHA = 80;
+
     private static void addDataSeries(XYChart chart, String name, double[][] pts, int slot) {
         XYSeries series = chart.addSeries(name, pts[0], pts[1]);
         series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);

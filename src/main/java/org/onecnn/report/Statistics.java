@@ -2,6 +2,7 @@ package org.onecnn.report;
 
 import java.util.List;
 import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.distribution.TDistribution;
 
 /**
  * The summary statistics that onecnn's reports use, each defined once: median, mean, sample standard
@@ -205,16 +206,251 @@ public final class Statistics {
         if (n == 0) {
             return new Interval(Double.NaN, 0, 1);
         }
-        double z = z(confidence);
-        double nd = n;
-        double p = successes / nd;
+        return wilson(successes / (double) n, n, z(confidence));
+    }
+
+    /**
+     * The Wilson interval of the formula above for a proportion {@code p} observed on a (possibly fractional)
+     * number of trials {@code nd} and a quantile {@code z}; {@code p = 0} pins the lower end at 0 and
+     * {@code p = 1} the upper end at 1 (both exact consequences of the formula).
+     */
+    private static Interval wilson(double p, double nd, double z) {
         double z2n = z * z / nd;
         double denom = 1 + z2n;
         double centre = (p + z2n / 2) / denom;
         double half = z / denom * Math.sqrt(p * (1 - p) / nd + z2n / (4 * nd));
-        double lower = successes == 0 ? 0 : Math.max(0, centre - half);
-        double upper = successes == n ? 1 : Math.min(1, centre + half);
+        double lower = p == 0 ? 0 : Math.max(0, centre - half);
+        double upper = p == 1 ? 1 : Math.min(1, centre + half);
         return new Interval(p, lower, upper);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Crossed designs: initializations × data sets
+
+    /**
+     * The two-way random-effects decomposition of a complete table {@code y[r][c]} of R rows × C columns —
+     * in sample-size, R initializations × C data sets, every data set trained from the same initializations —
+     * and the variance of its grand mean.
+     *
+     * <p>Model {@code y_rc = μ + a_r + b_c + e_rc} with independent row, column and residual effects of
+     * variances σ²_a, σ²_b, σ²_e. Runs are crossed, not nested: run r on data set c and run r on data set c'
+     * share their initialization, so neither the runs nor the data sets are independent draws on their own,
+     * and {@code Var(ȳ) = σ²_a/R + σ²_b/C + σ²_e/(RC)}. With the row, column and grand means ȳ_r, ȳ_c, ȳ
+     * (sums in index order):
+     *
+     * <pre>
+     *   MS_rows    = C Σ_r (ȳ_r − ȳ)² / (R − 1)                       E = σ²_e + C σ²_a
+     *   MS_columns = R Σ_c (ȳ_c − ȳ)² / (C − 1)                       E = σ²_e + R σ²_b
+     *   MS_resid   = Σ_rc (y_rc − ȳ_r − ȳ_c + ȳ)² / ((R − 1)(C − 1))  E = σ²_e
+     *   V̂ = (MS_rows + MS_columns − MS_resid) / (RC)                 E = Var(ȳ)   (unbiased)
+     *   ν = (MS_rows + MS_columns − MS_resid)² / (MS_rows²/(R−1) + MS_columns²/(C−1) + MS_resid²/((R−1)(C−1)))
+     * </pre>
+     *
+     * ({@code ν}: Satterthwaite's degrees of freedom of V̂.) A mean square whose degrees of freedom are 0 is
+     * 0 and drops out of ν: with one column (one data set) {@code V̂ = s²_rows / R}, the ordinary variance of
+     * a mean of R independent values, which cannot see a data-set effect ({@link #columnVarianceEstimable});
+     * with one row symmetrically {@code V̂ = s²_columns / C}. V̂ can come out negative by chance (the moment
+     * estimate is unbiased, not positive); callers floor it (see {@link #crossedProportion}).
+     *
+     * @param rows        R
+     * @param columns     C
+     * @param mean        ȳ
+     * @param msRows      MS_rows (0 when R = 1)
+     * @param msColumns   MS_columns (0 when C = 1)
+     * @param msResidual  MS_resid (0 when R = 1 or C = 1)
+     * @param variance    V̂, the estimated variance of ȳ
+     * @param df          ν (NaN when every term is 0)
+     */
+    public record Crossed(int rows, int columns, double mean, double msRows, double msColumns, double msResidual,
+            double variance, double df) {
+        /** Whether the data had more than one column, so that σ²_b enters V̂. */
+        public boolean columnVarianceEstimable() {
+            return columns > 1;
+        }
+
+        /**
+         * The intraclass correlation of the columns, {@code σ̂²_b / (σ̂²_a + σ̂²_b + σ̂²_e)} with the moment
+         * estimates {@code σ̂²_a = max(0, (MS_rows − MS_resid)/C)}, {@code σ̂²_b = max(0, (MS_columns −
+         * MS_resid)/R)}, {@code σ̂²_e = MS_resid}: the share of the variance of one run that is due to its
+         * data set. NaN unless R ≥ 2 and C ≥ 2 (otherwise the components are confounded) or when all are 0.
+         */
+        public double columnIcc() {
+            return icc(false);
+        }
+
+        /** The intraclass correlation of the rows (the initialization's share), as {@link #columnIcc}. */
+        public double rowIcc() {
+            return icc(true);
+        }
+
+        private double icc(boolean ofRows) {
+            if (rows < 2 || columns < 2) {
+                return Double.NaN;
+            }
+            double sa = Math.max(0, (msRows - msResidual) / columns);
+            double sb = Math.max(0, (msColumns - msResidual) / rows);
+            double total = sa + sb + msResidual;
+            return total > 0 ? (ofRows ? sa : sb) / total : Double.NaN;
+        }
+    }
+
+    /**
+     * The {@linkplain Crossed two-way decomposition} of a complete R × C table.
+     *
+     * @param y {@code y[r][c]}, every row of the same length C ≥ 1, R ≥ 1
+     * @throws IllegalArgumentException if the table is empty or ragged
+     */
+    public static Crossed crossed(double[][] y) {
+        int r = y.length;
+        if (r == 0 || y[0].length == 0) {
+            throw new IllegalArgumentException("a crossed table needs at least one row and one column");
+        }
+        int c = y[0].length;
+        double[] rowMean = new double[r];
+        double[] colMean = new double[c];
+        double grand = 0;
+        for (int i = 0; i < r; i++) {
+            if (y[i].length != c) {
+                throw new IllegalArgumentException("row " + i + " has " + y[i].length + " columns, row 0 has " + c);
+            }
+            for (int j = 0; j < c; j++) {
+                rowMean[i] += y[i][j];
+                colMean[j] += y[i][j];
+                grand += y[i][j];
+            }
+        }
+        for (int i = 0; i < r; i++) {
+            rowMean[i] /= c;
+        }
+        for (int j = 0; j < c; j++) {
+            colMean[j] /= r;
+        }
+        grand /= (double) r * c;
+        double ssRows = 0;
+        for (int i = 0; i < r; i++) {
+            ssRows += (rowMean[i] - grand) * (rowMean[i] - grand);
+        }
+        double ssCols = 0;
+        for (int j = 0; j < c; j++) {
+            ssCols += (colMean[j] - grand) * (colMean[j] - grand);
+        }
+        double ssRes = 0;
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                double e = y[i][j] - rowMean[i] - colMean[j] + grand;
+                ssRes += e * e;
+            }
+        }
+        double msRows = r > 1 ? c * ssRows / (r - 1) : 0;
+        double msCols = c > 1 ? r * ssCols / (c - 1) : 0;
+        double dfRes = (double) (r - 1) * (c - 1);
+        double msRes = dfRes > 0 ? ssRes / dfRes : 0;
+        double sum = msRows + msCols - msRes;
+        double denom = (r > 1 ? msRows * msRows / (r - 1) : 0) + (c > 1 ? msCols * msCols / (c - 1) : 0)
+                + (dfRes > 0 ? msRes * msRes / dfRes : 0);
+        double df = denom > 0 ? sum * sum / denom : Double.NaN;
+        return new Crossed(r, c, grand, msRows, msCols, msRes, sum / ((double) r * c), df);
+    }
+
+    /**
+     * A proportion estimated from a crossed R × C table of 0/1 outcomes, with its interval and what the
+     * design does to it.
+     *
+     * @param interval      the estimate {@code p̂ = ȳ} and the interval of {@link #crossedProportion}
+     * @param crossed       the two-way decomposition
+     * @param designEffect  {@code V / (p̂(1 − p̂)/N)} with {@code N = RC} and V the variance used (≥ 1); 1 when
+     *                      {@code p̂} is 0 or 1
+     * @param effectiveSize {@code n* = N / designEffect · (z / t_ν)²}, the number of independent trials whose
+     *                      Wilson interval is the one given
+     */
+    public record CrossedProportion(Interval interval, Crossed crossed, double designEffect, double effectiveSize) {
+    }
+
+    /**
+     * The proportion of ones in a crossed R × C table of 0/1 outcomes (R initializations × C data sets), with a
+     * confidence interval that accounts for the design: the Wilson interval on an effective number of trials
+     * (Korn &amp; Graubard 1998, Survey Methodology 24:193, their design-effect and degrees-of-freedom adjusted
+     * interval, here with Wilson's score interval in place of Clopper–Pearson):
+     *
+     * <pre>
+     *   p̂ = ȳ,  N = RC,  V_bin = p̂(1 − p̂)/N
+     *   V = max(V̂, V_bin)          (V̂ of {@link #crossed}; design effect deff = V / V_bin ≥ 1)
+     *   q = z                       if V = V_bin (no evidence of clustering: the binomial variance, known given p̂)
+     *     = t_ν                     otherwise (V̂ is estimated on ν Satterthwaite degrees of freedom, ν ≥ 1)
+     *   n* = p̂(1 − p̂) / V · (z/q)²   and the interval is Wilson's for p̂ on n* trials at quantile z
+     * </pre>
+     *
+     * <p>Why this and not a bootstrap: every data set is trained from the same initializations, so runs are
+     * crossed, not nested. A cluster bootstrap that resamples data sets (and then runs within them) treats the
+     * initializations as fresh draws in every data set and misses their shared effect; the bootstrap that
+     * resamples rows and columns independently (Owen 2007, "the pigeonhole bootstrap", Ann. Appl. Stat. 1:246)
+     * is valid but conservative, overstating the variance by up to a factor 3 when the row and column effects
+     * are weak, and a percentile bootstrap at a proportion of 0 returns [0, 0]. The moment estimate is
+     * unbiased for this design, deterministic (no resampling seed), and keeps Wilson's behaviour at the
+     * boundaries. With C = 1 it cannot see a data-set effect ({@link Crossed#columnVarianceEstimable}); the
+     * report says so.
+     *
+     * <p>Reference cases (tested): one row (one initialization, C data sets) gives {@code V̂ = p̂(1−p̂)/(C−1)},
+     * ν = C − 1, so n* = (C − 1)(z/t_{C−1})²; a table whose row and column means all equal ȳ gives V̂ ≤ V_bin,
+     * hence exactly {@link #wilson}(successes, N); a table whose columns are identical (no data-set effect)
+     * gives V̂ = p̂(1−p̂)/(R−1), the binomial variance of the R initializations.
+     *
+     * <p>Edge cases: p̂ = 0 or 1: every V is 0 and the interval is Wilson's on N trials (deff = 1), as Korn and
+     * Graubard do: with no variation there is nothing to estimate a design effect from; the per-data-set
+     * spread in the report shows the rest.
+     *
+     * @param y          0/1 values {@code y[r][c]}, complete
+     * @param confidence in (0, 1)
+     * @throws IllegalArgumentException for an empty or ragged table, a value other than 0 or 1, or a bad confidence
+     */
+    public static CrossedProportion crossedProportion(double[][] y, double confidence) {
+        if (!(confidence > 0 && confidence < 1)) {
+            throw new IllegalArgumentException("confidence must be in (0, 1), got " + confidence);
+        }
+        for (double[] row : y) {
+            for (double v : row) {
+                if (v != 0 && v != 1) {
+                    throw new IllegalArgumentException("a proportion's table holds 0 and 1 only, got " + v);
+                }
+            }
+        }
+        Crossed x = crossed(y);
+        double n = (double) x.rows() * x.columns();
+        double p = x.mean();
+        double z = z(confidence);
+        if (p == 0 || p == 1) {
+            return new CrossedProportion(wilson(p, n, z), x, 1, n);
+        }
+        double vBin = p * (1 - p) / n;
+        if (!(x.variance() > vBin)) {
+            return new CrossedProportion(wilson(p, n, z), x, 1, n);
+        }
+        double q = t(confidence, Math.max(1, x.df()));
+        double nStar = p * (1 - p) / x.variance() * (z / q) * (z / q);
+        return new CrossedProportion(wilson(p, nStar, z), x, x.variance() / vBin, nStar);
+    }
+
+    /**
+     * A t interval for the grand mean of a crossed table of any values, {@code ȳ ± t_ν √V̂} ({@link #crossed};
+     * ν ≥ 1), for instance the paired difference (empirical outcome − population outcome of the same
+     * initialization) on every run. {@code V̂ ≤ 0} (no variation, or a negative moment estimate) gives the
+     * point {@code [ȳ, ȳ]}: read it with the spread. The ends are not clipped.
+     */
+    public static Interval crossedMean(double[][] y, double confidence) {
+        if (!(confidence > 0 && confidence < 1)) {
+            throw new IllegalArgumentException("confidence must be in (0, 1), got " + confidence);
+        }
+        Crossed x = crossed(y);
+        if (!(x.variance() > 0)) {
+            return new Interval(x.mean(), x.mean(), x.mean());
+        }
+        double half = t(confidence, Math.max(1, x.df())) * Math.sqrt(x.variance());
+        return new Interval(x.mean(), x.mean() - half, x.mean() + half);
+    }
+
+    /** The two-sided Student t quantile {@code t_ν} with {@code P(|T| ≤ t) = confidence}, ν > 0 real. */
+    static double t(double confidence, double df) {
+        return new TDistribution(null, df).inverseCumulativeProbability(1 - (1 - confidence) / 2);
     }
 
     /**

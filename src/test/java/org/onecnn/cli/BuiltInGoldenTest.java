@@ -41,9 +41,15 @@ class BuiltInGoldenTest extends CliFixture {
         return out;
     }
 
-    /** The golden text of {@code case/file}, after writing it when regenerating. */
+    /**
+     * The golden text of {@code case/file}, after writing it from {@code run} when regenerating ({@code run} null:
+     * never written from this run, only read).
+     */
     private static String golden(String testCase, String file, Path run) throws IOException {
         String name = "golden/builtins/" + testCase + "/" + file;
+        if (Boolean.getBoolean("onecnn.golden.update") && run == null) {
+            return Files.readString(Path.of("src/test/resources", name));
+        }
         if (Boolean.getBoolean("onecnn.golden.update")) {
             Path dst = Path.of("src/test/resources", name);
             Files.createDirectories(dst.getParent());
@@ -93,7 +99,8 @@ class BuiltInGoldenTest extends CliFixture {
                     "stop.max_steps=2000", "empirical.engine=" + engine);
             EmpiricalCliTest.Tolerances tol = EmpiricalCliTest.Tolerances.of(run);
             for (String f : List.of("results.csv", "summary.csv")) {
-                Table expected = Table.parseCsv(golden("sample-size", f, run));
+                // only the DL4J run writes the golden when regenerating: the fused one is compared with it
+                Table expected = Table.parseCsv(golden("sample-size", f, engine.equals("dl4j") ? run : null));
                 EmpiricalCliTest.assertSameUpToRounding(expected, Table.readCsv(run.resolve(f)), tol, engine + ": " + f);
             }
         }

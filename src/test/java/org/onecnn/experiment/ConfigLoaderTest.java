@@ -27,7 +27,8 @@ class ConfigLoaderTest {
     @Test
     void builtInsLoadAndExpand() {
         assertEquals(List.of("du2018-table1", "du2018-two-phase", "bg2017-fixed-output", "sample-size",
-                "paired-trajectories", "dg2019-double-convotron", "overlap-landscape"), ConfigLoader.builtIns());
+                "sample-size-quick", "sample-size-large", "paired-trajectories", "dg2019-double-convotron",
+                "overlap-landscape"), ConfigLoader.builtIns());
         ConfigLoader.Loaded t1 = ConfigLoader.load("du2018-table1", List.of());
         assertEquals(36, t1.cells().size());
         assertEquals(List.of("k", "ratio"), t1.config().axes());

@@ -222,6 +222,31 @@ class SecondOrderClassifierTest {
     }
 
     @Test
+    void theProbeRemovesTheFirstOrderTermOfAPointStationaryOnlyToGradTol() {
+        // F = |u_0|³/3 + g u_0 + quadratics, g = 1e−4 (the sample-size grad_tol): the Hessian vanishes along u_0 and
+        // R(t) = |t|³/3 once the slope g t is removed; without that, L itself falls for t ∈ (−√(3g), 0) ≈ −0.017
+        double g = 1e-4;
+        F base = poly(diag(0, 1, 2, 3), new double[] {1, 0, 0, 0}, NONE, NONE);
+        F f = new F() {
+            @Override
+            public double value(double[] u) {
+                return base.value(u) + g * u[0];
+            }
+
+            @Override
+            public double[] grad(double[] u) {
+                double[] gr = base.grad(u);
+                gr[0] += g;
+                return gr;
+            }
+        };
+        SecondOrderResult r = classify(f);
+        assertEquals(SecondOrderKind.DEGENERATE_MINIMUM, r.kind());
+        assertEquals(3, r.probeExponent(), 3 * SecondOrderClassifier.DEFAULT_PROBE_MAX
+                * SecondOrderClassifier.DEFAULT_PROBE_MAX);
+    }
+
+    @Test
     void theResultIsImmutable() {
         SecondOrderResult r = classify(poly(diag(1, 2, 3, 4), NONE, NONE, NONE));
         r.eigenvalues()[0] = 99;

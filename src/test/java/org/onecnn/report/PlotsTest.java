@@ -2,6 +2,7 @@ package org.onecnn.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,27 @@ class PlotsTest {
         }
         Plots.addHorizontalLine(chart, "population", 0.72, 10, 3000);
         checkFiles(chart, "line_intervals");
+    }
+
+    /** Faint points take the colour of their series at low opacity, stay out of the legend and of the palette. */
+    @Test
+    void faintPointsBesideASeries() throws Exception {
+        XYChart chart = Plots.line("Per data set", "n", "fraction", true, false);
+        Plots.addSeriesWithErrorBars(chart, "P", new double[] {100, 1000}, new double[] {0.2, 0.3},
+                new double[] {0.1, 0.25}, new double[] {0.3, 0.35});
+        Plots.addFaintPoints(chart, "P per set", "P", new double[] {98, 102, 980, 1020, -1},
+                new double[] {0.1, 0.3, 0.28, 0.32, 0.5});
+        org.knowm.xchart.XYSeries pts = chart.getSeriesMap().get("P per set");
+        assertEquals(4, pts.getXData().length, "the point at x = -1 cannot be drawn on a log axis");
+        assertFalse(pts.isShowInLegend());
+        java.awt.Color owner = chart.getSeriesMap().get("P").getMarkerColor();
+        assertEquals(new java.awt.Color(owner.getRed(), owner.getGreen(), owner.getBlue(), Plots.FAINT_ALPHA),
+                pts.getMarkerColor());
+        Plots.addSeries(chart, "Q", new double[] {100, 1000}, new double[] {0.5, 0.6});
+        assertFalse(owner.equals(chart.getSeriesMap().get("Q").getMarkerColor()), "Q takes the next palette slot");
+        assertThrows(IllegalArgumentException.class, () -> Plots.addFaintPoints(chart, "x", "nope", new double[1],
+                new double[1]));
+        checkFiles(chart, "faint_points");
     }
 
     @Test

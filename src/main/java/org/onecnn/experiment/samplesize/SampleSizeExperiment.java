@@ -33,8 +33,9 @@ import org.onecnn.util.InvalidInputException;
  *
  * <p>Outputs: {@code population.csv} (the reference), {@code results.csv} (one row per n, data set and
  * initialization, with the population outcome beside the empirical one), {@code summary.csv/json}
- * (P(GLOBAL), P(SPURIOUS), P(other) per n with Wilson intervals, pooled, and their spread over data sets,
- * P(DIVERGED) apart from "other"; the population as n = inf; undefined values, such as a median over no SPURIOUS
+ * (P(GLOBAL), P(SPURIOUS), P(NOT_CONVERGED), P(DIVERGED), P(OTHER) per n, each with an interval that accounts
+ * for the crossed initialization × data set design, the spread over data sets and the paired difference from the
+ * population (see {@link SampleSizeReport}); the population as n = inf; undefined values, such as a median over no SPURIOUS
  * run, blank in CSV and null in JSON), {@code per_dataset.csv}, {@code transitions.csv} (population outcome →
  * empirical outcome, per n), {@code spurious_position.csv} (π − φ and L_n at the SPURIOUS stationary points
  * per n, with the fitted log-log exponent), plots and {@code report.md}.
@@ -138,25 +139,5 @@ public final class SampleSizeExperiment implements Experiment {
         }
         RunFolder.writeAtomically(ctx.folder().path("results.csv"), CellStore.concat(cells));
         return cells.stream().map(Table::parseCsv).toList();
-    }
-
-    /**
-     * Counts of GLOBAL, SPURIOUS, other (OTHER and NOT_CONVERGED), NOT_CONVERGED, DIVERGED: a diverged run is a
-     * class of its own, not "other" (it is no stationary point and no budget run-out, but a step too large).
-     */
-    static int[] counts(List<String> outcomes) {
-        int[] c = new int[5];
-        for (String o : outcomes) {
-            switch (o) {
-                case "GLOBAL" -> c[0]++;
-                case "SPURIOUS" -> c[1]++;
-                case "DIVERGED" -> c[4]++;
-                default -> c[2]++;
-            }
-            if (o.equals("NOT_CONVERGED")) {
-                c[3]++;
-            }
-        }
-        return c;
     }
 }

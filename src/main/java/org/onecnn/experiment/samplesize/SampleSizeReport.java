@@ -8,15 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.onecnn.empirical.Regime;
 import org.onecnn.experiment.ComputeContext;
 import org.onecnn.experiment.Divergence;
 import org.onecnn.experiment.EmpiricalSetup;
 import org.onecnn.experiment.PopulationSetup;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.experiment.Sections;
-import org.onecnn.model.Outcome;
 import org.onecnn.population.RunResult;
 import org.onecnn.report.Json;
 import org.onecnn.report.MarkdownReport;
@@ -25,154 +26,330 @@ import org.onecnn.report.Statistics;
 import org.onecnn.report.Table;
 
 /**
- * The report of a sample-size run, from its result rows: {@link #of} computes the statistics (summary per n
- * with Wilson intervals, per data set, transitions, the position of the empirical spurious minimum and its
- * log-log fit), {@link #write} writes them as tables, {@code summary.json}, figures and {@code report.md}.
+ * The report of a sample-size run, from its result rows: {@link #of} computes the statistics, {@link #write} writes
+ * them as tables, {@code summary.json}, figures and {@code report.md}.
+ *
+ * <p><b>The design, and the intervals.</b> At each n, D data sets are each trained from the same R
+ * initializations: the R·D runs form a crossed table (initialization × data set), and neither the runs nor the
+ * data sets are independent draws (two data sets of the same n gave 50 % and 7 % of population-spurious
+ * initializations ending GLOBAL in issue 9). Every probability P(class | n) — GLOBAL, SPURIOUS, NOT_CONVERGED,
+ * DIVERGED and OTHER, each a column of its own — is the share of the R·D runs in that class, with the 95 %
+ * interval of {@link Statistics#crossedProportion}: Wilson's interval on the effective number of runs that the
+ * two-way (initialization, data set) variance estimate leaves, with Student's t on its Satterthwaite degrees of
+ * freedom. The population row (n = inf) has R independent runs and Wilson's interval. Beside each n the report
+ * gives the spread between data sets (sd, min and max of the per-set proportions), the data sets' intraclass
+ * correlation and the design effect of P(SPURIOUS), and the paired difference P_n(SPURIOUS) − P_∞(SPURIOUS) on
+ * the same initializations ({@link Statistics#crossedMean} of {@code 1[run r on set d is SPURIOUS] −
+ * 1[population run r is SPURIOUS]}).
+ *
+ * <p><b>Unconverged runs</b> are a class of their own (p_not_converged), never "other": a run still moving at the
+ * budget may yet reach either minimum. Above {@link #UNCONVERGED_WARNING} at some n the report and the command
+ * line warn that the probabilities at that n do not answer the question and suggest a larger
+ * {@code empirical.max_steps}.
+ *
+ * <p><b>Cost.</b> Each n also gives its mean number of steps per run and the sample-gradients spent, {@code
+ * Σ_runs steps × (samples per step)} with n samples per step in full batch and the batch size otherwise: the
+ * numbers that size a study (docs/experiments.md).
  */
 final class SampleSizeReport {
-    private static final List<String> SUMMARY_COLUMNS = List.of("n", "n_runs", "p_global", "p_global_lo",
-            "p_global_hi", "p_spurious", "p_spurious_lo", "p_spurious_hi", "p_other", "p_other_lo", "p_other_hi",
-            "p_not_converged", "p_diverged", "p_global_dataset_min", "p_global_dataset_max", "p_spurious_dataset_min",
-            "p_spurious_dataset_max", "spurious_pi_minus_phi_median", "spurious_loss_n_median",
-            "spurious_population_loss_median");
+    /** Confidence of every interval. */
+    static final double CONFIDENCE = 0.95;
+
+    /**
+     * The share of NOT_CONVERGED runs at one n above which the report warns: beyond it the runs still moving can
+     * change P(SPURIOUS | n) by more than the ±0.02 that a study at ±0.05 can afford to lose to them.
+     */
+    static final double UNCONVERGED_WARNING = 0.02;
+
+    /** The outcome classes of the summary, in column order; an outcome not named here counts as "other". */
+    static final List<String> CLASSES = List.of("global", "spurious", "not_converged", "diverged", "other");
+
+    /** The class index of an outcome name (see {@link #CLASSES}). */
+    static int classOf(String outcome) {
+        return switch (outcome) {
+            case "GLOBAL" -> 0;
+            case "SPURIOUS" -> 1;
+            case "NOT_CONVERGED" -> 2;
+            case "DIVERGED" -> 3;
+            default -> 4;
+        };
+    }
+
+    static final List<String> SUMMARY_COLUMNS = summaryColumns();
+
+    private static List<String> summaryColumns() {
+        List<String> c = new ArrayList<>(List.of("n", "n_runs", "n_datasets"));
+        for (String k : CLASSES) {
+            c.addAll(List.of("p_" + k, "p_" + k + "_lo", "p_" + k + "_hi"));
+        }
+        c.addAll(List.of("p_global_dataset_sd", "p_global_dataset_min", "p_global_dataset_max",
+                "p_spurious_dataset_sd", "p_spurious_dataset_min", "p_spurious_dataset_max",
+                "p_not_converged_dataset_max", "spurious_icc_dataset", "spurious_icc_init", "spurious_design_effect",
+                "spurious_minus_population", "spurious_minus_population_lo", "spurious_minus_population_hi",
+                "mean_steps", "sample_gradients", "spurious_pi_minus_phi_median", "spurious_loss_n_median",
+                "spurious_population_loss_median"));
+        return List.copyOf(c);
+    }
+
+    /** The statistics of one sample size, or of the population (n = inf, {@code datasets} 0). */
+    private record Size(String n, int runs, int datasets, Statistics.Interval[] p, double[][] perSet,
+            Statistics.CrossedProportion spurious, Statistics.Interval spuriousDiff, double meanSteps,
+            double sampleGradients, List<Double> spuriousGaps, double lossMedian, double popLossMedian) {
+        double share(int cls) {
+            return p[cls].estimate();
+        }
+    }
 
     private final SampleSizeSpec cfg;
     private final List<RunResult> pop;
-    private final Tally t;
+    private final List<Size> sizes;
     private final Table summary;
+    private final Table perDataset;
     private final Table position;
     private final Table transitions;
+    private final List<Long> fitSizes;
     /** {slope, intercept} of log median(π − φ) on log n, NaN without two sample sizes with SPURIOUS runs. */
     private final Statistics.Line fit;
     /** The second-order section, kept in its own class ({@link SecondOrderSection}). */
     private SecondOrderSection secondOrder;
 
-    private SampleSizeReport(SampleSizeSpec cfg, List<RunResult> pop, Tally t) {
+    private SampleSizeReport(SampleSizeSpec cfg, List<RunResult> pop, List<Size> sizes, Table perDataset,
+            Table transitions) {
         this.cfg = cfg;
         this.pop = pop;
-        this.t = t;
-        this.summary = t.summary.build();
-        this.position = t.position.build();
-        this.transitions = t.transitions.build();
-        this.fit = Statistics.leastSquares(t.fitPoints);
+        this.sizes = sizes;
+        this.perDataset = perDataset;
+        this.transitions = transitions;
+        Table.Builder s = Table.builder(SUMMARY_COLUMNS);
+        Table.Builder pos = Table.builder("n", "count", "pi_minus_phi_median", "pi_minus_phi_min",
+                "pi_minus_phi_max", "loss_n_median", "population_loss_median");
+        List<double[]> fitPoints = new ArrayList<>();
+        List<Long> fitN = new ArrayList<>();
+        for (Size z : sizes) {
+            s.row(summaryRow(z));
+            if (!z.spuriousGaps().isEmpty()) {
+                double med = Statistics.median(z.spuriousGaps());
+                pos.row(Long.parseLong(z.n()), z.spuriousGaps().size(), med,
+                        z.spuriousGaps().stream().mapToDouble(x -> x).min().orElse(Double.NaN),
+                        z.spuriousGaps().stream().mapToDouble(x -> x).max().orElse(Double.NaN), z.lossMedian(),
+                        z.popLossMedian());
+                fitPoints.add(new double[] {Math.log(Long.parseLong(z.n())), Math.log(med)});
+                fitN.add(Long.parseLong(z.n()));
+            }
+        }
+        this.summary = s.build();
+        this.position = pos.build();
+        this.fitSizes = fitN;
+        this.fit = Statistics.leastSquares(fitPoints);
     }
 
     /**
      * The statistics of a run.
      *
-     * @param pop   the population runs (row n = inf)
+     * @param pop   the population runs (row n = inf), in initialization order
      * @param cells the cells' result tables, n major, data set minor
      */
     static SampleSizeReport of(SampleSizeSpec cfg, List<RunResult> pop, List<Table> cells) {
         Sections.Empirical e = cfg.empirical();
-        Tally t = new Tally(pop);
+        List<Size> sizes = new ArrayList<>();
+        sizes.add(population(pop));
+        Table.Builder perDataset = Table.builder("n", "dataset", "n_runs", "p_global", "p_spurious", "p_not_converged",
+                "p_diverged", "p_other");
+        Table.Builder transitions = Table.builder("n", "population_outcome", "empirical_outcome", "count");
         for (int i = 0; i < e.n().size(); i++) {
-            t.addSize(e.n().get(i), cells.subList(i * e.datasets(), (i + 1) * e.datasets()));
+            long n = e.n().get(i);
+            List<Table> sets = cells.subList(i * e.datasets(), (i + 1) * e.datasets());
+            Size z = size(cfg, pop, n, sets, transitions);
+            sizes.add(z);
+            for (int d = 0; d < sets.size(); d++) {
+                perDataset.row(n, d, pop.size(), z.perSet()[0][d], z.perSet()[1][d], z.perSet()[2][d],
+                        z.perSet()[3][d], z.perSet()[4][d]);
+            }
         }
-        SampleSizeReport report = new SampleSizeReport(cfg, pop, t);
+        SampleSizeReport report = new SampleSizeReport(cfg, pop, sizes, perDataset.build(), transitions.build());
         report.secondOrder = SecondOrderSection.of(cfg, cells); // second-order section (helper H)
         return report;
     }
 
-    /** The statistics as they are gathered, one sample size after another. */
-    private static final class Tally {
-        final Table.Builder summary = Table.builder(SUMMARY_COLUMNS);
-        final Table.Builder perDataset = Table.builder("n", "dataset", "n_runs", "p_global", "p_spurious", "p_other",
-                "p_diverged");
-        final Table.Builder position = Table.builder("n", "count", "pi_minus_phi_median", "pi_minus_phi_min",
-                "pi_minus_phi_max", "loss_n_median", "population_loss_median");
-        final Table.Builder transitions = Table.builder("n", "population_outcome", "empirical_outcome", "count");
-        final List<double[]> fitPoints = new ArrayList<>();
-        final List<Long> fitSizes = new ArrayList<>();
-        final List<Long> measuredSizes = new ArrayList<>();
-        final int[] popCounts;
-        long empiricalRuns;
-        long empiricalDiverged;
-
-        Tally(List<RunResult> pop) {
-            popCounts = SampleSizeExperiment.counts(pop.stream().map(r -> r.outcome().name()).toList());
-            summary.row(summaryRow("inf", popCounts, pop.size(), null, null, Double.NaN, Double.NaN, Double.NaN));
+    /** The population row: R independent runs, Wilson intervals. */
+    private static Size population(List<RunResult> pop) {
+        int[] c = new int[CLASSES.size()];
+        double steps = 0;
+        for (RunResult r : pop) {
+            c[classOf(r.outcome().name())]++;
+            steps += r.iterations();
         }
-
-        /** Sample size n, from the tables of its data sets. */
-        void addSize(long n, List<Table> datasets) {
-            List<String> outs = new ArrayList<>();
-            List<Double> gapSp = new ArrayList<>();
-            List<Double> lossSp = new ArrayList<>();
-            List<Double> popSp = new ArrayList<>();
-            double[] gMin = {1, 1};
-            double[] gMax = {0, 0};
-            Map<String, Integer> trans = new LinkedHashMap<>();
-            for (int d = 0; d < datasets.size(); d++) {
-                Table t = datasets.get(d);
-                List<String> o = new ArrayList<>();
-                for (int r = 0; r < t.size(); r++) {
-                    String out = t.getString(r, "outcome");
-                    o.add(out);
-                    outs.add(out);
-                    trans.merge(t.getString(r, "population_outcome") + ">" + out, 1, Integer::sum);
-                    if (out.equals("SPURIOUS")) {
-                        gapSp.add(t.getDouble(r, "pi_minus_phi"));
-                        lossSp.add(t.getDouble(r, "loss_n"));
-                        popSp.add(t.getDouble(r, "population_loss"));
-                    }
-                }
-                int[] c = SampleSizeExperiment.counts(o);
-                double pg = c[0] / (double) o.size();
-                double ps = c[1] / (double) o.size();
-                gMin[0] = Math.min(gMin[0], pg);
-                gMax[0] = Math.max(gMax[0], pg);
-                gMin[1] = Math.min(gMin[1], ps);
-                gMax[1] = Math.max(gMax[1], ps);
-                perDataset.row(n, d, o.size(), pg, ps, c[2] / (double) o.size(), c[4] / (double) o.size());
-            }
-            int[] c = SampleSizeExperiment.counts(outs);
-            empiricalRuns += outs.size();
-            empiricalDiverged += c[4];
-            if (c[4] < outs.size()) {
-                measuredSizes.add(n);
-            }
-            double medGap = Statistics.median(gapSp);
-            double medLoss = Statistics.median(lossSp);
-            double medPop = Statistics.median(popSp);
-            summary.row(summaryRow(Long.toString(n), c, outs.size(), gMin, gMax, medGap, medLoss, medPop));
-            if (!gapSp.isEmpty()) {
-                position.row(n, gapSp.size(), medGap, gapSp.stream().mapToDouble(x -> x).min().orElse(Double.NaN),
-                        gapSp.stream().mapToDouble(x -> x).max().orElse(Double.NaN), medLoss, medPop);
-                fitPoints.add(new double[] {Math.log(n), Math.log(medGap)});
-                fitSizes.add(n);
-            }
-            for (Outcome po : Outcome.values()) {
-                for (Outcome eo : Outcome.values()) {
-                    Integer k = trans.get(po.name() + ">" + eo.name());
-                    if (k != null) {
-                        transitions.row(n, po.name(), eo.name(), k);
-                    }
-                }
-            }
+        Statistics.Interval[] p = new Statistics.Interval[CLASSES.size()];
+        for (int k = 0; k < p.length; k++) {
+            p[k] = Statistics.wilson(c[k], pop.size(), CONFIDENCE);
         }
+        return new Size("inf", pop.size(), 0, p, null, null, null, steps / pop.size(), Double.NaN, List.of(),
+                Double.NaN, Double.NaN);
     }
 
-    private static Object[] summaryRow(String n, int[] c, int total, double[] gMin, double[] gMax, double gap,
-            double loss, double popLoss) {
-        Statistics.Interval g = Statistics.wilson(c[0], total, 0.95);
-        Statistics.Interval s = Statistics.wilson(c[1], total, 0.95);
-        Statistics.Interval o = Statistics.wilson(c[2], total, 0.95);
-        return new Object[] {n, total, g.estimate(), g.lower(), g.upper(), s.estimate(), s.lower(), s.upper(),
-            o.estimate(), o.lower(), o.upper(), c[3] / (double) total, c[4] / (double) total,
-            gMin == null ? Double.NaN : gMin[0],
-            gMax == null ? Double.NaN : gMax[0], gMin == null ? Double.NaN : gMin[1],
-            gMax == null ? Double.NaN : gMax[1], gap, loss, popLoss};
+    /** Sample size n from the tables of its data sets (one row per initialization each); adds its transitions. */
+    private static Size size(SampleSizeSpec cfg, List<RunResult> pop, long n, List<Table> sets,
+            Table.Builder transitions) {
+        int runs = pop.size();
+        int sets0 = sets.size();
+        double[][][] y = new double[CLASSES.size()][runs][sets0];
+        double[][] diff = new double[runs][sets0];
+        double[][] perSet = new double[CLASSES.size()][sets0];
+        long steps = 0;
+        List<Double> gaps = new ArrayList<>();
+        List<Double> loss = new ArrayList<>();
+        List<Double> popLoss = new ArrayList<>();
+        Map<String, Integer> trans = new LinkedHashMap<>();
+        for (int d = 0; d < sets0; d++) {
+            Table t = sets.get(d);
+            for (int row = 0; row < t.size(); row++) {
+                int r = (int) t.getLong(row, "run");
+                String out = t.getString(row, "outcome");
+                int cls = classOf(out);
+                y[cls][r][d] = 1;
+                perSet[cls][d]++;
+                diff[r][d] = (cls == 1 ? 1 : 0) - (pop.get(r).outcome().name().equals("SPURIOUS") ? 1 : 0);
+                steps += t.getLong(row, "iterations");
+                trans.merge(t.getString(row, "population_outcome") + ">" + out, 1, Integer::sum);
+                if (cls == 1) {
+                    gaps.add(t.getDouble(row, "pi_minus_phi"));
+                    loss.add(t.getDouble(row, "loss_n"));
+                    popLoss.add(t.getDouble(row, "population_loss"));
+                }
+            }
+        }
+        for (double[] v : perSet) {
+            for (int d = 0; d < sets0; d++) {
+                v[d] /= runs;
+            }
+        }
+        Statistics.Interval[] p = new Statistics.Interval[CLASSES.size()];
+        Statistics.CrossedProportion spurious = null;
+        for (int k = 0; k < p.length; k++) {
+            Statistics.CrossedProportion cp = Statistics.crossedProportion(y[k], CONFIDENCE);
+            p[k] = cp.interval();
+            if (k == 1) {
+                spurious = cp;
+            }
+        }
+        for (String po : outcomeNames()) {
+            for (String eo : outcomeNames()) {
+                Integer k = trans.get(po + ">" + eo);
+                if (k != null) {
+                    transitions.row(n, po, eo, k);
+                }
+            }
+        }
+        double perStep = samplesPerStep(cfg.empirical(), n);
+        return new Size(Long.toString(n), runs * sets0, sets0, p, perSet, spurious,
+                Statistics.crossedMean(diff, CONFIDENCE), steps / (double) (runs * sets0), steps * perStep, gaps,
+                Statistics.median(loss), Statistics.median(popLoss));
+    }
+
+    /** The outcome names in enum order (transitions are listed in this order). */
+    private static List<String> outcomeNames() {
+        return java.util.Arrays.stream(org.onecnn.model.Outcome.values()).map(Enum::name).toList();
+    }
+
+    /**
+     * Samples whose gradient one step of one student computes: n in full batch, the batch (at most n) in minibatch
+     * and the batch in online SGD.
+     */
+    static double samplesPerStep(Sections.Empirical e, long n) {
+        return switch (e.regime()) {
+            case FULL_BATCH -> n;
+            case MINIBATCH -> Math.min(n, e.batchSize());
+            case ONLINE -> e.batchSize();
+        };
+    }
+
+    private static Object[] summaryRow(Size z) {
+        List<Object> row = new ArrayList<>(List.of(z.n(), z.runs(), z.datasets() == 0 ? (Object) Double.NaN
+                : (Object) z.datasets()));
+        for (Statistics.Interval i : z.p()) {
+            row.addAll(List.of(i.estimate(), i.lower(), i.upper()));
+        }
+        if (z.perSet() == null) {
+            for (int k = 0; k < 13; k++) {
+                row.add(Double.NaN);
+            }
+        } else {
+            row.addAll(spread(z.perSet()[0]));
+            row.addAll(spread(z.perSet()[1]));
+            row.add(max(z.perSet()[2]));
+            row.add(z.spurious().crossed().columnIcc());
+            row.add(z.spurious().crossed().rowIcc());
+            row.add(z.spurious().designEffect());
+            row.addAll(List.of(z.spuriousDiff().estimate(), z.spuriousDiff().lower(), z.spuriousDiff().upper()));
+        }
+        row.addAll(List.of(z.meanSteps(), z.sampleGradients(), Statistics.median(z.spuriousGaps()), z.lossMedian(),
+                z.popLossMedian()));
+        return row.toArray();
+    }
+
+    /** sd (NaN for one data set), min, max of per-data-set proportions. */
+    private static List<Double> spread(double[] v) {
+        List<Double> xs = new ArrayList<>();
+        for (double x : v) {
+            xs.add(x);
+        }
+        double m = Statistics.mean(xs);
+        return List.of(Statistics.sampleStandardDeviation(xs, m), xs.stream().mapToDouble(x -> x).min().orElse(
+                Double.NaN), Statistics.max(xs));
+    }
+
+    private static double max(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            m = Math.max(m, x);
+        }
+        return v.length == 0 ? Double.NaN : m;
+    }
+
+    /** The summary table (row 0 the population, then one row per n), as {@code summary.csv} holds it. */
+    Table summary() {
+        return summary;
+    }
+
+    /** The sizes whose NOT_CONVERGED share exceeds {@link #UNCONVERGED_WARNING}, with their shares. */
+    private List<Size> unconverged() {
+        return sizes.subList(1, sizes.size()).stream().filter(z -> z.share(2) > UNCONVERGED_WARNING).toList();
+    }
+
+    /**
+     * The warning about unconverged runs, or null: empirical runs above {@link #UNCONVERGED_WARNING} at some n, or
+     * population runs above it (then the reference itself is not final).
+     */
+    String unconvergedWarning() {
+        List<Size> bad = unconverged();
+        String popLine = sizes.get(0).share(2) > UNCONVERGED_WARNING ? String.format(Locale.ROOT, "%.1f%% of the "
+                + "population runs are NOT_CONVERGED after stop.max_steps = %d steps, so the population reference "
+                + "P(SPURIOUS) is not final; raise stop.max_steps.", 100 * sizes.get(0).share(2), cfg.stop().maxSteps())
+                : null;
+        if (bad.isEmpty()) {
+            return popLine;
+        }
+        List<String> at = bad.stream().map(z -> String.format(Locale.ROOT, "n = %s: %.1f%%", z.n(), 100 * z.share(2)))
+                .toList();
+        long steps = cfg.empirical().maxSteps();
+        return String.format(Locale.ROOT, "Runs NOT_CONVERGED after empirical.max_steps = %d steps exceed %.0f%% (%s): "
+                + "they are still moving and may yet reach either minimum, so P(SPURIOUS | n) and P(GLOBAL | n) there "
+                + "do not answer the question; rerun with a larger budget (e.g. --set empirical.max_steps=%d).", steps,
+                100 * UNCONVERGED_WARNING, String.join(", ", at), 4 * steps) + (popLine == null ? "" : " " + popLine);
     }
 
     /** Writes the tables, {@code summary.json}, the figures and {@code report.md} into the run folder. */
     void write(RunContext ctx) throws IOException {
         summary.writeCsv(ctx.folder().path("summary.csv"));
-        t.perDataset.build().writeCsv(ctx.folder().path("per_dataset.csv"));
+        perDataset.writeCsv(ctx.folder().path("per_dataset.csv"));
         position.writeCsv(ctx.folder().path("spurious_position.csv"));
         transitions.writeCsv(ctx.folder().path("transitions.csv"));
         secondOrder.write(ctx.folder().dir());
-        writeJson(ctx);
+        String warning = unconvergedWarning();
+        if (warning != null) {
+            Divergence.warn(ctx, warning);
+        }
+        writeJson(ctx, warning);
         List<String> figures = new ArrayList<>();
         Path dir = ctx.folder().dir();
         figures.add(probabilityPlot(dir));
@@ -180,10 +357,10 @@ final class SampleSizeReport {
             figures.add(positionPlot(dir));
         }
         figures.add(transitionsPlot(dir));
-        writeMarkdown(ctx, figures);
+        writeMarkdown(ctx, figures, warning);
     }
 
-    private void writeJson(RunContext ctx) throws IOException {
+    private void writeJson(RunContext ctx, String warning) throws IOException {
         Sections.Empirical e = cfg.empirical();
         Map<String, Object> js = new LinkedHashMap<>();
         js.put("experiment", cfg.name());
@@ -191,7 +368,20 @@ final class SampleSizeReport {
         js.put("initializations", pop.size());
         js.put("datasets_per_n", e.datasets());
         js.put("regime", e.regime());
-        js.put("interval", "Wilson score, 95%");
+        js.put("interval", "95%: n = inf Wilson score over the initializations; finite n Wilson score on the effective "
+                + "size of the crossed (initialization x data set) design, Korn-Graubard with Satterthwaite t "
+                + "(report.Statistics.crossedProportion); spurious_minus_population: t interval of the paired "
+                + "difference (report.Statistics.crossedMean)");
+        js.put("unconverged_warning_threshold", UNCONVERGED_WARNING);
+        js.put("warnings", warning == null ? List.of() : List.of(warning));
+        Map<String, Object> cost = new LinkedHashMap<>();
+        double total = 0;
+        for (Size z : sizes.subList(1, sizes.size())) {
+            total += z.sampleGradients();
+        }
+        cost.put("sample_gradients", total);
+        cost.put("model", "sum over n of samples per step (n in full batch) x datasets x initializations x mean_steps");
+        js.put("cost", cost);
         Map<String, Object> fitJson = new LinkedHashMap<>(); // not Map.of: its order changes from run to run
         fitJson.put("slope", fit.slope());
         fitJson.put("intercept", fit.intercept());
@@ -203,13 +393,20 @@ final class SampleSizeReport {
         Json.write(ctx.folder().path("summary.json"), js);
     }
 
-    /** P(GLOBAL), P(SPURIOUS), P(other) (and P(DIVERGED) if any run diverged) against n, with the population's. */
+    /**
+     * P(GLOBAL | n), P(SPURIOUS | n) and P(NOT_CONVERGED | n) against n (log x) with their intervals, each data set's
+     * proportion as a faint point (slightly spread in x so that equal values stay visible), the population values
+     * as horizontal lines in the series' colours.
+     */
     private String probabilityPlot(Path dir) throws IOException {
         List<Long> ns = cfg.empirical().n();
-        XYChart pc1 = Plots.line("Outcome probabilities against the sample size", "n (samples)", "probability", true,
-                false);
+        int sets = cfg.empirical().datasets();
+        XYChart chart = Plots.line("Outcome probabilities against the sample size (faint dots: single data sets)",
+                "n (samples)", "probability", true, false);
         double[] xs = ns.stream().mapToDouble(Long::doubleValue).toArray();
-        for (String[] o : new String[][] {{"GLOBAL", "p_global"}, {"SPURIOUS", "p_spurious"}, {"other", "p_other"}}) {
+        String[][] shown = {{"GLOBAL", "p_global", "0"}, {"SPURIOUS", "p_spurious", "1"},
+            {"NOT_CONVERGED", "p_not_converged", "2"}};
+        for (String[] o : shown) {
             double[] y = new double[xs.length];
             double[] lo = new double[xs.length];
             double[] hi = new double[xs.length];
@@ -218,26 +415,49 @@ final class SampleSizeReport {
                 lo[i] = summary.getDouble(i + 1, o[1] + "_lo");
                 hi[i] = summary.getDouble(i + 1, o[1] + "_hi");
             }
-            Plots.addSeriesWithErrorBars(pc1, "P(" + o[0] + " | n)", xs, y, lo, hi);
+            String name = "P(" + o[0] + ")";
+            Plots.addSeriesWithErrorBars(chart, name, xs, y, lo, hi);
+            if (sets > 1 && !o[0].equals("NOT_CONVERGED")) {
+                int cls = Integer.parseInt(o[2]);
+                double[] px = new double[xs.length * sets];
+                double[] py = new double[xs.length * sets];
+                for (int i = 0; i < xs.length; i++) {
+                    for (int d = 0; d < sets; d++) {
+                        // ±4 % in n around the size: apart on the log axis, still clearly at that n
+                        px[i * sets + d] = xs[i] * (1 + 0.08 * ((d + 0.5) / sets - 0.5));
+                        py[i * sets + d] = sizes.get(i + 1).perSet()[cls][d];
+                    }
+                }
+                Plots.addFaintPoints(chart, name + " per data set", name, px, py);
+            }
         }
-        if (t.empiricalDiverged > 0) {
+        if (sizes.subList(1, sizes.size()).stream().anyMatch(z -> z.share(3) > 0)) {
             double[] y = new double[xs.length];
             for (int i = 0; i < xs.length; i++) {
                 y[i] = summary.getDouble(i + 1, "p_diverged");
             }
-            Plots.addSeries(pc1, "P(DIVERGED | n)", xs, y);
+            Plots.addSeries(chart, "P(DIVERGED)", xs, y);
         }
-        Plots.addHorizontalLine(pc1, "population P(GLOBAL)", summary.getDouble(0, "p_global"), xs[0] / 1.5,
-                xs[xs.length - 1] * 1.5);
-        Plots.addHorizontalLine(pc1, "population P(SPURIOUS)", summary.getDouble(0, "p_spurious"), xs[0] / 1.5,
-                xs[xs.length - 1] * 1.5);
-        Plots.save(pc1, dir, "probability_vs_n");
+        for (String[] o : new String[][] {{"GLOBAL", "p_global"}, {"SPURIOUS", "p_spurious"}}) {
+            String name = "n = ∞: " + o[0];
+            Plots.addHorizontalLine(chart, name, summary.getDouble(0, o[1]), xs[0] / 1.5, xs[xs.length - 1] * 1.5);
+            XYSeries line = chart.getSeriesMap().get(name);
+            XYSeries owner = chart.getSeriesMap().get("P(" + o[0] + ")");
+            if (line != null && owner != null) {
+                line.setLineColor(owner.getLineColor());
+            }
+        }
+        Plots.save(chart, dir, "probability_vs_n");
         return "probability_vs_n";
     }
 
-    /** The median π − φ at the empirical spurious minimum against n (bars: min–max), with the fit. */
+    /**
+     * π − φ at the empirical spurious minimum against n (log-log): every SPURIOUS run as a faint point, the median
+     * with min–max bars, and the fitted power law.
+     */
     private String positionPlot(Path dir) throws IOException {
-        XYChart sp = Plots.line("Where the empirical spurious minimum sits", "n (samples)", "π − φ", true, true);
+        XYChart sp = Plots.line("Where the empirical spurious minimum sits (faint dots: single runs)", "n (samples)",
+                "π − φ", true, true);
         double[] px = new double[position.size()];
         double[] py = new double[position.size()];
         double[] plo = new double[position.size()];
@@ -248,7 +468,20 @@ final class SampleSizeReport {
             plo[i] = position.getDouble(i, "pi_minus_phi_min");
             phi[i] = position.getDouble(i, "pi_minus_phi_max");
         }
-        Plots.addSeriesWithErrorBars(sp, "median (bars: min–max)", px, py, plo, phi);
+        String name = "median (bars: min–max)";
+        Plots.addSeriesWithErrorBars(sp, name, px, py, plo, phi);
+        List<Double> ax = new ArrayList<>();
+        List<Double> ay = new ArrayList<>();
+        for (Size z : sizes.subList(1, sizes.size())) {
+            for (double g : z.spuriousGaps()) {
+                ax.add(Double.parseDouble(z.n()));
+                ay.add(g);
+            }
+        }
+        if (sp.getSeriesMap().containsKey(name)) {
+            Plots.addFaintPoints(sp, "single runs", name, ax.stream().mapToDouble(x -> x).toArray(),
+                    ay.stream().mapToDouble(x -> x).toArray());
+        }
         if (!Double.isNaN(fit.slope())) {
             double[] fy = new double[px.length];
             for (int i = 0; i < px.length; i++) {
@@ -260,48 +493,58 @@ final class SampleSizeReport {
         return "spurious_position";
     }
 
-    /** Transitions as stacked bars: for each n and population outcome, the empirical outcomes. */
+    /**
+     * The transition matrix as a heat map: one column per n, one row per (population outcome → empirical outcome)
+     * that occurs at some n, the value the fraction of the runs with that population outcome that ended in that
+     * empirical outcome (each population outcome's rows add up to 1 per column). Reading across a row shows one
+     * transition change with n, e.g. SPURIOUS → GLOBAL falling as the finite-sample landscape approaches the
+     * population's.
+     */
     private String transitionsPlot(Path dir) throws IOException {
-        List<String> cats = new ArrayList<>();
-        LinkedHashMap<String, double[]> series = new LinkedHashMap<>();
-        List<String> popOutcomes = List.of("GLOBAL", "SPURIOUS", "NOT_CONVERGED");
-        for (long n : cfg.empirical().n()) {
-            for (String po : popOutcomes) {
-                cats.add("n=" + n + " | " + po.toLowerCase(Locale.ROOT));
-            }
-        }
-        for (Outcome eo : Outcome.values()) {
-            double[] v = new double[cats.size()];
-            int i = 0;
-            for (long n : cfg.empirical().n()) {
-                for (String po : popOutcomes) {
-                    v[i++] = transitionFraction(n, po, eo);
+        List<String> rows = new ArrayList<>();
+        for (String po : outcomeNames()) {
+            for (String eo : outcomeNames()) {
+                for (int r = 0; r < transitions.size(); r++) {
+                    if (transitions.getString(r, "population_outcome").equals(po)
+                            && transitions.getString(r, "empirical_outcome").equals(eo)) {
+                        rows.add(po + " → " + eo);
+                        break;
+                    }
                 }
             }
-            series.put(eo.name(), v);
         }
-        CategoryChart tc = Plots.bars("Population outcome → empirical outcome (same initialization)",
-                "n | population outcome", "fraction", cats, series, true);
-        Plots.save(tc, dir, "transitions");
+        java.util.Collections.reverse(rows); // the heat map draws row 0 at the bottom: keep reading order top-down
+        List<Long> ns = cfg.empirical().n();
+        double[][] z = new double[Math.max(1, rows.size())][ns.size()];
+        for (int j = 0; j < rows.size(); j++) {
+            String[] pe = rows.get(j).split(" → ");
+            for (int i = 0; i < ns.size(); i++) {
+                z[j][i] = transitionFraction(ns.get(i), pe[0], pe[1]);
+            }
+        }
+        HeatMapChart chart = Plots.heatmap("Population outcome → empirical outcome (same initialization)",
+                "n (samples)", "", ns.stream().map(n -> Long.toString(n)).toList(), rows.isEmpty() ? List.of("none")
+                        : rows, z, 0, 1);
+        Plots.save(chart, dir, "transitions");
         return "transitions";
     }
 
     /** The fraction of runs with population outcome {@code po} at sample size n that ended in {@code eo}. */
-    private double transitionFraction(long n, String po, Outcome eo) {
+    private double transitionFraction(long n, String po, String eo) {
         double tot = 0;
         double k = 0;
         for (int r = 0; r < transitions.size(); r++) {
             if (transitions.getLong(r, "n") == n && transitions.getString(r, "population_outcome").equals(po)) {
                 tot += transitions.getLong(r, "count");
-                if (transitions.getString(r, "empirical_outcome").equals(eo.name())) {
+                if (transitions.getString(r, "empirical_outcome").equals(eo)) {
                     k += transitions.getLong(r, "count");
                 }
             }
         }
-        return tot == 0 ? 0 : k / tot;
+        return tot == 0 ? Double.NaN : k / tot;
     }
 
-    private void writeMarkdown(RunContext ctx, List<String> figures) throws IOException {
+    private void writeMarkdown(RunContext ctx, List<String> figures, String warning) throws IOException {
         MarkdownReport md = MarkdownReport.titled(cfg.name());
         if (!cfg.description().isBlank()) {
             md.paragraph(cfg.description());
@@ -309,21 +552,31 @@ final class SampleSizeReport {
         md.heading(2, "Setup");
         md.bullets(setup());
         md.heading(2, "Outcome probabilities");
-        md.table(summary, Map.of("p_global", "%.3f", "p_global_lo", "%.3f", "p_global_hi", "%.3f", "p_spurious", "%.3f",
-                "p_spurious_lo", "%.3f", "p_spurious_hi", "%.3f", "p_other", "%.3f", "p_other_lo", "%.3f", "p_other_hi",
-                "%.3f", "spurious_pi_minus_phi_median", "%.4g"));
-        md.paragraph("Row n = inf is the exact population dynamics on the same initializations. Intervals: Wilson 95%, "
-                + "pooled over data sets; the dataset min/max columns show the spread between data sets (also "
-                + "`per_dataset.csv`). p_other counts OTHER and NOT_CONVERGED runs; p_diverged the runs whose "
-                + "iterates became non-finite. A blank or – is undefined (a median over no SPURIOUS run).");
+        md.table(displayTable(), Map.of());
+        md.paragraph("Each probability is the share of the n_runs = initializations × data sets runs at that n, with "
+                + "its 95% interval in brackets. Every data set is trained from the same initializations, so runs are "
+                + "crossed (initialization × data set), not independent: the interval is Wilson's on the effective "
+                + "number of runs that the two-way variance estimate leaves, with Student's t on its Satterthwaite "
+                + "degrees of freedom (docs/experiments.md). Row n = inf is the exact population dynamics on the same "
+                + "initializations (Wilson over the initializations). \"unconverged\" is P(NOT_CONVERGED): runs still "
+                + "moving at the budget, a class of its own; \"other\" is OTHER only (stationary elsewhere). "
+                + "\"P(SPURIOUS) per set\" is the sd (min–max) of the proportions on single data sets; \"deff\" the design "
+                + "effect of P(SPURIOUS) (its variance over the binomial one of all runs) and \"ICC set\" the share of a "
+                + "run's variance due to its data set. All columns, with more digits: `summary.csv`.");
         List<String> caveats = caveats(ctx);
+        if (warning != null) {
+            caveats.add(0, "**Warning.** " + warning);
+        }
         if (!caveats.isEmpty()) {
             md.heading(3, "Caveats");
             md.bullets(caveats);
         }
         md.paragraph(largestSizeLine());
+        md.paragraph(costLine());
         md.heading(2, "Transitions (population outcome → empirical outcome)");
-        md.table(transitions, Map.of());
+        md.table(transitionTable(), Map.of());
+        md.paragraph("Per n and population outcome of the initialization: how many runs, and the fraction that ended in "
+                + "each empirical outcome (counts: `transitions.csv`).");
         md.heading(2, "The empirical spurious minimum");
         if (position.size() > 0) {
             md.table(position, Map.of("pi_minus_phi_median", "%.4g", "pi_minus_phi_min", "%.4g", "pi_minus_phi_max",
@@ -345,6 +598,60 @@ final class SampleSizeReport {
         md.write(ctx.folder().path("report.md"));
     }
 
+    private static String pct(Statistics.Interval i) {
+        return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", i.estimate(), i.lower(), i.upper());
+    }
+
+    /** The table of report.md: one row per n, the probabilities with intervals, the unconverged share, the spread. */
+    private Table displayTable() {
+        Table.Builder b = Table.builder("n", "runs (inits × sets)", "P(GLOBAL)", "P(SPURIOUS)", "unconverged",
+                "diverged", "other", "P(SPURIOUS) per set: sd (min–max)", "deff", "ICC set", "P_n − P_∞ (SPURIOUS)");
+        for (Size z : sizes) {
+            boolean popRow = z.datasets() == 0;
+            String runs = popRow ? Integer.toString(z.runs()) : z.runs() / z.datasets() + " × " + z.datasets();
+            String spread = popRow ? "–" : String.format(Locale.ROOT, "%.3f (%.3f–%.3f)",
+                    summary.getDouble(sizes.indexOf(z), "p_spurious_dataset_sd"),
+                    summary.getDouble(sizes.indexOf(z), "p_spurious_dataset_min"),
+                    summary.getDouble(sizes.indexOf(z), "p_spurious_dataset_max")).replace("NaN", "–");
+            String deff = popRow ? "–" : String.format(Locale.ROOT, "%.2f", z.spurious().designEffect());
+            String icc = popRow ? "–" : String.format(Locale.ROOT, "%.3f", z.spurious().crossed().columnIcc())
+                    .replace("NaN", "–");
+            String diff = popRow ? "–" : String.format(Locale.ROOT, "%+.3f [%+.3f, %+.3f]", z.spuriousDiff().estimate(),
+                    z.spuriousDiff().lower(), z.spuriousDiff().upper());
+            b.row(z.n(), runs, pct(z.p()[0]), pct(z.p()[1]), pct(z.p()[2]), String.format(Locale.ROOT, "%.3f",
+                    z.share(3)), String.format(Locale.ROOT, "%.3f", z.share(4)), spread, deff, icc, diff);
+        }
+        return b.build();
+    }
+
+    /** Per n and population outcome: the count and the fractions of each empirical outcome. */
+    private Table transitionTable() {
+        List<String> cols = new ArrayList<>(List.of("n", "population", "runs"));
+        for (String eo : outcomeNames()) {
+            cols.add("→ " + eo);
+        }
+        Table.Builder b = Table.builder(cols);
+        for (long n : cfg.empirical().n()) {
+            for (String po : outcomeNames()) {
+                long tot = 0;
+                for (int r = 0; r < transitions.size(); r++) {
+                    if (transitions.getLong(r, "n") == n && transitions.getString(r, "population_outcome").equals(po)) {
+                        tot += transitions.getLong(r, "count");
+                    }
+                }
+                if (tot == 0) {
+                    continue;
+                }
+                List<Object> row = new ArrayList<>(List.of(n, po, tot));
+                for (String eo : outcomeNames()) {
+                    row.add(String.format(Locale.ROOT, "%.3f", transitionFraction(n, po, eo)));
+                }
+                b.row(row);
+            }
+        }
+        return b.build();
+    }
+
     private List<String> setup() {
         Sections.Empirical e = cfg.empirical();
         List<String> setup = new ArrayList<>();
@@ -356,7 +663,7 @@ final class SampleSizeReport {
                 + cfg.stop().maxSteps() + " steps, classified by φ (< " + cfg.classify().phiGlobal() + " GLOBAL, > π − "
                 + cfg.classify().phiSpurious() + " SPURIOUS)");
         setup.add("empirical: n ∈ " + e.n() + ", " + e.datasets() + " data set(s) each, " + e.distribution()
-                + " inputs, label noise σ = " + e.noise() + ", " + e.regime() + (e.regime() == org.onecnn.empirical.Regime.FULL_BATCH ? ""
+                + " inputs, label noise σ = " + e.noise() + ", " + e.regime() + (e.regime() == Regime.FULL_BATCH ? ""
                         : " (batch " + e.batchSize() + ")") + ", η = " + cfg.empirical().eta() + " (null: η of "
                 + "train), budget " + e.maxSteps() + " steps, data type " + ComputeContext.dataTypeName(cfg));
         setup.add("empirical outcome (docs/outcomes.md): stationary when ‖∇L_n‖ ≤ " + e.gradTol() + "; then GLOBAL if cos φ > 0 "
@@ -366,22 +673,35 @@ final class SampleSizeReport {
         return setup;
     }
 
-    /** Divergence, nothing measured, too few samples; records the divergence in the run's provenance. */
+    /** Divergence, nothing measured, one data set, too few samples; records the divergence in provenance. */
     private List<String> caveats(RunContext ctx) {
         List<String> caveats = new ArrayList<>();
-        int[] pc = t.popCounts;
-        String dl = Divergence.line(t.empiricalDiverged, t.empiricalRuns, "empirical runs", "counted in p_diverged "
+        long empRuns = 0;
+        long empDiverged = 0;
+        boolean measured = false;
+        for (Size z : sizes.subList(1, sizes.size())) {
+            long div = Math.round(z.share(3) * z.runs());
+            empRuns += z.runs();
+            empDiverged += div;
+            measured |= div < z.runs();
+        }
+        long popDiverged = Math.round(sizes.get(0).share(3) * pop.size());
+        String dl = Divergence.line(empDiverged, empRuns, "empirical runs", "counted in p_diverged "
                 + "(not p_other) and excluded from the spurious-position medians and fit");
-        String pl = Divergence.line(pc[4], pop.size(), "population runs", "counted in p_diverged of row n = inf");
-        Divergence.record(ctx, t.empiricalDiverged + pc[4], t.empiricalRuns + pop.size());
+        String pl = Divergence.line(popDiverged, pop.size(), "population runs", "counted in p_diverged of row n = inf");
+        Divergence.record(ctx, empDiverged + popDiverged, empRuns + pop.size());
         for (String x : new String[] {dl, pl}) {
             if (x != null) {
                 caveats.add(x);
             }
         }
-        if (t.measuredSizes.isEmpty()) {
+        if (!measured) {
             caveats.add("Every empirical run diverged: the probabilities above measure nothing but the divergence; "
                     + "lower empirical.eta.");
+        }
+        if (cfg.empirical().datasets() == 1) {
+            caveats.add("One data set per n: the intervals cover the initializations only; how much the data set "
+                    + "matters cannot be estimated (use empirical.datasets ≥ 8).");
         }
         String few = EmpiricalSetup.fewSamplesCaveat(cfg, "L_n can then be fitted exactly away from the teacher, "
                 + "so at these sizes GLOBAL (cos φ > 0 and L_n ≤ loss_tol) need not mean that the teacher was found.");
@@ -391,24 +711,54 @@ final class SampleSizeReport {
         return caveats;
     }
 
+    /**
+     * At the largest n: P(SPURIOUS) against the population value on the same initializations — whether the population
+     * value lies in the interval, and the paired difference with its interval.
+     */
     private String largestSizeLine() {
-        int last = summary.size() - 1;
-        return String.format(Locale.ROOT, "At the largest n (%s) P(SPURIOUS) = %.3f [%.3f, %.3f] against %.3f in the "
-                + "population; P(GLOBAL) = %.3f [%.3f, %.3f] against %.3f.", summary.getString(last, "n"),
-                summary.getDouble(last, "p_spurious"), summary.getDouble(last, "p_spurious_lo"),
-                summary.getDouble(last, "p_spurious_hi"), summary.getDouble(0, "p_spurious"),
-                summary.getDouble(last, "p_global"), summary.getDouble(last, "p_global_lo"),
-                summary.getDouble(last, "p_global_hi"), summary.getDouble(0, "p_global"));
+        Size last = sizes.get(sizes.size() - 1);
+        Size inf = sizes.get(0);
+        double popSp = inf.share(1);
+        Statistics.Interval sp = last.p()[1];
+        boolean inside = sp.lower() <= popSp && popSp <= sp.upper();
+        Statistics.Interval d = last.spuriousDiff();
+        boolean zero = d.lower() <= 0 && 0 <= d.upper();
+        String s = String.format(Locale.ROOT, "At the largest n (%s), P(SPURIOUS) = %s against %.3f in the population "
+                + "on the same initializations: the population value lies %s the interval. Paired by initialization, "
+                + "P_n − P_∞ = %+.3f [%+.3f, %+.3f], %s. P(GLOBAL) = %s against %.3f.", last.n(), pct(sp), popSp,
+                inside ? "inside" : "outside", d.estimate(), d.lower(), d.upper(), zero
+                        ? "consistent with no difference" : "a difference the intervals resolve", pct(last.p()[0]),
+                inf.share(0));
+        if (last.share(2) > UNCONVERGED_WARNING) {
+            s += String.format(Locale.ROOT, " But %.1f%% of the runs at this n had not converged: the comparison is "
+                    + "not final.", 100 * last.share(2));
+        }
+        return s;
+    }
+
+    /** The sample-gradients the runs spent, the number a study's size and time are computed from. */
+    private String costLine() {
+        double total = 0;
+        StringBuilder per = new StringBuilder();
+        for (Size z : sizes.subList(1, sizes.size())) {
+            total += z.sampleGradients();
+            per.append(per.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s: %.0f", z.n(),
+                    z.meanSteps()));
+        }
+        return String.format(Locale.ROOT, "Cost: %.3g sample-gradients (Σ over n of samples per step × data sets × "
+                + "initializations × mean steps; mean steps per run by n: %s). At an engine's rate of r "
+                + "sample-gradients/s the empirical part takes about this / r seconds (docs/experiments.md).", total,
+                per);
     }
 
     /** The fit uses only sample sizes with SPURIOUS points, never one where nothing converged there. */
     private String fitLine() {
-        List<Long> without = cfg.empirical().n().stream().filter(x -> !t.fitSizes.contains(x)).toList();
-        return Double.isNaN(fit.slope()) ? "No fit: only n = " + t.fitSizes + " has runs at an empirical spurious "
+        List<Long> without = cfg.empirical().n().stream().filter(x -> !fitSizes.contains(x)).toList();
+        return Double.isNaN(fit.slope()) ? "No fit: only n = " + fitSizes + " has runs at an empirical spurious "
                 + "minimum, and a slope needs at least two sample sizes."
                 : String.format(Locale.ROOT, "Fitted on log-log axes over n ∈ %s%s: median(π − φ) ∝ n^%.3f. The "
                         + "population restoring force near φ = π vanishes like (π − φ)², so sampling noise of "
-                        + "order n^−1/2 moves the minimum by much more than n^−1/2 (docs/outcomes.md).", t.fitSizes,
+                        + "order n^−1/2 moves the minimum by much more than n^−1/2 (docs/outcomes.md).", fitSizes,
                         without.isEmpty() ? "" : " (n = " + without + " had no SPURIOUS run and is left out)", fit.slope());
     }
 }
