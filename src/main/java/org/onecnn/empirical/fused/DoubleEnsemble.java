@@ -34,6 +34,12 @@ import org.onecnn.model.InitialPoint;
 final class DoubleEnsemble extends FusedEnsemble {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
     static final int L = 4;
+    /**
+     * Elements of one cache line (64 bytes): the gap between two pairs' partial sums and around each worker's
+     * scratch, so that no line holds values that two threads write (false sharing halved the speed-up of two
+     * threads).
+     */
+    static final int PAD = 2 * L;
 
     private double[] v;
     private double[] a;
@@ -50,9 +56,6 @@ final class DoubleEnsemble extends FusedEnsemble {
     /** Per worker, the rows of an online batch it generates (CounterSamples writes from index 0). */
     private final double[][] fillX;
     private final double[][] fillY;
-    /** Per worker, a tile of samples with every value broadcast to {@link #L} lanes, and its labels. */
-    private final double[][] tiles;
-    private final double[][] tileY;
 
     /**
      * @param x the training set row-major {@code [n, d]} (null online)
@@ -67,13 +70,11 @@ final class DoubleEnsemble extends FusedEnsemble {
         this.v = new double[blocks * r * L];
         this.a = new double[blocks * k * L];
         this.wk = new double[blocks * r * L];
-        this.hs = new double[threads][k * L];
-        this.cs = new double[threads][k * L];
-        this.es = new double[threads][L];
+        this.hs = new double[threads][PAD + k * L + PAD];
+        this.cs = new double[threads][PAD + k * L + PAD];
+        this.es = new double[threads][PAD + L + PAD];
         this.fillX = new double[threads][];
         this.fillY = new double[threads][];
-        this.tiles = new double[threads][];
-        this.tileY = new double[threads][];
         load(inits);
     }
 
@@ -104,20 +105,30 @@ final class DoubleEnsemble extends FusedEnsemble {
 
     @Override
     void ensurePartials(int pairs) {
-        if (pg.length < pairs * r * L) {
-            pg = new double[pairs * r * L];
-            pga = new double[pairs * k * L];
+        if (pg.length < gAt(pairs)) {
+            pg = new double[gAt(pairs)];
+            pga = new double[gaAt(pairs)];
         }
+    }
+
+    /** Where the partial filter gradient of {@code pair} starts in {@link #pg} (pairs a cache line apart). */
+    private int gAt(int pair) {
+        return PAD + pair * (r * L + PAD);
+    }
+
+    /** Where the partial output-weight gradient of {@code pair} starts in {@link #pga}. */
+    private int gaAt(int pair) {
+        return PAD + pair * (k * L + PAD);
     }
 
     @Override
     double partialG(int pair, int q, int l) {
-        return pg[(pair * r + q) * L + l];
+        return pg[gAt(pair) + q * L + l];
     }
 
     @Override
     double partialGa(int pair, int j, int l) {
-        return pga[(pair * k + j) * L + l];
+        return pga[gaAt(pair) + j * L + l];
     }
 
     @Override
@@ -158,104 +169,72 @@ final class DoubleEnsemble extends FusedEnsemble {
     }
 
     @Override
-    void kernel(int batch, int[] rows, int bl0, int bl1, int m0, int m1, int sb, int sbi, boolean loss,
-            int worker) {
+    void kernel(int batch, int[] rows, int bl, int m0, int m1, int pair, boolean loss, int worker) {
         double[] xs = batch == TRAINING ? x : xf;
         double[] ys = batch == TRAINING ? y : yf;
-        for (int bl = bl0; bl < bl1; bl++) {
-            int pair = bl * sb + sbi;
-            Arrays.fill(pg, pair * r * L, (pair + 1) * r * L, 0.0);
-            Arrays.fill(pga, pair * k * L, (pair + 1) * k * L, 0.0);
-            if (loss) {
-                Arrays.fill(lossPart, pair * L, pair * L + L, 0.0);
-            }
+        Arrays.fill(pg, gAt(pair), gAt(pair) + r * L, 0.0);
+        Arrays.fill(pga, gaAt(pair), gaAt(pair) + k * L, 0.0);
+        if (loss) {
+            Arrays.fill(lossPart, lossAt(pair), lossAt(pair) + L, 0.0);
         }
-        int tile = tileFor(d);
-        if (tiles[worker] == null) {
-            tiles[worker] = new double[tile * d * L];
-            tileY[worker] = new double[tile];
-        }
-        double[] xb = tiles[worker];
-        double[] yb = tileY[worker];
-        for (int t0 = m0; t0 < m1; t0 += tile) {
-            int cnt = Math.min(tile, m1 - t0);
-            // the tile's samples, every value broadcast to a register's width: the kernels' loads then fold
-            // into their multiply-adds (the JIT broadcasts a scalar from a register, not from memory)
-            for (int i = 0; i < cnt; i++) {
-                int row = rows == null ? t0 + i : rows[t0 + i];
-                int src = row * d;
-                int dst = i * d * L;
-                for (int c = 0; c < d; c++) {
-                    DoubleVector.broadcast(S, xs[src + c]).intoArray(xb, dst + c * L);
-                }
-                yb[i] = ys[row];
-            }
-            for (int bl = bl0; bl < bl1; bl++) {
-                int pair = bl * sb + sbi;
-                if (r == 6) {
-                    kernel6(xb, yb, cnt, bl, pair, loss, worker);
-                } else {
-                    kernelAny(xb, yb, cnt, bl, pair, loss, worker);
-                }
-            }
+        if (r == 6) {
+            kernel6(xs, ys, rows, bl, m0, m1, pair, loss, worker);
+        } else {
+            kernelAny(xs, ys, rows, bl, m0, m1, pair, loss, worker);
         }
     }
 
     /** {@code ½e²} of each lane, added in double to the pair's loss sums. */
     private void addLoss(DoubleVector e, int pair, int worker) {
         double[] el = es[worker];
-        e.intoArray(el, 0);
-        int o = pair * L;
+        e.intoArray(el, PAD);
+        int o = lossAt(pair);
         for (int l = 0; l < L; l++) {
-            double ev = el[l];
+            double ev = el[PAD + l];
             lossPart[o + l] += 0.5 * ev * ev;
         }
     }
 
-    /**
-     * One block {@code bl}, any filter size: the next {@code cnt} samples of the pair {@code pair}, from a tile
-     * ({@code xb}: sample {@code i}'s coordinate {@code c} broadcast at {@code (i·d + c)·L}; {@code yb} the labels).
-     */
-    private void kernelAny(double[] xb, double[] yb, int cnt, int bl, int pair, boolean loss, int worker) {
+    /** One block {@code bl}, any filter size: the sums of the pair {@code pair}. */
+    private void kernelAny(double[] xs, double[] ys, int[] rows, int bl, int m0, int m1, int pair, boolean loss,
+            int worker) {
         double[] h = hs[worker];
         double[] c = cs[worker];
         int wOff = bl * r * L;
         int aOff = bl * k * L;
-        int gOff = pair * r * L;
-        int gaOff = pair * k * L;
+        int gOff = gAt(pair);
+        int gaOff = gaAt(pair);
         DoubleVector zero = DoubleVector.zero(S);
         boolean relu = alpha == 0;
         double al = alpha;
-        int sL = s * L;
-        for (int i = 0; i < cnt; i++) {
-            int base = i * d * L;
+        for (int i = m0; i < m1; i++) {
+            int row = rows == null ? i : rows[i];
+            int base = row * d;
             DoubleVector f = zero;
             for (int j = 0; j < k; j++) {
-                int z = base + j * sL;
-                DoubleVector acc = DoubleVector.fromArray(S, wk, wOff).mul(DoubleVector.fromArray(S, xb, z));
+                int z = base + j * s;
+                DoubleVector acc = DoubleVector.fromArray(S, wk, wOff).mul(xs[z]);
                 for (int q = 1; q < r; q++) {
-                    acc = DoubleVector.fromArray(S, wk, wOff + q * L).fma(DoubleVector.fromArray(S, xb, z + q * L),
-                            acc);
+                    acc = DoubleVector.fromArray(S, wk, wOff + q * L).fma(DoubleVector.broadcast(S, xs[z + q]), acc);
                 }
                 DoubleVector hj = (relu ? zero : acc.mul(al)).blend(acc, acc.compare(VectorOperators.GT, zero));
-                hj.intoArray(h, j * L);
+                hj.intoArray(h, PAD + j * L);
                 f = DoubleVector.fromArray(S, a, aOff + j * L).fma(hj, f);
             }
-            DoubleVector e = f.sub(yb[i]);
+            DoubleVector e = f.sub(ys[row]);
             if (loss) {
                 addLoss(e, pair, worker);
             }
             for (int j = 0; j < k; j++) {
-                DoubleVector hj = DoubleVector.fromArray(S, h, j * L);
+                DoubleVector hj = DoubleVector.fromArray(S, h, PAD + j * L);
                 e.fma(hj, DoubleVector.fromArray(S, pga, gaOff + j * L)).intoArray(pga, gaOff + j * L);
                 DoubleVector ea = e.mul(DoubleVector.fromArray(S, a, aOff + j * L));
-                (relu ? zero : ea.mul(al)).blend(ea, hj.compare(VectorOperators.GT, zero)).intoArray(c, j * L);
+                (relu ? zero : ea.mul(al)).blend(ea, hj.compare(VectorOperators.GT, zero)).intoArray(c, PAD + j * L);
             }
             for (int q = 0; q < r; q++) {
                 DoubleVector g = DoubleVector.fromArray(S, pg, gOff + q * L);
                 for (int j = 0; j < k; j++) {
-                    g = DoubleVector.fromArray(S, c, j * L).fma(DoubleVector.fromArray(S, xb, base + j * sL + q * L),
-                            g);
+                    g = DoubleVector.fromArray(S, c, PAD + j * L).fma(DoubleVector.broadcast(S, xs[base + j * s + q]), g);
                 }
                 g.intoArray(pg, gOff + q * L);
             }
@@ -269,37 +248,38 @@ final class DoubleEnsemble extends FusedEnsemble {
      * same order as {@link #kernelAny}. (Two blocks interleaved in one loop measured no faster: the sixteen vector
      * registers of AVX2 do not hold both, and the spilled accumulators put a store and a load into their chains.)
      */
-    private void kernel6(double[] xb, double[] yb, int cnt, int bl, int pair, boolean loss, int worker) {
+    private void kernel6(double[] xs, double[] ys, int[] rows, int bl, int m0, int m1, int pair, boolean loss,
+            int worker) {
         double[] h = hs[worker];
         int wOff = bl * 6 * L;
         int aOff = bl * k * L;
-        int gOff = pair * 6 * L;
-        int gaOff = pair * k * L;
+        int gOff = gAt(pair);
+        int gaOff = gaAt(pair);
         DoubleVector zero = DoubleVector.zero(S);
         boolean relu = alpha == 0;
         double al = alpha;
-        int sL = s * L;
         DoubleVector w0 = DoubleVector.fromArray(S, wk, wOff);
         DoubleVector w1 = DoubleVector.fromArray(S, wk, wOff + L);
         DoubleVector w2 = DoubleVector.fromArray(S, wk, wOff + 2 * L);
         DoubleVector w3 = DoubleVector.fromArray(S, wk, wOff + 3 * L);
         DoubleVector w4 = DoubleVector.fromArray(S, wk, wOff + 4 * L);
         DoubleVector w5 = DoubleVector.fromArray(S, wk, wOff + 5 * L);
-        for (int i = 0; i < cnt; i++) {
-            int base = i * d * L;
+        for (int i = m0; i < m1; i++) {
+            int row = rows == null ? i : rows[i];
+            int base = row * d;
             DoubleVector f = zero;
-            for (int j = 0, z = base; j < k; j++, z += sL) {
-                DoubleVector acc = w0.mul(DoubleVector.fromArray(S, xb, z));
-                acc = w1.fma(DoubleVector.fromArray(S, xb, z + L), acc);
-                acc = w2.fma(DoubleVector.fromArray(S, xb, z + 2 * L), acc);
-                acc = w3.fma(DoubleVector.fromArray(S, xb, z + 3 * L), acc);
-                acc = w4.fma(DoubleVector.fromArray(S, xb, z + 4 * L), acc);
-                acc = w5.fma(DoubleVector.fromArray(S, xb, z + 5 * L), acc);
+            for (int j = 0, z = base; j < k; j++, z += s) {
+                DoubleVector acc = w0.mul(xs[z]);
+                acc = w1.fma(DoubleVector.broadcast(S, xs[z + 1]), acc);
+                acc = w2.fma(DoubleVector.broadcast(S, xs[z + 2]), acc);
+                acc = w3.fma(DoubleVector.broadcast(S, xs[z + 3]), acc);
+                acc = w4.fma(DoubleVector.broadcast(S, xs[z + 4]), acc);
+                acc = w5.fma(DoubleVector.broadcast(S, xs[z + 5]), acc);
                 DoubleVector hj = (relu ? zero : acc.mul(al)).blend(acc, acc.compare(VectorOperators.GT, zero));
-                hj.intoArray(h, j * L);
+                hj.intoArray(h, PAD + j * L);
                 f = DoubleVector.fromArray(S, a, aOff + j * L).fma(hj, f);
             }
-            DoubleVector e = f.sub(yb[i]);
+            DoubleVector e = f.sub(ys[row]);
             if (loss) {
                 addLoss(e, pair, worker);
             }
@@ -309,17 +289,17 @@ final class DoubleEnsemble extends FusedEnsemble {
             DoubleVector g3 = DoubleVector.fromArray(S, pg, gOff + 3 * L);
             DoubleVector g4 = DoubleVector.fromArray(S, pg, gOff + 4 * L);
             DoubleVector g5 = DoubleVector.fromArray(S, pg, gOff + 5 * L);
-            for (int j = 0, z = base; j < k; j++, z += sL) {
-                DoubleVector hj = DoubleVector.fromArray(S, h, j * L);
+            for (int j = 0, z = base; j < k; j++, z += s) {
+                DoubleVector hj = DoubleVector.fromArray(S, h, PAD + j * L);
                 e.fma(hj, DoubleVector.fromArray(S, pga, gaOff + j * L)).intoArray(pga, gaOff + j * L);
                 DoubleVector ea = e.mul(DoubleVector.fromArray(S, a, aOff + j * L));
                 DoubleVector c = (relu ? zero : ea.mul(al)).blend(ea, hj.compare(VectorOperators.GT, zero));
-                g0 = c.fma(DoubleVector.fromArray(S, xb, z), g0);
-                g1 = c.fma(DoubleVector.fromArray(S, xb, z + L), g1);
-                g2 = c.fma(DoubleVector.fromArray(S, xb, z + 2 * L), g2);
-                g3 = c.fma(DoubleVector.fromArray(S, xb, z + 3 * L), g3);
-                g4 = c.fma(DoubleVector.fromArray(S, xb, z + 4 * L), g4);
-                g5 = c.fma(DoubleVector.fromArray(S, xb, z + 5 * L), g5);
+                g0 = c.fma(DoubleVector.broadcast(S, xs[z]), g0);
+                g1 = c.fma(DoubleVector.broadcast(S, xs[z + 1]), g1);
+                g2 = c.fma(DoubleVector.broadcast(S, xs[z + 2]), g2);
+                g3 = c.fma(DoubleVector.broadcast(S, xs[z + 3]), g3);
+                g4 = c.fma(DoubleVector.broadcast(S, xs[z + 4]), g4);
+                g5 = c.fma(DoubleVector.broadcast(S, xs[z + 5]), g5);
             }
             g0.intoArray(pg, gOff);
             g1.intoArray(pg, gOff + L);

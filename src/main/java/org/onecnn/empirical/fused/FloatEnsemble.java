@@ -34,6 +34,12 @@ import org.onecnn.model.InitialPoint;
 final class FloatEnsemble extends FusedEnsemble {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     static final int L = 8;
+    /**
+     * Elements of one cache line (64 bytes): the gap between two pairs' partial sums and around each worker's
+     * scratch, so that no line holds values that two threads write (false sharing halved the speed-up of two
+     * threads).
+     */
+    static final int PAD = 2 * L;
 
     private float[] v;
     private float[] a;
@@ -50,9 +56,6 @@ final class FloatEnsemble extends FusedEnsemble {
     /** Per worker, the rows of an online batch it generates (CounterSamples writes from index 0). */
     private final float[][] fillX;
     private final float[][] fillY;
-    /** Per worker, a tile of samples with every value broadcast to {@link #L} lanes, and its labels. */
-    private final float[][] tiles;
-    private final float[][] tileY;
 
     /**
      * @param x the training set row-major {@code [n, d]} (null online)
@@ -67,13 +70,11 @@ final class FloatEnsemble extends FusedEnsemble {
         this.v = new float[blocks * r * L];
         this.a = new float[blocks * k * L];
         this.wk = new float[blocks * r * L];
-        this.hs = new float[threads][k * L];
-        this.cs = new float[threads][k * L];
-        this.es = new float[threads][L];
+        this.hs = new float[threads][PAD + k * L + PAD];
+        this.cs = new float[threads][PAD + k * L + PAD];
+        this.es = new float[threads][PAD + L + PAD];
         this.fillX = new float[threads][];
         this.fillY = new float[threads][];
-        this.tiles = new float[threads][];
-        this.tileY = new float[threads][];
         load(inits);
     }
 
@@ -104,20 +105,30 @@ final class FloatEnsemble extends FusedEnsemble {
 
     @Override
     void ensurePartials(int pairs) {
-        if (pg.length < pairs * r * L) {
-            pg = new float[pairs * r * L];
-            pga = new float[pairs * k * L];
+        if (pg.length < gAt(pairs)) {
+            pg = new float[gAt(pairs)];
+            pga = new float[gaAt(pairs)];
         }
+    }
+
+    /** Where the partial filter gradient of {@code pair} starts in {@link #pg} (pairs a cache line apart). */
+    private int gAt(int pair) {
+        return PAD + pair * (r * L + PAD);
+    }
+
+    /** Where the partial output-weight gradient of {@code pair} starts in {@link #pga}. */
+    private int gaAt(int pair) {
+        return PAD + pair * (k * L + PAD);
     }
 
     @Override
     double partialG(int pair, int q, int l) {
-        return pg[(pair * r + q) * L + l];
+        return pg[gAt(pair) + q * L + l];
     }
 
     @Override
     double partialGa(int pair, int j, int l) {
-        return pga[(pair * k + j) * L + l];
+        return pga[gaAt(pair) + j * L + l];
     }
 
     @Override
@@ -158,104 +169,72 @@ final class FloatEnsemble extends FusedEnsemble {
     }
 
     @Override
-    void kernel(int batch, int[] rows, int bl0, int bl1, int m0, int m1, int sb, int sbi, boolean loss,
-            int worker) {
+    void kernel(int batch, int[] rows, int bl, int m0, int m1, int pair, boolean loss, int worker) {
         float[] xs = batch == TRAINING ? x : xf;
         float[] ys = batch == TRAINING ? y : yf;
-        for (int bl = bl0; bl < bl1; bl++) {
-            int pair = bl * sb + sbi;
-            Arrays.fill(pg, pair * r * L, (pair + 1) * r * L, 0f);
-            Arrays.fill(pga, pair * k * L, (pair + 1) * k * L, 0f);
-            if (loss) {
-                Arrays.fill(lossPart, pair * L, pair * L + L, 0.0);
-            }
+        Arrays.fill(pg, gAt(pair), gAt(pair) + r * L, 0f);
+        Arrays.fill(pga, gaAt(pair), gaAt(pair) + k * L, 0f);
+        if (loss) {
+            Arrays.fill(lossPart, lossAt(pair), lossAt(pair) + L, 0.0);
         }
-        int tile = tileFor(d);
-        if (tiles[worker] == null) {
-            tiles[worker] = new float[tile * d * L];
-            tileY[worker] = new float[tile];
-        }
-        float[] xb = tiles[worker];
-        float[] yb = tileY[worker];
-        for (int t0 = m0; t0 < m1; t0 += tile) {
-            int cnt = Math.min(tile, m1 - t0);
-            // the tile's samples, every value broadcast to a register's width: the kernels' loads then fold
-            // into their multiply-adds (the JIT broadcasts a scalar from a register, not from memory)
-            for (int i = 0; i < cnt; i++) {
-                int row = rows == null ? t0 + i : rows[t0 + i];
-                int src = row * d;
-                int dst = i * d * L;
-                for (int c = 0; c < d; c++) {
-                    FloatVector.broadcast(S, xs[src + c]).intoArray(xb, dst + c * L);
-                }
-                yb[i] = ys[row];
-            }
-            for (int bl = bl0; bl < bl1; bl++) {
-                int pair = bl * sb + sbi;
-                if (r == 6) {
-                    kernel6(xb, yb, cnt, bl, pair, loss, worker);
-                } else {
-                    kernelAny(xb, yb, cnt, bl, pair, loss, worker);
-                }
-            }
+        if (r == 6) {
+            kernel6(xs, ys, rows, bl, m0, m1, pair, loss, worker);
+        } else {
+            kernelAny(xs, ys, rows, bl, m0, m1, pair, loss, worker);
         }
     }
 
     /** {@code ½e²} of each lane, added in double to the pair's loss sums. */
     private void addLoss(FloatVector e, int pair, int worker) {
         float[] el = es[worker];
-        e.intoArray(el, 0);
-        int o = pair * L;
+        e.intoArray(el, PAD);
+        int o = lossAt(pair);
         for (int l = 0; l < L; l++) {
-            double ev = el[l];
+            double ev = el[PAD + l];
             lossPart[o + l] += 0.5 * ev * ev;
         }
     }
 
-    /**
-     * One block {@code bl}, any filter size: the next {@code cnt} samples of the pair {@code pair}, from a tile
-     * ({@code xb}: sample {@code i}'s coordinate {@code c} broadcast at {@code (i·d + c)·L}; {@code yb} the labels).
-     */
-    private void kernelAny(float[] xb, float[] yb, int cnt, int bl, int pair, boolean loss, int worker) {
+    /** One block {@code bl}, any filter size: the sums of the pair {@code pair}. */
+    private void kernelAny(float[] xs, float[] ys, int[] rows, int bl, int m0, int m1, int pair, boolean loss,
+            int worker) {
         float[] h = hs[worker];
         float[] c = cs[worker];
         int wOff = bl * r * L;
         int aOff = bl * k * L;
-        int gOff = pair * r * L;
-        int gaOff = pair * k * L;
+        int gOff = gAt(pair);
+        int gaOff = gaAt(pair);
         FloatVector zero = FloatVector.zero(S);
         boolean relu = alpha == 0;
         float al = (float) alpha;
-        int sL = s * L;
-        for (int i = 0; i < cnt; i++) {
-            int base = i * d * L;
+        for (int i = m0; i < m1; i++) {
+            int row = rows == null ? i : rows[i];
+            int base = row * d;
             FloatVector f = zero;
             for (int j = 0; j < k; j++) {
-                int z = base + j * sL;
-                FloatVector acc = FloatVector.fromArray(S, wk, wOff).mul(FloatVector.fromArray(S, xb, z));
+                int z = base + j * s;
+                FloatVector acc = FloatVector.fromArray(S, wk, wOff).mul(xs[z]);
                 for (int q = 1; q < r; q++) {
-                    acc = FloatVector.fromArray(S, wk, wOff + q * L).fma(FloatVector.fromArray(S, xb, z + q * L),
-                            acc);
+                    acc = FloatVector.fromArray(S, wk, wOff + q * L).fma(FloatVector.broadcast(S, xs[z + q]), acc);
                 }
                 FloatVector hj = (relu ? zero : acc.mul(al)).blend(acc, acc.compare(VectorOperators.GT, zero));
-                hj.intoArray(h, j * L);
+                hj.intoArray(h, PAD + j * L);
                 f = FloatVector.fromArray(S, a, aOff + j * L).fma(hj, f);
             }
-            FloatVector e = f.sub(yb[i]);
+            FloatVector e = f.sub(ys[row]);
             if (loss) {
                 addLoss(e, pair, worker);
             }
             for (int j = 0; j < k; j++) {
-                FloatVector hj = FloatVector.fromArray(S, h, j * L);
+                FloatVector hj = FloatVector.fromArray(S, h, PAD + j * L);
                 e.fma(hj, FloatVector.fromArray(S, pga, gaOff + j * L)).intoArray(pga, gaOff + j * L);
                 FloatVector ea = e.mul(FloatVector.fromArray(S, a, aOff + j * L));
-                (relu ? zero : ea.mul(al)).blend(ea, hj.compare(VectorOperators.GT, zero)).intoArray(c, j * L);
+                (relu ? zero : ea.mul(al)).blend(ea, hj.compare(VectorOperators.GT, zero)).intoArray(c, PAD + j * L);
             }
             for (int q = 0; q < r; q++) {
                 FloatVector g = FloatVector.fromArray(S, pg, gOff + q * L);
                 for (int j = 0; j < k; j++) {
-                    g = FloatVector.fromArray(S, c, j * L).fma(FloatVector.fromArray(S, xb, base + j * sL + q * L),
-                            g);
+                    g = FloatVector.fromArray(S, c, PAD + j * L).fma(FloatVector.broadcast(S, xs[base + j * s + q]), g);
                 }
                 g.intoArray(pg, gOff + q * L);
             }
@@ -269,37 +248,38 @@ final class FloatEnsemble extends FusedEnsemble {
      * same order as {@link #kernelAny}. (Two blocks interleaved in one loop measured no faster: the sixteen vector
      * registers of AVX2 do not hold both, and the spilled accumulators put a store and a load into their chains.)
      */
-    private void kernel6(float[] xb, float[] yb, int cnt, int bl, int pair, boolean loss, int worker) {
+    private void kernel6(float[] xs, float[] ys, int[] rows, int bl, int m0, int m1, int pair, boolean loss,
+            int worker) {
         float[] h = hs[worker];
         int wOff = bl * 6 * L;
         int aOff = bl * k * L;
-        int gOff = pair * 6 * L;
-        int gaOff = pair * k * L;
+        int gOff = gAt(pair);
+        int gaOff = gaAt(pair);
         FloatVector zero = FloatVector.zero(S);
         boolean relu = alpha == 0;
         float al = (float) alpha;
-        int sL = s * L;
         FloatVector w0 = FloatVector.fromArray(S, wk, wOff);
         FloatVector w1 = FloatVector.fromArray(S, wk, wOff + L);
         FloatVector w2 = FloatVector.fromArray(S, wk, wOff + 2 * L);
         FloatVector w3 = FloatVector.fromArray(S, wk, wOff + 3 * L);
         FloatVector w4 = FloatVector.fromArray(S, wk, wOff + 4 * L);
         FloatVector w5 = FloatVector.fromArray(S, wk, wOff + 5 * L);
-        for (int i = 0; i < cnt; i++) {
-            int base = i * d * L;
+        for (int i = m0; i < m1; i++) {
+            int row = rows == null ? i : rows[i];
+            int base = row * d;
             FloatVector f = zero;
-            for (int j = 0, z = base; j < k; j++, z += sL) {
-                FloatVector acc = w0.mul(FloatVector.fromArray(S, xb, z));
-                acc = w1.fma(FloatVector.fromArray(S, xb, z + L), acc);
-                acc = w2.fma(FloatVector.fromArray(S, xb, z + 2 * L), acc);
-                acc = w3.fma(FloatVector.fromArray(S, xb, z + 3 * L), acc);
-                acc = w4.fma(FloatVector.fromArray(S, xb, z + 4 * L), acc);
-                acc = w5.fma(FloatVector.fromArray(S, xb, z + 5 * L), acc);
+            for (int j = 0, z = base; j < k; j++, z += s) {
+                FloatVector acc = w0.mul(xs[z]);
+                acc = w1.fma(FloatVector.broadcast(S, xs[z + 1]), acc);
+                acc = w2.fma(FloatVector.broadcast(S, xs[z + 2]), acc);
+                acc = w3.fma(FloatVector.broadcast(S, xs[z + 3]), acc);
+                acc = w4.fma(FloatVector.broadcast(S, xs[z + 4]), acc);
+                acc = w5.fma(FloatVector.broadcast(S, xs[z + 5]), acc);
                 FloatVector hj = (relu ? zero : acc.mul(al)).blend(acc, acc.compare(VectorOperators.GT, zero));
-                hj.intoArray(h, j * L);
+                hj.intoArray(h, PAD + j * L);
                 f = FloatVector.fromArray(S, a, aOff + j * L).fma(hj, f);
             }
-            FloatVector e = f.sub(yb[i]);
+            FloatVector e = f.sub(ys[row]);
             if (loss) {
                 addLoss(e, pair, worker);
             }
@@ -309,17 +289,17 @@ final class FloatEnsemble extends FusedEnsemble {
             FloatVector g3 = FloatVector.fromArray(S, pg, gOff + 3 * L);
             FloatVector g4 = FloatVector.fromArray(S, pg, gOff + 4 * L);
             FloatVector g5 = FloatVector.fromArray(S, pg, gOff + 5 * L);
-            for (int j = 0, z = base; j < k; j++, z += sL) {
-                FloatVector hj = FloatVector.fromArray(S, h, j * L);
+            for (int j = 0, z = base; j < k; j++, z += s) {
+                FloatVector hj = FloatVector.fromArray(S, h, PAD + j * L);
                 e.fma(hj, FloatVector.fromArray(S, pga, gaOff + j * L)).intoArray(pga, gaOff + j * L);
                 FloatVector ea = e.mul(FloatVector.fromArray(S, a, aOff + j * L));
                 FloatVector c = (relu ? zero : ea.mul(al)).blend(ea, hj.compare(VectorOperators.GT, zero));
-                g0 = c.fma(FloatVector.fromArray(S, xb, z), g0);
-                g1 = c.fma(FloatVector.fromArray(S, xb, z + L), g1);
-                g2 = c.fma(FloatVector.fromArray(S, xb, z + 2 * L), g2);
-                g3 = c.fma(FloatVector.fromArray(S, xb, z + 3 * L), g3);
-                g4 = c.fma(FloatVector.fromArray(S, xb, z + 4 * L), g4);
-                g5 = c.fma(FloatVector.fromArray(S, xb, z + 5 * L), g5);
+                g0 = c.fma(FloatVector.broadcast(S, xs[z]), g0);
+                g1 = c.fma(FloatVector.broadcast(S, xs[z + 1]), g1);
+                g2 = c.fma(FloatVector.broadcast(S, xs[z + 2]), g2);
+                g3 = c.fma(FloatVector.broadcast(S, xs[z + 3]), g3);
+                g4 = c.fma(FloatVector.broadcast(S, xs[z + 4]), g4);
+                g5 = c.fma(FloatVector.broadcast(S, xs[z + 5]), g5);
             }
             g0.intoArray(pg, gOff);
             g1.intoArray(pg, gOff + L);

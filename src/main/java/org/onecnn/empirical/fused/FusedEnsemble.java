@@ -49,8 +49,19 @@ abstract class FusedEnsemble implements StudentEnsemble {
     int students;
     int blocks;
     boolean[] frozen;
-    /** Per lane of each pair, {@code Σ ½e²} of the pair's samples (when the pass measured losses). */
+    /**
+     * Per lane of each pair, {@code Σ ½e²} of the pair's samples (when the pass measured losses), from
+     * {@link #lossAt}: pairs a cache line apart, so that two threads never write one line.
+     */
     double[] lossPart = new double[0];
+
+    /** Doubles of one cache line (64 bytes). */
+    static final int LOSS_PAD = 8;
+
+    /** Where the loss sums of {@code pair} start in {@link #lossPart}. */
+    final int lossAt(int pair) {
+        return LOSS_PAD + pair * (lanes + LOSS_PAD);
+    }
 
     /** Per slot, ‖v‖ and w = v/‖v‖ in double, as the last pass used them. */
     double[] norm;
@@ -135,40 +146,13 @@ abstract class FusedEnsemble implements StudentEnsemble {
     abstract void compact(int[] keep, int newBlocks);
 
     /**
-     * One task: for every student block {@code bl} in {@code [bl0, bl1)}, the partial sums over batch positions
-     * {@code [m0, m1)} (sample block {@code sbi} of {@code sb}) into pair {@code bl·sb + sbi}, with {@code ½e²} per
-     * lane into {@link #lossPart} when {@code loss}. The blocks of a task share its tiles of broadcast samples
-     * (each block still adds its own samples in batch order, so the grouping changes no value).
+     * One task: the partial sums of student block {@code bl} over batch positions {@code [m0, m1)} into pair
+     * {@code pair}, with {@code ½e²} per lane into {@link #lossPart} when {@code loss}.
      *
      * @param batch which batch: {@link #TRAINING} (rows index the training set, null: all of it in order) or
      *              {@link #FRESH} (the fresh batch, in order)
      */
-    abstract void kernel(int batch, int[] rows, int bl0, int bl1, int m0, int m1, int sb, int sbi, boolean loss,
-            int worker);
-
-    /**
-     * Student blocks per task of a pass: enough tasks for the threads to balance (about four each), at most
-     * {@value #MAX_GROUP} blocks so that a tile of broadcast samples serves several blocks while it is in L1.
-     * Which blocks share a task changes no value.
-     */
-    final int groupFor(int blocks) {
-        return Math.max(1, Math.min(MAX_GROUP, blocks / (4 * threads)));
-    }
-
-    /**
-     * Samples per tile of a task: the tile holds each of its samples' {@code d} values broadcast to a register
-     * (32 bytes each, float or double), about {@value #TILE_BYTES} bytes in all so that it stays in L1 while the
-     * task's blocks read it; at least one sample.
-     */
-    static int tileFor(int d) {
-        return Math.max(1, TILE_BYTES / (32 * d));
-    }
-
-    /** Bytes of a task's tile of broadcast samples. */
-    static final int TILE_BYTES = 20 * 1024;
-
-    /** Most student blocks sharing one task's tiles. */
-    static final int MAX_GROUP = 8;
+    abstract void kernel(int batch, int[] rows, int bl, int m0, int m1, int pair, boolean loss, int worker);
 
     static final int TRAINING = 0;
     static final int FRESH = 1;
@@ -198,17 +182,12 @@ abstract class FusedEnsemble implements StudentEnsemble {
         int sb = (b + block - 1) / block;
         int pairs = blocks * sb;
         ensurePartials(pairs);
-        if (loss && lossPart.length < pairs * lanes) {
-            lossPart = new double[pairs * lanes];
+        if (loss && lossPart.length < lossAt(pairs)) {
+            lossPart = new double[lossAt(pairs)];
         }
-        int group = groupFor(blocks);
-        int groups = (blocks + group - 1) / group;
-        Workers.parallelFor(groups * sb, threads, (i, worker) -> {
-            int sbi = i % sb;
-            int bl0 = (i / sb) * group;
-            int m0 = sbi * block;
-            kernel(batch, rows, bl0, Math.min(blocks, bl0 + group), m0, Math.min(b, m0 + block), sb, sbi, loss,
-                    worker);
+        Workers.parallelFor(pairs, threads, (i, worker) -> {
+            int m0 = (i % sb) * block;
+            kernel(batch, rows, i / sb, m0, Math.min(b, m0 + block), i, loss, worker);
         });
         for (int slot = 0; slot < students; slot++) {
             int bl = slot / lanes;
@@ -226,7 +205,7 @@ abstract class FusedEnsemble implements StudentEnsemble {
                     gaS[jj] += partialGa(pair, jj, l);
                 }
                 if (loss) {
-                    ls += lossPart[pair * lanes + l];
+                    ls += lossPart[lossAt(pair) + l];
                 }
             }
             // ∂L/∂v = (G − w (wᵀG)) / ‖v‖, the chain rule of w = v/‖v‖
