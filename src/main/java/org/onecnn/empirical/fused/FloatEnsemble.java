@@ -53,6 +53,8 @@ final class FloatEnsemble extends FusedEnsemble {
     private final float[][] hs;
     private final float[][] cs;
     private final float[][] es;
+    /** Per worker, for {@link #kernel6}: per patch {@code j}, the block's {@code a_j}, {@code H_j}, {@code GA_j}. */
+    private final float[][] ts;
     /** Per worker, the rows of an online batch it generates (CounterSamples writes from index 0). */
     private final float[][] fillX;
     private final float[][] fillY;
@@ -73,6 +75,7 @@ final class FloatEnsemble extends FusedEnsemble {
         this.hs = new float[threads][PAD + k * L + PAD];
         this.cs = new float[threads][PAD + k * L + PAD];
         this.es = new float[threads][PAD + L + PAD];
+        this.ts = new float[threads][PAD + 3 * k * L + PAD];
         this.fillX = new float[threads][];
         this.fillY = new float[threads][];
         load(inits);
@@ -250,14 +253,23 @@ final class FloatEnsemble extends FusedEnsemble {
      */
     private void kernel6(float[] xs, float[] ys, int[] rows, int bl, int m0, int m1, int pair, boolean loss,
             int worker) {
-        float[] h = hs[worker];
-        int wOff = bl * 6 * L;
+        // a_j, H_j and GA_j of patch j side by side in one scratch array (GA_j starts at zero and goes to the
+        // pair's partial sums at the end, the same sums): one base and one index for the three, which keeps C2's
+        // loops free of spilled array references (its code reloaded them from the stack on every patch)
+        float[] t = ts[worker];
         int aOff = bl * k * L;
+        int step = 3 * L;
+        int end = PAD + k * step;
+        for (int j = 0, o = PAD; j < k; j++, o += step) {
+            System.arraycopy(a, aOff + j * L, t, o, L);
+            Arrays.fill(t, o + 2 * L, o + 3 * L, 0f);
+        }
         int gOff = gAt(pair);
-        int gaOff = gaAt(pair);
+        int sx = s;
         FloatVector zero = FloatVector.zero(S);
         boolean relu = alpha == 0;
         float al = (float) alpha;
+        int wOff = bl * 6 * L;
         FloatVector w0 = FloatVector.fromArray(S, wk, wOff);
         FloatVector w1 = FloatVector.fromArray(S, wk, wOff + L);
         FloatVector w2 = FloatVector.fromArray(S, wk, wOff + 2 * L);
@@ -268,7 +280,7 @@ final class FloatEnsemble extends FusedEnsemble {
             int row = rows == null ? i : rows[i];
             int base = row * d;
             FloatVector f = zero;
-            for (int j = 0, z = base; j < k; j++, z += s) {
+            for (int o = PAD, z = base; o < end; o += step, z += sx) {
                 FloatVector acc = w0.mul(xs[z]);
                 acc = w1.fma(FloatVector.broadcast(S, xs[z + 1]), acc);
                 acc = w2.fma(FloatVector.broadcast(S, xs[z + 2]), acc);
@@ -276,8 +288,8 @@ final class FloatEnsemble extends FusedEnsemble {
                 acc = w4.fma(FloatVector.broadcast(S, xs[z + 4]), acc);
                 acc = w5.fma(FloatVector.broadcast(S, xs[z + 5]), acc);
                 FloatVector hj = (relu ? zero : acc.mul(al)).blend(acc, acc.compare(VectorOperators.GT, zero));
-                hj.intoArray(h, PAD + j * L);
-                f = FloatVector.fromArray(S, a, aOff + j * L).fma(hj, f);
+                hj.intoArray(t, o + L);
+                f = FloatVector.fromArray(S, t, o).fma(hj, f);
             }
             FloatVector e = f.sub(ys[row]);
             if (loss) {
@@ -289,10 +301,10 @@ final class FloatEnsemble extends FusedEnsemble {
             FloatVector g3 = FloatVector.fromArray(S, pg, gOff + 3 * L);
             FloatVector g4 = FloatVector.fromArray(S, pg, gOff + 4 * L);
             FloatVector g5 = FloatVector.fromArray(S, pg, gOff + 5 * L);
-            for (int j = 0, z = base; j < k; j++, z += s) {
-                FloatVector hj = FloatVector.fromArray(S, h, PAD + j * L);
-                e.fma(hj, FloatVector.fromArray(S, pga, gaOff + j * L)).intoArray(pga, gaOff + j * L);
-                FloatVector ea = e.mul(FloatVector.fromArray(S, a, aOff + j * L));
+            for (int o = PAD, z = base; o < end; o += step, z += sx) {
+                FloatVector hj = FloatVector.fromArray(S, t, o + L);
+                e.fma(hj, FloatVector.fromArray(S, t, o + 2 * L)).intoArray(t, o + 2 * L);
+                FloatVector ea = e.mul(FloatVector.fromArray(S, t, o));
                 FloatVector c = (relu ? zero : ea.mul(al)).blend(ea, hj.compare(VectorOperators.GT, zero));
                 g0 = c.fma(FloatVector.broadcast(S, xs[z]), g0);
                 g1 = c.fma(FloatVector.broadcast(S, xs[z + 1]), g1);
@@ -307,6 +319,10 @@ final class FloatEnsemble extends FusedEnsemble {
             g3.intoArray(pg, gOff + 3 * L);
             g4.intoArray(pg, gOff + 4 * L);
             g5.intoArray(pg, gOff + 5 * L);
+        }
+        int gaOff = gaAt(pair);
+        for (int j = 0, o = PAD; j < k; j++, o += step) {
+            System.arraycopy(t, o + 2 * L, pga, gaOff + j * L, L);
         }
     }
 }
