@@ -36,8 +36,8 @@ final class FloatEnsemble extends FusedEnsemble {
     static final int L = 8;
     /**
      * Elements of one cache line (64 bytes): the gap between two pairs' partial sums and around each worker's
-     * scratch, so that no line holds values that two threads write (false sharing halved the speed-up of two
-     * threads).
+     * scratch, so that no line holds values that two threads write (tasks that run at once are neighbours, and
+     * these values are written every sample or patch).
      */
     static final int PAD = 2 * L;
 
