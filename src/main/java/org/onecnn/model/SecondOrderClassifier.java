@@ -64,8 +64,15 @@ import org.apache.commons.math3.linear.RealMatrix;
  * both sides, at distances {@code t = t_max 2^{−j}}, {@code j = 0 … J−1}:
  * <pre>  R(t) = L(θ(t u)) − L(θ(0)) − t Gᵀu</pre>
  * (the first-order term is removed because the point is stationary only to {@code ‖G‖}: otherwise every direction
- * would fall on one side at small {@code t}). A value {@code R} counts only beyond its rounding,
- * {@code |R| > 2 ε_L + t √m ε_G}. {@code R < 0} beyond that at any probe → {@code DEGENERATE_SADDLE} (the loss
+ * would fall on one side at small {@code t}). A rise counts beyond its rounding, {@code R > 2 ε_L + t √m ε_G}; a fall
+ * only beyond the rounding and the quadratic term the Hessian could not resolve,
+ * {@code R < −(2 ε_L + t √m ε_G + ½ tol t²)}: along a null direction the eigenvalue is only known to lie in
+ * {@code [−tol, tol]}. On {@code L_n} this matters: its kinks (a sample's
+ * pre-activation crossing 0) add to {@code R} terms of either sign of about that size (they are what makes
+ * {@code ‖H_2h − H_h‖} large), and without this margin the probe "fell" at most far-side points to which gradient
+ * descent had converged linearly, calling minima saddles. A genuine degenerate saddle still falls beyond it: with a
+ * cubic {@code c t³} and the point at {@code δ} from the stationary point ({@code tol_stat ≈ 6cδ}), the fall
+ * {@code |c(3δt² + t³)|} exceeds {@code 3cδt²} from {@code |t| ≈ 6δ} on. A fall at any probe → {@code DEGENERATE_SADDLE} (the loss
  * falls, e.g. through a cubic term); otherwise, if on each side of every null direction at least half of the
  * probes rise → {@code DEGENERATE_MINIMUM}, with the growth exponent of each direction the least-squares slope of
  * {@code log R} against {@code log t} over its rising probes (2 for a quadratic that the tolerance hid, 3 at the
@@ -206,7 +213,7 @@ public final class SecondOrderClassifier {
                     continue;
                 }
                 double[] u = eig.getEigenvector(idx).toArray();
-                Probe probe = probe(chart, origin, u);
+                Probe probe = probe(chart, origin, u, tol);
                 if (probe.falls) {
                     kind = SecondOrderKind.DEGENERATE_SADDLE;
                 } else if (!probe.rises && kind == SecondOrderKind.DEGENERATE_MINIMUM) {
@@ -224,7 +231,7 @@ public final class SecondOrderClassifier {
     private record Probe(boolean falls, boolean rises, double exponent) {
     }
 
-    private Probe probe(Chart chart, Point origin, double[] u) {
+    private Probe probe(Chart chart, Point origin, double[] u, double tol) {
         int m = u.length;
         double slope = dot(origin.grad, u);
         boolean falls = false;
@@ -241,7 +248,11 @@ public final class SecondOrderClassifier {
                 Point q = chart.at(xi);
                 double r = q.loss - origin.loss - t * slope;
                 double noise = q.lossError + origin.lossError + Math.abs(t) * Math.sqrt(m) * chart.gradError;
-                if (r < -noise || !Double.isFinite(r)) {
+                // a fall must also exceed the quadratic term the Hessian left unresolved: along a null direction
+                // the eigenvalue is only known to lie in [−tol, tol] (on L_n also about the size of the kinks'
+                // contribution, which tol_fd measured); a rise beyond rounding counts as it is
+                double unresolved = 0.5 * tol * t * t;
+                if (r < -(noise + unresolved) || !Double.isFinite(r)) {
                     falls = true;
                 } else if (r > noise) {
                     up++;
