@@ -245,9 +245,9 @@ public final class SecondOrderClassifier {
                 for (int i = 0; i < m; i++) {
                     xi[i] = t * u[i];
                 }
-                Point q = chart.at(xi);
-                double r = q.loss - origin.loss - t * slope;
-                double noise = q.lossError + origin.lossError + Math.abs(t) * Math.sqrt(m) * chart.gradError;
+                double[] q = chart.lossAt(xi);
+                double r = q[0] - origin.loss - t * slope;
+                double noise = q[1] + origin.lossError + Math.abs(t) * Math.sqrt(m) * chart.gradError;
                 // a fall must also exceed the quadratic term the Hessian left unresolved: along a null direction
                 // the eigenvalue is only known to lie in [−tol, tol] (on L_n also about the size of the kinks'
                 // contribution, which tol_fd measured); a rise beyond rounding counts as it is
@@ -373,7 +373,15 @@ public final class SecondOrderClassifier {
             this.basis = orthonormalComplement(v);
         }
 
-        Point at(double[] xi) {
+        /** The loss at chart point {@code xi} and its rounding bound ({@code {L, ε_L}}), without the gradient. */
+        double[] lossAt(double[] xi) {
+            double[][] va = point(xi);
+            LossOracle.Evaluation e = oracle.evaluateLoss(va[0], va[1]);
+            return new double[] {e.loss(), e.lossError()};
+        }
+
+        /** {@code (v, a)} of chart point {@code xi}. */
+        private double[][] point(double[] xi) {
             double[] vv = v.clone();
             for (int i = 0; i < p - 1; i++) {
                 for (int c = 0; c < p; c++) {
@@ -384,7 +392,12 @@ public final class SecondOrderClassifier {
             for (int j = 0; j < k; j++) {
                 aa[j] += xi[p - 1 + j];
             }
-            LossOracle.Evaluation e = oracle.evaluate(vv, aa);
+            return new double[][] {vv, aa};
+        }
+
+        Point at(double[] xi) {
+            double[][] va = point(xi);
+            LossOracle.Evaluation e = oracle.evaluate(va[0], va[1]);
             double[] g = new double[m];
             for (int i = 0; i < p - 1; i++) {
                 g[i] = nv * dot(basis[i], e.gv());
