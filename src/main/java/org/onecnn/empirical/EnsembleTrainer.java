@@ -23,6 +23,7 @@ import org.onecnn.population.NonOverlappingGaussian;
 import org.onecnn.population.PopulationOracle;
 import org.onecnn.population.RecordPlan;
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.Parallel;
 
 /**
  * Trains ensembles of students on finite samples with an {@link EmpiricalEngine}: full-batch gradient descent on
@@ -209,6 +210,14 @@ public final class EnsembleTrainer {
     public Stepper stepper(List<InitialPoint> inits, INDArray x, INDArray y) {
         return new Stepper(engine.open(spec, inits, x, y, null));
     }
+
+    /** A student that stops at this check: its slot, why, where it stands and its window gradient. */
+    private record Stop(int s, StopReason reason, Standing st, double windowGrad) {
+    }
+
+    /** Threads for the second-order classifications of one check: {@code -Donecnn.threads}, else the cores. */
+    private static final int CLASSIFY_THREADS = Integer.getInteger("onecnn.threads",
+            Runtime.getRuntime().availableProcessors());
 
     /** What is measured of the students at a check or recording point, by slot. */
     private record Measures(double[][] v, double[][] a, double[] gradNorms, double[] losses) {
@@ -401,6 +410,7 @@ public final class EnsembleTrainer {
 
         /** Record the tracked students at step t and, at a check, stop and classify those that are done. */
         void evaluate(long t, Measures m, boolean check, boolean last, boolean record) {
+            List<Stop> stops = new ArrayList<>();
             for (int s = 0; s < slot.length; s++) {
                 int id = offset + slot[s];
                 boolean tracked = record && plan.tracks(id);
@@ -416,14 +426,22 @@ public final class EnsembleTrainer {
                 }
                 double windowGrad = windowGradNorm(slot[s], t, m.v()[s], m.a()[s]);
                 StopReason reason = stopReason(st, m.gradNorms()[s], windowGrad, m.a()[s], last);
-                if (reason == null) {
-                    continue;
+                if (reason != null) {
+                    stops.add(new Stop(s, reason, st, windowGrad));
                 }
-                Judged j = judge(reason, st, m.v()[s], m.a()[s]);
-                results[slot[s]] = new EmpiricalResult(id, inits.get(slot[s]).seed(), j.outcome(), reason, t,
-                        st.phi(), m.losses() == null ? Double.NaN : m.losses()[s], st.populationLoss(),
-                        m.gradNorms()[s], distance(m.a()[s], target), st.normV(), j.kind(), j.minEigenvalue(),
-                        Double.isInfinite(windowGrad) ? Double.NaN : windowGrad);
+            }
+            // the second-order classifications of the students stopping now are independent of each other (and
+            // cost tens of gradients of L_n each): run them side by side; each result is the same whichever
+            // thread computes it
+            List<Judged> judged = judgeAll(stops, m);
+            for (int i = 0; i < stops.size(); i++) {
+                Stop x = stops.get(i);
+                Judged j = judged.get(i);
+                int s = x.s();
+                results[slot[s]] = new EmpiricalResult(offset + slot[s], inits.get(slot[s]).seed(), j.outcome(),
+                        x.reason(), t, x.st().phi(), m.losses() == null ? Double.NaN : m.losses()[s],
+                        x.st().populationLoss(), m.gradNorms()[s], distance(m.a()[s], target), x.st().normV(),
+                        j.kind(), j.minEigenvalue(), Double.isInfinite(x.windowGrad()) ? Double.NaN : x.windowGrad());
                 active[s] = false;
                 ensemble.freeze(s);
             }
@@ -441,6 +459,21 @@ public final class EnsembleTrainer {
             double phi = Math.atan2(Math.sqrt(across), along);
             double pop = population == null ? Double.NaN : population.loss(v, a);
             return new Standing(nv, along / nv, phi, pop, lossN == null ? pop : lossN);
+        }
+
+        /** {@link #judge} of every stop, in order; side by side on up to {@link #CLASSIFY_THREADS} threads. */
+        List<Judged> judgeAll(List<Stop> stops, Measures m) {
+            if (stops.size() <= 1) {
+                return stops.stream().map(x -> judge(x.reason(), x.st(), m.v()[x.s()], m.a()[x.s()])).toList();
+            }
+            try {
+                return Parallel.runUnchecked(Math.min(CLASSIFY_THREADS, stops.size()), "onecnn-second-order",
+                        stops.stream().map(x -> (java.util.concurrent.Callable<Judged>)
+                                () -> judge(x.reason(), x.st(), m.v()[x.s()], m.a()[x.s()])).toList());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while classifying stationary points", e);
+            }
         }
 
         /** The parameters of the students still training, for the window of the next check. */
@@ -542,8 +575,8 @@ public final class EnsembleTrainer {
      * The loss a stopped student is judged by, as a {@link LossOracle} for the {@link SecondOrderClassifier}: the
      * empirical loss {@code L_n} of the training set in double ({@link EmpiricalLoss}; the set is converted once, at
      * the first classification, so a run with no stationary non-global student pays nothing), or for online SGD
-     * the exact population loss (the closed form; none: not examined). One per {@link #train} call, used by the
-     * calling thread only.
+     * the exact population loss (the closed form; none: not examined). One per {@link #train} call; the students
+     * stopping at one check are classified side by side, so the oracle is made under a lock and then only read.
      */
     private final class Curvature {
         private final INDArray x;
@@ -557,16 +590,20 @@ public final class EnsembleTrainer {
 
         /** The classification of {@code (v, a)}, or null where no loss is available. */
         SecondOrderResult classify(double[] v, double[] a) {
+            LossOracle o = oracle();
+            return o == null ? null : SECOND_ORDER.classify(o, v, a);
+        }
+
+        /** The oracle, made at the first call; null where no loss is available. */
+        private synchronized LossOracle oracle() {
             if (oracle == null) {
                 if (x != null) {
                     oracle = new EmpiricalLoss(spec.arch(), spec.leakySlope(), flat(x), flat(y));
                 } else if (population != null) {
                     oracle = new PopulationOracle(population);
-                } else {
-                    return null;
                 }
             }
-            return SECOND_ORDER.classify(oracle, v, a);
+            return oracle;
         }
 
         private static double[] flat(INDArray m) {

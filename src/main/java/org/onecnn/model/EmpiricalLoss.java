@@ -70,6 +70,50 @@ public final class EmpiricalLoss implements LossOracle {
         return evaluate(v, a).loss();
     }
 
+    /** The forward pass alone: {@code L_n} and its rounding bound (as in {@link #evaluate}), no gradients. */
+    @Override
+    public Evaluation evaluateLoss(double[] v, double[] a) {
+        int r = arch.r();
+        int s = arch.s();
+        int k = arch.k();
+        int d = arch.d();
+        if (v.length != r || a.length != k) {
+            throw new IllegalArgumentException("v, a must have lengths " + r + ", " + k);
+        }
+        double nv = 0;
+        for (double e : v) {
+            nv += e * e;
+        }
+        nv = Math.sqrt(nv);
+        double[] w = new double[r];
+        for (int c = 0; c < r; c++) {
+            w[c] = v[c] / nv;
+        }
+        double loss = 0;
+        double lossScale = 0;
+        for (int m = 0; m < n; m++) {
+            int row = m * d;
+            double f = 0;
+            double fAbs = 0;
+            for (int i = 0; i < k; i++) {
+                int off = row + i * s;
+                double zi = 0;
+                for (int c = 0; c < r; c++) {
+                    zi += w[c] * x[off + c];
+                }
+                double act = zi > 0 ? zi : alpha * zi;
+                f += a[i] * act;
+                fAbs += Math.abs(a[i] * act);
+            }
+            double res = f - y[m];
+            loss += 0.5 * res * res;
+            lossScale += Math.abs(res) * (fAbs + Math.abs(y[m]));
+        }
+        loss /= n;
+        double gamma = (n + (double) k * r + 8) * Math.ulp(1.0);
+        return new Evaluation(loss, null, null, gamma * (loss + lossScale / n), Double.NaN);
+    }
+
     @Override
     public Evaluation evaluate(double[] v, double[] a) {
         int r = arch.r();

@@ -22,6 +22,15 @@ public interface LossOracle {
     Evaluation evaluate(double[] v, double[] a);
 
     /**
+     * The loss at {@code (v, a)} and its rounding bound, in an evaluation whose gradients may be null: what the
+     * classifier's probes need. By default {@link #evaluate}; an oracle whose gradient costs more than its loss (a
+     * backward pass) gives the loss alone.
+     */
+    default Evaluation evaluateLoss(double[] v, double[] a) {
+        return evaluate(v, a);
+    }
+
+    /**
      * One evaluation.
      *
      * @param loss      {@code L(v, a)}

@@ -64,8 +64,15 @@ import org.apache.commons.math3.linear.RealMatrix;
  * both sides, at distances {@code t = t_max 2^{−j}}, {@code j = 0 … J−1}:
  * <pre>  R(t) = L(θ(t u)) − L(θ(0)) − t Gᵀu</pre>
  * (the first-order term is removed because the point is stationary only to {@code ‖G‖}: otherwise every direction
- * would fall on one side at small {@code t}). A value {@code R} counts only beyond its rounding,
- * {@code |R| > 2 ε_L + t √m ε_G}. {@code R < 0} beyond that at any probe → {@code DEGENERATE_SADDLE} (the loss
+ * would fall on one side at small {@code t}). A rise counts beyond its rounding, {@code R > 2 ε_L + t √m ε_G}; a fall
+ * only beyond the rounding and the quadratic term the Hessian could not resolve,
+ * {@code R < −(2 ε_L + t √m ε_G + ½ tol t²)}: along a null direction the eigenvalue is only known to lie in
+ * {@code [−tol, tol]}. On {@code L_n} this matters: its kinks (a sample's
+ * pre-activation crossing 0) add to {@code R} terms of either sign of about that size (they are what makes
+ * {@code ‖H_2h − H_h‖} large), and without this margin the probe "fell" at most far-side points to which gradient
+ * descent had converged linearly, calling minima saddles. A genuine degenerate saddle still falls beyond it: with a
+ * cubic {@code c t³} and the point at {@code δ} from the stationary point ({@code tol_stat ≈ 6cδ}), the fall
+ * {@code |c(3δt² + t³)|} exceeds {@code 3cδt²} from {@code |t| ≈ 6δ} on. A fall at any probe → {@code DEGENERATE_SADDLE} (the loss
  * falls, e.g. through a cubic term); otherwise, if on each side of every null direction at least half of the
  * probes rise → {@code DEGENERATE_MINIMUM}, with the growth exponent of each direction the least-squares slope of
  * {@code log R} against {@code log t} over its rising probes (2 for a quadratic that the tolerance hid, 3 at the
@@ -206,7 +213,7 @@ public final class SecondOrderClassifier {
                     continue;
                 }
                 double[] u = eig.getEigenvector(idx).toArray();
-                Probe probe = probe(chart, origin, u);
+                Probe probe = probe(chart, origin, u, tol);
                 if (probe.falls) {
                     kind = SecondOrderKind.DEGENERATE_SADDLE;
                 } else if (!probe.rises && kind == SecondOrderKind.DEGENERATE_MINIMUM) {
@@ -224,7 +231,7 @@ public final class SecondOrderClassifier {
     private record Probe(boolean falls, boolean rises, double exponent) {
     }
 
-    private Probe probe(Chart chart, Point origin, double[] u) {
+    private Probe probe(Chart chart, Point origin, double[] u, double tol) {
         int m = u.length;
         double slope = dot(origin.grad, u);
         boolean falls = false;
@@ -238,10 +245,14 @@ public final class SecondOrderClassifier {
                 for (int i = 0; i < m; i++) {
                     xi[i] = t * u[i];
                 }
-                Point q = chart.at(xi);
-                double r = q.loss - origin.loss - t * slope;
-                double noise = q.lossError + origin.lossError + Math.abs(t) * Math.sqrt(m) * chart.gradError;
-                if (r < -noise || !Double.isFinite(r)) {
+                double[] q = chart.lossAt(xi);
+                double r = q[0] - origin.loss - t * slope;
+                double noise = q[1] + origin.lossError + Math.abs(t) * Math.sqrt(m) * chart.gradError;
+                // a fall must also exceed the quadratic term the Hessian left unresolved: along a null direction
+                // the eigenvalue is only known to lie in [−tol, tol] (on L_n also about the size of the kinks'
+                // contribution, which tol_fd measured); a rise beyond rounding counts as it is
+                double unresolved = 0.5 * tol * t * t;
+                if (r < -(noise + unresolved) || !Double.isFinite(r)) {
                     falls = true;
                 } else if (r > noise) {
                     up++;
@@ -362,7 +373,15 @@ public final class SecondOrderClassifier {
             this.basis = orthonormalComplement(v);
         }
 
-        Point at(double[] xi) {
+        /** The loss at chart point {@code xi} and its rounding bound ({@code {L, ε_L}}), without the gradient. */
+        double[] lossAt(double[] xi) {
+            double[][] va = point(xi);
+            LossOracle.Evaluation e = oracle.evaluateLoss(va[0], va[1]);
+            return new double[] {e.loss(), e.lossError()};
+        }
+
+        /** {@code (v, a)} of chart point {@code xi}. */
+        private double[][] point(double[] xi) {
             double[] vv = v.clone();
             for (int i = 0; i < p - 1; i++) {
                 for (int c = 0; c < p; c++) {
@@ -373,7 +392,12 @@ public final class SecondOrderClassifier {
             for (int j = 0; j < k; j++) {
                 aa[j] += xi[p - 1 + j];
             }
-            LossOracle.Evaluation e = oracle.evaluate(vv, aa);
+            return new double[][] {vv, aa};
+        }
+
+        Point at(double[] xi) {
+            double[][] va = point(xi);
+            LossOracle.Evaluation e = oracle.evaluate(va[0], va[1]);
             double[] g = new double[m];
             for (int i = 0; i < p - 1; i++) {
                 g[i] = nv * dot(basis[i], e.gv());

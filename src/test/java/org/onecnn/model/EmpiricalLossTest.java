@@ -70,6 +70,10 @@ class EmpiricalLossTest {
         }
         assertTrue(e.lossError() > 0 && e.lossError() < 1e-10 * (1 + e.loss()));
         assertTrue(e.gradError() > 0 && e.gradError() < 1e-10);
+        // the probes' forward-only pass adds the same terms in the same order: the same bits
+        LossOracle.Evaluation forward = loss.evaluateLoss(v, a);
+        assertEquals(e.loss(), forward.loss(), 0.0);
+        assertEquals(e.lossError(), forward.lossError(), 0.0);
     }
 
     @Test

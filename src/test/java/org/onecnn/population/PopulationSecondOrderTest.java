@@ -20,7 +20,7 @@ import org.onecnn.model.Teacher;
 class PopulationSecondOrderTest {
     static final int K = 25;
     static final int P = 6;
-    /** c ≠ 1, as MATH.md asks, and the ratio of the sample-size default (4 < (k + π − 1)/π). */
+    /** c ≠ 1 (docs/model.md: c = ‖w*‖ is not necessarily 1, and a test with c = 1 would hide a missing factor), and the ratio of the sample-size default (4 < (k + π − 1)/π). */
     static final Teacher TEACHER = Teacher.ratioFamily(K, P, 4, 1.0, 1.5, 11);
 
     /** The a-block's eigenvalues: (π−1)/2π (k − 1 times) and (k + π − 1)/2π. */

@@ -665,11 +665,13 @@ final class SampleSizeReport {
         setup.add("empirical: n ∈ " + e.n() + ", " + e.datasets() + " data set(s) each, " + e.distribution()
                 + " inputs, label noise σ = " + e.noise() + ", " + e.regime() + (e.regime() == Regime.FULL_BATCH ? ""
                         : " (batch " + e.batchSize() + ")") + ", η = " + cfg.empirical().eta() + " (null: η of "
-                + "train), budget " + e.maxSteps() + " steps, data type " + ComputeContext.dataTypeName(cfg));
-        setup.add("empirical outcome (docs/outcomes.md): stationary when ‖∇L_n‖ ≤ " + e.gradTol() + "; then GLOBAL if cos φ > 0 "
-                + "and L_n ≤ " + e.lossTolerance() + ", SPURIOUS if cos φ < 0 and L_n above it, else OTHER; "
-                + "NOT_CONVERGED if still moving at the budget. No angle threshold: the empirical spurious minimum "
-                + "sits far from π.");
+                + "train), budget " + e.maxSteps() + " steps, data type " + ComputeContext.dataTypeName(cfg)
+                + ", engine " + e.trainingEngine().name());
+        setup.add("empirical outcome (docs/outcomes.md): stationary when ‖∇L_n‖ or the mean gradient over the last "
+                + e.checkEvery() + " steps is ≤ " + e.gradTol() + "; then GLOBAL if cos φ > 0 and L_n ≤ "
+                + e.lossTolerance() + ", SPURIOUS if cos φ < 0, L_n above it and the second-order test certifies a "
+                + "minimum, else OTHER; NOT_CONVERGED if still moving at the budget. No angle threshold: the "
+                + "empirical spurious minimum sits far from π.");
         return setup;
     }
 
