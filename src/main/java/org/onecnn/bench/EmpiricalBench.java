@@ -32,14 +32,17 @@ import org.onecnn.util.SeededRandom;
  * {@code a* ~ N(0, I_k)}, students {@code v ~ N(0, I_p)}, {@code a ~ N(0, 0.01 I_k)}, η = 0.05, float32 unless
  * told otherwise, on the empirical engine named ({@code fused} by default, or {@code dl4j}). Reports
  * sample-gradients per second, {@code n · R · steps / seconds}, over the timed steps after the untimed warm-up
- * steps (three, and for the fused engine enough to reach a second of work: its kernels run interpreted until the
- * JIT compiles them). Sample chunk and reduction block come from the compute profile.
+ * steps (three, and for the fused engine {@link #WARM_UP_NANOS} of work: its kernels run slowly until C2 has
+ * compiled and recompiled them, 1.5–2 s into a run). Sample chunk and reduction block come from the compute profile.
  *
  * <p>{@code ensemble}: one ensemble holding all R students (for DL4J, the layers' ensemble width);
  * {@code single}: R ensembles of one student each, trained one after the other.
  */
 public final class EmpiricalBench {
     /** The bench's teacher {@code a*}. */
+    /** How long the fused engine steps untimed before the timed steps (JIT compilation; see {@code run}). */
+    static final long WARM_UP_NANOS = 3_000_000_000L;
+
     static final SeedStream TEACHER = SeedStream.of("bench-teacher", "the output layer a* of the bench's teacher");
     /** The bench's data set. */
     static final SeedStream DATA = SeedStream.of("bench-data", "the bench's data set");
@@ -166,8 +169,11 @@ public final class EmpiricalBench {
         if (s.mode().equals("ensemble")) {
             EnsembleTrainer.Stepper st = trainer.stepper(inits, x, y);
             long w0 = System.nanoTime();
-            for (int i = 0; i < 3 || fused && i < 200 && System.nanoTime() - w0 < 1_000_000_000L; i++) {
-                st.step(); // warm-up: JIT (the fused kernels are slow until C2 has compiled them), workspaces
+            // warm-up, as JMH does: C2 compiles the fused engine's step methods and recompiles its kernel 1.5–2 s
+            // into a run (-XX:+PrintCompilation), and a compilation takes one of the cores; timing before then
+            // measured 20–40 % below the steady state. ND4J warms up in a few steps (workspaces)
+            for (int i = 0; i < 3 || fused && i < 2000 && System.nanoTime() - w0 < WARM_UP_NANOS; i++) {
+                st.step();
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < s.steps(); i++) {
@@ -179,7 +185,7 @@ public final class EmpiricalBench {
             // (building a network is not timed)
             EnsembleTrainer.Stepper warm = trainer.stepper(inits.subList(0, 1), x, y);
             long w0 = System.nanoTime();
-            for (int i = 0; i < 1 || fused && i < 2000 && System.nanoTime() - w0 < 1_000_000_000L; i++) {
+            for (int i = 0; i < 1 || fused && i < 20000 && System.nanoTime() - w0 < WARM_UP_NANOS; i++) {
                 warm.step();
             }
             long total = 0;
