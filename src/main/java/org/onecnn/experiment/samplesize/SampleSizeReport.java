@@ -735,6 +735,14 @@ final class SampleSizeReport {
             s += String.format(Locale.ROOT, " But %.1f%% of the runs at this n had not converged: the comparison is "
                     + "not final.", 100 * last.share(2));
         }
+        int flat = secondOrder == null ? 0 : secondOrder.uncertifiedFarSide(Long.parseLong(last.n()));
+        if (flat > 0) {
+            // SPURIOUS is certified, not assumed: say how much of the gap is points the test could not decide
+            s += String.format(Locale.ROOT, " %d of its %d runs (%.3f) stopped at far-side stationary points that the "
+                    + "second-order test could not certify as minima (degenerate-flat: no fall, too few rises at the "
+                    + "probe distances) and count as OTHER; counted as spurious they would give %.3f.", flat,
+                    last.runs(), (double) flat / last.runs(), last.share(1) + (double) flat / last.runs());
+        }
         return s;
     }
 

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import org.onecnn.experiment.PopulationSetup;
 import org.onecnn.model.Architecture;
+import org.onecnn.model.SecondOrderKind;
 import org.onecnn.model.SecondOrderResult;
 import org.onecnn.population.PopulationOracle;
 import org.onecnn.report.MarkdownReport;
@@ -24,11 +25,14 @@ final class SecondOrderSection {
     static final String FILE = "second_order.csv";
 
     private final Table counts;
+    /** Per n, the runs stopped at a far-side (φ > π/2) stationary point the test could not certify (degenerate-flat). */
+    private final Map<Long, Integer> uncertifiedFarSide;
     /** Null where no certificate applies (overlapping patches or non-Gaussian input: no closed form). */
     private final SecondOrderResult certificate;
 
-    private SecondOrderSection(Table counts, SecondOrderResult certificate) {
+    private SecondOrderSection(Table counts, Map<Long, Integer> uncertifiedFarSide, SecondOrderResult certificate) {
         this.counts = counts;
+        this.uncertifiedFarSide = uncertifiedFarSide;
         this.certificate = certificate;
     }
 
@@ -38,6 +42,7 @@ final class SecondOrderSection {
      */
     static SecondOrderSection of(SampleSizeSpec cfg, List<Table> cells) {
         Map<Long, Map<String, Integer>> byN = new TreeMap<>();
+        Map<Long, Integer> flatFar = new TreeMap<>();
         List<Long> sizes = cfg.empirical().n();
         int perN = cfg.empirical().datasets();
         for (int c = 0; c < cells.size(); c++) {
@@ -51,6 +56,9 @@ final class SecondOrderSection {
                 String kind = t.getString(r, "second_order");
                 if (kind != null && !kind.isBlank()) {
                     m.merge(kind + "\t" + t.getString(r, "outcome"), 1, Integer::sum);
+                    if (kind.equals(SecondOrderKind.DEGENERATE_FLAT.label()) && t.getDouble(r, "phi") > Math.PI / 2) {
+                        flatFar.merge(n, 1, Integer::sum);
+                    }
                 }
             }
         }
@@ -61,8 +69,13 @@ final class SecondOrderSection {
         }));
         Architecture arch = cfg.model().architecture();
         boolean closedForm = !arch.overlapping() && cfg.empirical().inputDistribution().populationClosedForm();
-        return new SecondOrderSection(b.build(),
+        return new SecondOrderSection(b.build(), flatFar,
                 closedForm ? PopulationOracle.spuriousCertificate(PopulationSetup.teacher(cfg)) : null);
+    }
+
+    /** The runs at {@code n} stopped at a far-side stationary point that could not be certified (degenerate-flat). */
+    int uncertifiedFarSide(long n) {
+        return uncertifiedFarSide.getOrDefault(n, 0);
     }
 
     void write(java.nio.file.Path dir) throws IOException {
