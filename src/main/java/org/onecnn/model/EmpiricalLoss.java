@@ -70,6 +70,35 @@ public final class EmpiricalLoss implements LossOracle {
         return evaluate(v, a).loss();
     }
 
+    /** {@code ‖v‖}, after checking that {@code v} and {@code a} fit the architecture. */
+    private double checkedNorm(double[] v, double[] a) {
+        if (v.length != arch.r() || a.length != arch.k()) {
+            throw new IllegalArgumentException("v, a must have lengths " + arch.r() + ", " + arch.k());
+        }
+        double nv = 0;
+        for (double e : v) {
+            nv += e * e;
+        }
+        return Math.sqrt(nv);
+    }
+
+    /** {@code w = v/‖v‖}. */
+    private static double[] unit(double[] v, double nv) {
+        double[] w = new double[v.length];
+        for (int c = 0; c < v.length; c++) {
+            w[c] = v[c] / nv;
+        }
+        return w;
+    }
+
+    /**
+     * {@code γ = (n + k r + 8) ε}: the relative rounding bound of the sums over samples, patches and filter entries
+     * that both passes use for their error bounds.
+     */
+    private double gamma() {
+        return (n + (double) arch.k() * arch.r() + 8) * Math.ulp(1.0);
+    }
+
     /** The forward pass alone: {@code L_n} and its rounding bound (as in {@link #evaluate}), no gradients. */
     @Override
     public Evaluation evaluateLoss(double[] v, double[] a) {
@@ -77,18 +106,8 @@ public final class EmpiricalLoss implements LossOracle {
         int s = arch.s();
         int k = arch.k();
         int d = arch.d();
-        if (v.length != r || a.length != k) {
-            throw new IllegalArgumentException("v, a must have lengths " + r + ", " + k);
-        }
-        double nv = 0;
-        for (double e : v) {
-            nv += e * e;
-        }
-        nv = Math.sqrt(nv);
-        double[] w = new double[r];
-        for (int c = 0; c < r; c++) {
-            w[c] = v[c] / nv;
-        }
+        double nv = checkedNorm(v, a);
+        double[] w = unit(v, nv);
         double loss = 0;
         double lossScale = 0;
         for (int m = 0; m < n; m++) {
@@ -110,7 +129,7 @@ public final class EmpiricalLoss implements LossOracle {
             lossScale += Math.abs(res) * (fAbs + Math.abs(y[m]));
         }
         loss /= n;
-        double gamma = (n + (double) k * r + 8) * Math.ulp(1.0);
+        double gamma = gamma();
         return new Evaluation(loss, null, null, gamma * (loss + lossScale / n), Double.NaN);
     }
 
@@ -120,18 +139,8 @@ public final class EmpiricalLoss implements LossOracle {
         int s = arch.s();
         int k = arch.k();
         int d = arch.d();
-        if (v.length != r || a.length != k) {
-            throw new IllegalArgumentException("v, a must have lengths " + r + ", " + k);
-        }
-        double nv = 0;
-        for (double e : v) {
-            nv += e * e;
-        }
-        nv = Math.sqrt(nv);
-        double[] w = new double[r];
-        for (int c = 0; c < r; c++) {
-            w[c] = v[c] / nv;
-        }
+        double nv = checkedNorm(v, a);
+        double[] w = unit(v, nv);
         double[] gw = new double[r];
         double[] ga = new double[k];
         double[] z = new double[k];
@@ -189,7 +198,7 @@ public final class EmpiricalLoss implements LossOracle {
         for (int c = 0; c < r; c++) {
             gv[c] = (gw[c] - along * w[c]) / nv;
         }
-        double gamma = (n + (double) k * r + 8) * Math.ulp(1.0);
+        double gamma = gamma();
         double lossError = gamma * (loss + lossScale / n);
         double gradError = 2 * gamma * gradScale / n * Math.max(1, 1 / nv);
         return new Evaluation(loss, gv, ga, lossError, gradError);
