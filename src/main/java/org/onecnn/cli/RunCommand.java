@@ -46,6 +46,15 @@ final class RunCommand implements Callable<Integer> {
             + "experiments (cuda-profiles/NAME.properties or a file); same as --set empirical.profile=NAME.")
     String profile;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Compute the cells on Apache Spark: local[N], "
+            + "spark://HOST:PORT, yarn, k8s://URL (docs/cluster.md); needs a build with the spark profile and Spark's "
+            + "jars (SPARK_HOME, or spark-submit). Results are the bytes of a run on this machine.")
+    String spark;
+
+    @Option(names = "--cell-uri", paramLabel = "URI", description = "With --spark: a Hadoop file system folder "
+            + "(file://, hdfs://, s3a://) where tasks also keep finished cells, so a retried or resumed job reuses them.")
+    String cellUri;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -78,7 +87,8 @@ final class RunCommand implements Callable<Integer> {
             sets.add("empirical.profile=" + profile);
         }
         long t0 = System.nanoTime();
-        Path dir = Runner.run(new Runner.Request(config, sets, out, resume, n, quiet, Main.argv));
+        Path dir = Runner.run(new Runner.Request(config, sets, out, resume, n, quiet, Main.argv, spark,
+                cellUri));
         System.out.printf("%s finished in %.1f s: %s%n", dir.getFileName(), (System.nanoTime() - t0) / 1e9,
                 dir.resolve("report.md"));
         // Diverged runs are results, not errors, but a researcher must not miss them: a warning whenever some

@@ -150,6 +150,21 @@ public final class EmpiricalSetup {
     }
 
     /**
+     * Refuses {@code empirical.save_datasets} where cells are computed on other machines (a distributed
+     * executor): each cell would save its data set on the machine that trained it, where the run cannot gather
+     * it. The data sets are reproducible from the seed, so a run on one machine can save them afterwards.
+     *
+     * @param how the option that distributes the run, e.g. {@code --spark}
+     */
+    public static void requireNoSavedDatasets(Sections.FiniteSampleSpec cfg, String how) {
+        if (cfg.empirical().saveDatasets()) {
+            throw new org.onecnn.util.InvalidInputException("empirical.save_datasets", "cannot be combined with " + how
+                    + ": each cell would save its data set on the machine that trains it; set it to false (the data "
+                    + "sets are reproducible from the seed: a run on one machine with save_datasets writes them)");
+        }
+    }
+
+    /**
      * Before any work, every data set of {@code empirical.datasets_from} (if given) must be one the study can
      * train on as if it had generated it: a valid data set ({@link DatasetStore#inspect}: manifest, file headers,
      * shapes, dtypes), of the size its folder name says, for the model's architecture (d, r, s), in the data type

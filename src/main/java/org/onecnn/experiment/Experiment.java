@@ -46,6 +46,19 @@ public interface Experiment {
         return java.util.List.of();
     }
 
+    /**
+     * The cells of a run built from its resolved config alone: what an executor on another machine computes a
+     * cell from ({@link CellSweep}: a worker that builds the sweep from the same spec gets the same values, so
+     * cell {@code i} of this sweep has the bytes of cell {@code i} of the sweep {@link #execute} runs). The
+     * sweep's keys are {@link #cellKeys}. Null for a type that computes no cells (it runs on the driver).
+     *
+     * @throws org.onecnn.util.InvalidInputException if the config asks for something that only the run's own
+     *                                               machine can do (such as saving data sets beside the run)
+     */
+    default CellSweep cells(ConfigLoader.Loaded loaded) {
+        return null;
+    }
+
     /** The runner of a config type. */
     static Experiment of(String type) {
         return ExperimentTypes.get(type);

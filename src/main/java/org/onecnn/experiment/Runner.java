@@ -22,9 +22,62 @@ public final class Runner {
     private Runner() {
     }
 
-    /** A request from the command line. */
+    /**
+     * A request from the command line.
+     *
+     * @param spark   the Spark master to compute the cells on ({@code --spark}), or null: this machine
+     * @param cellUri a Hadoop file system URI where Spark tasks also keep finished cells ({@code --cell-uri}), so
+     *                that a retried or resumed job reuses them; null: none
+     */
     public record Request(String config, List<String> sets, Path out, Path resume, int threads, boolean quiet,
-            List<String> commandLine) {
+            List<String> commandLine, String spark, String cellUri) {
+        /** A request whose cells are computed on this machine. */
+        public Request(String config, List<String> sets, Path out, Path resume, int threads, boolean quiet,
+                List<String> commandLine) {
+            this(config, sets, out, resume, threads, quiet, commandLine, null, null);
+        }
+    }
+
+    /** The class of the Spark executor, compiled only by the build's spark profile (docs/cluster.md). */
+    static final String SPARK_EXECUTOR = "org.onecnn.spark.SparkCellExecutor";
+
+    /**
+     * The one place that chooses how cells are computed: on this machine ({@link LocalCellExecutor}), or on
+     * Apache Spark ({@code --spark}, the class {@value #SPARK_EXECUTOR}, looked up by name because a build
+     * without Spark has neither it nor Spark's jars). Called before the run folder is created, so a request that
+     * cannot run leaves nothing behind.
+     */
+    static CellExecutor executor(Request req, ConfigLoader.Loaded loaded, Experiment exp) {
+        if (req.spark() == null) {
+            if (req.cellUri() != null) {
+                throw new InvalidInputException("--cell-uri", "keeps the cells of Spark tasks: give --spark MASTER too");
+            }
+            return new LocalCellExecutor(Math.max(1, req.threads()));
+        }
+        if (loaded.config() instanceof Sections.FiniteSampleSpec f && !exp.cellKeys(loaded).isEmpty()) {
+            EmpiricalSetup.requireNoSavedDatasets(f, "--spark");
+        }
+        String missing = "this build of onecnn has no Spark executor (the launcher builds without Spark): build it "
+                + "with the spark profile, ONECNN_MAVEN_ARGS=-Pspark ./onecnn run ..., or submit it with spark-submit "
+                + "(docs/cluster.md)";
+        try {
+            return (CellExecutor) Class.forName(SPARK_EXECUTOR).getMethod("forRun", String.class, String.class,
+                    ConfigLoader.Loaded.class, Experiment.class).invoke(null, req.spark(), req.cellUri(), loaded, exp);
+        } catch (ClassNotFoundException | NoClassDefFoundError | NoSuchMethodException | IllegalAccessException e) {
+            throw new InvalidInputException("--spark", missing);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof NoClassDefFoundError) {
+                throw new InvalidInputException("--spark", "Spark's jars are not on the class path: run with "
+                        + "SPARK_HOME set, or through spark-submit (docs/cluster.md)");
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** Run; returns the run folder. */
@@ -35,6 +88,7 @@ public final class Runner {
         ConfigLoader.Loaded loaded = ConfigLoader.load(req.config(), req.sets());
         Experiment exp = Experiment.of(loaded.config().type());
         exp.validate(loaded);
+        CellExecutor executor = executor(req, loaded, exp);
         Path dir = RunFolder.plan(org.onecnn.util.Installation.home().resolve("runs"), loaded.config().name(), req.out());
         RunFolder folder = RunFolder.create(dir);
         RunFolder.Lock lock = folder.lock();
@@ -43,7 +97,7 @@ public final class Runner {
                     + " (every default filled in); run it again with: ./onecnn run <this file>\n"
                     + ConfigLoader.toYaml(loaded.config()));
             String hash = CellStore.configHash(loaded.config());
-            return execute(req, loaded, exp, folder, CellStore.fresh(folder, hash, exp.cellKeys(loaded)));
+            return execute(req, loaded, exp, folder, CellStore.fresh(folder, hash, exp.cellKeys(loaded)), executor);
         } finally {
             lock.close();
         }
@@ -72,6 +126,7 @@ public final class Runner {
             }
             Experiment exp = Experiment.of(loaded.config().type());
             exp.validate(loaded);
+            CellExecutor executor = executor(req, loaded, exp);
             String hash = CellStore.configHash(loaded.config());
             String recorded = recordedConfigHash(folder);
             if (recorded != null && !recorded.equals(hash)) {
@@ -92,7 +147,7 @@ public final class Runner {
                 System.err.println("removed " + removed.size() + " leftover(s) of interrupted writes: "
                         + String.join(", ", removed));
             }
-            return execute(req, loaded, exp, folder, store);
+            return execute(req, loaded, exp, folder, store, executor);
         } finally {
             lock.close();
         }
@@ -127,9 +182,7 @@ public final class Runner {
     public static final String CONFIG_HASH = "config_sha256";
 
     private static Path execute(Request req, ConfigLoader.Loaded loaded, Experiment exp, RunFolder folder,
-            CellStore store) throws java.io.IOException, InterruptedException {
-        // the one place that chooses how cells are computed (a distributed engine or a job array goes here)
-        CellExecutor executor = new LocalCellExecutor(Math.max(1, req.threads()));
+            CellStore store, CellExecutor executor) throws java.io.IOException, InterruptedException {
         Map<String, Object> prov = provenance(req, loaded, exp, folder);
         prov.putIfAbsent(CONFIG_HASH, CellStore.configHash(loaded.config()));
         prov.put("cell_executor", executor.describe());

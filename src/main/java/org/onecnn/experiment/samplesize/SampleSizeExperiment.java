@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.onecnn.experiment.CellStore;
 import org.onecnn.experiment.ComputeContext;
+import org.onecnn.experiment.CellSweep;
 import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.EmpiricalSetup;
 import org.onecnn.experiment.Experiment;
@@ -94,7 +95,8 @@ public final class SampleSizeExperiment implements Experiment {
         SampleSizeSpec cfg = (SampleSizeSpec) ctx.config();
         Teacher teacher = PopulationSetup.teacher(cfg);
         List<InitialPoint> inits = PopulationSetup.inits(cfg, teacher, 0, 0, cfg.init().count());
-        List<RunResult> pop = population(ctx, cfg, teacher, inits);
+        List<RunResult> pop = populationRuns(cfg, teacher, inits);
+        writePopulation(ctx, pop);
         ComputeContext cc = ComputeContext.open(cfg);
         ctx.provenance().put("backend", cc.describe());
         Sections.Empirical e = cfg.empirical();
@@ -118,17 +120,36 @@ public final class SampleSizeExperiment implements Experiment {
         return DatasetStore.standard().root().resolve(ctx.folder().dir().getFileName().toString());
     }
 
-    /** The exact population reference on the same initializations, written to {@code population.csv}. */
-    private static List<RunResult> population(RunContext ctx, SampleSizeSpec cfg, Teacher teacher,
-            List<InitialPoint> inits) throws IOException {
-        List<RunResult> pop = cfg.train().newEngine().run(PopulationSetup.job(cfg, teacher, inits,
+    /**
+     * The cells as a worker on another machine builds them (see {@link Experiment#cells}): the same teacher,
+     * initializations and population reference as {@link #execute}, computed from the spec, and the compute
+     * context opened on the worker (its ND4J configured by the worker's own profile check). A run that saves its
+     * data sets ({@code empirical.save_datasets}) is refused: each cell would save its data set on the machine
+     * that computed it.
+     */
+    @Override
+    public CellSweep cells(ConfigLoader.Loaded loaded) {
+        SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
+        EmpiricalSetup.requireNoSavedDatasets(cfg, "a distributed executor");
+        Teacher teacher = PopulationSetup.teacher(cfg);
+        List<InitialPoint> inits = PopulationSetup.inits(cfg, teacher, 0, 0, cfg.init().count());
+        return new SampleSizeCells(cfg, teacher, inits, populationRuns(cfg, teacher, inits), ComputeContext.open(cfg),
+                null);
+    }
+
+    /** The exact population reference on the same initializations (a pure function of the spec). */
+    private static List<RunResult> populationRuns(SampleSizeSpec cfg, Teacher teacher, List<InitialPoint> inits) {
+        return cfg.train().newEngine().run(PopulationSetup.job(cfg, teacher, inits,
                 PopulationSetup.eta(cfg, teacher, inits.get(0)), RecordPlan.NONE), TrajectorySink.NONE);
+    }
+
+    /** The population reference, written to {@code population.csv}. */
+    private static void writePopulation(RunContext ctx, List<RunResult> pop) throws IOException {
         Table.Builder pb = Table.builder("run", "seed", "outcome", "stop_reason", "iterations", "phi", "loss");
         for (RunResult r : pop) {
             pb.row(r.index(), r.seed(), r.outcome().name(), r.reason().name(), r.iterations(), r.phi(), r.loss());
         }
         pb.build().writeCsv(ctx.folder().path("population.csv"));
-        return pop;
     }
 
     /** Every cell read back from the store, concatenated into {@code results.csv}; their tables in cell order. */

@@ -67,9 +67,13 @@ public final class PopulationSweep implements Experiment {
     }
 
     @Override
+    public PopulationCells cells(ConfigLoader.Loaded loaded) {
+        return new PopulationCells((PopulationSweepSpec) loaded.config(), loaded.cells());
+    }
+
+    @Override
     public void execute(RunContext ctx) throws IOException, InterruptedException {
-        PopulationSweepSpec cfg = (PopulationSweepSpec) ctx.config();
-        PopulationCells cells = new PopulationCells(cfg, ctx.cells());
+        PopulationCells cells = cells(ctx.loaded());
         if (ctx.folder().resumed()) {
             long done = IntStream.range(0, cells.size()).filter(i -> ctx.store().done(cells.key(i))).count();
             ctx.log("resuming " + ctx.folder().dir() + ": " + done + " of " + cells.size() + " cells already done");
