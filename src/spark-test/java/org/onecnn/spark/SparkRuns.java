@@ -1,0 +1,82 @@
+package org.onecnn.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import org.onecnn.cli.Main;
+
+/** The runs the Spark tests compare, and the comparison: every output file of a run folder, byte for byte. */
+final class SparkRuns {
+    private SparkRuns() {
+    }
+
+    /**
+     * A population sweep of du2018-table1, reduced: 6 grid cells of 200 initializations (pieces of 256, so one
+     * piece each), two recorded trajectories per cell (the cells' parts).
+     */
+    static final List<String> SWEEP = List.of("du2018-table1", "--set", "init.count=200", "--set", "grid.k=[25,36]",
+            "--set", "grid.ratio=[1,4,9]", "--set", "record.runs=2", "--set", "record.every=500");
+
+    /** sample-size-quick, reduced: 2 sample sizes × 2 data sets of 8 initializations (4 cells). */
+    static final List<String> SAMPLE_SIZE = List.of("sample-size-quick", "--set", "init.count=8", "--set",
+            "empirical.n=[200,1000]", "--set", "empirical.datasets=2", "--set", "empirical.max_steps=2000");
+
+    /**
+     * {@code onecnn run CONFIG... --out PARENT/run -q --threads 2 EXTRA...}; returns the exit code. Every run folder
+     * is named {@code run} (in a parent of its own): report.md names its folder.
+     */
+    static int run(List<String> config, Path parent, String... extra) {
+        List<String> a = new ArrayList<>(List.of("run"));
+        a.addAll(config);
+        a.addAll(List.of("--out", folder(parent).toString(), "-q", "--threads", "2"));
+        a.addAll(Arrays.asList(extra));
+        return Main.execute(a.toArray(new String[0]));
+    }
+
+    /**
+     * Asserts that two run folders hold the same files with the same bytes, but for {@code provenance.json} (it
+     * records when and how the run was computed) and the figures' raster images (PNG embeds no timestamp, but
+     * compare the data files): results.csv, summary.csv/json, trajectories, population.csv, report.md (but for the
+     * run folder's path in it), SVGs.
+     */
+    static void assertSameOutputs(Path expectedParent, Path actualParent) throws IOException {
+        Path expected = folder(expectedParent);
+        Path actual = folder(actualParent);
+        TreeSet<String> e = files(expected);
+        TreeSet<String> a = files(actual);
+        assertEquals(e, a, "the same files");
+        for (String f : e) {
+            byte[] want = Files.readAllBytes(expected.resolve(f));
+            if (f.equals("report.md")) {
+                // it tells how to rerun the run: ./onecnn run <its folder>/config.yaml
+                want = new String(want, StandardCharsets.UTF_8).replace(expected.toString(), actual.toString())
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+            assertArrayEquals(want, Files.readAllBytes(actual.resolve(f)), f);
+        }
+    }
+
+    /** The run folder of a run started by {@link #run} with this parent. */
+    static Path folder(Path parent) {
+        return parent.resolve("run");
+    }
+
+    private static TreeSet<String> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            TreeSet<String> t = new TreeSet<>();
+            s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString())
+                    .filter(f -> !f.equals("provenance.json") && !f.endsWith(".png")).forEach(t::add);
+            return t;
+        }
+    }
+}
