@@ -24,8 +24,13 @@ final class SparkRuns {
      * A population sweep of du2018-table1, reduced: 6 grid cells of 200 initializations (pieces of 256, so one
      * piece each), two recorded trajectories per cell (the cells' parts).
      */
-    static final List<String> SWEEP = List.of("du2018-table1", "--set", "init.count=200", "--set", "grid.k=[25,36]",
-            "--set", "grid.ratio=[1,4,9]", "--set", "record.runs=2", "--set", "record.every=500");
+    static final List<String> SWEEP = sweep(200, "[25,36]", "[1,4,9]");
+
+    /** du2018-table1 with {@code count} initializations per cell on the grid {@code k} × {@code ratio}. */
+    static List<String> sweep(int count, String k, String ratio) {
+        return List.of("du2018-table1", "--set", "init.count=" + count, "--set", "grid.k=" + k, "--set",
+                "grid.ratio=" + ratio, "--set", "record.runs=2", "--set", "record.every=500");
+    }
 
     /** sample-size-quick, reduced: 2 sample sizes × 2 data sets of 8 initializations (4 cells). */
     static final List<String> SAMPLE_SIZE = List.of("sample-size-quick", "--set", "init.count=8", "--set",

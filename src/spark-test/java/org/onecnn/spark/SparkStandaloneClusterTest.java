@@ -65,9 +65,8 @@ class SparkStandaloneClusterTest {
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void aClusterThatLosesAWorkerStillGivesTheLocalRunsBytes() throws Exception {
         System.setProperty("onecnn.home", dir.toString());
-        List<String> sweep = new ArrayList<>(SparkRuns.SWEEP);
         // 12 cells of 600 runs: long enough that a worker is lost while tasks are running
-        sweep.addAll(List.of("--set", "init.count=600", "--set", "grid.k=[25,36,49]", "--set", "grid.ratio=[1,4,9,16]"));
+        List<String> sweep = SparkRuns.sweep(600, "[25,36,49]", "[1,4,9,16]");
         assertEquals(0, SparkRuns.run(sweep, dir.resolve("local-sweep")));
         assertEquals(0, SparkRuns.run(SparkRuns.SAMPLE_SIZE, dir.resolve("local-sample-size")));
 
