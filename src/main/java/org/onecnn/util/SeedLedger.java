@@ -51,6 +51,31 @@ public final class SeedLedger implements AutoCloseable {
         return current;
     }
 
+    /** Whether a ledger is open in this JVM. */
+    public static boolean isOpen() {
+        return current != null;
+    }
+
+    /**
+     * Adds derivations that another JVM of the same run recorded (a Spark executor computing cells: see {@link
+     * #derivations}) to the open ledger; nothing if none is open.
+     */
+    public static void addAll(Map<String, ? extends java.util.Collection<String>> derivations) {
+        SeedLedger l = current;
+        if (l != null) {
+            synchronized (l) {
+                derivations.forEach((label, ds) -> l.streams.computeIfAbsent(label, x -> new TreeSet<>()).addAll(ds));
+            }
+        }
+    }
+
+    /** The derivations recorded so far: stream label to its derivations (those {@link #streams} joins by " or "). */
+    public synchronized Map<String, Set<String>> derivations() {
+        Map<String, Set<String>> m = new TreeMap<>();
+        streams.forEach((label, ds) -> m.put(label, new TreeSet<>(ds)));
+        return m;
+    }
+
     /** Records a seed that is not derived, such as {@code teacher.seed} given in the config. */
     public static void note(String label, String description) {
         SeedLedger l = current;

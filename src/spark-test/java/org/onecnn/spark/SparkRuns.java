@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.onecnn.cli.Main;
 
 /** The runs the Spark tests compare, and the comparison: every output file of a run folder, byte for byte. */
@@ -52,7 +54,7 @@ final class SparkRuns {
      * Asserts that two run folders hold the same files with the same bytes, but for {@code provenance.json} (it
      * records when and how the run was computed) and the figures' raster images (PNG embeds no timestamp, but
      * compare the data files): results.csv, summary.csv/json, trajectories, population.csv, report.md (but for the
-     * run folder's path in it), SVGs.
+     * run folder's path in it), SVGs; and of provenance.json, the seed streams the run drew.
      */
     static void assertSameOutputs(Path expectedParent, Path actualParent) throws IOException {
         Path expected = folder(expectedParent);
@@ -69,6 +71,11 @@ final class SparkRuns {
             }
             assertArrayEquals(want, Files.readAllBytes(actual.resolve(f)), f);
         }
+        // provenance.json differs (times, executor), but lists the same seed streams, wherever cells were computed
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.readTree(expected.resolve("provenance.json").toFile()).path("seeds").path("streams"),
+                json.readTree(actual.resolve("provenance.json").toFile()).path("seeds").path("streams"),
+                "seeds.streams of provenance.json");
     }
 
     /** The run folder of a run started by {@link #run} with this parent. */

@@ -19,6 +19,7 @@ import org.onecnn.experiment.CellSweep;
 import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.ExperimentSpec;
+import org.onecnn.util.SeedLedger;
 
 /**
  * What a Spark task does with a cell index: builds the run's cells from the resolved config's YAML text (once per
@@ -30,7 +31,7 @@ import org.onecnn.experiment.ExperimentSpec;
  * {@link SparkDevices}); which engine and backend compute is the config's ({@code empirical.engine}, {@code
  * empirical.profile}), as on one machine, so the bytes are those of a local run with the same config.
  */
-final class CellTask implements Function<Integer, byte[]> {
+final class CellTask implements Function<Integer, CellResult> {
     private static final long serialVersionUID = 1L;
 
     /** The cells of each config this JVM has computed for (config hash → sweep): built once, shared by tasks. */
@@ -46,8 +47,32 @@ final class CellTask implements Function<Integer, byte[]> {
         this.cellUri = cellUri;
     }
 
+    /**
+     * This executor's seed ledger, opened for the run's master seed when the JVM has none (an executor of its own;
+     * in local mode the driver's ledger is open and sees every derivation itself), null otherwise.
+     */
+    private static SeedLedger executorLedger;
+
     @Override
-    public byte[] call(Integer index) throws Exception {
+    public CellResult call(Integer index) throws Exception {
+        SeedLedger ledger = ledger(ConfigLoader.bind(ConfigLoader.parse(yaml, "the run's config")).seed());
+        byte[] bytes = computeOnTask(index);
+        return new CellResult(bytes, ledger == null ? Map.of() : ledger.derivations());
+    }
+
+    /** The executor's ledger (see {@link #executorLedger}), opened on first use; null where another is open. */
+    private static synchronized SeedLedger ledger(long master) {
+        if (executorLedger == null && !SeedLedger.isOpen()) {
+            try {
+                executorLedger = SeedLedger.open(master);
+            } catch (IllegalStateException openedMeanwhile) {
+                return null;
+            }
+        }
+        return executorLedger;
+    }
+
+    private byte[] computeOnTask(int index) throws Exception {
         TaskContext task = TaskContext.get();
         String[] gpus = new String[0];
         int cpus = 1;

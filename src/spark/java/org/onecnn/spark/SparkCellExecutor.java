@@ -23,6 +23,7 @@ import org.onecnn.experiment.CellSweep;
 import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.util.SeedLedger;
 
 /**
  * Computes the cells of a run on Apache Spark with plain {@code spark-core} (docs/cluster.md): every cell not yet
@@ -115,15 +116,15 @@ public final class SparkCellExecutor implements CellExecutor {
         }
         try (JavaSparkContext sc = new JavaSparkContext(conf(master, "onecnn " + name))) {
             CellTask task = new CellTask(yaml, configHash, cellUri);
-            List<JavaFutureAction<List<byte[]>>> jobs = new ArrayList<>();
+            List<JavaFutureAction<List<CellResult>>> jobs = new ArrayList<>();
             for (int i : todo) {
                 jobs.add(sc.parallelize(List.of(i), 1).map(task).collectAsync());
             }
             for (int j = 0; j < todo.size(); j++) {
                 int i = todo.get(j);
-                byte[] bytes;
+                CellResult result;
                 try {
-                    bytes = jobs.get(j).get().get(0);
+                    result = jobs.get(j).get().get(0);
                 } catch (ExecutionException e) {
                     for (JavaFutureAction<?> f : jobs) {
                         f.cancel(true);
@@ -137,7 +138,8 @@ public final class SparkCellExecutor implements CellExecutor {
                     throw e;
                 }
                 CellStore.Key key = sweep.key(i);
-                CellSweep.Output out = CellBytes.decode(bytes, configHash, key);
+                CellSweep.Output out = CellBytes.decode(result.cell, configHash, key);
+                SeedLedger.addAll(result.streams);
                 store.write(key, out.csv(), out.parts());
                 progress.accept(sweep.work(i));
             }
