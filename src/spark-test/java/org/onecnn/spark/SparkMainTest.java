@@ -1,0 +1,81 @@
+package org.onecnn.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.spark.launcher.JavaModuleOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The entry point for {@code spark-submit}, started as {@code spark-submit} starts a client-mode driver: a JVM
+ * with Spark's Java 17 flags, the application's class path and the master in the system property {@code
+ * spark.master}, calling {@link SparkMain#main} with {@code onecnn run}'s arguments.
+ */
+class SparkMainTest {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void home() {
+        System.setProperty("onecnn.home", dir.toString());
+    }
+
+    @AfterEach
+    void clearHome() {
+        System.clearProperty("onecnn.home");
+    }
+
+    private Process driver(String log, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-Donecnn.home=" + dir));
+        cmd.addAll(List.of(JavaModuleOptions.defaultModuleOptions().split(" ")));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
+    }
+
+    private static String classPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    @Test
+    void sparkSubmitsDriverRunsTheCellsOnItsMaster() throws Exception {
+        List<String> run = new ArrayList<>(SparkRuns.SWEEP);
+        run.addAll(List.of("--out", SparkRuns.folder(dir.resolve("submit")).toString(), "-q"));
+        List<String> args = new ArrayList<>(List.of("-Dspark.master=local[2]", "-cp", classPath(),
+                SparkMain.class.getName()));
+        args.addAll(run);
+        Process p = driver("submit.log", args.toArray(new String[0]));
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("submit.log")));
+        assertTrue(Files.readString(SparkRuns.folder(dir.resolve("submit")).resolve("provenance.json"))
+                .contains("\"spark, master local[2]\""));
+        assertEquals(0, SparkRuns.run(SparkRuns.SWEEP, dir.resolve("local")));
+        for (String f : List.of("results.csv", "summary.csv")) {
+            assertArrayEquals(Files.readAllBytes(SparkRuns.folder(dir.resolve("local")).resolve(f)),
+                    Files.readAllBytes(SparkRuns.folder(dir.resolve("submit")).resolve(f)), f);
+        }
+    }
+
+    @Test
+    void withoutAMasterItSaysSoInOneLine() throws Exception {
+        Process p = driver("none.log", "-cp", classPath(), SparkMain.class.getName(), "du2018-table1",
+                "--out", dir.resolve("none").toString());
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(2, p.exitValue());
+        List<String> lines = Files.readAllLines(dir.resolve("none.log")).stream()
+                .filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+        assertEquals(List.of("onecnn: error: --spark: no Spark master: start this class with spark-submit --master "
+                + "MASTER, or give --spark MASTER"), lines);
+        assertTrue(!Files.exists(dir.resolve("none")));
+    }
+}
