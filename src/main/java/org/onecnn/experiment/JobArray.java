@@ -119,7 +119,12 @@ public final class JobArray {
                 }
                 held.set(x);
                 store[0].refresh(folder, System.err::println);
-                return store[0].missing().isEmpty();
+                if (!store[0].missing().isEmpty()) {
+                    return false;
+                }
+                // no other shard is writing: what killed ones left half written can go
+                folder.removeLeftovers();
+                return true;
             });
             held.set(folder.lock(Shard.OPTION, false, true));
             initialize(req, loaded, exp, folder, hash, executor[0]);
