@@ -55,6 +55,10 @@ final class RunCommand implements Callable<Integer> {
             + "docs/cluster.md.")
     String shard;
 
+    @Option(names = "--no-merge", description = "With --shard: do not merge the run even if this shard is the last "
+            + "to finish; leave it to onecnn merge DIR (for file systems whose locks do not reach across nodes).")
+    boolean noMerge;
+
     @Override
     public Integer call() throws Exception {
         if (config == null && resume == null) {
@@ -87,6 +91,9 @@ final class RunCommand implements Callable<Integer> {
         if (shard != null) {
             return shard(org.onecnn.experiment.Shard.parse(shard), n, t0);
         }
+        if (noMerge) {
+            throw new InvalidInputException("--no-merge", "only means something with --shard I/N");
+        }
         Path dir = Runner.run(new Runner.Request(config, sets, out, resume, n, quiet, Main.argv));
         System.out.printf("%s finished in %.1f s: %s%n", dir.getFileName(), (System.nanoTime() - t0) / 1e9,
                 dir.resolve("report.md"));
@@ -96,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
     /** One task of a job array (see {@link org.onecnn.experiment.JobArray}). */
     private int shard(org.onecnn.experiment.Shard s, int n, long t0) throws Exception {
         org.onecnn.experiment.JobArray.ShardOutcome o = org.onecnn.experiment.JobArray.shard(new Runner.Request(
-                config, sets, out, resume, n, quiet, Main.argv), s);
+                config, sets, out, resume, n, quiet, Main.argv), s, !noMerge);
         Path dir = o.dir();
         double secs = (System.nanoTime() - t0) / 1e9;
         if (o.alreadyComplete()) {
@@ -109,9 +116,10 @@ final class RunCommand implements Callable<Integer> {
                     + "merged it: %s%n", s, o.computed(), secs, dir.getFileName(), dir.resolve("report.md"));
             return divergence(dir);
         }
-        System.out.printf("shard %s: computed %d cell(s) into %s in %.1f s; at least %d of %d cells are done; the "
-                + "last shard to finish merges the run (or: ./onecnn merge %s)%n", s, o.computed(), dir, secs, o.done(),
-                o.total(), dir);
+        String next = noMerge ? "the run is merged by ./onecnn merge " + dir + " once all shards have ended"
+                : "the last shard to finish merges the run (or: ./onecnn merge " + dir + ")";
+        System.out.printf("shard %s: computed %d cell(s) into %s in %.1f s; at least %d of %d cells are done; %s%n", s,
+                o.computed(), dir, secs, o.done(), o.total(), next);
         return 0;
     }
 

@@ -79,8 +79,14 @@ public final class JobArray {
                 + CellStore.shortHash(CellStore.configHash(loaded.config())));
     }
 
-    /** Runs shard {@code shard} of the run {@code req} asks for (see the class comment). */
-    public static ShardOutcome shard(Runner.Request req, Shard shard) throws IOException, InterruptedException {
+    /**
+     * Runs shard {@code shard} of the run {@code req} asks for (see the class comment).
+     *
+     * @param merge whether this shard merges the run if it finds itself the last one (false: {@code --no-merge},
+     *              the run is left to {@code onecnn merge}); never where the file system cannot lock
+     */
+    public static ShardOutcome shard(Runner.Request req, Shard shard, boolean merge) throws IOException,
+            InterruptedException {
         if (req.resume() != null) {
             throw new InvalidInputException(Shard.OPTION, "cannot be combined with --resume: run the same --shard "
                     + "command again; it continues where that shard stopped");
@@ -113,8 +119,18 @@ public final class JobArray {
                 // still under the shared lock: the record first, so that whoever merges finds it
                 writeRecord(folder, shard, req, started, executor[0].computed(), ledger[0].streams(), "done");
                 held.set(null);
+                if (!merge) {
+                    return false;
+                }
                 RunFolder.Lock x = tryExclusive(folder);
                 if (x == null) {
+                    return false;
+                }
+                if (!x.held()) {
+                    // without locks two shards could merge at once: the merge is left to onecnn merge
+                    System.err.println("onecnn: warning: " + folder.dir() + " cannot be locked on this file system, so "
+                            + "no shard merges by itself: run ./onecnn merge " + folder.dir() + " once all shards "
+                            + "have ended");
                     return false;
                 }
                 held.set(x);

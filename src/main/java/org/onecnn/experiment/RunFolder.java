@@ -200,7 +200,15 @@ public final class RunFolder {
             close(ch);
             System.err.println("onecnn: warning: cannot lock " + p + " (" + e.getMessage() + "); nothing stops a "
                     + "second onecnn process from running this folder at the same time");
-            return () -> {
+            return new Lock() {
+                @Override
+                public void close() {
+                }
+
+                @Override
+                public boolean held() {
+                    return false;
+                }
             };
         }
         if (lock == null) {
@@ -239,6 +247,11 @@ public final class RunFolder {
     public interface Lock extends AutoCloseable {
         @Override
         void close();
+
+        /** False where the file system cannot lock and the folder runs unguarded (a warning was printed). */
+        default boolean held() {
+            return true;
+        }
     }
 
     private static void close(FileChannel ch) {

@@ -32,8 +32,9 @@ public record Shard(int index, int count) {
     public static Shard parse(String text) {
         String t = text == null ? "" : text.strip();
         if (!t.matches("[0-9]{1,9}/[0-9]{1,9}")) {
-            throw new InvalidInputException(OPTION, "'" + text + "' is not I/N (shard I of N, two whole numbers with "
-                    + "1 ≤ I ≤ N, e.g. --shard 3/8, or --shard $SLURM_ARRAY_TASK_ID/8 in an sbatch --array=1-8 job)");
+            throw new InvalidInputException(OPTION, "'" + text + "' is not I/N (shard I of N, two whole numbers "
+                    + "with 1 ≤ I ≤ N, e.g. --shard 3/8, or --shard $SLURM_ARRAY_TASK_ID/8 in an sbatch --array=1-8 "
+                    + "job)");
         }
         int slash = t.indexOf('/');
         int i = Integer.parseInt(t.substring(0, slash));
