@@ -240,12 +240,39 @@ class JobArrayTest {
     void onecnnMergeAssemblesWhatNoShardMerged() throws Exception {
         Path ref = reference();
         Path dir = home.resolve("array");
-        // the last shard killed while it merges (after results.csv, before summary.json): onecnn merge finishes
-        for (int i : new int[] {1, 2}) {
-            complete(shard(i, 3, dir));
+        // --no-merge: not even the last shard merges
+        for (int i = 1; i <= 3; i++) {
+            String out = complete(with(shard(i, 3, dir), "--no-merge"));
+            assertTrue(out.contains("computed 12 cell(s)") && out.contains("merged by ./onecnn merge"), out);
         }
-        killAt("write:summary.json", shard(3, 3, dir));
+        assertTrue(Files.isDirectory(dir.resolve("cells")) && !Files.exists(dir.resolve("report.md")));
+        // onecnn merge killed while it writes report.md; run again, it finishes
+        killAt("write:report.md", List.of("merge", dir.toString(), "-q"));
         assertTrue(complete(List.of("merge", dir.toString(), "-q")).contains("merged in"));
+        assertSameAsLocal(ref, dir);
+        JsonNode prov = new ObjectMapper().readTree(dir.resolve("provenance.json").toFile());
+        assertEquals("onecnn merge", prov.path("job_array").path("merged").path("by").asText());
+        assertEquals(3, prov.path("job_array").path("shard_records").size());
+    }
+
+    /**
+     * A sample-size study (2 sample sizes × 2 data sets = 4 cells, each a full-batch training on ND4J; reduced so
+     * that it takes seconds) in two tasks at once: every task computes the population reference itself and writes
+     * the same {@code population.csv}; the merged folder is the local run's, byte for byte.
+     */
+    @Test
+    void aSampleSizeStudyInTwoTasksIsTheLocalRun() throws Exception {
+        List<String> run = List.of("run", "sample-size-quick", "--set", "init.count=16", "--set",
+                "empirical.n=[200,1000]", "--set", "empirical.datasets=2", "--set", "empirical.max_steps=2000",
+                "--set", "stop.max_steps=4000", "--threads", "1", "-q");
+        Path ref = home.resolve("local");
+        complete(with(run, "--out", ref.toString()));
+        Path dir = home.resolve("array");
+        List<Child> tasks = List.of(start(null, with(run, "--shard", "1/2", "--out", dir.toString())),
+                start(null, with(run, "--shard", "2/2", "--out", dir.toString())));
+        for (Child c : tasks) {
+            assertEquals(0, c.end(), c.output.toString());
+        }
         assertSameAsLocal(ref, dir);
     }
 }

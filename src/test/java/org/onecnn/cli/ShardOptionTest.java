@@ -68,6 +68,9 @@ class ShardOptionTest extends CliFixture {
         assertEquals(2, run("run", "--resume", out.toString(), "--shard", "1/2"));
         assertEquals(1, stderr().strip().lines().count(), stderr());
         assertFalse(Files.exists(out));
+        assertEquals(2, run("run", "du2018-table1", "--no-merge", "--out", out.toString()));
+        assertTrue(stderr().startsWith("onecnn: error: --no-merge: only means something with --shard"), stderr());
+        assertFalse(Files.exists(out));
         assertThrows(InvalidInputException.class, () -> Shard.parse(null));
     }
 
