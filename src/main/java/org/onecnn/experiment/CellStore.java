@@ -47,6 +47,13 @@ import org.onecnn.util.InvalidInputException;
  * refuses the resume with one line and changes nothing. A cell that is damaged (truncated, edited,
  * binary), holds another cell of this run, or has the wrong row count or columns is reported on one
  * line of standard error and recomputed; the new file replaces it atomically.
+ *
+ * <p><b>Many processes at once.</b> The tasks of a job array ({@link JobArray}) each open a store on one shared
+ * {@code cells/} and write disjoint cells into it at the same time. That is safe because every file is written
+ * whole under a temporary name unique to its process and thread and then renamed into place ({@link
+ * AtomicFiles}): a reader sees a cell file complete or not at all, and temporary files are skipped. A store knows
+ * the cells it verified when it was opened and those it wrote; {@link #refresh} takes in those that other
+ * processes wrote since, which the process that merges does once it holds the run folder alone.
  */
 public final class CellStore {
     /** The start of a cell file's header line. */
