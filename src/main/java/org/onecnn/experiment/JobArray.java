@@ -35,9 +35,11 @@ import org.onecnn.util.SeedLedger;
  * <p><b>The lock protocol</b> (the operating system's locks on {@code .lock}, {@link RunFolder#lock(String,
  * boolean, boolean)}; released when a process dies, also on {@code kill -9}):
  * <ol>
- * <li>Exclusively (waiting for it): the first shard writes {@code config.yaml} and {@code provenance.json}; every
- * later one checks that {@code config.yaml} is its own config (else it is refused, nothing changed).</li>
- * <li>Shared (waiting for it): the shard verifies the cells in {@code cells/} ({@link CellStore#verify}) and
+ * <li>The first shard writes {@code config.yaml} and {@code provenance.json}, holding the lock exclusively; every
+ * later one finds them and checks, without a lock, that {@code config.yaml} is its own config (else it is refused,
+ * nothing changed). Later shards must not wait for the exclusive lock here: computing shards hold it shared, so
+ * they would start only when those end ({@link #prepare}).</li>
+ * <li>Shared (waiting for it, which only a process holding it exclusively delays): the shard verifies the cells in {@code cells/} ({@link CellStore#verify}) and
  * computes its share of those not done ({@link ShardCellExecutor}), each cell written atomically; then it writes
  * its record {@code shards/shard-III-of-NNN.json} (host, pid, scheduler job ids, cells computed, seed streams
  * drawn).</li>
@@ -142,9 +144,8 @@ public final class JobArray {
                 folder.removeLeftovers();
                 return true;
             });
-            held.set(folder.lock(Shard.OPTION, false, true));
-            initialize(req, loaded, exp, folder, hash, executor[0]);
-            held.set(null);
+            prepare(req, loaded, exp, folder, hash, executor[0]);
+            // waits only while a process holds the folder exclusively (creating it, or merging)
             held.set(folder.lock(Shard.OPTION, true, true));
             if (complete(folder)) {
                 return new ShardOutcome(dir, false, true, 0, keys.size(), keys.size());
@@ -246,6 +247,42 @@ public final class JobArray {
     /** Whether the run in {@code folder} is assembled: {@code report.md} there and no {@code cells/} left. */
     private static boolean complete(RunFolder folder) {
         return Files.isRegularFile(folder.path("report.md")) && !Files.exists(folder.path(RunFolder.CELLS));
+    }
+
+    /**
+     * Makes sure the folder holds this config's {@code config.yaml} and a {@code provenance.json}, creating them if
+     * this is the first shard, and returns holding no lock. Both files are written once, atomically, under the
+     * exclusive lock, and never changed by a shard afterwards, so a shard that finds both checks {@code config.yaml}
+     * without any lock. Why not simply wait for the exclusive lock: shards that are computing hold the lock shared,
+     * so a shard starting later would wait for all of them to end. The exclusive lock is only tried, and a shard
+     * that does not get it while the files are missing waits a little and looks again: the holder is then a shard
+     * creating them (a shard computing has found them already).
+     */
+    private static void prepare(Runner.Request req, ConfigLoader.Loaded loaded, Experiment exp, RunFolder folder,
+            String hash, CellExecutor executor) throws IOException, InterruptedException {
+        boolean said = false;
+        while (true) {
+            if (Files.isRegularFile(folder.path("config.yaml"))) {
+                checkWritten(folder, hash, Shard.OPTION);
+                if (Files.isRegularFile(folder.path("provenance.json"))) {
+                    return;
+                }
+            }
+            RunFolder.Lock x = tryExclusive(folder);
+            if (x != null) {
+                try {
+                    initialize(req, loaded, exp, folder, hash, executor);
+                } finally {
+                    x.close();
+                }
+                return;
+            }
+            if (!said && !req.quiet()) {
+                System.err.println("waiting for " + folder.dir() + ": another onecnn process holds it");
+                said = true;
+            }
+            Thread.sleep(100);
+        }
     }
 
     /**
