@@ -35,8 +35,8 @@ final class MergeCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         JobArray.MergeOutcome o = JobArray.merge(dir, n, quiet, Main.argv, "RUN_FOLDER");
         if (o.alreadyComplete()) {
-            System.out.printf("%s was merged already (by its last shard); nothing to do: %s%n", dir.getFileName(),
-                    dir.resolve("report.md"));
+            System.out.printf("%s was merged already (by its last shard, or it ran in one piece); nothing to do: "
+                    + "%s%n", dir.getFileName(), dir.resolve("report.md"));
         } else {
             System.out.printf("%s merged in %.1f s: %s%n", dir.getFileName(), (System.nanoTime() - t0) / 1e9,
                     dir.resolve("report.md"));

@@ -209,7 +209,8 @@ public final class JobArray {
             if (!missing.isEmpty()) {
                 throw new InvalidInputException(field, dir + ": " + missing.size() + " of " + keys.size() + " cells "
                         + "missing: " + describe(missing, keys, shardCount(folder)) + "; run their shards again (the "
-                        + "same ./onecnn run … --shard I/N command), then merge");
+                        + "same ./onecnn run … --shard I/N command), then merge; or finish the run here: ./onecnn run "
+                        + "--resume " + dir);
             }
             folder.removeLeftovers();
             CellExecutor none = new CellExecutor() {
