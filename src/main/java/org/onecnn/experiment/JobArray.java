@@ -209,8 +209,7 @@ public final class JobArray {
             if (!missing.isEmpty()) {
                 throw new InvalidInputException(field, dir + ": " + missing.size() + " of " + keys.size() + " cells "
                         + "missing: " + describe(missing, keys, shardCount(folder)) + "; run their shards again (the "
-                        + "same ./onecnn run … --shard I/N command), then merge; or finish the run here: ./onecnn run "
-                        + "--resume " + dir);
+                        + "same ./onecnn run … --shard I/N command), then merge");
             }
             folder.removeLeftovers();
             CellExecutor none = new CellExecutor() {
