@@ -365,7 +365,7 @@ public final class JobArray {
                 labels.add(k.label());
             }
             if (shards > 0) {
-                owners.add(keys.indexOf(k) % shards + 1);
+                owners.add(Shard.of(keys.indexOf(k), shards).index());
             }
         }
         String s = String.join("; ", labels) + (missing.size() > labels.size() ? "; and " + (missing.size()

@@ -49,9 +49,14 @@ public record Shard(int index, int count) {
         return new Shard(i, n);
     }
 
+    /** The shard of {@code count} that computes cell {@code cell} (0-based): {@code cell mod count + 1}. */
+    public static Shard of(int cell, int count) {
+        return new Shard(cell % count + 1, count);
+    }
+
     /** Whether this shard computes cell {@code cell} (0-based). */
     public boolean owns(int cell) {
-        return cell % count == index - 1;
+        return of(cell, count).index == index;
     }
 
     /** The number of cells of a sweep of {@code cells} cells that this shard computes. */

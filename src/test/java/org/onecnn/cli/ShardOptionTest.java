@@ -28,6 +28,7 @@ class ShardOptionTest extends CliFixture {
                     Shard s = new Shard(i, n);
                     int mine = 0;
                     for (int c = 0; c < cells; c++) {
+                        assertEquals(s.owns(c), Shard.of(c, n).equals(s));
                         if (s.owns(c)) {
                             owner[c]++;
                             mine++;
