@@ -195,6 +195,11 @@ public final class RunFolder {
             lock = wait ? ch.lock(0, Long.MAX_VALUE, shared) : ch.tryLock(0, Long.MAX_VALUE, shared);
         } catch (OverlappingFileLockException e) {
             lock = null;
+        } catch (java.nio.channels.FileLockInterruptionException e) {
+            // interrupted while waiting: not a file system without locks, so no unguarded run
+            close(ch);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the lock of " + dir, e);
         } catch (IOException e) {
             // a file system without locks (some network mounts): run, but say what is not guarded
             close(ch);
