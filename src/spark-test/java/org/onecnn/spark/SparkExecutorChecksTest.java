@@ -63,6 +63,8 @@ class SparkExecutorChecksTest {
                 .contains("--cell-uri: 'relative/cells' is not an absolute URI"));
         assertTrue(refused("run", "sample-size-quick", "--spark", "local[2]", "--set", "empirical.save_datasets=true")
                 .contains("empirical.save_datasets: cannot be combined with --spark"));
+        assertTrue(refused("run", "du2018-table1", "--spark", "local[2]", "--shard", "1/2")
+                .startsWith("onecnn: error: --spark: cannot be combined with --shard"));
     }
 
     @Test
