@@ -49,13 +49,16 @@ final class CellTask implements Function<Integer, CellResult> {
 
     /**
      * This executor's seed ledger, opened for the run's master seed when the JVM has none (an executor of its own;
-     * in local mode the driver's ledger is open and sees every derivation itself), null otherwise.
+     * in local mode the driver's ledger is open and sees every derivation itself), null otherwise. Spark starts
+     * executors per application, and an application is one run (one config, one master seed), so the ledger is
+     * never shared by two runs; it stays open while the executor lives and each result carries all it saw so far
+     * (the driver's ledger keeps each derivation once).
      */
     private static SeedLedger executorLedger;
 
     @Override
     public CellResult call(Integer index) throws Exception {
-        SeedLedger ledger = ledger(ConfigLoader.bind(ConfigLoader.parse(yaml, "the run's config")).seed());
+        SeedLedger ledger = ledger(sweepSpec().seed());
         byte[] bytes = computeOnTask(index);
         return new CellResult(bytes, ledger == null ? Map.of() : ledger.derivations());
     }
@@ -95,13 +98,18 @@ final class CellTask implements Function<Integer, CellResult> {
                 return found;
             }
         }
-        SparkDevices.use(ConfigLoader.bind(ConfigLoader.parse(yaml, "the run's config")), gpus);
+        SparkDevices.use(sweepSpec(), gpus);
         byte[] bytes = CellBytes.encode(configHash, key, compute(sweep.job(index), Math.min(cpus,
                 sweep.parallelism())));
         if (kept != null) {
             kept.write(key, bytes, hadoop);
         }
         return bytes;
+    }
+
+    /** The run's resolved config, bound from its YAML text. */
+    private ExperimentSpec sweepSpec() {
+        return ConfigLoader.bind(ConfigLoader.parse(yaml, "the run's config"));
     }
 
     /** The executor's Hadoop configuration, with the application's {@code spark.hadoop.*} settings. */
