@@ -81,5 +81,8 @@ class SparkExecutorChecksTest {
         assertEquals(ComputeProfile.Backend.CUDA, SparkDevices.backend(ConfigLoader.load("sample-size-quick",
                 List.of("empirical.profile=cuda-ampere")).config()));
         assertNull(SparkDevices.backend(ConfigLoader.load("du2018-table1", List.of()).config()));
+        assertEquals("GPU(s) 0 assigned by Spark, not used: the profile computes on the CPU", SparkDevices.use(
+                ConfigLoader.load("sample-size-quick", List.of()).config(), new String[] {"0"}));
+        assertNull(SparkDevices.use(ConfigLoader.load("sample-size-quick", List.of()).config(), new String[0]));
     }
 }

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * --spark spark://127.0.0.1:PORT}). A population sweep runs while one worker and its executor are killed
  * ({@code SIGKILL}, like a machine lost) once the first cells are in: Spark reruns the lost tasks on the other
  * worker, and the run folder is byte for byte the local runner's. Then a small sample-size on the worker left,
- * again byte for byte.
+ * again byte for byte. The workers offer a GPU each (a discovery script; Spark's resource scheduling, on the CPU)
+ * and the tasks ask for one: the executors log that the configs' CPU profiles leave it unused.
  *
  * <p>A standalone worker builds its executors' command line from {@code SPARK_HOME/jars}; the test makes a
  * {@code SPARK_HOME} whose {@code jars/} links the jars of this test's class path (Spark's and onecnn's
@@ -49,6 +50,9 @@ class SparkStandaloneClusterTest {
 
     private final List<Process> processes = new ArrayList<>();
 
+    /** JVM options of the workers started next. */
+    private List<String> workerOptions = List.of();
+
     @AfterEach
     void stop() {
         for (Process p : processes) {
@@ -56,7 +60,8 @@ class SparkStandaloneClusterTest {
             p.destroyForcibly();
         }
         for (String k : List.of("spark.executor.extraClassPath", "spark.driver.host", "spark.driver.bindAddress",
-                "spark.ui.enabled", "spark.executor.memory", "onecnn.home")) {
+                "spark.ui.enabled", "spark.executor.memory", "spark.executor.resource.gpu.amount",
+                "spark.task.resource.gpu.amount", "onecnn.home")) {
             System.clearProperty(k);
         }
     }
@@ -76,6 +81,13 @@ class SparkStandaloneClusterTest {
         start("master", home, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
                 String.valueOf(port), "--webui-port", String.valueOf(ui));
         String master = "spark://127.0.0.1:" + port;
+        // Spark's GPU scheduling, on the CPU: each worker offers one GPU that a discovery script reports, each task
+        // asks for one; the configs' profiles compute on the CPU, so tasks log the GPU and leave it unused
+        Path script = dir.resolve("gpus.sh");
+        Files.writeString(script, "#!/bin/sh\necho '{\"name\":\"gpu\",\"addresses\":[\"0\"]}'\n");
+        script.toFile().setExecutable(true);
+        workerOptions = List.of("-Dspark.worker.resource.gpu.amount=1",
+                "-Dspark.worker.resource.gpu.discoveryScript=" + script);
         Process lost = start("worker-1", home, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
                 "--cores", "1", "--memory", "2g", "--webui-port", "0", "--work-dir", dir.resolve("work-1").toString(),
                 master);
@@ -88,6 +100,8 @@ class SparkStandaloneClusterTest {
         System.setProperty("spark.driver.bindAddress", "127.0.0.1");
         System.setProperty("spark.ui.enabled", "false");
         System.setProperty("spark.executor.memory", "1g");
+        System.setProperty("spark.executor.resource.gpu.amount", "1");
+        System.setProperty("spark.task.resource.gpu.amount", "1");
         ExecutorService driver = Executors.newSingleThreadExecutor();
         try {
             Path out = dir.resolve("spark-sweep");
@@ -112,9 +126,25 @@ class SparkStandaloneClusterTest {
             assertEquals(0, driver.submit(() -> SparkRuns.run(SparkRuns.SAMPLE_SIZE, ss, "--spark", master)).get(),
                     logs());
             SparkRuns.assertSameOutputs(dir.resolve("local-sample-size"), ss);
+            String executorLogs = executorLogs(dir.resolve("work-2"));
+            assertTrue(executorLogs.contains(": GPU(s) 0 assigned by Spark, not used: this experiment trains nothing "
+                    + "on ND4J"), executorLogs);
+            assertTrue(executorLogs.contains("n=200, dataset 0: GPU(s) 0 assigned by Spark, not used: the profile "
+                    + "computes on the CPU"), executorLogs);
         } finally {
             driver.shutdownNow();
         }
+    }
+
+    /** The standard error of every executor a worker started (its work folder's {@code app-…/N/stderr}). */
+    private static String executorLogs(Path work) throws IOException {
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> s = Files.walk(work)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().equals("stderr")).sorted().toList()) {
+                b.append(Files.readString(p));
+            }
+        }
+        return b.toString();
     }
 
     private static long cellsWritten(Path run) throws IOException {
@@ -161,6 +191,9 @@ class SparkStandaloneClusterTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m"));
         cmd.addAll(List.of(JavaModuleOptions.defaultModuleOptions().split(" ")));
+        if (mainClass.endsWith(".Worker")) {
+            cmd.addAll(workerOptions);
+        }
         cmd.addAll(List.of("-cp", String.join(File.pathSeparator, classPath()), mainClass));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -98,7 +98,10 @@ final class CellTask implements Function<Integer, CellResult> {
                 return found;
             }
         }
-        SparkDevices.use(sweepSpec(), gpus);
+        String device = SparkDevices.use(sweepSpec(), gpus);
+        if (device != null) {
+            System.err.println("onecnn: " + key.label() + ": " + device);
+        }
         byte[] bytes = CellBytes.encode(configHash, key, compute(sweep.job(index), Math.min(cpus,
                 sweep.parallelism())));
         if (kept != null) {

@@ -49,11 +49,19 @@ final class SparkDevices {
         return cfg instanceof Sections.FiniteSampleSpec f ? ComputeContext.profile(f).backend() : null;
     }
 
-    /** Binds this thread's ND4J device to the task's GPU, if the config computes on CUDA and one is assigned. */
-    static void use(ExperimentSpec cfg, String[] gpus) {
-        int d = device(backend(cfg), gpus);
+    /**
+     * Binds this thread's ND4J device to the task's GPU, if the config computes on CUDA and one is assigned.
+     *
+     * @return a line for the executor's log when Spark assigned GPUs (the one computing, or why none is), else null
+     */
+    static String use(ExperimentSpec cfg, String[] gpus) {
+        ComputeProfile.Backend backend = backend(cfg);
+        int d = device(backend, gpus);
         if (d >= 0) {
             Nd4j.getAffinityManager().unsafeSetDevice(d);
+            return "computing on GPU " + d + " (assigned by Spark)";
         }
+        return gpus.length == 0 ? null : "GPU(s) " + String.join(",", gpus) + " assigned by Spark, not used: "
+                + (backend == null ? "this experiment trains nothing on ND4J" : "the profile computes on the CPU");
     }
 }
