@@ -66,6 +66,34 @@ class SparkMainTest {
         }
     }
 
+    /**
+     * A driver killed ({@code kill -9}) while it writes cell 3 of 6 keeps cells 0–2; {@code run --resume DIR
+     * --spark local[2]} computes the rest on Spark, and the run folder is the local run's, byte for byte.
+     */
+    @Test
+    void aKilledDriverIsResumedOnSpark() throws Exception {
+        Path folder = SparkRuns.folder(dir.resolve("killed"));
+        List<String> args = new ArrayList<>(List.of("-Dspark.master=local[2]",
+                "-Donecnn.test.pauseAt=write:cell-00003.csv", "-cp", classPath(), SparkMain.class.getName()));
+        args.addAll(SparkRuns.SWEEP);
+        args.addAll(List.of("--out", folder.toString(), "-q"));
+        Process p = driver("killed.log", args.toArray(new String[0]));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!Files.readString(dir.resolve("killed.log")).contains("onecnn-test: paused at write:cell-00003.csv")) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, Files.readString(dir.resolve("killed.log")));
+            Thread.sleep(100);
+        }
+        p.destroyForcibly().waitFor();
+        try (var cells = Files.list(folder.resolve("cells"))) {
+            assertEquals(List.of("cell-00000.csv", "cell-00001.csv", "cell-00002.csv"), cells.map(c -> c.getFileName()
+                    .toString()).filter(f -> f.matches("cell-\\d+\\.csv")).sorted().toList());
+        }
+        assertEquals(0, org.onecnn.cli.Main.execute(new String[] {"run", "--resume", folder.toString(), "--spark",
+            "local[2]", "-q"}));
+        assertEquals(0, SparkRuns.run(SparkRuns.SWEEP, dir.resolve("local")));
+        SparkRuns.assertSameOutputs(dir.resolve("local"), dir.resolve("killed"));
+    }
+
     @Test
     void withoutAMasterItSaysSoInOneLine() throws Exception {
         Process p = driver("none.log", "-cp", classPath(), SparkMain.class.getName(), "du2018-table1",
