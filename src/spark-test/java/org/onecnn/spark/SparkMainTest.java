@@ -59,9 +59,8 @@ class SparkMainTest {
         assertEquals(0, p.exitValue(), Files.readString(dir.resolve("submit.log")));
         assertTrue(Files.readString(SparkRuns.folder(dir.resolve("submit")).resolve("provenance.json"))
                 .contains("\"spark, master local[2]\""));
-        assertEquals(0, SparkRuns.run(SparkRuns.SWEEP, dir.resolve("local")));
         for (String f : List.of("results.csv", "summary.csv")) {
-            assertArrayEquals(Files.readAllBytes(SparkRuns.folder(dir.resolve("local")).resolve(f)),
+            assertArrayEquals(Files.readAllBytes(SparkRuns.folder(SparkRuns.localReference(SparkRuns.SWEEP)).resolve(f)),
                     Files.readAllBytes(SparkRuns.folder(dir.resolve("submit")).resolve(f)), f);
         }
     }
@@ -90,8 +89,7 @@ class SparkMainTest {
         }
         assertEquals(0, org.onecnn.cli.Main.execute(new String[] {"run", "--resume", folder.toString(), "--spark",
             "local[2]", "-q"}));
-        assertEquals(0, SparkRuns.run(SparkRuns.SWEEP, dir.resolve("local")));
-        SparkRuns.assertSameOutputs(dir.resolve("local"), dir.resolve("killed"));
+        SparkRuns.assertSameOutputs(SparkRuns.localReference(SparkRuns.SWEEP), dir.resolve("killed"));
     }
 
     @Test

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -48,6 +50,35 @@ final class SparkRuns {
         a.addAll(List.of("--out", folder(parent).toString(), "-q", "--threads", "2"));
         a.addAll(Arrays.asList(extra));
         return Main.execute(a.toArray(new String[0]));
+    }
+
+    /** The local runs computed so far in this JVM (config → the parent of its run folder), deleted at exit. */
+    private static final Map<List<String>, Path> REFERENCES = new HashMap<>();
+
+    /**
+     * The parent of the run folder of a local run (on this machine, 2 threads) of {@code config}: computed once
+     * per test JVM and shared by the tests that compare with it.
+     */
+    static synchronized Path localReference(List<String> config) throws IOException {
+        Path parent = REFERENCES.get(config);
+        if (parent == null) {
+            Path root = Files.createTempDirectory("onecnn-spark-reference");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
+            parent = root.resolve("local");
+            assertEquals(0, run(config, parent), "the local reference run of " + config);
+            REFERENCES.put(List.copyOf(config), parent);
+        }
+        return parent;
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // a temporary folder left behind
+        }
     }
 
     /**

@@ -72,8 +72,7 @@ class SparkStandaloneClusterTest {
         System.setProperty("onecnn.home", dir.toString());
         // 12 cells of 600 runs: long enough that a worker is lost while tasks are running
         List<String> sweep = SparkRuns.sweep(600, "[25,36,49]", "[1,4,9,16]");
-        assertEquals(0, SparkRuns.run(sweep, dir.resolve("local-sweep")));
-        assertEquals(0, SparkRuns.run(SparkRuns.SAMPLE_SIZE, dir.resolve("local-sample-size")));
+        Path localSweep = SparkRuns.localReference(sweep);
 
         Path home = sparkHome();
         int port = freePort();
@@ -120,12 +119,12 @@ class SparkStandaloneClusterTest {
             lost.destroyForcibly();
             assertTrue(cellsWritten(SparkRuns.folder(out)) < 12 && !run.isDone(), "the worker was lost while cells were still running");
             assertEquals(0, run.get(), logs());
-            SparkRuns.assertSameOutputs(dir.resolve("local-sweep"), out);
+            SparkRuns.assertSameOutputs(localSweep, out);
 
             Path ss = dir.resolve("spark-sample-size");
             assertEquals(0, driver.submit(() -> SparkRuns.run(SparkRuns.SAMPLE_SIZE, ss, "--spark", master)).get(),
                     logs());
-            SparkRuns.assertSameOutputs(dir.resolve("local-sample-size"), ss);
+            SparkRuns.assertSameOutputs(SparkRuns.localReference(SparkRuns.SAMPLE_SIZE), ss);
             String executorLogs = executorLogs(dir.resolve("work-2"));
             assertTrue(executorLogs.contains(": GPU(s) 0 assigned by Spark, not used: this experiment trains nothing "
                     + "on ND4J"), executorLogs);
