@@ -42,6 +42,8 @@ final class JcudaDriver implements CudaDriver {
 
     private boolean initialised;
     private CUdevice device;
+    private CUcontext context;
+    private Thread current;
     private int ordinal = -1;
     private final List<Mod> modules = new ArrayList<>();
     private final Map<Buf, Boolean> buffers = new IdentityHashMap<>();
@@ -117,6 +119,11 @@ final class JcudaDriver implements CudaDriver {
     @Override
     public void open(int ordinal) {
         if (this.ordinal == ordinal) {
+            if (current != Thread.currentThread()) {
+                // the primary context is current per thread: another thread now drives this device
+                check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+                current = Thread.currentThread();
+            }
             return;
         }
         if (this.ordinal >= 0) {
@@ -127,6 +134,8 @@ final class JcudaDriver implements CudaDriver {
         check(JCudaDriver.cuDevicePrimaryCtxRetain(ctx, d), "cuDevicePrimaryCtxRetain");
         check(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
         device = d;
+        context = ctx;
+        current = Thread.currentThread();
         this.ordinal = ordinal;
     }
 
