@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.onecnn.backend.ComputeProfile;
 import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalEngines;
@@ -15,6 +14,7 @@ import org.onecnn.empirical.EnsembleTrainer;
 import org.onecnn.empirical.data.Dataset;
 import org.onecnn.empirical.data.DatasetGenerator;
 import org.onecnn.empirical.data.InputDistribution;
+import org.onecnn.empirical.data.TrainingSet;
 import org.onecnn.empirical.fused.FusedEngine;
 import org.onecnn.experiment.Bounds;
 import org.onecnn.model.Architecture;
@@ -159,15 +159,14 @@ public final class EmpiricalBench {
         EmpiricalSpec spec = new EmpiricalSpec(arch, 0.0, type, 0.05, org.onecnn.empirical.Regime.FULL_BATCH, 1, s.steps(), s.steps(), 0, 0,
                 s.students(), chunk, block, s.seed());
         EnsembleTrainer trainer = new EnsembleTrainer(spec, teacher, true, engine(s));
-        INDArray x = data.features();
-        INDArray y = data.labels();
+        TrainingSet set = data.trainingSet();
         out.printf(Locale.ROOT, "bench empirical: mode=%s n=%d k=%d p=%d students=%d steps=%d type=%s engine=%s s=%d"
                 + "%s%n", s.mode(), s.n(), s.k(), s.p(), s.students(), s.steps(), s.dataType(), s.engine(), s.s(),
                 s.engine().equals(FusedEngine.NAME) ? " threads=" + s.threads() : "");
         boolean fused = s.engine().equals(FusedEngine.NAME);
         double seconds;
         if (s.mode().equals("ensemble")) {
-            EnsembleTrainer.Stepper st = trainer.stepper(inits, x, y);
+            EnsembleTrainer.Stepper st = trainer.stepper(inits, set);
             long w0 = System.nanoTime();
             // warm-up, as JMH does: C2 compiles the fused engine's step methods and recompiles its kernel 1.5–2 s
             // into a run (-XX:+PrintCompilation), and a compilation takes one of the cores; timing before then
@@ -183,14 +182,14 @@ public final class EmpiricalBench {
         } else {
             // one network per student: warm the JIT and ND4J up on the first, then time the steps of each
             // (building a network is not timed)
-            EnsembleTrainer.Stepper warm = trainer.stepper(inits.subList(0, 1), x, y);
+            EnsembleTrainer.Stepper warm = trainer.stepper(inits.subList(0, 1), set);
             long w0 = System.nanoTime();
             for (int i = 0; i < 1 || fused && i < 20000 && System.nanoTime() - w0 < WARM_UP_NANOS; i++) {
                 warm.step();
             }
             long total = 0;
             for (int i = 0; i < s.students(); i++) {
-                EnsembleTrainer.Stepper st = trainer.stepper(inits.subList(i, i + 1), x, y);
+                EnsembleTrainer.Stepper st = trainer.stepper(inits.subList(i, i + 1), set);
                 long t0 = System.nanoTime();
                 for (int j = 0; j < s.steps(); j++) {
                     st.step();

@@ -18,6 +18,7 @@ public final class Dataset {
     private final INDArray x;
     private final INDArray y;
     private final DatasetManifest manifest;
+    private TrainingSet set;
 
     private Dataset(INDArray x, INDArray y, DatasetManifest manifest) {
         this.x = x;
@@ -70,6 +71,21 @@ public final class Dataset {
     /** {@code y}, {@code [n, 1]}, not a copy: do not modify. */
     public INDArray labels() {
         return y;
+    }
+
+    /**
+     * {@code (X, y)} as plain Java arrays in the data set's type (what the empirical engines train on): the same
+     * bits, made once and then shared (do not modify).
+     */
+    public synchronized TrainingSet trainingSet() {
+        if (set == null) {
+            int n = Math.toIntExact(manifest.n());
+            set = x.dataType() == DataType.FLOAT
+                    ? TrainingSet.ofFloats(n, manifest.d(), x.dup('c').data().asFloat(), y.dup('c').data().asFloat())
+                    : TrainingSet.ofDoubles(n, manifest.d(), x.dup('c').data().asDouble(),
+                            y.dup('c').data().asDouble());
+        }
+        return set;
     }
 
     public DatasetManifest manifest() {

@@ -142,7 +142,7 @@ final class SampleSizeCells implements CellSweep {
             long seed = EmpiricalSetup.dataSeed(cfg, n, d);
             CounterSamples fresh = CounterSamples.of(cfg.model().architecture(), teacher, e.leakySlope(), dist,
                     e.noise(), seed, e.batchSize());
-            return trainer.train(inits, null, null, fresh, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress);
+            return trainer.train(inits, null, fresh, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress);
         }
         Dataset data = EmpiricalSetup.dataset(cfg, teacher, n, d, type);
         if (saveTo != null) {
@@ -153,7 +153,7 @@ final class SampleSizeCells implements CellSweep {
                         + saveTo, x);
             }
         }
-        return trainer.train(inits, data.features(), data.labels(), null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE,
+        return trainer.train(inits, data.trainingSet(), null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE,
                 progress);
     }
 
