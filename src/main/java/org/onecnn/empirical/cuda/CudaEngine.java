@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.onecnn.backend.Precision;
 import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalSpec;
@@ -14,6 +12,7 @@ import org.onecnn.empirical.EngineCapabilities;
 import org.onecnn.empirical.Regime;
 import org.onecnn.empirical.StudentEnsemble;
 import org.onecnn.empirical.data.CounterSamples;
+import org.onecnn.empirical.data.TrainingSet;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.util.InvalidInputException;
 
@@ -120,7 +119,7 @@ public final class CudaEngine implements EmpiricalEngine {
         int maxBatch = online != null ? online.batchSize()
                 : Math.max(trainingRows, spec.regime() == Regime.MINIBATCH ? spec.batchSize() : 0);
         return new CudaPlan(spec.arch().r(), spec.arch().k(), spec.arch().d(), students,
-                spec.dataType() == DataType.FLOAT ? 4 : 8, spec.reductionBlock(), trainingRows, maxBatch,
+                spec.precision() == Precision.FLOAT ? 4 : 8, spec.reductionBlock(), trainingRows, maxBatch,
                 online != null);
     }
 
@@ -147,20 +146,23 @@ public final class CudaEngine implements EmpiricalEngine {
         return (bytes + (1L << 20) - 1) >> 20;
     }
 
+    /**
+     * The training set is copied to the GPU in the spec's data type ({@link TrainingSet#xFloats()} rounds a double
+     * set to float as the fused engine does).
+     */
     @Override
-    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y,
+    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, TrainingSet data,
             CounterSamples online) {
-        int rows = x == null ? 0 : (int) x.size(0);
-        boolean isFloat = spec.dataType() == DataType.FLOAT;
-        Object xs = x == null ? null : isFloat ? x.castTo(DataType.FLOAT).dup('c').data().asFloat()
-                : x.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-        Object ys = y == null ? null : isFloat ? y.castTo(DataType.FLOAT).dup('c').data().asFloat()
-                : y.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-        return open(spec, inits, xs, ys, rows, online);
+        if (data == null) {
+            return open(spec, inits, null, null, 0, online);
+        }
+        boolean isFloat = spec.precision() == Precision.FLOAT;
+        return open(spec, inits, isFloat ? data.xFloats() : data.xDoubles(),
+                isFloat ? data.yFloats() : data.yDoubles(), data.n(), online);
     }
 
     /**
-     * {@link #open(EmpiricalSpec, List, INDArray, INDArray, CounterSamples)} on Java arrays: {@code xs}, {@code ys}
+     * {@link #open(EmpiricalSpec, List, TrainingSet, CounterSamples)} on Java arrays: {@code xs}, {@code ys}
      * a {@code float[]} or {@code double[]} as the data type, {@code rows} samples (null, 0 online).
      */
     public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, Object xs, Object ys, int rows,

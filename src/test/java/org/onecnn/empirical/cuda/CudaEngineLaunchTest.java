@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.onecnn.backend.Precision;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.Regime;
 import org.onecnn.model.Architecture;
@@ -83,7 +83,7 @@ class CudaEngineLaunchTest {
         assertEquals("d", wide.field());
     }
 
-    private static EmpiricalSpec spec(Architecture arch, DataType type, int block) {
+    private static EmpiricalSpec spec(Architecture arch, Precision type, int block) {
         return new EmpiricalSpec(arch, 0.0, type, 0.05, Regime.FULL_BATCH, 1, 100, 10, 1e-9, 1e-8, 64, block, block,
                 42);
     }
@@ -119,11 +119,11 @@ class CudaEngineLaunchTest {
             }
             drv.freeBytes = CudaEngine.RESERVE_BYTES + 1000;
             InvalidInputException e = assertThrows(InvalidInputException.class,
-                    () -> engine.open(spec(arch, DataType.DOUBLE, 4), inits(arch, 5), x, y, n, null));
+                    () -> engine.open(spec(arch, Precision.DOUBLE, 4), inits(arch, 5), x, y, n, null));
             assertEquals("max_students_per_chunk", e.field());
             assertEquals(0, drv.liveBuffers());
             drv.freeBytes = 8L << 30;
-            var first = engine.open(spec(arch, DataType.DOUBLE, 4), inits(arch, 5), x, y, n, null);
+            var first = engine.open(spec(arch, Precision.DOUBLE, 4), inits(arch, 5), x, y, n, null);
             int buffers = drv.liveBuffers();
             assertTrue(buffers > 10, "buffers: " + buffers);
             drv.launches.clear();
@@ -134,7 +134,7 @@ class CudaEngineLaunchTest {
                     "onecnn_grad_d grid=1x3x1 block=128 shared=" + p.sharedBytes() + " args=20",
                     "onecnn_reduce_d grid=1x1x1 block=128 shared=0 args=14",
                     "onecnn_update_d grid=1x1x1 block=128 shared=0 args=10"), drv.launches);
-            engine.open(spec(arch, DataType.DOUBLE, 4), inits(arch, 2), x, y, n, null);
+            engine.open(spec(arch, Precision.DOUBLE, 4), inits(arch, 2), x, y, n, null);
             assertEquals(buffers, drv.liveBuffers(), "the first ensemble's buffers were not freed");
         }
     }
@@ -175,7 +175,7 @@ class CudaEngineLaunchTest {
         assertFalse(r.ready());
         assertEquals(e.getMessage(), r.line());
         InvalidInputException refused = assertThrows(InvalidInputException.class, () -> new CudaEngine()
-                .require(spec(Architecture.nonOverlapping(3, 2), DataType.FLOAT, 4), "gaussian"));
+                .require(spec(Architecture.nonOverlapping(3, 2), Precision.FLOAT, 4), "gaussian"));
         assertEquals("engine", refused.field());
         assertFalse(loaded("jcuda.driver.JCudaDriver"), "JCuda was loaded");
     }
