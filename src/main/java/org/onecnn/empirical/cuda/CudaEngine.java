@@ -93,8 +93,18 @@ public final class CudaEngine implements EmpiricalEngine {
     @Override
     public void require(EmpiricalSpec spec, String distribution) {
         EmpiricalEngine.super.require(spec, distribution);
-        if (system && !CudaDrivers.libcudaPresent()) {
-            throw new InvalidInputException("engine", "the cuda engine needs an NVIDIA GPU and its driver: "
+        if (system) {
+            requireDriver("engine");
+        }
+    }
+
+    /**
+     * Refuse, in one line naming {@code field}, a machine without the NVIDIA driver ({@code libcuda.so.1}), before
+     * anything is loaded or generated.
+     */
+    public static void requireDriver(String field) {
+        if (!CudaDrivers.libcudaPresent()) {
+            throw new InvalidInputException(field, "the cuda engine needs an NVIDIA GPU and its driver: "
                     + CudaDrivers.LIBCUDA + " is not installed here (choose engine fused)");
         }
     }
