@@ -84,7 +84,7 @@ final class BenchCommand implements Runnable {
         String dataType;
         @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
         long seed;
-        @Option(names = "--engine", defaultValue = "fused", description = "Empirical engine: fused or dl4j (default "
+        @Option(names = "--engine", defaultValue = "fused", description = "Empirical engine: fused, dl4j or cuda (default "
                 + "${DEFAULT-VALUE}).")
         String engine;
         @Option(names = "--s", description = "Stride of the patches, 1 <= s <= p; s < p overlaps (default: p).")
