@@ -37,6 +37,11 @@ thread_local unsigned char *onecnn_smem;
 static thread_local std::barrier<> *onecnn_barrier;
 
 void onecnn_host_sync() {
+    if (onecnn_barrier == nullptr) {
+        // a kernel registered as not synchronising (S in kernels()) called __syncthreads
+        std::fputs("host_kernels: __syncthreads in a kernel run without a barrier\n", stderr);
+        std::abort();
+    }
     onecnn_barrier->arrive_and_wait();
 }
 
@@ -98,7 +103,10 @@ struct Geometry {
     uint32_t grid[3], block[3], shared;
 };
 
-void run(const Geometry &g, const std::function<void()> &body) {
+// Runs the grid block by block. A kernel that synchronises (sync) gets one std::thread per CUDA thread and a
+// std::barrier; one that does not (no __syncthreads, no shared memory: each thread's work is its own) runs its
+// threads one after the other on the calling thread, the same results at a fraction of the cost.
+void run(const Geometry &g, const std::function<void()> &body, bool sync) {
     if (g.grid[2] != 1 || g.block[1] != 1 || g.block[2] != 1) {
         throw std::runtime_error("the host launcher runs grids x·y of blocks x");
     }
@@ -106,6 +114,18 @@ void run(const Geometry &g, const std::function<void()> &body) {
     for (uint32_t by = 0; by < g.grid[1]; by++) {
         for (uint32_t bx = 0; bx < g.grid[0]; bx++) {
             std::vector<unsigned char> smem(g.shared + 16);
+            if (!sync) {
+                for (int t = 0; t < threads; t++) {
+                    onecnn_tid_x = t;
+                    onecnn_bid_x = (int) bx;
+                    onecnn_bid_y = (int) by;
+                    onecnn_bdim_x = threads;
+                    onecnn_smem = smem.data();
+                    onecnn_barrier = nullptr;
+                    body();
+                }
+                continue;
+            }
             std::barrier<> bar(threads);
             std::vector<std::thread> ts;
             for (int t = 0; t < threads; t++) {
@@ -129,40 +149,45 @@ void run(const Geometry &g, const std::function<void()> &body) {
 using Launcher = std::function<void(const Geometry &, const std::vector<Arg> &)>;
 
 template <typename... P, size_t... I>
-void call(void (*f)(P...), const Geometry &g, const std::vector<Arg> &a, std::index_sequence<I...>) {
+void call(void (*f)(P...), bool sync, const Geometry &g, const std::vector<Arg> &a, std::index_sequence<I...>) {
     if (a.size() != sizeof...(P)) {
         throw std::runtime_error("wrong argument count " + std::to_string(a.size()) + ", kernel takes "
                 + std::to_string(sizeof...(P)));
     }
     auto args = std::make_tuple(convert<P>(a[I])...);
-    run(g, [&] { f(std::get<I>(args)...); });
+    run(g, [&] { f(std::get<I>(args)...); }, sync);
 }
 
 template <typename... P>
-Launcher wrap(void (*f)(P...)) {
-    return [f](const Geometry &g, const std::vector<Arg> &a) { call(f, g, a, std::index_sequence_for<P...>{}); };
+Launcher wrap(void (*f)(P...), bool sync) {
+    return [f, sync](const Geometry &g, const std::vector<Arg> &a) {
+        call(f, sync, g, a, std::index_sequence_for<P...>{});
+    };
 }
 
 std::map<std::string, Launcher> kernels() {
     std::map<std::string, Launcher> k;
-#define K(name) k[#name] = wrap(&name)
-    K(onecnn_philox);
-    K(onecnn_gen_d);
-    K(onecnn_gen_f);
-    K(onecnn_prepare_f);
-    K(onecnn_prepare_d);
+    // K: the kernel synchronises its block (the gradient kernels); S: it does not
+#define K(name) k[#name] = wrap(&name, true)
+#define S(name) k[#name] = wrap(&name, false)
+    S(onecnn_philox);
+    S(onecnn_gen_d);
+    S(onecnn_gen_f);
+    S(onecnn_prepare_f);
+    S(onecnn_prepare_d);
     K(onecnn_grad_f);
     K(onecnn_grad_d);
     K(onecnn_grad_6x25_f);
     K(onecnn_grad_6x25_d);
     K(onecnn_grad_4x4_f);
     K(onecnn_grad_4x4_d);
-    K(onecnn_reduce_f);
-    K(onecnn_reduce_d);
-    K(onecnn_update_f);
-    K(onecnn_update_d);
-    K(onecnn_probe);
+    S(onecnn_reduce_f);
+    S(onecnn_reduce_d);
+    S(onecnn_update_f);
+    S(onecnn_update_d);
+    S(onecnn_probe);
 #undef K
+#undef S
     return k;
 }
 
