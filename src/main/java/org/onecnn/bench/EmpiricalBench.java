@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.backend.ComputeProfile;
 import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalEngines;
@@ -141,7 +140,8 @@ public final class EmpiricalBench {
         if (s.engine().equals(CudaEngine.NAME)) {
             CudaEngine.requireDriver("--engine");
         }
-        DataType type = s.dataType().equals("float") ? DataType.FLOAT : DataType.DOUBLE;
+        org.onecnn.backend.Precision type = s.dataType().equals("float") ? org.onecnn.backend.Precision.FLOAT
+                : org.onecnn.backend.Precision.DOUBLE;
         Architecture arch = Architecture.of(s.d(), s.p(), s.s());
         SeededRandom rng = new SeededRandom(TEACHER.derive(s.seed()));
         double[] w = new double[s.p()];

@@ -101,8 +101,13 @@ final class BenchCommand implements Runnable {
             EmpiricalBench.Spec spec = new EmpiricalBench.Spec(n, k, p, students, steps, mode, dataType, seed,
                     chosen.maxSamplesPerChunk(), chosen.reductionBlock(), engine, stride == null ? p : stride,
                     threads == null ? org.onecnn.empirical.fused.FusedEngine.defaultThreads() : threads);
+            org.onecnn.empirical.EmpiricalEngine chosenEngine = org.onecnn.empirical.EmpiricalEngines.named(engine);
+            chosenEngine.requireRunnable();
             EmpiricalBench.requireFits(spec, chosen);
-            org.onecnn.experiment.ComputeContext.forBench(profile.profile, dataType, seed);
+            // an engine without ND4J (fused, cuda) runs where no ND4J jar is: nothing of ND4J is checked or loaded
+            if (chosenEngine.usesNd4j()) {
+                org.onecnn.experiment.ComputeContext.forBench(profile.profile, dataType, seed);
+            }
             EmpiricalBench.run(spec, System.out);
             return 0;
         }

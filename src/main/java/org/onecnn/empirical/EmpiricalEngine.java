@@ -41,6 +41,24 @@ public interface EmpiricalEngine {
     StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, TrainingSet data, CounterSamples online);
 
     /**
+     * Whether this engine computes with ND4J, so that a run must check and configure ND4J's backend before it
+     * ({@code org.onecnn.backend.Nd4jSetup}). An engine that does not (the default) runs with no DL4J/ND4J jar on
+     * the class path, and a run with it never loads ND4J.
+     */
+    default boolean usesNd4j() {
+        return false;
+    }
+
+    /**
+     * Refuse in one line, before any work, where this installation cannot run the engine at all (its libraries,
+     * JVM modules or devices are missing). Must not load native code. Default: nothing to check.
+     *
+     * @throws org.onecnn.util.InvalidInputException naming {@code engine}
+     */
+    default void requireRunnable() {
+    }
+
+    /**
      * Refuse, naming the parameter, a combination this engine cannot train.
      *
      * @param distribution the input distribution's name

@@ -265,8 +265,9 @@ class DivergenceCliTest extends CliFixture {
                         seeds.get("streams").get("double-convotron/init").asText());
             }
             case "sample-size", "paired-trajectories" ->
-                assertEquals("Seeds.derive(data, \"x\"): " + org.onecnn.empirical.data.DatasetGenerator.INPUTS.purpose(),
-                        seeds.get("streams").get("x").asText());
+                assertEquals("Seeds.derive(data, \"dataset\"): "
+                        + org.onecnn.empirical.data.CounterSamples.DATASET.purpose(),
+                        seeds.get("streams").get("dataset").asText());
             default -> assertEquals("Seeds.derive(master, \"init\", cell, run): "
                     + org.onecnn.experiment.PopulationSetup.INIT.purpose(), init);
         }

@@ -83,6 +83,11 @@ public final class FusedEngine implements EmpiricalEngine {
         }
     }
 
+    @Override
+    public void requireRunnable() {
+        requireVectorModule();
+    }
+
     /** Also refuses to start without the Vector API's module ({@link #requireVectorModule}). */
     @Override
     public void require(EmpiricalSpec spec, String distribution) {

@@ -3,7 +3,6 @@ package org.onecnn.experiment.samplesize;
 import java.util.List;
 import java.util.function.LongConsumer;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.experiment.CellStore;
 import org.onecnn.experiment.CellSweep;
 import org.onecnn.experiment.ComputeContext;
@@ -44,7 +43,7 @@ final class SampleSizeCells implements CellSweep {
     private final Teacher teacher;
     private final List<InitialPoint> inits;
     private final List<RunResult> population;
-    private final DataType type;
+    private final org.onecnn.backend.Precision type;
     private final EmpiricalSpec spec;
     private final InputDistribution dist;
     private final java.nio.file.Path saveTo;
