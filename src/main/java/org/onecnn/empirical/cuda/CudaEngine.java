@@ -124,6 +124,28 @@ public final class CudaEngine implements EmpiricalEngine {
         return dev;
     }
 
+    /**
+     * The GPU of the calling thread in words: name, compute capability, multiprocessors, memory, the driver's CUDA
+     * version (opens the device if this thread has not yet).
+     */
+    public String describeDevice() {
+        CudaDevice dev = device();
+        CudaDriver.DeviceInfo i = dev.info();
+        return i.name() + " (GPU " + i.ordinal() + ", compute capability " + i.computeCapability() + ", "
+                + i.multiprocessors() + " SMs, " + (i.totalMemory() >> 20) + " MiB, driver CUDA "
+                + Ptx.versionString(dev.driver().driverVersion()) + ")";
+    }
+
+    /**
+     * Floating-point operations of one sample's gradient for one student (an fma counted as two), as the kernels do
+     * them: forward {@code r·k} fma for the pre-activations and {@code k} for the output; backward {@code k} fma for
+     * {@code ∂/∂a}, {@code k} products {@code e·a_j} and {@code r·k} fma for {@code ∂/∂w}: {@code 4rk + 5k}
+     * (725 for r = 6, k = 25). The activations' compares and selects are not counted.
+     */
+    public static int flopsPerSampleGradient(int r, int k) {
+        return 4 * r * k + 5 * k;
+    }
+
     /** The plan of an ensemble of {@code students} for {@code spec}. */
     static CudaPlan plan(EmpiricalSpec spec, int students, int trainingRows, CounterSamples online) {
         int maxBatch = online != null ? online.batchSize()
