@@ -164,6 +164,11 @@ public final class CudaEngine implements EmpiricalEngine {
             throw new InvalidInputException("d", "the cuda engine stages samples in 48 KiB of shared memory; a row of d"
                     + " = " + plan.d() + " inputs in " + (plan.bytes() == 4 ? "float" : "double") + " does not fit");
         }
+        if (plan.sampleBlocks(Math.max(1, plan.maxBatch())) > CudaPlan.MAX_GRID_Y) {
+            throw new InvalidInputException("reduction_block", "the cuda engine runs one grid row per sample block, "
+                    + "at most " + CudaPlan.MAX_GRID_Y + "; " + plan.maxBatch() + " samples in blocks of "
+                    + plan.block() + " make " + plan.sampleBlocks(plan.maxBatch()) + "; raise reduction_block");
+        }
         long need = plan.deviceBytes();
         if (need > freeBytes - RESERVE_BYTES) {
             throw new InvalidInputException("max_students_per_chunk", "out of GPU memory: " + plan.students()

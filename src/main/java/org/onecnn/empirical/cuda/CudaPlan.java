@@ -27,6 +27,8 @@ public record CudaPlan(int r, int k, int d, int students, int bytes, int block, 
     public static final int THREADS = 128;
     /** Shared memory a block may use without opting in, on every GPU since Kepler. */
     public static final int SHARED_BYTES = 48 * 1024;
+    /** The largest grid dimension y (the sample blocks of a pass) CUDA allows. */
+    public static final int MAX_GRID_Y = 65535;
     /** Most sample rows per shared-memory tile (more gains nothing: one barrier per tile). */
     public static final int MAX_TILE = 64;
     /** Filter sizes and patch counts with a kernel of their own (registers; onecnn.cu's ONECNN_GRAD_FIXED). */

@@ -81,6 +81,10 @@ class CudaEngineLaunchTest {
         InvalidInputException wide = assertThrows(InvalidInputException.class, () -> CudaEngine.requireFits(
                 new CudaPlan(6, 5, 10000, 3, 8, 16, 40, 40, false), 8L << 30, info));
         assertEquals("d", wide.field());
+        // 100000 samples in blocks of 1: more sample blocks than a grid has rows
+        InvalidInputException rows = assertThrows(InvalidInputException.class, () -> CudaEngine.requireFits(
+                new CudaPlan(3, 2, 6, 5, 4, 1, 100000, 100000, false), 8L << 30, info));
+        assertEquals("reduction_block", rows.field());
     }
 
     private static EmpiricalSpec spec(Architecture arch, Precision type, int block) {
