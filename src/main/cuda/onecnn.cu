@@ -616,7 +616,7 @@ ONECNN_FN void gradFixed(const T *x, const T *y, const int *rows, int useRows, i
 ONECNN_GRAD_ANY(f, float)
 ONECNN_GRAD_ANY(d, double)
 
-// The specialisations the engine knows by name (CudaKernels.FIXED): onecnn_grad_<R>x<K>_<f|d>, same arguments as
+// The specialisations the engine knows by name (CudaPlan.FIXED): onecnn_grad_<R>x<K>_<f|d>, same arguments as
 // onecnn_grad_<f|d> (r, k and hs ignored), launched with ONECNN_GRAD_THREADS threads per block. The bound (MINBLOCKS
 // blocks per multiprocessor) caps the registers at 65536 / (MINBLOCKS · 128): 6×25 in float keeps the 150 inputs of
 // a sample in registers between the forward and the backward pass (one shared-memory load each instead of two) and

@@ -136,6 +136,14 @@ final class CudaAgreement {
      */
     static void compareTraining(CudaDriver driver, Architecture arch, double alpha, Precision type, Regime regime, int n,
             int batch, int block, int students, int steps) {
+        compareTraining(new CudaEngine(() -> driver, 0, Ptx::bundled), arch, alpha, type, regime, n, batch, block,
+                students, steps);
+    }
+
+    /** {@link #compareTraining(CudaDriver, Architecture, double, Precision, Regime, int, int, int, int, int)} on an
+     *  engine of the caller's (a GPU test shares one: the PTX is JIT-compiled once per thread). */
+    static void compareTraining(CudaEngine engine, Architecture arch, double alpha, Precision type, Regime regime,
+            int n, int batch, int block, int students, int steps) {
         Random rnd = new Random(n * 31L + students);
         int d = arch.d();
         double[] x = new double[n * d];
@@ -176,7 +184,6 @@ final class CudaAgreement {
         TrainingSet set = onl ? null : isFloat ? TrainingSet.ofFloats(n, d, xf, yf) : TrainingSet.ofDoubles(n, d, x, y);
         StudentEnsemble fused = onl ? new FusedEngine(2).open(spec, in, null, online)
                 : new FusedEngine(2).open(spec, in, set, null);
-        CudaEngine engine = new CudaEngine(() -> driver, 0, Ptx::bundled);
         StudentEnsemble cuda = onl ? engine.open(spec, in, null, null, 0, online)
                 : engine.open(spec, in, isFloat ? xf : x, isFloat ? yf : y, n, null);
         String what = arch + " α=" + alpha + " " + type + " " + regime + " n=" + n + " b=" + batch + " block=" + block;

@@ -74,7 +74,7 @@ class CudaGpuTest {
 
     @Test
     void trainingIsTheFusedEnginesBitsOnTheGpu() {
-        CudaDriver d = gpu();
+        CudaEngine d = new CudaEngine(CudaGpuTest::gpu, 0, Ptx::bundled);
         for (Precision type : Precision.values()) {
             CudaAgreement.compareTraining(d, Architecture.nonOverlapping(5, 6), 0.0, type, Regime.FULL_BATCH, 500, 1,
                     64, 300, 12);
