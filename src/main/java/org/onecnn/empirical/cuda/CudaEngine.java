@@ -99,6 +99,17 @@ public final class CudaEngine implements EmpiricalEngine {
     }
 
     /**
+     * Refuses, in one line naming {@code engine}, a machine without the NVIDIA driver ({@code libcuda.so.1}),
+     * without loading anything (a run checks this before it makes its folder).
+     */
+    @Override
+    public void requireRunnable() {
+        if (system) {
+            requireDriver("engine");
+        }
+    }
+
+    /**
      * Refuse, in one line naming {@code field}, a machine without the NVIDIA driver ({@code libcuda.so.1}), before
      * anything is loaded or generated.
      */

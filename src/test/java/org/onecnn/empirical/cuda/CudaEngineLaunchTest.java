@@ -181,6 +181,8 @@ class CudaEngineLaunchTest {
         InvalidInputException refused = assertThrows(InvalidInputException.class, () -> new CudaEngine()
                 .require(spec(Architecture.nonOverlapping(3, 2), Precision.FLOAT, 4), "gaussian"));
         assertEquals("engine", refused.field());
+        assertEquals("engine", assertThrows(InvalidInputException.class, () -> new CudaEngine().requireRunnable())
+                .field());
         assertFalse(loaded("jcuda.driver.JCudaDriver"), "JCuda was loaded");
     }
 
