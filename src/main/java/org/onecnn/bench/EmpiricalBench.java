@@ -14,6 +14,7 @@ import org.onecnn.empirical.data.Dataset;
 import org.onecnn.empirical.data.DatasetGenerator;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.empirical.data.TrainingSet;
+import org.onecnn.empirical.cuda.CudaEngine;
 import org.onecnn.empirical.fused.FusedEngine;
 import org.onecnn.experiment.Bounds;
 import org.onecnn.model.Architecture;
@@ -109,9 +110,9 @@ public final class EmpiricalBench {
         int b = s.dataType().equals("float") ? 4 : 8;
         boolean ensemble = s.mode().equals("ensemble");
         int ms = s.sampleChunk();
-        // the fused engine keeps no activations in ND4J (its working set there is the data set), but a copy of the
-        // data set in Java arrays
-        boolean fused = s.engine().equals(FusedEngine.NAME);
+        // the fused and cuda engines keep no activations in ND4J (their working set there is the data set), but a
+        // copy of the data set in Java arrays (the cuda engine checks the GPU's memory itself, at open)
+        boolean fused = s.engine().equals(FusedEngine.NAME) || s.engine().equals(CudaEngine.NAME);
         nd4j.require("the data set and the student(s) trained at once",
             new MemoryBudget.Candidate("--n", s.n(), 1, x -> ComputeProfile.workingSetBytes(x, s.k(), s.p(),
                 s.students(), fused ? 0 : ensemble ? s.students() : 1, ms, b)),
@@ -121,7 +122,7 @@ public final class EmpiricalBench {
                 s.students(), fused ? 0 : ensemble ? s.students() : 1, ms, b)));
         if (fused) {
             MemoryBudget.heap().require("--n", s.n(), 1, x -> x * ((double) s.d() + 1) * b,
-                    "the fused engine's copy of the data set");
+                    "the engine's copy of the data set");
         }
         MemoryBudget.heap().require("--students", s.students(), 1, x -> x * (8.0 * (s.k() + s.p()) * 4 + 512),
                 "the students' initial points and results");
@@ -136,6 +137,9 @@ public final class EmpiricalBench {
     }
 
     public static double run(Spec s, PrintStream out) {
+        if (s.engine().equals(CudaEngine.NAME)) {
+            CudaEngine.requireDriver("--engine");
+        }
         org.onecnn.backend.Precision type = s.dataType().equals("float") ? org.onecnn.backend.Precision.FLOAT
                 : org.onecnn.backend.Precision.DOUBLE;
         Architecture arch = Architecture.of(s.d(), s.p(), s.s());
@@ -201,6 +205,12 @@ public final class EmpiricalBench {
         double rate = s.n() * (double) s.students() * s.steps() / seconds;
         out.printf(Locale.ROOT, "seconds=%.3f%n", seconds);
         out.printf(Locale.ROOT, "sample_gradients_per_s=%.4g%n", rate);
+        if (s.engine().equals(CudaEngine.NAME)) {
+            // what the GPU did: its name, and the arithmetic rate against which to read its fp32 peak
+            out.printf(Locale.ROOT, "device=%s%n", ((CudaEngine) trainer.engine()).describeDevice());
+            int flops = CudaEngine.flopsPerSampleGradient(s.p(), s.k());
+            out.printf(Locale.ROOT, "flops_per_sample_gradient=%d gflops_per_s=%.1f%n", flops, rate * flops / 1e9);
+        }
         return rate;
     }
 }

@@ -42,6 +42,8 @@ final class JcudaDriver implements CudaDriver {
 
     private boolean initialised;
     private CUdevice device;
+    private CUcontext context;
+    private Thread current;
     private int ordinal = -1;
     private final List<Mod> modules = new ArrayList<>();
     private final Map<Buf, Boolean> buffers = new IdentityHashMap<>();
@@ -117,6 +119,11 @@ final class JcudaDriver implements CudaDriver {
     @Override
     public void open(int ordinal) {
         if (this.ordinal == ordinal) {
+            if (current != Thread.currentThread()) {
+                // the primary context is current per thread: another thread now drives this device
+                check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+                current = Thread.currentThread();
+            }
             return;
         }
         if (this.ordinal >= 0) {
@@ -127,6 +134,8 @@ final class JcudaDriver implements CudaDriver {
         check(JCudaDriver.cuDevicePrimaryCtxRetain(ctx, d), "cuDevicePrimaryCtxRetain");
         check(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
         device = d;
+        context = ctx;
+        current = Thread.currentThread();
         this.ordinal = ordinal;
     }
 
@@ -173,48 +182,53 @@ final class JcudaDriver implements CudaDriver {
         }
     }
 
+    /** A host array pointer at a byte offset (the plain pointer at offset 0, the engine's only use). */
+    private static Pointer host(Pointer p, long offset) {
+        return offset == 0 ? p : p.withByteOffset(offset);
+    }
+
     private static CUdeviceptr at(Buffer b, long offset, long bytes) {
         Buf buf = (Buf) b;
         if (offset < 0 || offset + bytes > buf.bytes()) {
             throw new IllegalArgumentException("copy of " + bytes + " bytes at " + offset + " outside a buffer of "
                     + buf.bytes());
         }
-        return buf.handle().withByteOffset(offset);
+        return offset == 0 ? buf.handle() : buf.handle().withByteOffset(offset);
     }
 
     @Override
     public void copyToDevice(Buffer dst, long dstOffset, float[] src, int from, int count) {
-        check(JCudaDriver.cuMemcpyHtoD(at(dst, dstOffset, 4L * count), Pointer.to(src).withByteOffset(4L * from),
+        check(JCudaDriver.cuMemcpyHtoD(at(dst, dstOffset, 4L * count), host(Pointer.to(src), 4L * from),
                 4L * count), "cuMemcpyHtoD");
     }
 
     @Override
     public void copyToDevice(Buffer dst, long dstOffset, double[] src, int from, int count) {
-        check(JCudaDriver.cuMemcpyHtoD(at(dst, dstOffset, 8L * count), Pointer.to(src).withByteOffset(8L * from),
+        check(JCudaDriver.cuMemcpyHtoD(at(dst, dstOffset, 8L * count), host(Pointer.to(src), 8L * from),
                 8L * count), "cuMemcpyHtoD");
     }
 
     @Override
     public void copyToDevice(Buffer dst, long dstOffset, int[] src, int from, int count) {
-        check(JCudaDriver.cuMemcpyHtoD(at(dst, dstOffset, 4L * count), Pointer.to(src).withByteOffset(4L * from),
+        check(JCudaDriver.cuMemcpyHtoD(at(dst, dstOffset, 4L * count), host(Pointer.to(src), 4L * from),
                 4L * count), "cuMemcpyHtoD");
     }
 
     @Override
     public void copyToHost(float[] dst, int to, Buffer src, long srcOffset, int count) {
-        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * to), at(src, srcOffset, 4L * count),
+        check(JCudaDriver.cuMemcpyDtoH(host(Pointer.to(dst), 4L * to), at(src, srcOffset, 4L * count),
                 4L * count), "cuMemcpyDtoH");
     }
 
     @Override
     public void copyToHost(double[] dst, int to, Buffer src, long srcOffset, int count) {
-        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(8L * to), at(src, srcOffset, 8L * count),
+        check(JCudaDriver.cuMemcpyDtoH(host(Pointer.to(dst), 8L * to), at(src, srcOffset, 8L * count),
                 8L * count), "cuMemcpyDtoH");
     }
 
     @Override
     public void copyToHost(int[] dst, int to, Buffer src, long srcOffset, int count) {
-        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * to), at(src, srcOffset, 4L * count),
+        check(JCudaDriver.cuMemcpyDtoH(host(Pointer.to(dst), 4L * to), at(src, srcOffset, 4L * count),
                 4L * count), "cuMemcpyDtoH");
     }
 

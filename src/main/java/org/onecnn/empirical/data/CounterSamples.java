@@ -204,4 +204,32 @@ public final class CounterSamples {
         }
         return f;
     }
+
+    /**
+     * The generator's key words {@code (k0, k1)}: what a GPU kernel needs to draw the same samples (the cuda
+     * engine).
+     */
+    public int[] keyWords() {
+        return new int[] {k0, k1};
+    }
+
+    /** The teacher's filter {@code w*} (a copy), as the labels use it. */
+    public double[] teacherFilter() {
+        return wStar.clone();
+    }
+
+    /** The teacher's output weights {@code a*} (a copy). */
+    public double[] teacherOutput() {
+        return aStar.clone();
+    }
+
+    /** The slope {@code α} of the labels' activation {@code max(z, αz)}. */
+    public double leakySlope() {
+        return leakySlope;
+    }
+
+    /** The architecture of the samples. */
+    public Architecture architecture() {
+        return arch;
+    }
 }
