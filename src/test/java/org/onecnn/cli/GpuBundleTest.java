@@ -32,13 +32,14 @@ class GpuBundleTest {
     record Result(int exit, String out, String err) {
     }
 
-    static Result exec(Path dir, List<String> cmd, List<String> env) throws IOException, InterruptedException {
+    Result exec(Path dir, List<String> cmd, List<String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         for (int i = 0; i < env.size(); i += 2) {
             pb.environment().put(env.get(i), env.get(i + 1));
         }
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
+        // the outputs in the test's own temporary folder, never in the working directory (the checkout)
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertTrue(p.waitFor(600, TimeUnit.SECONDS), "timed out: " + cmd);
         String e = Files.readString(err, StandardCharsets.UTF_8).lines()

@@ -98,6 +98,14 @@ public final class CudaEngine implements EmpiricalEngine {
         }
     }
 
+    /** A machine without the NVIDIA driver is refused before any work (a run's validation, before its folder). */
+    @Override
+    public void requireRunnable() {
+        if (system) {
+            requireDriver("engine");
+        }
+    }
+
     /**
      * Refuse, in one line naming {@code field}, a machine without the NVIDIA driver ({@code libcuda.so.1}), before
      * anything is loaded or generated.
