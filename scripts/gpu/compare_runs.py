@@ -9,6 +9,7 @@ a stationary point near the gradient tolerance or a loss near loss_tol), the lar
 and the largest relative difference of phi, loss_n, norm_v over the rows where both agree. Exit 0 when every
 outcome agrees, 1 otherwise (the differences are listed either way)."""
 import csv
+import os
 import sys
 
 
@@ -24,6 +25,10 @@ def rel(a, b):
 
 def main():
     a, b, label = sys.argv[1], sys.argv[2], sys.argv[3]
+    for f in (a, b):
+        if not f or not os.path.isfile(os.path.join(f, "results.csv")):
+            print(f"{label}: no results to compare (a run folder is missing: {f or 'none'}; see log.txt)")
+            return 1
     ra, rb = rows(a), rows(b)
     keys = sorted(set(ra) & set(rb), key=lambda k: (int(k[0]), int(k[1]), int(k[2])))
     if not keys or set(ra) != set(rb):

@@ -27,6 +27,15 @@ def main():
     d = sys.argv[1]
     peak = float(sys.argv[2]) * 1e12 if len(sys.argv) > 2 else 67e12
     lines = ["# GPU check summary", ""]
+    for name, pattern in (("doctor", r"(verdict.*|onecnn: error.*)"), ("gpu-tests", r"gpu tests: .*"),
+                          ("compare-double", r"sample-size double.*"), ("compare-float", r"sample-size float.*")):
+        try:
+            found = re.findall(pattern, open(f"{d}/{name}.txt").read())
+        except OSError:
+            found = []
+        lines.append(f"- {name}: {found[-1] if found else 'no result (see log.txt)'}")
+    fused = value(f"{d}/bench-fused-small.txt", "sample_gradients_per_s")
+    lines.append(f"- fused CPU engine, small workload: {fused if fused else 'missing'} sample-gradients/s")
     for name, n, k, p, r in (("small", 4096, 25, 6, 256), ("large", 16384, 25, 6, 4096)):
         cuda = value(f"{d}/bench-cuda-{name}.txt", "sample_gradients_per_s")
         torch = value(f"{d}/bench-torch-{name}.txt", "sample_gradients_per_s")
