@@ -98,14 +98,6 @@ public final class CudaEngine implements EmpiricalEngine {
         }
     }
 
-    /** A machine without the NVIDIA driver is refused before any work (a run's validation, before its folder). */
-    @Override
-    public void requireRunnable() {
-        if (system) {
-            requireDriver("engine");
-        }
-    }
-
     /**
      * Refuses, in one line naming {@code engine}, a machine without the NVIDIA driver ({@code libcuda.so.1}),
      * without loading anything (a run checks this before it makes its folder).
