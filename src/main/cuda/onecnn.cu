@@ -634,6 +634,20 @@ ONECNN_GRAD_FIXED(6, 25, d, double, 2)
 ONECNN_GRAD_FIXED(4, 4, f, float, 4)
 ONECNN_GRAD_FIXED(4, 4, d, double, 4)
 
+// 6×25 in float with a tighter register cap, for measuring which occupancy is fastest on a GPU (the engine takes
+// them with -Donecnn.cuda.min_blocks=3 or 4; CudaPlan.gradKernel): three blocks per multiprocessor (168 registers,
+// some spilled to L1) or four (128): more warps to hide latency against spill traffic. The same operations, the
+// same bits.
+#define ONECNN_GRAD_FIXED_MB(R, K, SUF, T, MINBLOCKS)                                                              \
+    ONECNN_KERNEL ONECNN_BOUNDS(ONECNN_GRAD_THREADS, MINBLOCKS) void                                                \
+            onecnn_grad_##R##x##K##_##SUF##_mb##MINBLOCKS(const T *x, const T *y, const int *rows, int useRows,     \
+            int b, int d, int r, int k, int s, double alpha, const T *wk, const T *a, int S, int block, int tile,  \
+            T *pg, T *pga, T *hs, double *ploss, int wantLoss) {                                                   \
+        gradFixed<T, R, K>(x, y, rows, useRows, b, d, s, alpha, wk, a, S, block, tile, pg, pga, ploss, wantLoss);  \
+    }
+ONECNN_GRAD_FIXED_MB(6, 25, f, float, 3)
+ONECNN_GRAD_FIXED_MB(6, 25, f, float, 4)
+
 // Per student (one thread each): the partial sums of the sb sample blocks added in double in block order, then
 // the filter part projected, ∂L/∂v = (G − w (wᵀG)) / ‖v‖ (FusedEnsemble.pass); the loss sums when wantLoss.
 template <typename T>

@@ -73,6 +73,21 @@ class CudaKernelsOnHostTest {
             CudaAgreement.compareTraining(driver, Architecture.nonOverlapping(25, 6), 0.0, type, Regime.FULL_BATCH, 30,
                     1, 16, 3, 4);
         }
+        // the variants of 6×25 in float with a tighter register cap (-Donecnn.cuda.min_blocks): the same bits
+        String before = System.getProperty("onecnn.cuda.min_blocks");
+        try {
+            for (String mb : new String[] {"3", "4"}) {
+                System.setProperty("onecnn.cuda.min_blocks", mb);
+                CudaAgreement.compareTraining(driver, Architecture.nonOverlapping(25, 6), 0.1, Precision.FLOAT,
+                        Regime.FULL_BATCH, 30, 1, 16, 3, 3);
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("onecnn.cuda.min_blocks");
+            } else {
+                System.setProperty("onecnn.cuda.min_blocks", before);
+            }
+        }
     }
 
     @Test

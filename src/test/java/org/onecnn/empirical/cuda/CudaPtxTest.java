@@ -52,6 +52,9 @@ class CudaPtxTest {
                         .gradKernel());
             }
         }
+        for (int mb : new int[] {3, 4}) {
+            names.add(new CudaPlan(6, 25, 150, 1, 4, 16, 16, 16, false).gradKernel(mb));
+        }
         for (String n : names) {
             assertTrue(text.contains(".entry " + n + "("), n + " is not in the PTX");
         }
