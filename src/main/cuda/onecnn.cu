@@ -726,6 +726,17 @@ ONECNN_KERNEL void onecnn_update_d(double *v, double *a, const double *gv, const
     update<double>(v, a, gv, ga, frozen, S, students, r, k, c);
 }
 
+// The kernels' fdlibm functions themselves, for the tests against StrictMath: out[3i … 3i+2] = log, sin, cos of
+// x[i] (sin and cos for |x| <= 2^19·π/2).
+ONECNN_KERNEL void onecnn_fdlibm(const double *x, double *out, int n) {
+    int i = ONECNN_BID_X * ONECNN_BDIM_X + ONECNN_TID_X;
+    if (i < n) {
+        out[3 * i] = fdlibm_log(x[i]);
+        out[3 * i + 1] = fdlibm_sin(x[i]);
+        out[3 * i + 2] = fdlibm_cos(x[i]);
+    }
+}
+
 // The readiness probe (CudaReadiness): out[i] = 3i + 1.
 ONECNN_KERNEL void onecnn_probe(int *out, int n) {
     int i = ONECNN_BID_X * ONECNN_BDIM_X + ONECNN_TID_X;

@@ -188,6 +188,7 @@ std::map<std::string, Launcher> kernels() {
     S(onecnn_update_f);
     S(onecnn_update_d);
     S(onecnn_probe);
+    S(onecnn_fdlibm);
 #undef K
 #undef S
     return k;

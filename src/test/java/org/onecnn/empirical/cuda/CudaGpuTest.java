@@ -64,6 +64,11 @@ class CudaGpuTest {
     }
 
     @Test
+    void logSinCosAreStrictMathBitForBit() {
+        CudaAgreement.compareFdlibm(gpu(), 1_000_000, 2);
+    }
+
+    @Test
     void samplesAreCounterSamplesBitForBit() {
         CudaDriver d = gpu();
         CudaAgreement.compareSamples(d, Architecture.of(14, 4, 2), "gaussian", 0.3, 0.1, 5, 0, 3000);

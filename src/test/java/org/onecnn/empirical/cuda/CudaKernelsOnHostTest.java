@@ -44,6 +44,12 @@ class CudaKernelsOnHostTest {
                 CudaAgreement.philox(driver, 0xa4093822, 0x299f31d0, 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344));
     }
 
+    /** The kernels' fdlibm log, sin and cos are StrictMath's, bit for bit, on 60000 arguments. */
+    @Test
+    void logSinCosAreStrictMathBitForBit() {
+        CudaAgreement.compareFdlibm(driver, 60_000, 1);
+    }
+
     @Test
     void samplesAreCounterSamplesBitForBit() {
         // Gaussian: Box–Muller through the kernels' fdlibm log/sin/cos against StrictMath, 300 samples × 8 pairs

@@ -42,7 +42,7 @@ class CudaPtxTest {
     @Test
     void everyLaunchedKernelIsInThePtx() {
         String text = Ptx.bundled().text();
-        List<String> names = new ArrayList<>(List.of(CudaReadiness.PROBE, "onecnn_philox"));
+        List<String> names = new ArrayList<>(List.of(CudaReadiness.PROBE, "onecnn_philox", "onecnn_fdlibm"));
         for (String t : new String[] {"f", "d"}) {
             for (String k : new String[] {"gen", "prepare", "grad", "reduce", "update"}) {
                 names.add("onecnn_" + k + "_" + t);
