@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "onecnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gradient descent on one-hidden-layer CNNs: exact population dynamics and finite-sample training.",
-        subcommands = {RunCommand.class, ListCommand.class, ShowCommand.class, BenchCommand.class, DoctorCommand.class,
+        subcommands = {RunCommand.class, MergeCommand.class, ListCommand.class, ShowCommand.class, BenchCommand.class, DoctorCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input. */

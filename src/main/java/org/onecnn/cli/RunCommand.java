@@ -49,6 +49,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--shard", paramLabel = "I/N", description = "Job arrays: compute only shard I of N (the cells "
+            + "i with i mod N = I-1) into a run folder shared by all N shards: --out DIR, or by default "
+            + "runs/<name>-<config hash>. The last shard to finish assembles the run (or: onecnn merge DIR). See "
+            + "docs/cluster.md.")
+    String shard;
+
+    @Option(names = "--no-merge", description = "With --shard: do not merge the run even if this shard is the last "
+            + "to finish; leave it to onecnn merge DIR (for file systems whose locks do not reach across nodes).")
+    boolean noMerge;
+
     @Override
     public Integer call() throws Exception {
         if (config == null && resume == null) {
@@ -78,11 +88,46 @@ final class RunCommand implements Callable<Integer> {
             sets.add("empirical.profile=" + profile);
         }
         long t0 = System.nanoTime();
+        if (shard != null) {
+            return shard(org.onecnn.experiment.Shard.parse(shard), n, t0);
+        }
+        if (noMerge) {
+            throw new InvalidInputException("--no-merge", "only means something with --shard I/N");
+        }
         Path dir = Runner.run(new Runner.Request(config, sets, out, resume, n, quiet, Main.argv));
         System.out.printf("%s finished in %.1f s: %s%n", dir.getFileName(), (System.nanoTime() - t0) / 1e9,
                 dir.resolve("report.md"));
-        // Diverged runs are results, not errors, but a researcher must not miss them: a warning whenever some
-        // diverged, and a distinct exit code when all did (see Divergence.ALL_DIVERGED_EXIT for why).
+        return divergence(dir);
+    }
+
+    /** One task of a job array (see {@link org.onecnn.experiment.JobArray}). */
+    private int shard(org.onecnn.experiment.Shard s, int n, long t0) throws Exception {
+        org.onecnn.experiment.JobArray.ShardOutcome o = org.onecnn.experiment.JobArray.shard(new Runner.Request(
+                config, sets, out, resume, n, quiet, Main.argv), s, !noMerge);
+        Path dir = o.dir();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (o.alreadyComplete()) {
+            System.out.printf("shard %s: %s is complete already (merged); nothing to do: %s%n", s, dir.getFileName(),
+                    dir.resolve("report.md"));
+            return divergence(dir);
+        }
+        if (o.merged()) {
+            System.out.printf("shard %s: computed %d cell(s) in %.1f s; every cell of %s is done, so this shard "
+                    + "merged it: %s%n", s, o.computed(), secs, dir.getFileName(), dir.resolve("report.md"));
+            return divergence(dir);
+        }
+        String next = noMerge ? "the run is merged by ./onecnn merge " + dir + " once all shards have ended"
+                : "the last shard to finish merges the run (or: ./onecnn merge " + dir + ")";
+        System.out.printf("shard %s: computed %d cell(s) into %s in %.1f s; at least %d of %d cells are done; %s%n", s,
+                o.computed(), dir, secs, o.done(), o.total(), next);
+        return 0;
+    }
+
+    /**
+     * Diverged runs are results, not errors, but a researcher must not miss them: a warning whenever some
+     * diverged, and a distinct exit code when all did (see Divergence.ALL_DIVERGED_EXIT for why).
+     */
+    static int divergence(Path dir) throws java.io.IOException {
         for (String w : org.onecnn.experiment.Divergence.warnings(dir)) {
             System.err.println("onecnn: warning: " + w);
         }

@@ -25,6 +25,14 @@ public interface CellExecutor {
      */
     void run(CellSweep sweep, CellStore store, LongConsumer progress) throws IOException, InterruptedException;
 
+    /**
+     * Whether this executor computes cell {@code index} of a sweep when it is not done: true by default; false for
+     * the cells of other shards of a job array ({@link ShardCellExecutor}). Progress counts only these.
+     */
+    default boolean computes(int index) {
+        return true;
+    }
+
     /** A short description for provenance and logs, e.g. {@code "local, 4 threads"}. */
     String describe();
 }

@@ -47,6 +47,13 @@ import org.onecnn.util.InvalidInputException;
  * refuses the resume with one line and changes nothing. A cell that is damaged (truncated, edited,
  * binary), holds another cell of this run, or has the wrong row count or columns is reported on one
  * line of standard error and recomputed; the new file replaces it atomically.
+ *
+ * <p><b>Many processes at once.</b> The tasks of a job array ({@link JobArray}) each open a store on one shared
+ * {@code cells/} and write disjoint cells into it at the same time. That is safe because every file is written
+ * whole under a temporary name unique to its process and thread and then renamed into place ({@link
+ * AtomicFiles}): a reader sees a cell file complete or not at all, and temporary files are skipped. A store knows
+ * the cells it verified when it was opened and those it wrote; {@link #refresh} takes in those that other
+ * processes wrote since, which the process that merges does once it holds the run folder alone.
  */
 public final class CellStore {
     /** The start of a cell file's header line. */
@@ -109,9 +116,39 @@ public final class CellStore {
      */
     public static CellStore verify(RunFolder folder, String configHash, List<Key> keys, Consumer<String> warn) {
         Path dir = folder.path(RunFolder.CELLS);
+        return new CellStore(dir, configHash, keys, scan(folder, configHash, keys, warn));
+    }
+
+    /**
+     * Takes in the cells that other processes wrote into {@code cells/} since this store was opened (the shards
+     * of a job array), each verified as {@link #verify} does; cells this store holds already are not read again.
+     * Only where no other process writes into {@code cells/} meanwhile (the caller holds the run folder
+     * exclusively), since a cell that another process is writing at this moment would be taken as damaged.
+     *
+     * @param warn receives one line per damaged cell (which is not taken in)
+     * @throws InvalidInputException as {@link #verify}: a cell of another config or a file that is not a cell
+     */
+    public void refresh(RunFolder folder, Consumer<String> warn) {
+        scan(folder, configHash, keys, warn, done.keySet()).forEach(done::putIfAbsent);
+    }
+
+    /** The cells this run expects that are not done, in order. */
+    public List<Key> missing() {
+        return keys.stream().filter(k -> !done(k)).toList();
+    }
+
+    /** The intact cells in {@code cells/} (file name to the parts its header commits); see {@link #verify}. */
+    private static Map<String, Set<String>> scan(RunFolder folder, String configHash, List<Key> keys,
+            Consumer<String> warn) {
+        return scan(folder, configHash, keys, warn, Set.of());
+    }
+
+    private static Map<String, Set<String>> scan(RunFolder folder, String configHash, List<Key> keys,
+            Consumer<String> warn, Set<String> known) {
+        Path dir = folder.path(RunFolder.CELLS);
         Map<String, Set<String>> done = new ConcurrentHashMap<>();
         if (!Files.exists(dir)) {
-            return new CellStore(dir, configHash, keys, done);
+            return done;
         }
         if (!Files.isDirectory(dir)) {
             throw refuse(folder, dir + " is not a folder");
@@ -132,7 +169,7 @@ public final class CellStore {
         }
         List<String> damaged = new ArrayList<>();
         for (String name : present) {
-            if (AtomicFiles.isLeftover(name)) {
+            if (AtomicFiles.isLeftover(name) || known.contains(name)) {
                 continue;
             }
             Path p = dir.resolve(name);
@@ -160,7 +197,7 @@ public final class CellStore {
             }
         }
         damaged.forEach(warn);
-        return new CellStore(dir, configHash, keys, done);
+        return done;
     }
 
     private static InvalidInputException refuse(RunFolder folder, String what) {

@@ -37,7 +37,7 @@ public record RunContext(RunFolder folder, ConfigLoader.Loaded loaded, int threa
     public void runCells(CellSweep sweep, String unit) throws java.io.IOException, InterruptedException {
         long total = 0;
         for (int i = 0; i < sweep.size(); i++) {
-            if (!store.done(sweep.key(i))) {
+            if (executor.computes(i) && !store.done(sweep.key(i))) {
                 total += sweep.work(i);
             }
         }

@@ -97,6 +97,34 @@ public final class RunFolder {
         return String.valueOf(e.getMessage());
     }
 
+    /**
+     * The run folder that the shards of a job array share ({@link Shard}): created with its missing parents if it
+     * is not there ({@code createDirectories} is safe when many processes race to create the same folder), taken
+     * as it is if it is. The caller takes {@link #lock(String, boolean, boolean)} before reading or writing it.
+     */
+    public static RunFolder shared(Path dir) {
+        try {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new InvalidInputException("--out", dir + " exists and is not a folder");
+            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new InvalidInputException("--out", "cannot create run folder " + dir + ": " + reason(e));
+        }
+        return new RunFolder(dir, false);
+    }
+
+    /** A run folder whose cells were computed elsewhere (a job array), to assemble: see {@link #resume}. */
+    public static RunFolder merge(Path dir, String field) {
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidInputException(field, "no such run folder: " + dir);
+        }
+        if (!Files.isRegularFile(dir.resolve("config.yaml"))) {
+            throw new InvalidInputException(field, dir + " has no config.yaml; it is not an onecnn run folder");
+        }
+        return new RunFolder(dir, true);
+    }
+
     /** An interrupted run to finish. */
     public static RunFolder resume(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -138,25 +166,54 @@ public final class RunFolder {
      *                               cannot lock at all, a warning is printed and the run goes on unguarded
      */
     public Lock lock() {
+        return lock(resumed ? "--resume" : "--out", false, false);
+    }
+
+    /**
+     * The folder's lock as the processes of a job array share it (see {@link Shard}): a shard holds it
+     * {@code shared} while it computes its cells, so shards run side by side, while a process that writes the run
+     * folder's own files (the first shard creating {@code config.yaml}, the one that merges) holds it exclusively,
+     * so no shard computes meanwhile. With {@code wait}, blocks until it is granted; without, refuses as {@link
+     * #lock()} does. The lock file's pid line is written only by an exclusive holder.
+     *
+     * <p>A process holds at most one lock on the folder at a time: to change from shared to exclusive it closes
+     * the one and then asks for the other (POSIX record locks belong to the process, so closing any channel to
+     * {@code .lock} releases them all).
+     *
+     * @param field the option named when the lock is refused
+     */
+    public Lock lock(String field, boolean shared, boolean wait) {
         Path p = dir.resolve(LOCK);
         FileChannel ch;
         try {
             ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         } catch (IOException e) {
-            throw new InvalidInputException(resumed ? "--resume" : "--out", "cannot open the lock file " + p + ": "
-                    + e.getMessage());
+            throw new InvalidInputException(field, "cannot open the lock file " + p + ": " + e.getMessage());
         }
         FileLock lock;
         try {
-            lock = ch.tryLock();
+            lock = wait ? ch.lock(0, Long.MAX_VALUE, shared) : ch.tryLock(0, Long.MAX_VALUE, shared);
         } catch (OverlappingFileLockException e) {
             lock = null;
+        } catch (java.nio.channels.FileLockInterruptionException e) {
+            // interrupted while waiting: not a file system without locks, so no unguarded run
+            close(ch);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the lock of " + dir, e);
         } catch (IOException e) {
             // a file system without locks (some network mounts): run, but say what is not guarded
             close(ch);
             System.err.println("onecnn: warning: cannot lock " + p + " (" + e.getMessage() + "); nothing stops a "
                     + "second onecnn process from running this folder at the same time");
-            return () -> {
+            return new Lock() {
+                @Override
+                public void close() {
+                }
+
+                @Override
+                public boolean held() {
+                    return false;
+                }
             };
         }
         if (lock == null) {
@@ -167,16 +224,18 @@ public final class RunFolder {
                 // the pid is only for the message
             }
             close(ch);
-            throw new InvalidInputException(resumed ? "--resume" : "--out", dir + " is being run by another onecnn "
+            throw new InvalidInputException(field, dir + " is being run by another onecnn "
                     + "process (" + (owner.matches("pid [0-9]+") ? owner : "pid unknown") + "); wait for it to "
                     + "finish, or stop it and resume again");
         }
-        try {
-            ch.truncate(0);
-            ch.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n")
-                    .getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            // the pid is only for the message of a refused second process
+        if (!shared) {
+            try {
+                ch.truncate(0);
+                ch.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n")
+                        .getBytes(StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                // the pid is only for the message of a refused second process
+            }
         }
         FileLock held = lock;
         return () -> {
@@ -193,6 +252,11 @@ public final class RunFolder {
     public interface Lock extends AutoCloseable {
         @Override
         void close();
+
+        /** False where the file system cannot lock and the folder runs unguarded (a warning was printed). */
+        default boolean held() {
+            return true;
+        }
     }
 
     private static void close(FileChannel ch) {

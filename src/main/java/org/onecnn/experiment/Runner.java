@@ -99,7 +99,7 @@ public final class Runner {
     }
 
     /** The config hash recorded in {@code provenance.json} when the run started, or null if there is none. */
-    private static String recordedConfigHash(RunFolder folder) {
+    static String recordedConfigHash(RunFolder folder) {
         try {
             com.fasterxml.jackson.databind.JsonNode p = new com.fasterxml.jackson.databind.ObjectMapper()
                     .readTree(folder.path("provenance.json").toFile());
@@ -113,7 +113,7 @@ public final class Runner {
      * The hash of {@code config.yaml} as written (its body below the comment line), or null: equal to the
      * recorded hash when the file is untouched, whatever this version of onecnn makes of it.
      */
-    private static String writtenConfigHash(RunFolder folder) {
+    static String writtenConfigHash(RunFolder folder) {
         try {
             String text = Files.readString(folder.path("config.yaml"));
             return CellStore.sha256(text.substring(text.indexOf('\n') + 1).getBytes(
@@ -178,7 +178,7 @@ public final class Runner {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> provenance(Request req, ConfigLoader.Loaded loaded, Experiment exp,
+    static Map<String, Object> provenance(Request req, ConfigLoader.Loaded loaded, Experiment exp,
             RunFolder folder) {
         ExperimentSpec cfg = loaded.config();
         Map<String, Object> m = new LinkedHashMap<>();

@@ -76,7 +76,12 @@ import org.apache.commons.math3.linear.RealMatrix;
  * falls, e.g. through a cubic term); otherwise, if on each side of every null direction at least half of the
  * probes rise → {@code DEGENERATE_MINIMUM}, with the growth exponent of each direction the least-squares slope of
  * {@code log R} against {@code log t} over its rising probes (2 for a quadratic that the tolerance hid, 3 at the
- * population spurious point, where {@code g(φ) ≈ (π−φ)³/3}); else {@code DEGENERATE_FLAT} (not certified).
+ * population spurious point, where {@code g(φ) ≈ (π−φ)³/3}); else, if every null direction rises at some probe,
+ * {@code ROUGH_MINIMUM} (nothing descends at the test's resolution, but the sign of {@code R} changes between the
+ * distances: the kinks of {@code L_n}, whose contribution the margin {@code ½ tol t²} bounds, decide it there, and
+ * which of the two minimum kinds a far-side point of {@code L_n} gets changes with {@code h} and {@code t_max}); else
+ * {@code DEGENERATE_FLAT} (some direction flat to the probe's resolution: not certified). Over several null
+ * directions the worst verdict wins (saddle, then flat, then rough).
  *
  * <p>Immutable and thread-safe; the oracle is called from the calling thread only.
  */
@@ -214,11 +219,9 @@ public final class SecondOrderClassifier {
                 }
                 double[] u = eig.getEigenvector(idx).toArray();
                 Probe probe = probe(chart, origin, u, tol);
-                if (probe.falls) {
-                    kind = SecondOrderKind.DEGENERATE_SADDLE;
-                } else if (!probe.rises && kind == SecondOrderKind.DEGENERATE_MINIMUM) {
-                    kind = SecondOrderKind.DEGENERATE_FLAT;
-                }
+                kind = worse(kind, probe.falls ? SecondOrderKind.DEGENERATE_SADDLE
+                        : probe.rises ? SecondOrderKind.DEGENERATE_MINIMUM
+                        : probe.risesSomewhere ? SecondOrderKind.ROUGH_MINIMUM : SecondOrderKind.DEGENERATE_FLAT);
                 exponents.add(probe.exponent);
             }
         }
@@ -227,8 +230,22 @@ public final class SecondOrderClassifier {
                 ends(aBlock)[1], tol, tolFd, tolStat, gNorm, m3, origin.loss, exps);
     }
 
-    /** What a probe along one direction found. */
-    private record Probe(boolean falls, boolean rises, double exponent) {
+    /**
+     * The verdict of a point whose null directions gave {@code a} and {@code b}: the worse of the two, in the order
+     * degenerate minimum, rough minimum, flat, degenerate saddle (one descending direction makes a saddle, one
+     * flat direction leaves the point uncertified).
+     */
+    private static SecondOrderKind worse(SecondOrderKind a, SecondOrderKind b) {
+        List<SecondOrderKind> order = List.of(SecondOrderKind.DEGENERATE_MINIMUM, SecondOrderKind.ROUGH_MINIMUM,
+                SecondOrderKind.DEGENERATE_FLAT, SecondOrderKind.DEGENERATE_SADDLE);
+        return order.indexOf(a) >= order.indexOf(b) ? a : b;
+    }
+
+    /**
+     * What a probe along one direction found: a fall beyond the margin; a rise at half the probes on each side;
+     * a rise at some probe.
+     */
+    private record Probe(boolean falls, boolean rises, boolean risesSomewhere, double exponent) {
     }
 
     private Probe probe(Chart chart, Point origin, double[] u, double tol) {
@@ -261,7 +278,7 @@ public final class SecondOrderClassifier {
             }
             rises &= 2 * up >= probes;
         }
-        return new Probe(falls, rises && !falls, slope(rising));
+        return new Probe(falls, rises && !falls, !rising.isEmpty(), slope(rising));
     }
 
     /** Least-squares slope of the points {@code (x, y)}; NaN with fewer than two. */

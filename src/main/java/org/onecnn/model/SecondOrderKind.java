@@ -14,8 +14,17 @@ public enum SecondOrderKind {
     /** No eigenvalue {@code < −tol}, but the loss falls along some null direction (e.g. a cubic term). */
     DEGENERATE_SADDLE("degenerate-saddle", false),
     /**
+     * No eigenvalue {@code < −tol}, no fall beyond the unresolved margin, and the loss rises beyond its rounding
+     * somewhere along every null direction, but not at half the probes on each side: nothing descends at the
+     * test's resolution, and the loss is rough at the probes' scale. On {@code L_n} that roughness is its kinks:
+     * at {@code n = 4000} the far-side points of {@code sample-size} sit on a floor whose sign pattern of
+     * {@code R(t)} changes with the step and the probe distances (docs/outcomes.md), so this kind and
+     * {@link #DEGENERATE_MINIMUM} trade points when they change. A minimum at the test's resolution.
+     */
+    ROUGH_MINIMUM("rough-min", true),
+    /**
      * No eigenvalue {@code < −tol}, and along some null direction the loss neither rises nor falls beyond its
-     * rounding error at every probed distance: flat as far as the probe can tell, not certified a minimum.
+     * rounding error at any probed distance: flat as far as the probe can tell, not certified a minimum.
      */
     DEGENERATE_FLAT("degenerate-flat", false);
 
@@ -32,7 +41,7 @@ public enum SecondOrderKind {
         return label;
     }
 
-    /** Whether this kind certifies a local minimum (strict or degenerate). */
+    /** Whether this kind certifies a local minimum (strict, degenerate, or at the test's resolution: rough). */
     public boolean isMinimum() {
         return minimum;
     }

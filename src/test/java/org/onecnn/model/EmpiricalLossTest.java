@@ -107,4 +107,64 @@ class EmpiricalLossTest {
         double[] a = rng.gaussianVector(arch.k());
         assertEquals(loss.loss(v, a), loss.loss(new double[] {3, 1, -7}, a), 1e-14 * loss.loss(v, a));
     }
+
+    /**
+     * The vectorized pass against the plain per-sample formulas of the class Javadoc, summed here in sample order:
+     * the two differ only by rounding, which the oracle's own bounds ({@code lossError}, {@code gradError}) bound for
+     * any summation order, so the difference must lie within them (n = 41 and 43: a padded last block).
+     */
+    @Test
+    void theVectorizedPassAgreesWithThePlainFormulasWithinItsRoundingBounds() {
+        for (int n : new int[] {41, 43}) {
+            Architecture arch = Architecture.of(14, 4, 2);
+            double alpha = n == 41 ? 0 : 0.15;
+            SeededRandom rng = new SeededRandom(n);
+            double[] x = gaussian(rng, n * arch.d());
+            double[] y = labels(arch, alpha, x, rng.gaussianVector(arch.r()), rng.gaussianVector(arch.k()));
+            for (int m = 0; m < n; m++) {
+                y[m] += 0.3 * rng.nextGaussian(); // a loss far from 0, so the bound is not trivially met by zeros
+            }
+            EmpiricalLoss loss = new EmpiricalLoss(arch, alpha, x, y);
+            double[] v = rng.gaussianVector(arch.r());
+            double[] a = rng.gaussianVector(arch.k());
+            LossOracle.Evaluation e = loss.evaluate(v, a);
+            double nv = Math.sqrt(java.util.Arrays.stream(v).map(q -> q * q).sum());
+            double[] w = java.util.Arrays.stream(v).map(q -> q / nv).toArray();
+            double ref = 0;
+            double[] gw = new double[arch.r()];
+            double[] ga = new double[arch.k()];
+            for (int m = 0; m < n; m++) {
+                double f = 0;
+                double[] z = new double[arch.k()];
+                for (int i = 0; i < arch.k(); i++) {
+                    for (int c = 0; c < arch.r(); c++) {
+                        z[i] += w[c] * x[m * arch.d() + i * arch.s() + c];
+                    }
+                    f += a[i] * (z[i] > 0 ? z[i] : alpha * z[i]);
+                }
+                double res = f - y[m];
+                ref += 0.5 * res * res;
+                for (int i = 0; i < arch.k(); i++) {
+                    ga[i] += res * (z[i] > 0 ? z[i] : alpha * z[i]);
+                    for (int c = 0; c < arch.r(); c++) {
+                        gw[c] += res * a[i] * (z[i] > 0 ? 1 : alpha) * x[m * arch.d() + i * arch.s() + c];
+                    }
+                }
+            }
+            ref /= n;
+            assertTrue(ref > 0.01, "a loss of size");
+            assertEquals(ref, e.loss(), e.lossError(), "L_n, n = " + n);
+            double along = 0;
+            for (int c = 0; c < arch.r(); c++) {
+                along += w[c] * gw[c] / n;
+            }
+            for (int c = 0; c < arch.r(); c++) {
+                // the reference's own rounding is of the same size as the oracle's: twice the bound covers both
+                assertEquals((gw[c] / n - along * w[c]) / nv, e.gv()[c], 2 * e.gradError(), "dL/dv_" + c);
+            }
+            for (int i = 0; i < arch.k(); i++) {
+                assertEquals(ga[i] / n, e.ga()[i], 2 * e.gradError(), "dL/da_" + i);
+            }
+        }
+    }
 }

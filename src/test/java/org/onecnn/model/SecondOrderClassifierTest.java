@@ -195,6 +195,52 @@ class SecondOrderClassifierTest {
         assertTrue(!r.kind().isMinimum());
     }
 
+    /**
+     * {@code F = |u_0|³/3} for {@code u_0 ≥ 0}, {@code −η u_0²} for {@code u_0 < 0}, plus quadratics in the other
+     * coordinates: along {@code u_0} the difference Hessian is {@code h/2 − η} at step {@code h} and {@code h − η} at
+     * {@code 2h}, so {@code tol ≈ h/2} and the direction is null for {@code η < h}; the probe falls by {@code η t²}
+     * on the negative side, resolved beyond the margin {@code ½ tol t² ≈ h t²/4} only when {@code η > h/4}.
+     */
+    private static F oneSided(double eta) {
+        F base = poly(diag(0, 1, 2, 3), NONE, NONE, NONE);
+        return new F() {
+            @Override
+            public double value(double[] u) {
+                double x = u[0];
+                return base.value(u) + (x >= 0 ? x * x * x / 3 : -eta * x * x);
+            }
+
+            @Override
+            public double[] grad(double[] u) {
+                double[] g = base.grad(u);
+                double x = u[0];
+                g[0] += x >= 0 ? x * x : -2 * eta * x;
+                return g;
+            }
+        };
+    }
+
+    @Test
+    void aDirectionThatRisesOnOneSideAndFallsWithinTheMarginOnTheOtherIsARoughMinimum() {
+        // η = h/10: the fall on the negative side stays inside the margin and no probe there rises beyond rounding;
+        // the positive side rises like t³: nothing descends at the test's resolution
+        double h = SecondOrderClassifier.DEFAULT_STEP;
+        SecondOrderResult r = classify(oneSided(h / 10));
+        assertEquals(SecondOrderKind.ROUGH_MINIMUM, r.kind(), Arrays.toString(r.eigenvalues()) + " tol " + r.tol());
+        assertTrue(r.kind().isMinimum());
+        assertEquals(h / 2, r.tol(), h / 20);
+    }
+
+    @Test
+    void theSameDirectionFallingBeyondTheMarginIsADegenerateSaddle() {
+        // η = 0.4 h > h/4: the fall is resolved, although the eigenvalue h/2 − η = 0.1 h is still inside [−tol, tol]
+        double h = SecondOrderClassifier.DEFAULT_STEP;
+        SecondOrderResult r = classify(oneSided(0.4 * h));
+        assertEquals(SecondOrderKind.DEGENERATE_SADDLE, r.kind(), Arrays.toString(r.eigenvalues()) + " tol "
+                + r.tol());
+        assertTrue(Math.abs(r.minEigenvalue()) <= r.tol());
+    }
+
     @Test
     void aPointStationaryOnlyToGradTolNearADegenerateMinimumIsStillAMinimum() {
         // F = |u_0 + δ|³/3 − δ²u_0 − … has its degenerate minimum at u_0 = −δ, and at 0 a gradient δ² ≠ 0 and

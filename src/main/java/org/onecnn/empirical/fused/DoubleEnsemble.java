@@ -13,7 +13,8 @@ import org.onecnn.model.InitialPoint;
 
 /**
  * The fused engine in double: {@link FusedEnsemble} with {@value #L} students per 256-bit register. Written from
- * the same text as {@link FloatEnsemble} (keep the two in step: only the element type and the lane count differ).
+ * the same text as {@link FloatEnsemble}: edit FloatEnsemble.java, not this file, then run {@code scripts/gen-double-ensemble.sh} (only the
+ * element type and the lane count differ; {@code FusedSourcesTest} checks that the two are in step).
  *
  * <h2>The kernel, per sample (lanes = students of one block)</h2>
  * <pre>

@@ -114,8 +114,10 @@ final class SecondOrderSection {
                     + "(overlapping patches or non-Gaussian input).");
         }
         if (counts.size() > 0) {
-            md.paragraph("Kinds at the stationary non-global empirical points (a SPURIOUS outcome needs a minimum; "
-                    + "a saddle on the far side is OTHER; `" + FILE + "`, and per run the `second_order` and "
+            md.paragraph("Kinds at the stationary non-global empirical points (a SPURIOUS outcome needs a minimum: "
+                    + "strict-min, degenerate-min, or rough-min, where nothing descends at the test's resolution but "
+                    + "the probes' signs change with the distance, as on the kinks of L_n; a saddle or a flat point on "
+                    + "the far side is OTHER; docs/outcomes.md; `" + FILE + "`, and per run the `second_order` and "
                     + "`min_eigenvalue` columns of `results.csv`):");
             md.table(counts, Map.of());
         } else {
