@@ -3,13 +3,12 @@
 
 Usage: summarize.py RESULTS_DIR [PEAK_FP32_TFLOPS]
 
-Reads the bench lines (bench-*.txt: onecnn's "sample_gradients_per_s=..." and the torch peer's line) and writes
-the cuda/torch ratio per workload and the fraction of the GPU's fp32 peak the cuda engine reaches. Flops per
-sample-gradient of one student (k patches of size p, ReLU, weight-normalised filter), counted as the fused and
-cuda kernels compute it: forward k·p multiply-adds for the pre-activations and k for the output, backward k for
-the output weights' gradient and k·p for the filter's: 2·(2·k·p + 2·k) flops (the per-step normalisation of the
-filter is O(p) per student, not per sample, and is left out). Peak: 67 TFLOP/s for an H200 (datasheet, no
-tensor cores: the kernels use CUDA cores) unless given."""
+Reads the bench lines (bench-*.txt: onecnn's "sample_gradients_per_s=..." and "gflops_per_s=...", the torch
+peer's line) and writes the cuda/torch ratio per workload and the fraction of the GPU's fp32 peak the cuda engine
+reaches: the bench's own arithmetic rate (its flops per sample-gradient are CudaEngine.flopsPerSampleGradient,
+4pk + 5k, the one place that counts them) over the peak. Peak: 67 TFLOP/s for an H200 (datasheet fp32 on CUDA
+cores; the kernels use no tensor cores) unless given. Also the doctor's verdict, the gpu tests' line and the
+two sample-size comparisons."""
 import re
 import sys
 
@@ -39,14 +38,14 @@ def main():
     for name, n, k, p, r in (("small", 4096, 25, 6, 256), ("large", 16384, 25, 6, 4096)):
         cuda = value(f"{d}/bench-cuda-{name}.txt", "sample_gradients_per_s")
         torch = value(f"{d}/bench-torch-{name}.txt", "sample_gradients_per_s")
-        flops = 2 * (2 * k * p + 2 * k)
+        gflops = value(f"{d}/bench-cuda-{name}.txt", "gflops_per_s")
         line = f"- {name} (n={n} k={k} p={p} students={r}): cuda {cuda if cuda else 'missing'} sample-gradients/s, " \
                f"torch {torch if torch else 'missing'}"
         if cuda and torch:
             line += f", ratio cuda/torch {cuda / torch:.2f} (target >= 5 on the large workload)"
-        if cuda:
-            line += f"; {cuda * flops / 1e12:.2f} TFLOP/s at {flops} flops per sample-gradient = " \
-                    f"{100 * cuda * flops / peak:.1f} % of the fp32 peak ({peak / 1e12:.0f} TFLOP/s)"
+        if gflops:
+            line += f"; {gflops / 1e3:.2f} TFLOP/s = {100 * gflops * 1e9 / peak:.1f} % of the fp32 peak " \
+                    f"({peak / 1e12:.0f} TFLOP/s)"
         lines.append(line)
     open(f"{d}/summary.md", "w").write("\n".join(lines) + "\n")
     print("\n".join(lines))
