@@ -45,16 +45,23 @@ import org.onecnn.util.InvalidInputException;
  * @param minComputeCapability {@code min_compute_capability} ({@code cuda} only, else null)
  * @param maxComputeCapability {@code max_compute_capability} ({@code cuda} only, else null)
  * @param nd4j                 the {@code nd4j.*} settings given (unmodifiable)
+ * @param engine               {@code engine} (optional, null when absent): the empirical engine this profile is
+ *                             made for ({@code fused}, {@code dl4j}, {@code cuda}), used by a run whose config does
+ *                             not name one ({@code empirical.engine}); with {@code cuda} the compute capabilities
+ *                             are those of onecnn's own kernels ({@value #CUDA_ENGINE_MIN_CC} and above), not
+ *                             ND4J's
  */
 public record ComputeProfile(String name, String source, Backend backend, Precision dataType, double memoryLimitGb,
         int maxStudentsPerChunk, int maxSamplesPerChunk, int reductionBlock,
-        ComputeCapability minComputeCapability, ComputeCapability maxComputeCapability, Map<Nd4jKey, String> nd4j) {
+        ComputeCapability minComputeCapability, ComputeCapability maxComputeCapability, Map<Nd4jKey, String> nd4j,
+        String engine) {
 
     /** The default profile. */
     public static final String DEFAULT = "cpu";
 
     /** The profiles shipped in {@code cuda-profiles/} (and bundled into the jar). */
-    public static final List<String> SHIPPED = List.of("cpu", "cuda-ampere", "cuda-ada", "cuda-small");
+    public static final List<String> SHIPPED = List.of("cpu", "cuda-ampere", "cuda-ada", "cuda-small", "cuda-volta",
+            "cuda-turing", "cuda-hopper", "cuda-blackwell");
 
     /** The folder of profiles, under the onecnn home and in the jar. */
     public static final String FOLDER = "cuda-profiles";
@@ -67,6 +74,11 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
     public static final String REDUCTION_BLOCK = "reduction_block";
     public static final String MIN_COMPUTE_CAPABILITY = "min_compute_capability";
     public static final String MAX_COMPUTE_CAPABILITY = "max_compute_capability";
+    public static final String ENGINE = "engine";
+    /** The engines a profile may name. */
+    public static final List<String> ENGINES = List.of("fused", "dl4j", "cuda");
+    /** The lowest compute capability onecnn's own CUDA kernels run on (Volta; their PTX targets sm_70). */
+    public static final String CUDA_ENGINE_MIN_CC = "7.0";
 
     private static final List<String> REQUIRED = List.of(BACKEND, DATA_TYPE, MEMORY_LIMIT_GB, MAX_STUDENTS_PER_CHUNK,
             MAX_SAMPLES_PER_CHUNK, REDUCTION_BLOCK);
@@ -189,10 +201,22 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
                 throw new InvalidInputException(MAX_COMPUTE_CAPABILITY, "only for backend = cuda");
             }
         } else {
-            minComputeCapability = minComputeCapability == null ? BackendCheck.ND4J_MIN_CC : minComputeCapability;
-            maxComputeCapability = maxComputeCapability == null ? BackendCheck.ND4J_MAX_CC : maxComputeCapability;
-            requireNd4jRange(MIN_COMPUTE_CAPABILITY, minComputeCapability);
-            requireNd4jRange(MAX_COMPUTE_CAPABILITY, maxComputeCapability);
+            if ("cuda".equals(engine)) {
+                // onecnn's kernels: PTX the driver compiles for any GPU from Volta on
+                ComputeCapability lowest = ComputeCapability.parse(MIN_COMPUTE_CAPABILITY, CUDA_ENGINE_MIN_CC);
+                minComputeCapability = minComputeCapability == null ? lowest : minComputeCapability;
+                maxComputeCapability = maxComputeCapability == null ? ComputeCapability.of(99, 9)
+                        : maxComputeCapability;
+                if (minComputeCapability.compareTo(lowest) < 0) {
+                    throw new InvalidInputException(MIN_COMPUTE_CAPABILITY, "must be >= " + lowest + " (onecnn's "
+                            + "CUDA kernels need Volta or newer) for engine = cuda, got " + minComputeCapability);
+                }
+            } else {
+                minComputeCapability = minComputeCapability == null ? BackendCheck.ND4J_MIN_CC : minComputeCapability;
+                maxComputeCapability = maxComputeCapability == null ? BackendCheck.ND4J_MAX_CC : maxComputeCapability;
+                requireNd4jRange(MIN_COMPUTE_CAPABILITY, minComputeCapability);
+                requireNd4jRange(MAX_COMPUTE_CAPABILITY, maxComputeCapability);
+            }
             if (minComputeCapability.compareTo(maxComputeCapability) > 0) {
                 throw new InvalidInputException(MIN_COMPUTE_CAPABILITY, "must be <= " + MAX_COMPUTE_CAPABILITY + " = "
                         + maxComputeCapability + ", got " + minComputeCapability);
@@ -208,6 +232,13 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
             }
         }
         nd4j = Collections.unmodifiableMap(m);
+        if (engine != null && !ENGINES.contains(engine)) {
+            throw new InvalidInputException(ENGINE, "must be one of " + String.join(" | ", ENGINES) + ", got '" + engine
+                    + "'");
+        }
+        if ("cuda".equals(engine) && backend != Backend.CUDA) {
+            throw new InvalidInputException(ENGINE, "cuda needs backend = cuda (a GPU profile)");
+        }
     }
 
     private static void requireNd4jRange(String field, ComputeCapability cc) {
@@ -227,13 +258,35 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
             ComputeCapability minComputeCapability, ComputeCapability maxComputeCapability,
             Map<Nd4jKey, String> nd4j) {
         return new ComputeProfile(name, source, backend, dataType, memoryLimitGb, maxStudentsPerChunk,
-                maxSamplesPerChunk, reductionBlock, minComputeCapability, maxComputeCapability, nd4j);
+                maxSamplesPerChunk, reductionBlock, minComputeCapability, maxComputeCapability, nd4j, null);
+    }
+
+    /** {@link #of(String, String, Backend, Precision, double, int, int, int, ComputeCapability, ComputeCapability,
+     * Map)} with the profile's {@code engine} (null: none). */
+    public static ComputeProfile of(String name, String source, Backend backend, Precision dataType,
+            double memoryLimitGb, int maxStudentsPerChunk, int maxSamplesPerChunk, int reductionBlock,
+            ComputeCapability minComputeCapability, ComputeCapability maxComputeCapability,
+            Map<Nd4jKey, String> nd4j, String engine) {
+        return new ComputeProfile(name, source, backend, dataType, memoryLimitGb, maxStudentsPerChunk,
+                maxSamplesPerChunk, reductionBlock, minComputeCapability, maxComputeCapability, nd4j, engine);
+    }
+
+    /**
+     * The engine the profile {@code nameOrPath} names, or null when it names none or cannot be loaded (a bad
+     * profile is reported where the run loads it, under its own field).
+     */
+    public static String engineOf(String nameOrPath) {
+        try {
+            return load(nameOrPath).engine();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The same profile in another precision (benchmarks compare both). */
     public ComputeProfile withDataType(Precision p) {
         return new ComputeProfile(name, source, backend, p, memoryLimitGb, maxStudentsPerChunk, maxSamplesPerChunk,
-                reductionBlock, minComputeCapability, maxComputeCapability, nd4j);
+                reductionBlock, minComputeCapability, maxComputeCapability, nd4j, engine);
     }
 
     /** An {@code nd4j.*} integer setting, or 0 (ND4J's default) when absent. */
@@ -377,7 +430,8 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
                     nd.put(k, e.getValue());
                 }
             }
-            return of(name, source, backend, dt, mem, students, samples, block, lo, hi, nd);
+            String engine = values.containsKey(ENGINE) ? values.get(ENGINE).strip() : null;
+            return of(name, source, backend, dt, mem, students, samples, block, lo, hi, nd, engine);
         } catch (InvalidInputException e) {
             throw new InvalidInputException(source, e.getMessage());
         }
@@ -388,6 +442,7 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
         List<String> l = new ArrayList<>(REQUIRED);
         l.add(MIN_COMPUTE_CAPABILITY);
         l.add(MAX_COMPUTE_CAPABILITY);
+        l.add(ENGINE);
         for (Nd4jKey k : Nd4jKey.values()) {
             l.add(k.key());
         }
@@ -434,11 +489,14 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
         for (Map.Entry<Nd4jKey, String> e : nd4j.entrySet()) {
             m.put(e.getKey().key(), e.getValue());
         }
+        if (engine != null) {
+            m.put(ENGINE, engine);
+        }
         return m;
     }
 
     /** {@code 4}, {@code 23.5}: a GiB figure without trailing zeros. */
-    static String formatGb(double gb) {
+    public static String formatGb(double gb) {
         return new BigDecimal(Double.toString(gb)).stripTrailingZeros().toPlainString();
     }
 

@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.onecnn.backend.ComputeProfile;
 import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalEngines;
@@ -15,6 +13,8 @@ import org.onecnn.empirical.EnsembleTrainer;
 import org.onecnn.empirical.data.Dataset;
 import org.onecnn.empirical.data.DatasetGenerator;
 import org.onecnn.empirical.data.InputDistribution;
+import org.onecnn.empirical.data.TrainingSet;
+import org.onecnn.empirical.cuda.CudaEngine;
 import org.onecnn.empirical.fused.FusedEngine;
 import org.onecnn.experiment.Bounds;
 import org.onecnn.model.Architecture;
@@ -110,9 +110,9 @@ public final class EmpiricalBench {
         int b = s.dataType().equals("float") ? 4 : 8;
         boolean ensemble = s.mode().equals("ensemble");
         int ms = s.sampleChunk();
-        // the fused engine keeps no activations in ND4J (its working set there is the data set), but a copy of the
-        // data set in Java arrays
-        boolean fused = s.engine().equals(FusedEngine.NAME);
+        // the fused and cuda engines keep no activations in ND4J (their working set there is the data set), but a
+        // copy of the data set in Java arrays (the cuda engine checks the GPU's memory itself, at open)
+        boolean fused = s.engine().equals(FusedEngine.NAME) || s.engine().equals(CudaEngine.NAME);
         nd4j.require("the data set and the student(s) trained at once",
             new MemoryBudget.Candidate("--n", s.n(), 1, x -> ComputeProfile.workingSetBytes(x, s.k(), s.p(),
                 s.students(), fused ? 0 : ensemble ? s.students() : 1, ms, b)),
@@ -122,7 +122,7 @@ public final class EmpiricalBench {
                 s.students(), fused ? 0 : ensemble ? s.students() : 1, ms, b)));
         if (fused) {
             MemoryBudget.heap().require("--n", s.n(), 1, x -> x * ((double) s.d() + 1) * b,
-                    "the fused engine's copy of the data set");
+                    "the engine's copy of the data set");
         }
         MemoryBudget.heap().require("--students", s.students(), 1, x -> x * (8.0 * (s.k() + s.p()) * 4 + 512),
                 "the students' initial points and results");
@@ -137,7 +137,11 @@ public final class EmpiricalBench {
     }
 
     public static double run(Spec s, PrintStream out) {
-        DataType type = s.dataType().equals("float") ? DataType.FLOAT : DataType.DOUBLE;
+        if (s.engine().equals(CudaEngine.NAME)) {
+            CudaEngine.requireDriver("--engine");
+        }
+        org.onecnn.backend.Precision type = s.dataType().equals("float") ? org.onecnn.backend.Precision.FLOAT
+                : org.onecnn.backend.Precision.DOUBLE;
         Architecture arch = Architecture.of(s.d(), s.p(), s.s());
         SeededRandom rng = new SeededRandom(TEACHER.derive(s.seed()));
         double[] w = new double[s.p()];
@@ -159,15 +163,14 @@ public final class EmpiricalBench {
         EmpiricalSpec spec = new EmpiricalSpec(arch, 0.0, type, 0.05, org.onecnn.empirical.Regime.FULL_BATCH, 1, s.steps(), s.steps(), 0, 0,
                 s.students(), chunk, block, s.seed());
         EnsembleTrainer trainer = new EnsembleTrainer(spec, teacher, true, engine(s));
-        INDArray x = data.features();
-        INDArray y = data.labels();
+        TrainingSet set = data.trainingSet();
         out.printf(Locale.ROOT, "bench empirical: mode=%s n=%d k=%d p=%d students=%d steps=%d type=%s engine=%s s=%d"
                 + "%s%n", s.mode(), s.n(), s.k(), s.p(), s.students(), s.steps(), s.dataType(), s.engine(), s.s(),
                 s.engine().equals(FusedEngine.NAME) ? " threads=" + s.threads() : "");
         boolean fused = s.engine().equals(FusedEngine.NAME);
         double seconds;
         if (s.mode().equals("ensemble")) {
-            EnsembleTrainer.Stepper st = trainer.stepper(inits, x, y);
+            EnsembleTrainer.Stepper st = trainer.stepper(inits, set);
             long w0 = System.nanoTime();
             // warm-up, as JMH does: C2 compiles the fused engine's step methods and recompiles its kernel 1.5–2 s
             // into a run (-XX:+PrintCompilation), and a compilation takes one of the cores; timing before then
@@ -183,14 +186,14 @@ public final class EmpiricalBench {
         } else {
             // one network per student: warm the JIT and ND4J up on the first, then time the steps of each
             // (building a network is not timed)
-            EnsembleTrainer.Stepper warm = trainer.stepper(inits.subList(0, 1), x, y);
+            EnsembleTrainer.Stepper warm = trainer.stepper(inits.subList(0, 1), set);
             long w0 = System.nanoTime();
             for (int i = 0; i < 1 || fused && i < 20000 && System.nanoTime() - w0 < WARM_UP_NANOS; i++) {
                 warm.step();
             }
             long total = 0;
             for (int i = 0; i < s.students(); i++) {
-                EnsembleTrainer.Stepper st = trainer.stepper(inits.subList(i, i + 1), x, y);
+                EnsembleTrainer.Stepper st = trainer.stepper(inits.subList(i, i + 1), set);
                 long t0 = System.nanoTime();
                 for (int j = 0; j < s.steps(); j++) {
                     st.step();
@@ -201,6 +204,13 @@ public final class EmpiricalBench {
         }
         double rate = s.n() * (double) s.students() * s.steps() / seconds;
         out.printf(Locale.ROOT, "seconds=%.3f%n", seconds);
+        if (s.engine().equals(CudaEngine.NAME)) {
+            // what the GPU did: its name, and the arithmetic rate against which to read its fp32 peak (before the
+            // last line, which stays the figure of merit)
+            out.printf(Locale.ROOT, "device=%s%n", ((CudaEngine) trainer.engine()).describeDevice());
+            int flops = CudaEngine.flopsPerSampleGradient(s.p(), s.k());
+            out.printf(Locale.ROOT, "flops_per_sample_gradient=%d gflops_per_s=%.1f%n", flops, rate * flops / 1e9);
+        }
         out.printf(Locale.ROOT, "sample_gradients_per_s=%.4g%n", rate);
         return rate;
     }

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import org.onecnn.backend.BackendCheck;
 import org.onecnn.backend.BackendInfo;
@@ -13,6 +14,10 @@ import org.onecnn.backend.ComputeProfile;
 import org.onecnn.backend.DeviceProbe;
 import org.onecnn.backend.Nd4jSetup;
 import org.onecnn.backend.SystemDeviceProbe;
+import org.onecnn.empirical.cuda.CudaDriver;
+import org.onecnn.empirical.cuda.CudaDrivers;
+import org.onecnn.empirical.cuda.CudaReadiness;
+import org.onecnn.empirical.cuda.Ptx;
 import org.onecnn.util.InvalidInputException;
 
 import picocli.CommandLine.Command;
@@ -21,9 +26,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code onecnn doctor [--profile NAME|FILE]}: what this build and machine offer, and whether the
- * profile can run on them. The verdict comes from {@link BackendCheck} on what the {@link DeviceProbe}
- * found, before ND4J is loaded; only when the profile can run (and it is a CPU one, or {@code --init}
- * asks) is ND4J initialised, through {@link Nd4jSetup}, and its own report printed.
+ * profile can run on them, per GPU for both GPU paths: onecnn's own kernels (the {@code cuda} engine: the driver's
+ * CUDA version against the PTX's, the PTX JIT-compiled, a probe kernel launched, through {@link CudaReadiness} on
+ * a {@link CudaDriver}) and ND4J's CUDA backend (compute capability 3.7–8.9, from {@link BackendCheck}). The
+ * engine is the profile's {@code engine} (default {@code fused}, the CPU); the verdict is that engine's: for
+ * {@code dl4j} {@link BackendCheck} on what the {@link DeviceProbe} found, before ND4J is loaded; for {@code cuda}
+ * the readiness and the device memory against the profile's {@code memory_limit_gb}; for {@code fused} the
+ * Vector API module and the host memory. Every refusal is one line (no driver, no GPU, driver too old for the
+ * PTX, not enough device memory, ...). ND4J is initialised (through {@link Nd4jSetup}, its own report printed)
+ * only for a CPU profile on a build that has ND4J's CPU backend, or when {@code --init} asks.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true, description = {
     "Check that a compute profile can run here: Java, onecnn and DL4J versions, the ND4J backend of this build, "
@@ -31,6 +42,7 @@ import picocli.CommandLine.Option;
     "Exit code 0: ready; 2: the profile cannot run here (the reason is the error line)."})
 final class DoctorCommand implements Callable<Integer> {
     private static volatile DeviceProbe probe = new SystemDeviceProbe();
+    private static volatile Supplier<CudaDriver> cudaDrivers = CudaDrivers::system;
 
     @Mixin
     ProfileOption profile = new ProfileOption();
@@ -43,6 +55,13 @@ final class DoctorCommand implements Callable<Integer> {
     static DeviceProbe useProbe(DeviceProbe p) {
         DeviceProbe old = probe;
         probe = p;
+        return old;
+    }
+
+    /** Tests play other drivers (a fake {@link CudaDriver}): replaces the supplier, returns the previous one. */
+    static Supplier<CudaDriver> useCudaDrivers(Supplier<CudaDriver> d) {
+        Supplier<CudaDriver> old = cudaDrivers;
+        cudaDrivers = d;
         return old;
     }
 
@@ -74,18 +93,39 @@ final class DoctorCommand implements Callable<Integer> {
             row(out, "note", info.gpuNote());
         }
         out.println();
+        CudaReadiness cuda = CudaReadiness.check(cudaDrivers, Ptx.bundled());
+        out.println("cuda engine (onecnn's kernels: PTX through the driver API, no ND4J)");
+        row(out, "driver", cuda.driverVersion() > 0 ? "CUDA " + Ptx.versionString(cuda.driverVersion())
+                + " (the PTX needs " + Ptx.versionString(Ptx.bundled().minimumDriver()) + " or newer)" : "none");
+        for (CudaReadiness.DeviceStatus d : cuda.devices()) {
+            CudaDriver.DeviceInfo g = d.info();
+            row(out, "gpu " + g.ordinal(), g.name() + ", compute capability " + g.computeCapability() + ", "
+                    + g.totalMemory() / (1L << 20) + " MiB: cuda engine " + d.line() + "; ND4J CUDA path: "
+                    + (BackendCheck.nd4jRuns(org.onecnn.backend.ComputeCapability.of(g.major(), g.minor()))
+                            ? "possible (needs a -Pcuda build)" : "impossible (ND4J's kernels cover 3.7–8.9)")
+                    + "; engine here: " + pick(d.ready(), g));
+        }
+        row(out, "verdict", cuda.line());
+        out.println();
         ComputeProfile p = profile.load();
         out.println("profile " + p.name() + " (" + p.source() + ")");
         p.settings().forEach((k, v) -> row(out, k, v));
         out.println();
-        Optional<String> problem = BackendCheck.problem(p, info);
+        String engine = p.engine() != null ? p.engine() : org.onecnn.empirical.EmpiricalEngines.DEFAULT;
+        out.println("engine: " + engine + (p.engine() != null ? " (the profile's)" : " (the default; the profile "
+                + "names none)"));
+        Optional<String> problem = problem(engine, p, info, cuda);
         if (problem.isPresent()) {
             out.println("verdict: not ready");
             out.flush();
             throw new InvalidInputException("", problem.get());
         }
         out.println("verdict: ready");
-        if (p.backend() == ComputeProfile.Backend.CPU || init) {
+        boolean nd4jCpu = info.build() == BackendInfo.Build.CPU || info.build() == BackendInfo.Build.BOTH;
+        if (p.backend() == ComputeProfile.Backend.CPU && !nd4jCpu && !init) {
+            out.println("(ND4J not initialised: this installation has no ND4J backend; the " + engine
+                    + " engine does not need one)");
+        } else if (p.backend() == ComputeProfile.Backend.CPU || init) {
             Nd4jSetup.apply(p, 0L);
             out.println();
             out.println("nd4j (initialised with profile " + p.name() + ")");
@@ -95,6 +135,64 @@ final class DoctorCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The engine for GPU {@code g}: onecnn's kernels where they run, else ND4J's CUDA path where it can, else the CPU. */
+    static String pick(boolean cudaReady, CudaDriver.DeviceInfo g) {
+        if (cudaReady) {
+            return "cuda";
+        }
+        return BackendCheck.nd4jRuns(org.onecnn.backend.ComputeCapability.of(g.major(), g.minor()))
+                ? "dl4j (ND4J CUDA, -Pcuda build)" : "fused (CPU)";
+    }
+
+    /** The first reason the profile's {@code engine} cannot run here, or empty. */
+    static Optional<String> problem(String engine, ComputeProfile p, BackendInfo info, CudaReadiness cuda) {
+        switch (engine) {
+            case "dl4j":
+                return BackendCheck.problem(p, info);
+            case "cuda": {
+                if (!cuda.ready()) {
+                    return Optional.of("profile " + p.name() + " uses the cuda engine, which cannot run here: "
+                            + cuda.line());
+                }
+                for (CudaReadiness.DeviceStatus d : cuda.devices()) {
+                    if (!d.ready()) {
+                        continue;
+                    }
+                    CudaDriver.DeviceInfo g = d.info();
+                    org.onecnn.backend.ComputeCapability cc = org.onecnn.backend.ComputeCapability.of(g.major(),
+                            g.minor());
+                    if (!cc.within(p.minComputeCapability(), p.maxComputeCapability())) {
+                        return Optional.of("profile " + p.name() + " is made for compute capability "
+                                + p.minComputeCapability() + " to " + p.maxComputeCapability() + ", but GPU "
+                                + g.ordinal() + " (" + g.name() + ") has " + cc + ": use the profile of its family "
+                                + "(cuda-volta, cuda-turing, cuda-hopper, cuda-blackwell, ...)");
+                    }
+                    if (p.memoryLimitBytes() > g.totalMemory()) {
+                        return Optional.of("out of device memory: profile " + p.name() + " may use "
+                                + ComputeProfile.formatGb(p.memoryLimitGb()) + " GiB, but GPU " + g.ordinal() + " ("
+                                + g.name() + ") has " + String.format(Locale.ROOT, "%.1f", g.totalMemory()
+                                        / (double) (1L << 30)) + " GiB: lower memory_limit_gb (" + p.source() + ")");
+                    }
+                    return Optional.empty();
+                }
+                return Optional.of(cuda.line());
+            }
+            default: {
+                if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                    return Optional.of("the fused engine needs the JVM option --add-modules jdk.incubator.vector "
+                            + "(the ./onecnn launcher adds it)");
+                }
+                long mem = info.cpu().memoryMib();
+                if (p.backend() == ComputeProfile.Backend.CPU && mem > 0 && p.memoryLimitGb() * 1024 > mem) {
+                    return Optional.of("profile " + p.name() + " may use " + ComputeProfile.formatGb(p.memoryLimitGb())
+                            + " GiB, but this machine has " + String.format(Locale.ROOT, "%.1f", mem / 1024.0)
+                            + " GiB of memory: lower memory_limit_gb (" + p.source() + ")");
+                }
+                return Optional.empty();
+            }
+        }
     }
 
     private static String build(BackendInfo info) {

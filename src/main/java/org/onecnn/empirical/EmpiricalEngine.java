@@ -2,8 +2,8 @@ package org.onecnn.empirical;
 
 import java.util.List;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.onecnn.empirical.data.CounterSamples;
+import org.onecnn.empirical.data.TrainingSet;
 import org.onecnn.model.InitialPoint;
 
 /**
@@ -26,20 +26,37 @@ public interface EmpiricalEngine {
     EngineCapabilities capabilities();
 
     /**
-     * Students at their initial points, held together, on a fixed training set {@code (x, y)} (full-batch and
-     * minibatch) or on fresh samples (online: {@code x} and {@code y} null, the batch of step {@code t} is
-     * {@code online}'s, which the engine generates itself when {@link StudentEnsemble#stepOnline} asks for it).
-     * The engine may copy or convert the arrays; it must not change them.
+     * Students at their initial points, held together, on a fixed training set {@code data} (full-batch and
+     * minibatch) or on fresh samples (online: {@code data} null, the batch of step {@code t} is {@code online}'s,
+     * which the engine generates itself when {@link StudentEnsemble#stepOnline} asks for it). The engine may copy or
+     * convert the arrays (to the spec's precision, to ND4J arrays, to device memory); it must not change them.
+     * The seam names no ND4J type, so an engine that does not use ND4J never loads it.
      *
      * @param spec     how to train ({@link EmpiricalSpec#studentChunk()} already respected: {@code inits} is one
      *                 chunk)
      * @param inits    the students' initial points {@code (v, a)}, in slot order
-     * @param x        training inputs {@code [n, d]}, or null (online)
-     * @param y        training labels {@code [n, 1]}, or null (online)
+     * @param data     the training set ({@code X} {@code [n, d]}, {@code y} {@code [n]}), or null (online)
      * @param online   the fresh samples of every step (online), or null (a fixed training set)
      */
-    StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y,
-            CounterSamples online);
+    StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, TrainingSet data, CounterSamples online);
+
+    /**
+     * Whether this engine computes with ND4J, so that a run must check and configure ND4J's backend before it
+     * ({@code org.onecnn.backend.Nd4jSetup}). An engine that does not (the default) runs with no DL4J/ND4J jar on
+     * the class path, and a run with it never loads ND4J.
+     */
+    default boolean usesNd4j() {
+        return false;
+    }
+
+    /**
+     * Refuse in one line, before any work, where this installation cannot run the engine at all (its libraries,
+     * JVM modules or devices are missing). Must not load native code. Default: nothing to check.
+     *
+     * @throws org.onecnn.util.InvalidInputException naming {@code engine}
+     */
+    default void requireRunnable() {
+    }
 
     /**
      * Refuse, naming the parameter, a combination this engine cannot train.

@@ -11,7 +11,7 @@ import org.onecnn.util.InvalidInputException;
  *
  * @param arch           the network shape (overlapping patches allowed)
  * @param leakySlope     α of σ(z) = max(z, αz), in [0, 1)
- * @param dataType       float or double
+ * @param precision      float or double
  * @param eta            step size, > 0
  * @param regime         which samples form each step's batch (see {@link Regime})
  * @param batchSize      samples per step for {@code minibatch} and {@code online}
@@ -26,7 +26,7 @@ import org.onecnn.util.InvalidInputException;
  * @param reductionBlock samples per partial sum of a gradient: fixes the order of every sum over samples
  * @param seed           seed of the minibatch order
  */
-public record EmpiricalSpec(Architecture arch, double leakySlope, DataType dataType, double eta, Regime regime,
+public record EmpiricalSpec(Architecture arch, double leakySlope, Precision precision, double eta, Regime regime,
         int batchSize, long maxSteps, int checkEvery, double gradTol, double lossTol, int studentChunk,
         int sampleChunk, int reductionBlock, long seed) {
 
@@ -34,8 +34,8 @@ public record EmpiricalSpec(Architecture arch, double leakySlope, DataType dataT
         if (!(leakySlope >= 0 && leakySlope < 1)) {
             throw new InvalidInputException("leaky_slope", "must lie in [0, 1), got " + leakySlope);
         }
-        if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
-            throw new InvalidInputException("data_type", "must be float or double, got " + dataType);
+        if (precision == null) {
+            throw new InvalidInputException("data_type", "must be float or double, got null");
         }
         InvalidInputException.requirePositive("eta", eta);
         if (regime == null) {
@@ -65,21 +65,51 @@ public record EmpiricalSpec(Architecture arch, double leakySlope, DataType dataT
      *
      * @throws InvalidInputException naming {@code regime} when the name is not one of {@link Regime#allowed()}
      */
-    public EmpiricalSpec(Architecture arch, double leakySlope, DataType dataType, double eta, String regime,
+    public EmpiricalSpec(Architecture arch, double leakySlope, Precision precision, double eta, String regime,
             int batchSize, long maxSteps, int checkEvery, double gradTol, double lossTol, int studentChunk,
             int sampleChunk, int reductionBlock, long seed) {
-        this(arch, leakySlope, dataType, eta, Regime.parse(regime), batchSize, maxSteps, checkEvery, gradTol, lossTol,
+        this(arch, leakySlope, precision, eta, Regime.parse(regime), batchSize, maxSteps, checkEvery, gradTol, lossTol,
                 studentChunk, sampleChunk, reductionBlock, seed);
     }
 
-    /** The data type as a {@link Precision} (what {@link EngineCapabilities} speaks). */
-    public Precision precision() {
-        return dataType == DataType.FLOAT ? Precision.FLOAT : Precision.DOUBLE;
+    /**
+     * The same spec with the type given as ND4J's (for callers that hold one: the DL4J engine's tests). Only this
+     * constructor and {@link #dataType()} name ND4J, so the record itself loads without it.
+     *
+     * @throws InvalidInputException naming {@code data_type} unless FLOAT or DOUBLE
+     */
+    public EmpiricalSpec(Architecture arch, double leakySlope, DataType dataType, double eta, Regime regime,
+            int batchSize, long maxSteps, int checkEvery, double gradTol, double lossTol, int studentChunk,
+            int sampleChunk, int reductionBlock, long seed) {
+        this(arch, leakySlope, precisionOf(dataType), eta, regime, batchSize, maxSteps, checkEvery, gradTol, lossTol,
+                studentChunk, sampleChunk, reductionBlock, seed);
+    }
+
+    /** The same spec with ND4J's type and the regime's config name. */
+    public EmpiricalSpec(Architecture arch, double leakySlope, DataType dataType, double eta, String regime,
+            int batchSize, long maxSteps, int checkEvery, double gradTol, double lossTol, int studentChunk,
+            int sampleChunk, int reductionBlock, long seed) {
+        this(arch, leakySlope, precisionOf(dataType), eta, Regime.parse(regime), batchSize, maxSteps, checkEvery,
+                gradTol, lossTol, studentChunk, sampleChunk, reductionBlock, seed);
+    }
+
+    private static Precision precisionOf(DataType t) {
+        if (t == DataType.FLOAT) {
+            return Precision.FLOAT;
+        } else if (t == DataType.DOUBLE) {
+            return Precision.DOUBLE;
+        }
+        throw new InvalidInputException("data_type", "must be float or double, got " + t);
+    }
+
+    /** The precision as ND4J's type (for the DL4J engine; loads ND4J). */
+    public DataType dataType() {
+        return precision == Precision.FLOAT ? DataType.FLOAT : DataType.DOUBLE;
     }
 
     /** The same spec with another step budget and gradient tolerance (everything else kept). */
     public EmpiricalSpec withBudget(long maxSteps, double gradTol) {
-        return new EmpiricalSpec(arch, leakySlope, dataType, eta, regime, batchSize, maxSteps, checkEvery, gradTol,
+        return new EmpiricalSpec(arch, leakySlope, precision, eta, regime, batchSize, maxSteps, checkEvery, gradTol,
                 lossTol, studentChunk, sampleChunk, reductionBlock, seed);
     }
 }

@@ -5,10 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongConsumer;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.onecnn.empirical.data.CounterSamples;
 import org.onecnn.empirical.data.InputDistribution;
+import org.onecnn.empirical.data.TrainingSet;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.EmpiricalLoss;
@@ -93,7 +92,7 @@ public final class EnsembleTrainer {
         this.engine = engine;
         boolean closedForm = gaussianInput && spec.arch().s() == spec.arch().r();
         this.population = closedForm ? new NonOverlappingGaussian(teacher) : null;
-        this.maxValue = spec.dataType() == DataType.FLOAT ? Float.MAX_VALUE : Double.MAX_VALUE;
+        this.maxValue = spec.precision() == org.onecnn.backend.Precision.FLOAT ? Float.MAX_VALUE : Double.MAX_VALUE;
     }
 
     /**
@@ -141,29 +140,28 @@ public final class EnsembleTrainer {
      * Train every initial point.
      *
      * @param inits  the students' initial points {@code (v, a)}
-     * @param x      training inputs {@code [n, d]} (null for online SGD)
-     * @param y      training labels {@code [n, 1]} (null for online SGD)
+     * @param data   the training set (null for online SGD)
      * @param online the fresh samples of every step (online SGD only; its batch size is the spec's)
      * @param plan   trajectories to record
      * @param sink   where recorded points go
      */
-    public List<EmpiricalResult> train(List<InitialPoint> inits, INDArray x, INDArray y, CounterSamples online,
+    public List<EmpiricalResult> train(List<InitialPoint> inits, TrainingSet data, CounterSamples online,
             RecordPlan plan, Sink sink) {
-        return train(inits, x, y, online, plan, sink, null);
+        return train(inits, data, online, plan, sink, null);
     }
 
     /**
-     * {@link #train(List, INDArray, INDArray, CounterSamples, RecordPlan, Sink)}, reporting progress in student-steps
+     * {@link #train(List, TrainingSet, CounterSamples, RecordPlan, Sink)}, reporting progress in student-steps
      * of the budget: at every check, {@code progress} receives the student-steps done since its last call, where a
      * student still training has done {@code t} of its {@code maxSteps} and a stopped one counts its whole budget
      * (so the calls add up to exactly {@code inits.size() × maxSteps}, and an ETA from them is an upper bound).
      *
      * @param progress receives increments; may be {@code null}
      */
-    public List<EmpiricalResult> train(List<InitialPoint> inits, INDArray x, INDArray y, CounterSamples online,
+    public List<EmpiricalResult> train(List<InitialPoint> inits, TrainingSet data, CounterSamples online,
             RecordPlan plan, Sink sink, LongConsumer progress) {
         boolean isOnline = !spec.regime().usesTrainingSet();
-        if (isOnline ? online == null || x != null || y != null : x == null || y == null || online != null) {
+        if (isOnline ? online == null || data != null : data == null || online != null) {
             throw new IllegalArgumentException(isOnline ? "online SGD needs fresh samples and no training set"
                     : "training data needed, and no fresh samples");
         }
@@ -172,11 +170,11 @@ public final class EnsembleTrainer {
                     + ", the spec asks for " + spec.batchSize());
         }
         List<EmpiricalResult> out = new ArrayList<>(inits.size());
-        Curvature curvature = new Curvature(x, y);
+        Curvature curvature = new Curvature(data);
         for (int lo = 0; lo < inits.size(); lo += spec.studentChunk()) {
             int hi = Math.min(inits.size(), lo + spec.studentChunk());
             List<InitialPoint> part = inits.subList(lo, hi);
-            Chunk chunk = new Chunk(part, lo, engine.open(spec, part, x, y, online), x == null ? 0 : x.size(0), plan,
+            Chunk chunk = new Chunk(part, lo, engine.open(spec, part, data, online), data == null ? 0 : data.n(), plan,
                     sink, progress);
             chunk.curvature = curvature;
             out.addAll(chunk.run());
@@ -207,8 +205,8 @@ public final class EnsembleTrainer {
     }
 
     /** A {@link Stepper} for full-batch gradient descent of {@code inits} on {@code (x, y)}, all in one ensemble. */
-    public Stepper stepper(List<InitialPoint> inits, INDArray x, INDArray y) {
-        return new Stepper(engine.open(spec, inits, x, y, null));
+    public Stepper stepper(List<InitialPoint> inits, TrainingSet data) {
+        return new Stepper(engine.open(spec, inits, data, null));
     }
 
     /** A student that stops at this check: its slot, why, where it stands and its window gradient. */
@@ -579,13 +577,11 @@ public final class EnsembleTrainer {
      * stopping at one check are classified side by side, so the oracle is made under a lock and then only read.
      */
     private final class Curvature {
-        private final INDArray x;
-        private final INDArray y;
+        private final TrainingSet data;
         private LossOracle oracle;
 
-        Curvature(INDArray x, INDArray y) {
-            this.x = x;
-            this.y = y;
+        Curvature(TrainingSet data) {
+            this.data = data;
         }
 
         /** The classification of {@code (v, a)}, or null where no loss is available. */
@@ -597,17 +593,13 @@ public final class EnsembleTrainer {
         /** The oracle, made at the first call; null where no loss is available. */
         private synchronized LossOracle oracle() {
             if (oracle == null) {
-                if (x != null) {
-                    oracle = new EmpiricalLoss(spec.arch(), spec.leakySlope(), flat(x), flat(y));
+                if (data != null) {
+                    oracle = new EmpiricalLoss(spec.arch(), spec.leakySlope(), data.xDoubles(), data.yDoubles());
                 } else if (population != null) {
                     oracle = new PopulationOracle(population);
                 }
             }
             return oracle;
-        }
-
-        private static double[] flat(INDArray m) {
-            return m.castTo(DataType.DOUBLE).dup('c').data().asDouble();
         }
     }
 

@@ -3,7 +3,6 @@ package org.onecnn.experiment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.backend.BackendCheck;
 import org.onecnn.backend.ComputeProfile;
 import org.onecnn.backend.DeviceProbe;
@@ -58,17 +57,33 @@ public final class ComputeContext {
         return t == null ? p : p.withDataType(Precision.parse("empirical.data_type", t));
     }
 
-    /** Everything that can be checked before a run folder exists: the profile, the build, the devices. */
+    /**
+     * Everything that can be checked before a run folder exists: the profile, and, for an engine that computes
+     * with ND4J ({@link org.onecnn.empirical.EmpiricalEngine#usesNd4j}), the build and the devices against ND4J's
+     * backends. An engine without ND4J (fused, cuda) needs no ND4J backend: nothing of ND4J is checked or loaded.
+     */
     public static void check(Sections.FiniteSampleSpec cfg) {
-        BackendCheck.requireTrainable(profile(cfg), probe.probe());
+        ComputeProfile p = profile(cfg);
+        if (usesNd4j(cfg)) {
+            BackendCheck.requireTrainable(p, probe.probe());
+        }
     }
 
-    /** Check, then configure ND4J (the one place its RNG is seeded, from the master seed). */
+    /**
+     * Check, then configure ND4J where the engine uses it (the one place its RNG is seeded, from the master seed;
+     * a run without ND4J neither loads it nor draws that seed).
+     */
     public static ComputeContext open(Sections.FiniteSampleSpec cfg) {
         ComputeProfile p = profile(cfg);
-        BackendCheck.requireTrainable(p, probe.probe());
-        Nd4jSetup.apply(p, ND4J.derive(cfg.seed()));
+        if (usesNd4j(cfg)) {
+            BackendCheck.requireTrainable(p, probe.probe());
+            Nd4jSetup.apply(p, ND4J.derive(cfg.seed()));
+        }
         return new ComputeContext(cfg, p);
+    }
+
+    private static boolean usesNd4j(Sections.FiniteSampleSpec cfg) {
+        return cfg.empirical().trainingEngine().usesNd4j();
     }
 
     /** Benchmarks: the default profile with the given data type, checked and applied. */
@@ -79,8 +94,8 @@ public final class ComputeContext {
         return p;
     }
 
-    public DataType dataType() {
-        return profile.dataType() == Precision.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
+    public Precision dataType() {
+        return profile.dataType();
     }
 
     /** The trainer's settings for {@code students} students on the largest of the experiment's data sets. */
@@ -96,10 +111,12 @@ public final class ComputeContext {
 
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("engine", "DL4J/ND4J ensemble layers (empirical); exact population dynamics (reference)");
+        org.onecnn.empirical.EmpiricalEngine engine = cfg.empirical().trainingEngine();
+        m.put("engine", engine.name() + " (empirical); exact population dynamics (reference)");
         m.put("profile", profile.name() + " (" + profile.source() + ")");
         m.put("profile_settings", profile.settings());
-        m.put("nd4j", Nd4jSetup.describe());
+        m.put("nd4j", engine.usesNd4j() ? Nd4jSetup.describe() : "not loaded (the " + engine.name()
+                + " engine does not use ND4J)");
         return m;
     }
 }

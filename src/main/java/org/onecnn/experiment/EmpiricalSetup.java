@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.backend.Precision;
 import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalSpec;
@@ -54,6 +53,11 @@ public final class EmpiricalSetup {
         Architecture arch = cfg.model().architecture();
         EmpiricalEngine engine = e.trainingEngine();
         EngineCapabilities can = engine.capabilities();
+        try {
+            engine.requireRunnable();
+        } catch (InvalidInputException x) {
+            throw x.under("empirical");
+        }
         try {
             can.requireArchitecture(engine.name(), arch);
         } catch (InvalidInputException x) {
@@ -140,7 +144,7 @@ public final class EmpiricalSetup {
      * config, in {@code type}.
      */
     public static Dataset dataset(Sections.FiniteSampleSpec cfg, Teacher teacher, long n, int dataset,
-            DataType type) {
+            Precision type) {
         Sections.Empirical e = cfg.empirical();
         if (e.datasetsFrom() != null) {
             return DatasetStore.load(DatasetFolders.folder(Path.of(e.datasetsFrom()), n, dataset));
@@ -298,7 +302,7 @@ public final class EmpiricalSetup {
      * @param samples       samples per pass (from the profile), rounded down to a multiple of the block
      * @param block         samples per partial sum (from the profile)
      */
-    public static EmpiricalSpec spec(Sections.FiniteSampleSpec cfg, DataType type, int students, int samples, int block) {
+    public static EmpiricalSpec spec(Sections.FiniteSampleSpec cfg, Precision type, int students, int samples, int block) {
         Sections.Empirical e = cfg.empirical();
         int sc = e.studentChunk() != null ? e.studentChunk() : students;
         int sm = e.sampleChunk() != null ? e.sampleChunk() : samples;

@@ -394,7 +394,9 @@ public final class Sections {
             if (!(leakySlope >= 0 && leakySlope < 1)) {
                 throw new InvalidInputException("empirical.leaky_slope", "must lie in [0, 1), got " + leakySlope);
             }
-            engine = engine == null ? EmpiricalEngines.DEFAULT : engine;
+            // a config that names no engine takes its compute profile's (cuda-hopper: cuda), else the default
+            String fromProfile = engine == null ? org.onecnn.backend.ComputeProfile.engineOf(profile) : null;
+            engine = engine != null ? engine : fromProfile != null ? fromProfile : EmpiricalEngines.DEFAULT;
             try {
                 EmpiricalEngines.named(engine);
             } catch (InvalidInputException e) {

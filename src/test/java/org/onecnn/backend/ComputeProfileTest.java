@@ -121,7 +121,7 @@ class ComputeProfileTest {
     @Test
     void missingProfilesAreNamed() {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> ComputeProfile.load("nope"));
-        assertTrue(e.getMessage().contains("'nope'") && e.getMessage().contains("cpu, cuda-ada, cuda-ampere, cuda-small"),
+        assertTrue(e.getMessage().contains("'nope'") && e.getMessage().contains("cpu, cuda-ada, cuda-ampere, cuda-blackwell, cuda-hopper, cuda-small, cuda-turing, cuda-volta"),
                 e.getMessage());
         Path missing = home.resolve("missing.properties");
         e = assertThrows(InvalidInputException.class, () -> ComputeProfile.load(missing.toString()));

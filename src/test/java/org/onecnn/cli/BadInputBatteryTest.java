@@ -409,7 +409,7 @@ class BadInputBatteryTest {
                     : org.onecnn.model.Teacher.gaussian(arch.k(), arch.r(), 3);
             org.onecnn.empirical.data.DatasetStore.saveTo(org.onecnn.empirical.data.DatasetGenerator.generate(arch, t,
                     org.onecnn.empirical.data.Gaussian.INSTANCE, 40, 0.0, 1,
-                    org.nd4j.linalg.api.buffer.DataType.FLOAT), folder);
+                    org.onecnn.backend.Precision.FLOAT), folder);
             return root;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -232,8 +232,9 @@ class DivergenceCliTest extends CliFixture {
             "du2018-table1", Set.of("init", "teacher"),
             "bg2017-fixed-output", Set.of("init", "teacher"),
             "du2018-two-phase", Set.of("init", "teacher"),
-            "sample-size", Set.of("data", "init", "nd4j", "teacher", "x"),
-            "paired-trajectories", Set.of("data", "init", "nd4j", "teacher", "x"),
+            // the fused engine (the default) neither loads nor seeds ND4J; a data set is keyed by stream "dataset"
+            "sample-size", Set.of("data", "dataset", "init", "teacher"),
+            "paired-trajectories", Set.of("data", "dataset", "init", "teacher"),
             "dg2019-double-convotron", Set.of("teacher", "chunk", "double-convotron/init", "double-convotron/noise",
                     "double-convotron/stage1", "double-convotron/stage2", "double-convotron/teacher",
                     "double-convotron/test", "double-convotron/validation"),
@@ -265,8 +266,9 @@ class DivergenceCliTest extends CliFixture {
                         seeds.get("streams").get("double-convotron/init").asText());
             }
             case "sample-size", "paired-trajectories" ->
-                assertEquals("Seeds.derive(data, \"x\"): " + org.onecnn.empirical.data.DatasetGenerator.INPUTS.purpose(),
-                        seeds.get("streams").get("x").asText());
+                assertEquals("Seeds.derive(data, \"dataset\"): "
+                        + org.onecnn.empirical.data.CounterSamples.DATASET.purpose(),
+                        seeds.get("streams").get("dataset").asText());
             default -> assertEquals("Seeds.derive(master, \"init\", cell, run): "
                     + org.onecnn.experiment.PopulationSetup.INIT.purpose(), init);
         }

@@ -35,20 +35,21 @@ class EmpiricalEnginesTest {
     }
 
     @Test
-    void theRegistryKnowsTheFusedAndDl4jEnginesAndFusedIsTheDefault() {
-        assertEquals(List.of("fused", "dl4j"), EmpiricalEngines.names());
+    void theRegistryKnowsTheFusedDl4jAndCudaEnginesAndFusedIsTheDefault() {
+        assertEquals(List.of("fused", "dl4j", "cuda"), EmpiricalEngines.names());
         assertEquals("fused", EmpiricalEngines.DEFAULT);
         assertTrue(EmpiricalEngines.named("fused") instanceof FusedEngine);
         assertSame(EmpiricalEngines.named("fused"), EmpiricalEngines.defaultEngine());
         assertTrue(EmpiricalEngines.named("dl4j") instanceof Dl4jEngine);
         assertEquals(EmpiricalEngines.named("dl4j").name(), "dl4j");
+        assertTrue(EmpiricalEngines.named("cuda") instanceof org.onecnn.empirical.cuda.CudaEngine);
     }
 
     @Test
     void anUnknownEngineIsRefusedListingTheKnownOnes() {
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> EmpiricalEngines.named("cuda"));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> EmpiricalEngines.named("tpu"));
         assertEquals("engine", e.field());
-        assertTrue(e.getMessage().contains("'cuda'") && e.getMessage().endsWith("known: "
+        assertTrue(e.getMessage().contains("'tpu'") && e.getMessage().endsWith("known: "
                 + String.join(", ", EmpiricalEngines.names())), e.getMessage());
         assertTrue(e.getMessage().contains("dl4j"), e.getMessage());
         // among engines passed in, the same lookup

@@ -81,8 +81,7 @@ class EngineSeamTest {
     private static List<EmpiricalResult> train(FakeEngine engine, int studentChunk, RecordPlan plan,
             EnsembleTrainer.Sink sink, AtomicLong progress) {
         INDArray[] d = data(10);
-        return new EnsembleTrainer(spec(Regime.FULL_BATCH, studentChunk), TEACHER, true, engine).train(STUDENTS, d[0],
-                d[1], null, plan, sink, progress::addAndGet);
+        return new EnsembleTrainer(spec(Regime.FULL_BATCH, studentChunk), TEACHER, true, engine).train(STUDENTS, TestSets.of(d), null, plan, sink, progress::addAndGet);
     }
 
     @Test
@@ -156,7 +155,7 @@ class EngineSeamTest {
         FakeEngine engine = new FakeEngine(EngineCapabilities.everything());
         INDArray[] d = data(10);
         List<InitialPoint> one = List.of(STUDENTS.get(3));
-        new EnsembleTrainer(spec(Regime.MINIBATCH, 6), TEACHER, true, engine).train(one, d[0], d[1], null,
+        new EnsembleTrainer(spec(Regime.MINIBATCH, 6), TEACHER, true, engine).train(one, TestSets.of(d), null,
                 RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
         List<int[]> rows = engine.opened.get(0).rows;
         assertEquals(MAX_STEPS, rows.size());
@@ -177,7 +176,7 @@ class EngineSeamTest {
     void onlineStepsTakeFreshBatchesAndAreJudgedByThePopulation() {
         FakeEngine engine = new FakeEngine(EngineCapabilities.everything());
         List<EmpiricalResult> res = new EnsembleTrainer(spec(Regime.ONLINE, 6), TEACHER, true, engine).train(
-                List.of(STUDENTS.get(3)), null, null, SAMPLES, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
+                List.of(STUDENTS.get(3)), null, SAMPLES, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
         FakeEngine.Ensemble e = engine.opened.get(0);
         assertTrue(e.online);
         assertFalse(e.calls.contains("gradNorms") || e.calls.contains("losses"), e.calls.toString());

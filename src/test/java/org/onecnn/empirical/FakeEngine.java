@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.onecnn.empirical.data.CounterSamples;
+import org.onecnn.empirical.data.TrainingSet;
 import org.onecnn.model.InitialPoint;
 
 /**
@@ -39,7 +40,7 @@ final class FakeEngine implements EmpiricalEngine {
     }
 
     @Override
-    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y,
+    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, TrainingSet data,
             CounterSamples online) {
         Ensemble e = new Ensemble(inits, online);
         opened.add(e);

@@ -38,7 +38,7 @@ class SecondOrderTrainerTest {
         }
         EmpiricalSpec spec = new EmpiricalSpec(arch, 0.0, org.nd4j.linalg.api.buffer.DataType.DOUBLE, 0.5,
                 "full-batch", 1, 20000, 50, 1e-7, 1e-8, 3, 400, 400, 42);
-        List<EmpiricalResult> res = new EnsembleTrainer(spec, t, true).train(in, d[0], d[1], null, RecordPlan.NONE,
+        List<EmpiricalResult> res = new EnsembleTrainer(spec, t, true).train(in, TestSets.of(d), null, RecordPlan.NONE,
                 EnsembleTrainer.Sink.NONE);
         int spurious = 0;
         for (EmpiricalResult r : res) {

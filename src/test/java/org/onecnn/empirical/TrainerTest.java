@@ -91,14 +91,14 @@ class TrainerTest {
         INDArray[] d = data(arch, t, 200, 9);
         List<InitialPoint> in = inits(t, 5);
         List<EmpiricalResult> ref = new EnsembleTrainer(spec(arch, "full-batch", 0, 150, 5, 64, 32, 0.1), t, true)
-                .train(in, d[0], d[1], null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
+                .train(in, TestSets.of(d), null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
         // the promise on one machine: the same spec and data again give the same bits
         assertEquals(ref, new EnsembleTrainer(spec(arch, "full-batch", 0, 150, 5, 64, 32, 0.1), t, true)
-                .train(in, d[0], d[1], null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE));
+                .train(in, TestSets.of(d), null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE));
         double tol = tolerance(arch, t, in, ref, 150, 0.1, 32);
         for (int[] chunks : new int[][] {{1, 64}, {2, 32}, {5, 224}}) {
             List<EmpiricalResult> other = new EnsembleTrainer(spec(arch, "full-batch", 0, 150, chunks[0], chunks[1],
-                    32, 0.1), t, true).train(in, d[0], d[1], null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
+                    32, 0.1), t, true).train(in, TestSets.of(d), null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
             assertSameUpToRounding(ref, other, tol, "student chunk " + chunks[0] + ", sample chunk " + chunks[1]);
         }
     }
@@ -118,9 +118,9 @@ class TrainerTest {
                 8, 256, 32, 1);
         EmpiricalSpec alone = new EmpiricalSpec(arch, 0.0, DataType.DOUBLE, 0.2, "full-batch", 1, 1500, 20, 1e-4, 1e-6,
                 1, 256, 32, 1);
-        List<EmpiricalResult> a = new EnsembleTrainer(together, t, true).train(in, d[0], d[1], null, RecordPlan.NONE,
+        List<EmpiricalResult> a = new EnsembleTrainer(together, t, true).train(in, TestSets.of(d), null, RecordPlan.NONE,
                 EnsembleTrainer.Sink.NONE);
-        List<EmpiricalResult> b = new EnsembleTrainer(alone, t, true).train(in, d[0], d[1], null, RecordPlan.NONE,
+        List<EmpiricalResult> b = new EnsembleTrainer(alone, t, true).train(in, TestSets.of(d), null, RecordPlan.NONE,
                 EnsembleTrainer.Sink.NONE);
         assertSameUpToRounding(b, a, tolerance(arch, t, in, b, 1500, 0.2, 32), "8 together vs 1 at a time");
         assertTrue(a.stream().map(EmpiricalResult::iterations).distinct().count() >= 3,
@@ -134,9 +134,9 @@ class TrainerTest {
         INDArray[] d = data(arch, t, 150, 4);
         List<InitialPoint> in = inits(t, 4);
         List<EmpiricalResult> ref = new EnsembleTrainer(spec(arch, "minibatch", 40, 60, 4, 32, 16, 0.05), t, true)
-                .train(in, d[0], d[1], null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
+                .train(in, TestSets.of(d), null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
         List<EmpiricalResult> other = new EnsembleTrainer(spec(arch, "minibatch", 40, 60, 1, 16, 16, 0.05), t, true)
-                .train(in, d[0], d[1], null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
+                .train(in, TestSets.of(d), null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
         assertSameUpToRounding(ref, other, tolerance(arch, t, in, ref, 60, 0.05, 16), "overlapping, minibatch");
     }
 
@@ -277,7 +277,7 @@ class TrainerTest {
                 List<double[]> sgd = new ArrayList<>();
                 EnsembleTrainer tr = new EnsembleTrainer(new EmpiricalSpec(arch, 0.0, DataType.DOUBLE, eta, "online",
                         b, steps, 1000, 0, 0, 1, 2048, 2048, 1), t, true);
-                tr.train(List.of(x0), null, null, CounterSamples.of(arch, t, 0, Gaussian.INSTANCE, 0,
+                tr.train(List.of(x0), null, CounterSamples.of(arch, t, 0, Gaussian.INSTANCE, 0,
                         9000 + 100 * (streams * c + rep), b), RecordPlan.of(new int[] {0}, 20, new long[0]),
                         (run, step, phi, ln, lp, g) -> sgd.add(new double[] {step, phi}));
                 assertEquals(pop.size(), sgd.size());

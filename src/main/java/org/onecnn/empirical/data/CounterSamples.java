@@ -32,6 +32,12 @@ public final class CounterSamples {
     /** The generator's key, derived once from the seed of the samples (so provenance lists the stream). */
     public static final SeedStream KEY = SeedStream.of("online",
             "the Philox4x32 key of the fresh samples of online SGD (every step and sample from it by counter)");
+    /**
+     * The key of a fixed data set: its {@code n} samples are the batch of step 0 of the generator keyed by
+     * {@code DATASET.derive(seed)} ({@link #dataset}), so a GPU regenerates them from the key words alone.
+     */
+    public static final SeedStream DATASET = SeedStream.of("dataset",
+            "the Philox4x32 key of a fixed data set (its samples = the batch of step 0 under this key)");
 
     private final Architecture arch;
     private final double[] wStar;
@@ -45,7 +51,7 @@ public final class CounterSamples {
     private final int batchSize;
 
     private CounterSamples(Architecture arch, Teacher teacher, double leakySlope, InputDistribution dist,
-            double noiseSigma, long seed, int batchSize) {
+            double noiseSigma, long seed, int batchSize, SeedStream keyStream) {
         this.arch = arch;
         this.wStar = teacher.wStar();
         this.aStar = teacher.aStar();
@@ -53,7 +59,7 @@ public final class CounterSamples {
         this.dist = dist;
         this.noiseSigma = noiseSigma;
         this.seed = seed;
-        long key = KEY.derive(seed);
+        long key = keyStream.derive(seed);
         this.k0 = (int) key;
         this.k1 = (int) (key >>> 32);
         this.batchSize = batchSize;
@@ -73,7 +79,27 @@ public final class CounterSamples {
         Checks.notNull("distribution", dist);
         Checks.noise("noise_sigma", noiseSigma);
         InvalidInputException.requirePositive("batch_size", batchSize);
-        return new CounterSamples(arch, teacher, leakySlope, dist, noiseSigma, seed, batchSize);
+        return new CounterSamples(arch, teacher, leakySlope, dist, noiseSigma, seed, batchSize, KEY);
+    }
+
+    /**
+     * The generator of the fixed data set of seed {@code seed}: key {@code DATASET.derive(seed)}, one batch of
+     * {@code n} samples, read as step 0 ({@link DatasetGenerator#generate}). Same bit layout as {@link #of}.
+     *
+     * @throws InvalidInputException naming the offending argument ({@code n} above {@code 2^31 − 1} included)
+     */
+    public static CounterSamples dataset(Architecture arch, Teacher teacher, double leakySlope,
+            InputDistribution dist, double noiseSigma, long seed, long n) {
+        Checks.samples("n", n);
+        if (n > Integer.MAX_VALUE) {
+            throw new InvalidInputException("n", "at most " + Integer.MAX_VALUE + " samples per data set, got " + n);
+        }
+        Checks.notNull("architecture", arch);
+        Checks.notNull("teacher", teacher).requireFits(arch, "teacher");
+        Checks.leakySlope("leaky_slope", leakySlope);
+        Checks.notNull("distribution", dist);
+        Checks.noise("noise_sigma", noiseSigma);
+        return new CounterSamples(arch, teacher, leakySlope, dist, noiseSigma, seed, (int) n, DATASET);
     }
 
     /** {@code b}, the samples per step. */
@@ -177,5 +203,33 @@ public final class CounterSamples {
             f += aStar[i] * (z > 0 ? z : leakySlope * z);
         }
         return f;
+    }
+
+    /**
+     * The generator's key words {@code (k0, k1)}: what a GPU kernel needs to draw the same samples (the cuda
+     * engine).
+     */
+    public int[] keyWords() {
+        return new int[] {k0, k1};
+    }
+
+    /** The teacher's filter {@code w*} (a copy), as the labels use it. */
+    public double[] teacherFilter() {
+        return wStar.clone();
+    }
+
+    /** The teacher's output weights {@code a*} (a copy). */
+    public double[] teacherOutput() {
+        return aStar.clone();
+    }
+
+    /** The slope {@code α} of the labels' activation {@code max(z, αz)}. */
+    public double leakySlope() {
+        return leakySlope;
+    }
+
+    /** The architecture of the samples. */
+    public Architecture architecture() {
+        return arch;
     }
 }

@@ -1,75 +1,46 @@
 package org.onecnn.empirical.data;
 
-import java.util.Arrays;
-
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.onecnn.util.InvalidInputException;
 
 /**
  * A finite sample: features {@code X} ({@code [n, d]}, row m the input {@code x_m}), labels {@code y}
- * ({@code [n, 1]}) and the {@link DatasetManifest} that says what they are.
+ * ({@code [n, 1]}) as a {@link TrainingSet} of plain Java arrays, and the {@link DatasetManifest} that says what
+ * they are. Loads no ND4J class.
  *
  * <p>Immutable by contract: the arrays are handed out without a copy (training reads them on every step, and
  * a copy of a large data set per access would cost more than the step), so callers must not modify them.
- * {@link #of} copies the arrays it is given, so a caller's later writes cannot reach a data set.
  */
 public final class Dataset {
-    private final INDArray x;
-    private final INDArray y;
+    private final TrainingSet set;
     private final DatasetManifest manifest;
 
-    private Dataset(INDArray x, INDArray y, DatasetManifest manifest) {
-        this.x = x;
-        this.y = y;
+    private Dataset(TrainingSet set, DatasetManifest manifest) {
+        this.set = set;
         this.manifest = manifest;
     }
 
     /**
-     * A data set from arrays (copied, row-major) and their manifest.
+     * A data set of {@code set} (held, not copied) and its manifest.
      *
-     * @throws InvalidInputException if {@code X} is not {@code [n, d]} or {@code y} not {@code [n, 1]} for the
-     *                               manifest's {@code n, d}, or their type is not the manifest's
+     * @throws InvalidInputException if the set's {@code n}, {@code d} or precision is not the manifest's
      */
-    public static Dataset of(INDArray x, INDArray y, DatasetManifest manifest) {
-        check(x, y, manifest);
-        return new Dataset(x.dup('c'), y.dup('c'), manifest);
-    }
-
-    /** Without the copy, for arrays this package has just created and nobody else holds. */
-    static Dataset wrap(INDArray x, INDArray y, DatasetManifest manifest) {
-        check(x, y, manifest);
-        return new Dataset(x, y, manifest);
-    }
-
-    private static void check(INDArray x, INDArray y, DatasetManifest manifest) {
+    public static Dataset of(TrainingSet set, DatasetManifest manifest) {
         Checks.notNull("manifest", manifest);
-        Checks.notNull("X", x);
-        Checks.notNull("y", y);
-        long n = manifest.n();
-        checkArray("X", x, new long[] {n, manifest.d()}, manifest.nd4jType());
-        checkArray("y", y, new long[] {n, 1}, manifest.nd4jType());
-    }
-
-    static void checkArray(String field, INDArray a, long[] shape, DataType type) {
-        if (!Arrays.equals(a.shape(), shape)) {
-            throw new InvalidInputException(field, "shape must be " + Arrays.toString(shape)
-                    + " (from the manifest), got " + Arrays.toString(a.shape()));
+        Checks.notNull("data", set);
+        if (set.n() != manifest.n() || set.d() != manifest.d()) {
+            throw new InvalidInputException("X", "shape must be [" + manifest.n() + ", " + manifest.d()
+                    + "] (from the manifest), got [" + set.n() + ", " + set.d() + "]");
         }
-        if (a.dataType() != type) {
-            throw new InvalidInputException(field, "data type must be " + type + " (from the manifest), got "
-                    + a.dataType());
+        if (set.precision() != manifest.precision()) {
+            throw new InvalidInputException("X", "data type must be " + manifest.dataType() + " (from the manifest), got "
+                    + set.precision().name());
         }
+        return new Dataset(set, manifest);
     }
 
-    /** {@code X}, {@code [n, d]}, not a copy: do not modify. */
-    public INDArray features() {
-        return x;
-    }
-
-    /** {@code y}, {@code [n, 1]}, not a copy: do not modify. */
-    public INDArray labels() {
-        return y;
+    /** {@code (X, y)}, the arrays not copied: do not modify. */
+    public TrainingSet trainingSet() {
+        return set;
     }
 
     public DatasetManifest manifest() {
@@ -84,10 +55,6 @@ public final class Dataset {
     /** Input dimension. */
     public int d() {
         return manifest.d();
-    }
-
-    public DataType dataType() {
-        return x.dataType();
     }
 
     @Override

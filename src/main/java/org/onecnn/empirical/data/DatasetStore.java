@@ -12,9 +12,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.onecnn.backend.Precision;
 import org.onecnn.util.AtomicFiles;
 import org.onecnn.util.Installation;
 import org.onecnn.util.InvalidInputException;
@@ -101,8 +99,10 @@ public final class DatasetStore {
         try {
             // the manifest last: a folder without it does not load
             return AtomicFiles.writeNewFolder(target, List.of(FEATURES, LABELS, MANIFEST), dir -> {
-                writeArray(data.features(), dir.resolve(FEATURES));
-                writeArray(data.labels(), dir.resolve(LABELS));
+                TrainingSet set = data.trainingSet();
+                long n = set.n();
+                writeArray(dir.resolve(FEATURES), new long[] {n, set.d()}, set, true);
+                writeArray(dir.resolve(LABELS), new long[] {n, 1}, set, false);
                 PrettyJson.write(dir.resolve(MANIFEST), data.manifest());
             });
         } catch (FileAlreadyExistsException e) {
@@ -118,11 +118,16 @@ public final class DatasetStore {
                 + "never overwritten: choose another name or delete the folder");
     }
 
-    /** {@code a} as a C-order {@code .npy} file (ND4J's writer; it writes the buffer, so views are copied first). */
-    private static void writeArray(INDArray a, Path file) throws IOException {
-        INDArray c = a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
-        Nd4j.writeAsNumpy(c, file.toFile());
-        Npy.check(file, c.shape(), c.dataType());
+    /** {@code X} ({@code features}) or {@code y} of {@code set} as a C-order {@code .npy} file, then checked. */
+    private static void writeArray(Path file, long[] shape, TrainingSet set, boolean features) throws IOException {
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            if (set.precision() == Precision.FLOAT) {
+                Npy.write(out, shape, features ? set.xFloats() : set.yFloats());
+            } else {
+                Npy.write(out, shape, features ? set.xDoubles() : set.yDoubles());
+            }
+        }
+        Npy.check(file, shape, set.precision());
     }
 
     /** Loads data set {@code name} of this store; see {@link #load(Path)}. */
@@ -139,10 +144,16 @@ public final class DatasetStore {
      */
     public static Dataset load(Path folder) {
         DatasetManifest m = inspect(folder);
-        DataType type = m.nd4jType();
-        INDArray x = readArray(folder.resolve(FEATURES), new long[] {m.n(), m.d()}, type);
-        INDArray y = readArray(folder.resolve(LABELS), new long[] {m.n(), 1}, type);
-        return Dataset.wrap(x, y, m);
+        Precision type = m.precision();
+        int n = Math.toIntExact(m.n());
+        Path xf = folder.resolve(FEATURES);
+        Path yf = folder.resolve(LABELS);
+        Npy xh = Npy.check(xf, new long[] {n, m.d()}, type);
+        Npy yh = Npy.check(yf, new long[] {n, 1}, type);
+        TrainingSet set = type == Precision.FLOAT
+                ? TrainingSet.ofFloats(n, m.d(), xh.readFloats(xf, n * m.d()), yh.readFloats(yf, n))
+                : TrainingSet.ofDoubles(n, m.d(), xh.readDoubles(xf, n * m.d()), yh.readDoubles(yf, n));
+        return Dataset.of(set, m);
     }
 
     /**
@@ -159,13 +170,13 @@ public final class DatasetStore {
             throw new InvalidInputException(folder.toString(), "no such data set folder");
         }
         DatasetManifest m = readManifest(folder.resolve(MANIFEST));
-        DataType type = m.nd4jType();
+        Precision type = m.precision();
         checkArrayFile(folder.resolve(FEATURES), new long[] {m.n(), m.d()}, type);
         checkArrayFile(folder.resolve(LABELS), new long[] {m.n(), 1}, type);
         return m;
     }
 
-    private static void checkArrayFile(Path file, long[] shape, DataType type) {
+    private static void checkArrayFile(Path file, long[] shape, Precision type) {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException(file.toString(), "missing");
         }
@@ -229,29 +240,20 @@ public final class DatasetStore {
         DatasetManifest o = b.manifest();
         DatasetManifest same = new DatasetManifest(o.format(), o.seed(), o.n(), o.d(), o.r(), o.s(), o.k(),
                 o.distribution(), o.noiseSigma(), o.leakySlope(), o.dataType(), o.teacher(), o.wStar(), o.aStar(),
-                o.backend(), m.versions(), m.created());
+                o.backend(), o.generator(), m.versions(), m.created());
         if (!m.equals(same)) {
             return "manifest " + o + " where this run has " + m;
         }
-        if (!bitwiseEqual(a.features(), b.features())) {
+        TrainingSet x = a.trainingSet();
+        TrainingSet y = b.trainingSet();
+        boolean f = x.precision() == Precision.FLOAT;
+        if (f ? !java.util.Arrays.equals(x.xFloats(), y.xFloats()) : !java.util.Arrays.equals(x.xDoubles(), y.xDoubles())) {
             return "other inputs X";
         }
-        if (!bitwiseEqual(a.labels(), b.labels())) {
+        if (f ? !java.util.Arrays.equals(x.yFloats(), y.yFloats()) : !java.util.Arrays.equals(x.yDoubles(), y.yDoubles())) {
             return "other labels y";
         }
         return null;
-    }
-
-    /** Same shape, type and bits (ND4J's equals compares within a tolerance). */
-    private static boolean bitwiseEqual(INDArray a, INDArray b) {
-        if (a.dataType() != b.dataType() || !java.util.Arrays.equals(a.shape(), b.shape())) {
-            return false;
-        }
-        INDArray ac = a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
-        INDArray bc = b.ordering() == 'c' && !b.isView() ? b : b.dup('c');
-        return a.dataType() == DataType.FLOAT
-                ? java.util.Arrays.equals(ac.data().asFloat(), bc.data().asFloat())
-                : java.util.Arrays.equals(ac.data().asDouble(), bc.data().asDouble());
     }
 
     /**
@@ -298,15 +300,5 @@ public final class DatasetStore {
         } catch (IOException e) {
             throw new InvalidInputException(file.toString(), "cannot read: " + e.getMessage());
         }
-    }
-
-    private static INDArray readArray(Path file, long[] shape, DataType type) {
-        INDArray a = Nd4j.createFromNpyFile(file.toFile());
-        try {
-            Dataset.checkArray(file.getFileName().toString(), a, shape, type);
-        } catch (InvalidInputException e) {
-            throw new InvalidInputException(file.toString(), "ND4J read it as " + e.getMessage());
-        }
-        return a.ordering() == 'c' ? a : a.dup('c');
     }
 }

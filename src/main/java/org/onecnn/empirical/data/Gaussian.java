@@ -2,9 +2,7 @@ package org.onecnn.empirical.data;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
 import org.nd4j.linalg.api.rng.Random;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Standard Gaussian inputs {@code x ~ N(0, I_d)}: the distribution of docs/model.md §2–§4 (Du et al.), under which
@@ -21,7 +19,7 @@ public final class Gaussian implements InputDistribution {
     @Override
     public INDArray sample(long n, int d, DataType type, Random rng) {
         INDArray x = InputDistribution.allocate(n, d, type);
-        return Nd4j.getExecutioner().exec(new GaussianDistribution(x, 0.0, 1.0), Checks.notNull("rng", rng));
+        return NdRandom.gaussian(x, 0.0, 1.0, Checks.notNull("rng", rng));
     }
 
     /**

@@ -2,6 +2,10 @@ package org.onecnn.empirical.data;
 
 import java.util.function.Function;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
+import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -27,6 +31,26 @@ public final class NdRandom {
     /** A new generator of the active backend, seeded with {@code seed}; the caller closes it. */
     public static Random of(long seed) {
         return Nd4j.getRandomFactory().getNewRandomInstance(seed);
+    }
+
+    /**
+     * Fills {@code x} with N(mean, sd²) draws of ND4J's {@code GaussianDistribution} op and {@code rng}. The
+     * distributions call their ND4J ops here, never in their own bodies, so that the distribution classes load
+     * (and their pure-Java parts, the counter-based samples, run) where ND4J is absent.
+     */
+    static INDArray gaussian(INDArray x, double mean, double sd, Random rng) {
+        return Nd4j.getExecutioner().exec(new GaussianDistribution(x, mean, sd), rng);
+    }
+
+    /** Fills {@code x} with draws on {@code [lo, hi)} of ND4J's {@code UniformDistribution} op and {@code rng}. */
+    static INDArray uniform(INDArray x, double lo, double hi, Random rng) {
+        return Nd4j.getExecutioner().exec(new UniformDistribution(x, lo, hi), rng);
+    }
+
+    /** Fills {@code x} with 0/1 draws, {@code P(1) = p}, of ND4J's {@code BernoulliDistribution} op and {@code rng}. */
+    static INDArray bernoulli(INDArray x, double p, Random rng) {
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(x, p), rng);
+        return x;
     }
 
     /** {@code draw} applied to a new generator seeded with {@code seed}, which is closed afterwards. */

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import org.onecnn.backend.Precision;
 import org.onecnn.util.InvalidInputException;
 
 /**
@@ -22,8 +22,9 @@ import org.onecnn.util.InvalidInputException;
  * literal {@code {'descr': '<f8', 'fortran_order': False, 'shape': (n, d), }} padded with spaces and ended by
  * {@code '\n'}; the data follows at {@link #dataOffset()}.
  *
- * <p>Read in plain Java before a file is handed to ND4J, so that a truncated or foreign file is reported with
- * its name (ND4J's reader only says "Pointer doesn't look like a NumPy header", or reads past the end).
+ * <p>Read and written in plain Java (numpy's own layout: version 1.0, the header padded with spaces so that the
+ * data starts at a multiple of 64 bytes), checked before the data is read, so that a truncated or foreign file is
+ * reported with its name.
  *
  * @param major       format major version
  * @param minor       format minor version
@@ -101,23 +102,98 @@ record Npy(int major, int minor, String descr, boolean fortranOrder, long[] shap
         return dims.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** The numpy dtype string of an ND4J type: {@code <f4} or {@code <f8} (little endian). */
-    static String descr(DataType type) {
-        return switch (type) {
-            case FLOAT -> "<f4";
-            case DOUBLE -> "<f8";
-            default -> throw new InvalidInputException("data_type", "must be FLOAT or DOUBLE, got " + type);
-        };
+    /** The numpy dtype string of a type: {@code <f4} or {@code <f8} (little endian). */
+    static String descr(Precision type) {
+        return type == Precision.FLOAT ? "<f4" : "<f8";
+    }
+
+    /** The version-1.0 header of a C-order array of {@code shape} and {@code type}, padded as numpy pads it. */
+    static byte[] header(long[] shape, Precision type) {
+        StringBuilder t = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            t.append(shape[i]).append(shape.length == 1 || i < shape.length - 1 ? "," : "");
+            if (i < shape.length - 1) {
+                t.append(' ');
+            }
+        }
+        t.append(')');
+        String dict = "{'descr': '" + descr(type) + "', 'fortran_order': False, 'shape': " + t + ", }";
+        int unpadded = 10 + dict.length() + 1;
+        int total = (unpadded + 63) / 64 * 64;
+        String text = dict + " ".repeat(total - unpadded) + "\n";
+        byte[] h = new byte[total];
+        System.arraycopy(MAGIC, 0, h, 0, 6);
+        h[6] = 1;
+        h[7] = 0;
+        int len = total - 10;
+        h[8] = (byte) len;
+        h[9] = (byte) (len >>> 8);
+        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(b, 0, h, 10, b.length);
+        return h;
+    }
+
+    /** Writes a C-order {@code .npy} file of {@code shape} holding {@code data} (doubles), little endian. */
+    static void write(java.io.OutputStream out, long[] shape, double[] data) throws IOException {
+        out.write(header(shape, Precision.DOUBLE));
+        ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : data) {
+            if (b.remaining() < 8) {
+                out.write(b.array(), 0, b.position());
+                b.clear();
+            }
+            b.putDouble(v);
+        }
+        out.write(b.array(), 0, b.position());
+    }
+
+    /** Writes a C-order {@code .npy} file of {@code shape} holding {@code data} (floats), little endian. */
+    static void write(java.io.OutputStream out, long[] shape, float[] data) throws IOException {
+        out.write(header(shape, Precision.FLOAT));
+        ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : data) {
+            if (b.remaining() < 4) {
+                out.write(b.array(), 0, b.position());
+                b.clear();
+            }
+            b.putFloat(v);
+        }
+        out.write(b.array(), 0, b.position());
+    }
+
+    /** The data of a file {@link #check}ed to hold {@code count} little-endian doubles after this header. */
+    double[] readDoubles(Path file, int count) {
+        ByteBuffer b = data(file);
+        double[] out = new double[count];
+        b.asDoubleBuffer().get(out);
+        return out;
+    }
+
+    /** The data of a file {@link #check}ed to hold {@code count} little-endian floats after this header. */
+    float[] readFloats(Path file, int count) {
+        ByteBuffer b = data(file);
+        float[] out = new float[count];
+        b.asFloatBuffer().get(out);
+        return out;
+    }
+
+    private ByteBuffer data(Path file) {
+        try {
+            byte[] all = Files.readAllBytes(file);
+            return ByteBuffer.wrap(all, dataOffset, all.length - dataOffset).slice().order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw new InvalidInputException(file.toString(), "cannot read: " + e.getMessage());
+        }
     }
 
     /**
      * Checks that {@code file} holds a row-major array of {@code shape} and {@code type}, and that its length is
      * exactly header plus data.
      */
-    static Npy check(Path file, long[] shape, DataType type) {
+    static Npy check(Path file, long[] shape, Precision type) {
         Npy h = read(file);
         if (!h.descr.equals(descr(type))) {
-            throw new InvalidInputException(file.toString(), "dtype must be '" + descr(type) + "' (" + type
+            throw new InvalidInputException(file.toString(), "dtype must be '" + descr(type) + "' (" + type.name()
                     + ", from the manifest), got '" + h.descr + "'");
         }
         if (h.fortranOrder) {
@@ -127,7 +203,7 @@ record Npy(int major, int minor, String descr, boolean fortranOrder, long[] shap
             throw new InvalidInputException(file.toString(), "shape must be " + Arrays.toString(shape)
                     + " (from the manifest), got " + Arrays.toString(h.shape));
         }
-        long expected = h.dataOffset + Arrays.stream(shape).reduce(1, Math::multiplyExact) * type.width();
+        long expected = h.dataOffset + Arrays.stream(shape).reduce(1, Math::multiplyExact) * type.bytes();
         long size;
         try {
             size = Files.size(file);

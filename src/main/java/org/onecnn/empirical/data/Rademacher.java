@@ -2,9 +2,7 @@ package org.onecnn.empirical.data;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.rng.Random;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Rademacher inputs: independent coordinates {@code x_i = ±1}, each sign with probability ½. Mean 0, variance 1,
@@ -23,8 +21,7 @@ public final class Rademacher implements InputDistribution {
     @Override
     public INDArray sample(long n, int d, DataType type, Random rng) {
         INDArray x = InputDistribution.allocate(n, d, type);
-        Nd4j.getExecutioner().exec(new BernoulliDistribution(x, 0.5), Checks.notNull("rng", rng));
-        return x.muli(2.0).subi(1.0);
+        return NdRandom.bernoulli(x, 0.5, Checks.notNull("rng", rng)).muli(2.0).subi(1.0);
     }
 
     /** Each uniform mapped to {@code −1} below ½ and {@code +1} from ½ on (its top bit). */

@@ -2,9 +2,7 @@ package org.onecnn.empirical.data;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
 import org.nd4j.linalg.api.rng.Random;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Inputs uniform on the cube {@code [−√3, √3]^d}: independent coordinates, symmetric, with mean 0 and
@@ -26,8 +24,7 @@ public final class Uniform implements InputDistribution {
     @Override
     public INDArray sample(long n, int d, DataType type, Random rng) {
         INDArray x = InputDistribution.allocate(n, d, type);
-        return Nd4j.getExecutioner().exec(new UniformDistribution(x, -HALF_WIDTH, HALF_WIDTH),
-                Checks.notNull("rng", rng));
+        return NdRandom.uniform(x, -HALF_WIDTH, HALF_WIDTH, Checks.notNull("rng", rng));
     }
 
     /** Each uniform mapped to {@code √3 (2u − 1) ∈ [−√3, √3)}. */

@@ -2,13 +2,13 @@ package org.onecnn.empirical.fused;
 
 import java.util.List;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EngineCapabilities;
 import org.onecnn.empirical.StudentEnsemble;
+import org.onecnn.backend.Precision;
 import org.onecnn.empirical.data.CounterSamples;
+import org.onecnn.empirical.data.TrainingSet;
 import org.onecnn.model.InitialPoint;
 
 /**
@@ -22,7 +22,7 @@ import org.onecnn.model.InitialPoint;
  * the thread count, the student chunk ({@code max_students_per_chunk}) or the sample chunk.
  *
  * <p>Construction and {@link #capabilities} load no native code and start no thread; {@link #open} converts the
- * data sets (ND4J arrays) to Java arrays once. Online, the engine generates each step's batch itself from the
+ * training set to the spec's precision once (nothing to do when it is held in that precision). Online, the engine generates each step's batch itself from the
  * counter-based samples ({@link CounterSamples#fill}, rows in parallel), so no ND4J array is involved at all.
  */
 public final class FusedEngine implements EmpiricalEngine {
@@ -83,6 +83,11 @@ public final class FusedEngine implements EmpiricalEngine {
         }
     }
 
+    @Override
+    public void requireRunnable() {
+        requireVectorModule();
+    }
+
     /** Also refuses to start without the Vector API's module ({@link #requireVectorModule}). */
     @Override
     public void require(EmpiricalSpec spec, String distribution) {
@@ -91,24 +96,14 @@ public final class FusedEngine implements EmpiricalEngine {
     }
 
     @Override
-    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, INDArray x, INDArray y,
+    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, TrainingSet data,
             CounterSamples online) {
         requireVectorModule();
-        if (spec.dataType() == DataType.FLOAT) {
-            return new FloatEnsemble(spec, threads, inits, x == null ? null : toFloats(x),
-                    y == null ? null : toFloats(y), online);
+        if (spec.precision() == Precision.FLOAT) {
+            return new FloatEnsemble(spec, threads, inits, data == null ? null : data.xFloats(),
+                    data == null ? null : data.yFloats(), online);
         }
-        return new DoubleEnsemble(spec, threads, inits, x == null ? null : toDoubles(x),
-                y == null ? null : toDoubles(y), online);
-    }
-
-    /** The elements of {@code a} in row-major order, as doubles. */
-    static double[] toDoubles(INDArray a) {
-        return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-    }
-
-    /** The elements of {@code a} in row-major order, as floats (ND4J's cast: round to nearest). */
-    static float[] toFloats(INDArray a) {
-        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        return new DoubleEnsemble(spec, threads, inits, data == null ? null : data.xDoubles(),
+                data == null ? null : data.yDoubles(), online);
     }
 }

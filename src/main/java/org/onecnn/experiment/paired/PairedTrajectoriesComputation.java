@@ -72,7 +72,7 @@ public final class PairedTrajectoriesComputation {
                     Map<Integer, List<PairedTrajectoriesResult.EmpiricalPoint>> emp = new LinkedHashMap<>();
                     // a trainer per data set, as before: nothing carries over from one data set to the next
                     List<EmpiricalResult> empRes = new EnsembleTrainer(spec, teacher, true, e.trainingEngine()).train(inits,
-                            data.features(), data.labels(), null, plan,
+                            data.trainingSet(), null, plan,
                             (run, step, phi, ln, lp, g) -> emp.computeIfAbsent(run, r -> new ArrayList<>()).add(
                                     new PairedTrajectoriesResult.EmpiricalPoint(step, phi, ln, lp)), progress::step);
                     passes.add(pass(n, d, population, popRes, emp, empRes));

@@ -3,7 +3,6 @@ package org.onecnn.experiment.samplesize;
 import java.util.List;
 import java.util.function.LongConsumer;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.onecnn.experiment.CellStore;
 import org.onecnn.experiment.CellSweep;
 import org.onecnn.experiment.ComputeContext;
@@ -44,7 +43,7 @@ final class SampleSizeCells implements CellSweep {
     private final Teacher teacher;
     private final List<InitialPoint> inits;
     private final List<RunResult> population;
-    private final DataType type;
+    private final org.onecnn.backend.Precision type;
     private final EmpiricalSpec spec;
     private final InputDistribution dist;
     private final java.nio.file.Path saveTo;
@@ -142,7 +141,7 @@ final class SampleSizeCells implements CellSweep {
             long seed = EmpiricalSetup.dataSeed(cfg, n, d);
             CounterSamples fresh = CounterSamples.of(cfg.model().architecture(), teacher, e.leakySlope(), dist,
                     e.noise(), seed, e.batchSize());
-            return trainer.train(inits, null, null, fresh, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress);
+            return trainer.train(inits, null, fresh, RecordPlan.NONE, EnsembleTrainer.Sink.NONE, progress);
         }
         Dataset data = EmpiricalSetup.dataset(cfg, teacher, n, d, type);
         if (saveTo != null) {
@@ -153,7 +152,7 @@ final class SampleSizeCells implements CellSweep {
                         + saveTo, x);
             }
         }
-        return trainer.train(inits, data.features(), data.labels(), null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE,
+        return trainer.train(inits, data.trainingSet(), null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE,
                 progress);
     }
 

@@ -352,11 +352,13 @@ final class SampleSizeReport {
         writeJson(ctx, warning);
         List<String> figures = new ArrayList<>();
         Path dir = ctx.folder().dir();
-        figures.add(probabilityPlot(dir));
-        if (position.size() > 0) {
-            figures.add(positionPlot(dir));
+        if (org.onecnn.report.PlotSupport.available()) {
+            figures.add(probabilityPlot(dir));
+            if (position.size() > 0) {
+                figures.add(positionPlot(dir));
+            }
+            figures.add(transitionsPlot(dir));
         }
-        figures.add(transitionsPlot(dir));
         writeMarkdown(ctx, figures, warning);
     }
 
@@ -589,6 +591,9 @@ final class SampleSizeReport {
         md.heading(2, "Figures");
         for (String f : figures) {
             md.image(f, f + ".png");
+        }
+        if (!org.onecnn.report.PlotSupport.available()) {
+            md.paragraph(org.onecnn.report.PlotSupport.missingNote());
         }
         md.heading(2, "Files");
         md.bullets(List.of("`results.csv`: one row per n, data set and initialization (population outcome beside the "

@@ -17,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.onecnn.backend.Precision;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.Teacher;
 import org.onecnn.testutil.NumpyTeacher;
@@ -34,7 +35,7 @@ class DatasetFoldersTest {
     @TempDir
     Path root;
 
-    private static Dataset data(Architecture arch, double leaky, long seed, DataType type) {
+    private static Dataset data(Architecture arch, double leaky, long seed, Precision type) {
         Teacher t = Teacher.gaussian(arch.k(), arch.r(), 5);
         return DatasetGenerator.generate(arch, t, leaky, Gaussian.INSTANCE, 300, 0.0, seed, type);
     }
@@ -75,34 +76,34 @@ class DatasetFoldersTest {
 
     @Test
     void saveOrVerifySavesOnceThenVerifies() throws IOException {
-        Dataset ds = data(ARCH, 0, 7, DataType.FLOAT);
+        Dataset ds = data(ARCH, 0, 7, Precision.FLOAT);
         Path folder = root.resolve("run").resolve(DatasetFolders.name(300, 0));
         assertTrue(DatasetStore.saveOrVerify(ds, folder));
         String hash = DatasetStore.contentHash(folder);
         FileTime written = Files.getLastModifiedTime(folder.resolve(DatasetStore.MANIFEST));
         // the same data set, generated again (a resumed run): verified, not written
-        assertFalse(DatasetStore.saveOrVerify(data(ARCH, 0, 7, DataType.FLOAT), folder));
+        assertFalse(DatasetStore.saveOrVerify(data(ARCH, 0, 7, Precision.FLOAT), folder));
         assertEquals(hash, DatasetStore.contentHash(folder));
         assertEquals(written, Files.getLastModifiedTime(folder.resolve(DatasetStore.MANIFEST)));
         // another data set under that name: refused, naming the folder, and nothing changed
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> DatasetStore.saveOrVerify(data(ARCH, 0, 8, DataType.FLOAT), folder));
+                () -> DatasetStore.saveOrVerify(data(ARCH, 0, 8, Precision.FLOAT), folder));
         assertEquals(folder.toString(), e.field());
         assertTrue(e.getMessage().contains("another data set"), e.getMessage());
         assertEquals(hash, DatasetStore.contentHash(folder));
         // same seed in another type: other bits, other manifest
-        assertThrows(InvalidInputException.class, () -> DatasetStore.saveOrVerify(data(ARCH, 0, 7, DataType.DOUBLE),
+        assertThrows(InvalidInputException.class, () -> DatasetStore.saveOrVerify(data(ARCH, 0, 7, Precision.DOUBLE),
                 folder));
     }
 
     @Test
     void saveOrVerifyReplacesOnlyTheEmptyClaimOfAnInterruptedSave() throws IOException {
         Path folder = Files.createDirectories(root.resolve("n-300-d-0"));
-        assertTrue(DatasetStore.saveOrVerify(data(ARCH, 0, 7, DataType.FLOAT), folder));
+        assertTrue(DatasetStore.saveOrVerify(data(ARCH, 0, 7, Precision.FLOAT), folder));
         Path junk = Files.createDirectories(root.resolve("n-300-d-1"));
         Files.writeString(junk.resolve("notes.txt"), "not a data set\n");
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> DatasetStore.saveOrVerify(data(ARCH, 0, 8, DataType.FLOAT), junk));
+                () -> DatasetStore.saveOrVerify(data(ARCH, 0, 8, Precision.FLOAT), junk));
         assertTrue(e.getMessage().contains("not a readable data set"), e.getMessage());
         assertTrue(Files.isRegularFile(junk.resolve("notes.txt")));
     }
@@ -110,7 +111,7 @@ class DatasetFoldersTest {
     @Test
     void contentHashIsSha256OfTheThreeFiles() throws Exception {
         Path folder = root.resolve("h");
-        DatasetStore.saveTo(data(ARCH, 0, 3, DataType.DOUBLE), folder);
+        DatasetStore.saveTo(data(ARCH, 0, 3, Precision.DOUBLE), folder);
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (String f : List.of("X.npy", "y.npy", "manifest.json")) {
             all.write(Files.readAllBytes(folder.resolve(f)));
@@ -122,7 +123,7 @@ class DatasetFoldersTest {
     @Test
     void inspectChecksWithoutReadingTheData() throws IOException {
         Path folder = root.resolve("i");
-        Dataset ds = data(OVERLAP, 0, 3, DataType.FLOAT);
+        Dataset ds = data(OVERLAP, 0, 3, Precision.FLOAT);
         DatasetStore.saveTo(ds, folder);
         assertEquals(ds.manifest(), DatasetStore.inspect(folder));
         // a truncated X.npy: the header promises more than the file holds
@@ -141,7 +142,7 @@ class DatasetFoldersTest {
         int i = 0;
         for (Architecture arch : new Architecture[] {ARCH, OVERLAP}) {
             for (double leaky : new double[] {0, 0.2}) {
-                for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+                for (Precision type : new Precision[] {Precision.FLOAT, Precision.DOUBLE}) {
                     Path folder = root.resolve("np-" + i++);
                     DatasetStore.saveOrVerify(data(arch, leaky, 11, type), folder);
                     NumpyTeacher.assertLabelsAreTheTeachers(folder);

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -17,26 +16,34 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.onecnn.backend.Precision;
 import org.onecnn.empirical.layers.EnsembleNetwork;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.Teacher;
 import org.onecnn.util.InvalidInputException;
 
-/** Teacher–student data: determinism, independent seed streams, labels against the formula, label noise. */
+/**
+ * Teacher–student data from the counter-based generator: determinism, the key stream {@code dataset}, labels against
+ * the formula, label noise, float as the double data rounded, the manifest.
+ */
 class DatasetGeneratorTest {
     /** z of the central-limit checks: 5.7e−7 two-sided per check. */
     private static final double Z = 5;
 
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     private static final Architecture ARCH = Architecture.nonOverlapping(3, 4);
     private static final Teacher TEACHER = Teacher.gaussian(3, 4, 17);
 
     private static Dataset data(long n, double sigma, long seed) {
-        return DatasetGenerator.generate(ARCH, TEACHER, Gaussian.INSTANCE, n, sigma, seed, DataType.DOUBLE);
+        return DatasetGenerator.generate(ARCH, TEACHER, Gaussian.INSTANCE, n, sigma, seed, Precision.DOUBLE);
+    }
+
+    private static double[] x(Dataset d) {
+        return d.trainingSet().xDoubles();
+    }
+
+    private static double[] y(Dataset d) {
+        return d.trainingSet().yDoubles();
     }
 
     @Test
@@ -44,18 +51,40 @@ class DatasetGeneratorTest {
         Dataset a = data(200, 0.1, 1);
         Dataset b = data(200, 0.1, 1);
         Dataset c = data(200, 0.1, 2);
-        assertArrayEquals(TestData.values(a.features()), TestData.values(b.features()));
-        assertArrayEquals(TestData.values(a.labels()), TestData.values(b.labels()));
-        assertFalse(Arrays.equals(TestData.values(a.features()), TestData.values(c.features())));
-        assertFalse(Arrays.equals(TestData.values(a.labels()), TestData.values(c.labels())));
+        assertArrayEquals(x(a), x(b));
+        assertArrayEquals(y(a), y(b));
+        assertFalse(Arrays.equals(x(a), x(c)));
+        assertFalse(Arrays.equals(y(a), y(c)));
     }
 
     @Test
     void noiseDoesNotChangeTheInputs() {
         Dataset clean = data(200, 0, 3);
         Dataset noisy = data(200, 0.5, 3);
-        assertArrayEquals(TestData.values(clean.features()), TestData.values(noisy.features()));
-        assertFalse(Arrays.equals(TestData.values(clean.labels()), TestData.values(noisy.labels())));
+        assertArrayEquals(x(clean), x(noisy));
+        assertFalse(Arrays.equals(y(clean), y(noisy)));
+    }
+
+    /**
+     * The data set of seed S is, bit for bit, the batch of step 0 of the counter-based samples keyed by stream
+     * {@code dataset} (what a GPU kernel regenerates from the key words), and not online SGD's samples of the same
+     * seed (another key); rows come out the same whether generated in one block or in the parallel row blocks
+     * (n = 10 000 spans three blocks of 4096).
+     */
+    @Test
+    void theDataSetIsStepZeroOfItsOwnKey() {
+        int n = 10_000;
+        Dataset ds = DatasetGenerator.generate(ARCH, TEACHER, 0.1, Uniform.INSTANCE, n, 0.2, 31, Precision.DOUBLE);
+        CounterSamples gen = CounterSamples.dataset(ARCH, TEACHER, 0.1, Uniform.INSTANCE, 0.2, 31, n);
+        double[] gx = new double[n * ARCH.d()];
+        double[] gy = new double[n];
+        gen.fill(0, 0, n, gx, gy);
+        assertArrayEquals(gx, x(ds));
+        assertArrayEquals(gy, y(ds));
+        CounterSamples online = CounterSamples.of(ARCH, TEACHER, 0.1, Uniform.INSTANCE, 0.2, 31, 4);
+        double[] ox = new double[4 * ARCH.d()];
+        online.fill(0, 0, 4, ox, new double[4]);
+        assertFalse(Arrays.equals(ox, Arrays.copyOf(x(ds), 4 * ARCH.d())), "the online key differs");
     }
 
     static Stream<Arguments> architectures() {
@@ -70,18 +99,18 @@ class DatasetGeneratorTest {
      * {@code y_m = Σ_i a*_i σ_α(w*ᵀ Z_i(x_m))} by plain loops, for a teacher with {@code ‖w*‖ ≠ 1}. Tolerance
      * {@code 1e−12 · Σ_i |a*_i| ‖w*‖ ‖Z_i‖}: both computations round each product and partial sum once, so they
      * differ by at most about {@code (r + k + 4)·ε} times that scale (≈ 4e−15 here); 1e−12 is some 250 times
-     * that, while any wrong patch, weight or scaling by {@code c} would be off by O(1).
+     * that, while any wrong patch, weight or scaling would be off by O(1).
      */
     @ParameterizedTest(name = "{0} alpha={1}")
     @MethodSource("architectures")
     void labelsAreTheTeacherFormula(Architecture arch, double alpha) {
         Teacher t = Teacher.gaussian(arch.k(), arch.r(), 41);
         assertTrue(Math.abs(t.c() - 1) > 0.05, "want ‖w*‖ ≠ 1, got " + t.c());
-        Dataset ds = DatasetGenerator.generate(arch, t, alpha, Gaussian.INSTANCE, 300, 0, 8, DataType.DOUBLE);
-        assertArrayEquals(new long[] {300, arch.d()}, ds.features().shape());
-        assertArrayEquals(new long[] {300, 1}, ds.labels().shape());
-        double[] x = TestData.values(ds.features());
-        double[] y = TestData.values(ds.labels());
+        Dataset ds = DatasetGenerator.generate(arch, t, alpha, Gaussian.INSTANCE, 300, 0, 8, Precision.DOUBLE);
+        assertEquals(300, ds.trainingSet().n());
+        assertEquals(arch.d(), ds.trainingSet().d());
+        double[] x = x(ds);
+        double[] y = y(ds);
         double[] w = t.wStar();
         double[] a = t.aStar();
         int negatives = 0;
@@ -93,10 +122,11 @@ class DatasetGeneratorTest {
         assertTrue(negatives > 0 && negatives < 300, "labels of both signs (a* has both), got " + negatives);
     }
 
-    /** Large data sets are labelled in blocks of rows (views of X): the blocks agree with one pass. */
+    /** The DL4J teacher network (kept for the DL4J side): labels in blocks of rows agree with one pass and the formula. */
     @ParameterizedTest(name = "{0} alpha={1}")
     @MethodSource("architectures")
     void blockwiseLabelsAgreeWithOnePass(Architecture arch, double alpha) {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         Teacher t = Teacher.gaussian(arch.k(), arch.r(), 43);
         TeacherNetwork net = TeacherNetwork.of(arch, t, alpha, DataType.DOUBLE);
         INDArray x = NdRandom.draw(12, rng -> Gaussian.INSTANCE.sample(50, arch.d(), DataType.DOUBLE, rng));
@@ -112,6 +142,7 @@ class DatasetGeneratorTest {
 
     @Test
     void theTeacherNetworkHoldsWStarAndCTimesAStar() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         TeacherNetwork net = TeacherNetwork.of(ARCH, TEACHER, 0, DataType.DOUBLE);
         assertArrayEquals(TEACHER.wStar(), TestData.values(EnsembleNetwork.filters(net.net())));
         double[] ca = TEACHER.aStar();
@@ -129,8 +160,8 @@ class DatasetGeneratorTest {
     void noiseHasMeanZeroAndVarianceSigmaSquared() {
         int n = 20_000;
         double sigma = 0.3;
-        double[] clean = TestData.values(data(n, 0, 4).labels());
-        double[] noisy = TestData.values(data(n, sigma, 4).labels());
+        double[] clean = y(data(n, 0, 4));
+        double[] noisy = y(data(n, sigma, 4));
         double[] e = new double[n];
         for (int m = 0; m < n; m++) {
             e[m] = noisy[m] - clean[m];
@@ -144,18 +175,22 @@ class DatasetGeneratorTest {
         assertEquals(sigma * sigma, var, varTol, "variance of the noise");
     }
 
+    /** A float data set is the double one rounded to float, element by element (the same draws). */
     @Test
-    void floatDataMatchesTheFormulaInFloatPrecision() {
-        Dataset ds = DatasetGenerator.generate(ARCH, TEACHER, Uniform.INSTANCE, 100, 0, 5, DataType.FLOAT);
-        assertEquals(DataType.FLOAT, ds.features().dataType());
-        assertEquals(DataType.FLOAT, ds.labels().dataType());
-        assertEquals("FLOAT", ds.manifest().dataType());
-        double[] x = TestData.values(ds.features());
-        double[] y = TestData.values(ds.labels());
-        for (int m = 0; m < 100; m++) {
-            double[] ref = TestData.teacher(TEACHER.wStar(), TEACHER.aStar(), ARCH.s(), 0, TestData.row(x, ARCH.d(), m));
-            // float: ε = 6e−8 per rounding, ~20 roundings, plus the float parameters
-            assertEquals(ref[0], y[m], 1e-5 * ref[1], "sample " + m);
+    void floatDataIsTheDoubleDataRounded() {
+        Dataset f = DatasetGenerator.generate(ARCH, TEACHER, Uniform.INSTANCE, 100, 0.1, 5, Precision.FLOAT);
+        Dataset d = DatasetGenerator.generate(ARCH, TEACHER, Uniform.INSTANCE, 100, 0.1, 5, Precision.DOUBLE);
+        assertEquals(Precision.FLOAT, f.trainingSet().precision());
+        assertEquals("FLOAT", f.manifest().dataType());
+        double[] dx = x(d);
+        double[] dy = y(d);
+        float[] fx = f.trainingSet().xFloats();
+        float[] fy = f.trainingSet().yFloats();
+        for (int i = 0; i < dx.length; i++) {
+            assertEquals((float) dx[i], fx[i], 0.0f, "x " + i);
+        }
+        for (int m = 0; m < dy.length; m++) {
+            assertEquals((float) dy[m], fy[m], 0.0f, "y " + m);
         }
     }
 
@@ -173,48 +208,30 @@ class DatasetGeneratorTest {
         assertEquals(TEACHER.description(), m.teacher());
         assertArrayEquals(TEACHER.wStar(), m.wStar());
         assertArrayEquals(TEACHER.aStar(), m.aStar());
-        assertEquals(Nd4j.getBackend().getClass().getSimpleName(), m.backend());
+        assertEquals(DatasetManifest.BACKEND_JAVA, m.backend());
+        assertEquals(DatasetManifest.GENERATOR_PHILOX, m.generator());
         assertTrue(m.versions().containsKey("onecnn"));
         assertTrue(java.time.Instant.parse(m.created()).isAfter(java.time.Instant.now().minusSeconds(3600)));
     }
 
     @Test
-    void labelsForStudentsAreColumnMajorCopies() {
-        Dataset ds = data(31, 0.1, 6);
-        double[] y = TestData.values(ds.labels());
-        for (int students : new int[] {1, 4}) {
-            INDArray l = DatasetGenerator.labelsForStudents(ds, students);
-            assertArrayEquals(new long[] {31, students}, l.shape());
-            assertEquals('f', l.ordering());
-            for (int j = 0; j < students; j++) {
-                assertArrayEquals(y, TestData.values(l.getColumn(j)), "column " + j);
-            }
-        }
-        assertEquals("students", assertThrows(InvalidInputException.class,
-                () -> DatasetGenerator.labelsForStudents(ds, 0)).field());
-    }
-
-    @Test
-    void datasetOfCopiesAndValidates() {
+    void datasetOfValidatesAgainstTheManifest() {
         Dataset ds = data(10, 0, 6);
-        INDArray x = ds.features().dup();
-        INDArray y = ds.labels().dup();
-        Dataset copy = Dataset.of(x, y, ds.manifest());
-        x.addi(1);
-        assertArrayEquals(TestData.values(ds.features()), TestData.values(copy.features()));
-        assertEquals("X", assertThrows(InvalidInputException.class,
-                () -> Dataset.of(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 9),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all()), y, ds.manifest())).field());
-        assertEquals("y", assertThrows(InvalidInputException.class,
-                () -> Dataset.of(x, y.castTo(DataType.FLOAT), ds.manifest())).field());
+        TrainingSet set = ds.trainingSet();
+        assertEquals("X", assertThrows(InvalidInputException.class, () -> Dataset.of(TrainingSet.ofDoubles(9, ARCH.d(),
+                Arrays.copyOf(set.xDoubles(), 9 * ARCH.d()), Arrays.copyOf(set.yDoubles(), 9)), ds.manifest())).field());
+        assertEquals("X", assertThrows(InvalidInputException.class, () -> Dataset.of(TrainingSet.ofFloats(10, ARCH.d(),
+                set.xFloats(), set.yFloats()), ds.manifest())).field());
+        assertEquals("y", assertThrows(InvalidInputException.class, () -> TrainingSet.ofDoubles(10, ARCH.d(),
+                set.xDoubles(), new double[9])).field());
     }
 
     @Test
     void badArgumentsNameTheirField() {
         assertEquals("teacher.a_star", assertThrows(InvalidInputException.class, () -> DatasetGenerator.generate(
-                Architecture.nonOverlapping(4, 4), TEACHER, Gaussian.INSTANCE, 10, 0, 1, DataType.DOUBLE)).field());
+                Architecture.nonOverlapping(4, 4), TEACHER, Gaussian.INSTANCE, 10, 0, 1, Precision.DOUBLE)).field());
         assertEquals("teacher.w_star", assertThrows(InvalidInputException.class, () -> DatasetGenerator.generate(
-                Architecture.nonOverlapping(3, 5), TEACHER, Gaussian.INSTANCE, 10, 0, 1, DataType.DOUBLE)).field());
+                Architecture.nonOverlapping(3, 5), TEACHER, Gaussian.INSTANCE, 10, 0, 1, Precision.DOUBLE)).field());
         assertEquals("n", assertThrows(InvalidInputException.class,
                 () -> data(0, 0, 1)).field());
         assertEquals("noise_sigma", assertThrows(InvalidInputException.class,
@@ -222,10 +239,10 @@ class DatasetGeneratorTest {
         assertEquals("noise_sigma", assertThrows(InvalidInputException.class,
                 () -> data(10, Double.NaN, 1)).field());
         assertEquals("leaky_slope", assertThrows(InvalidInputException.class, () -> DatasetGenerator.generate(ARCH,
-                TEACHER, 1.0, Gaussian.INSTANCE, 10, 0, 1, DataType.DOUBLE)).field());
+                TEACHER, 1.0, Gaussian.INSTANCE, 10, 0, 1, Precision.DOUBLE)).field());
         assertEquals("data_type", assertThrows(InvalidInputException.class, () -> DatasetGenerator.generate(ARCH,
-                TEACHER, Gaussian.INSTANCE, 10, 0, 1, DataType.HALF)).field());
+                TEACHER, Gaussian.INSTANCE, 10, 0, 1, null)).field());
         assertEquals("distribution", assertThrows(InvalidInputException.class, () -> DatasetGenerator.generate(ARCH,
-                TEACHER, null, 10, 0, 1, DataType.DOUBLE)).field());
+                TEACHER, null, 10, 0, 1, Precision.DOUBLE)).field());
     }
 }

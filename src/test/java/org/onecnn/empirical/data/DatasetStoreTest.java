@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.onecnn.backend.Precision;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.onecnn.model.Architecture;
@@ -46,24 +47,24 @@ class DatasetStoreTest {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     }
 
-    private static Dataset data(DataType type) {
+    private static Dataset data(Precision type) {
         return DatasetGenerator.generate(ARCH, TEACHER, Gaussian.INSTANCE, 37, 0.1, 21, type);
     }
 
     @Test
     void saveThenLoadIsBitwiseIdentical() throws IOException {
         DatasetStore store = DatasetStore.at(root);
-        for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+        for (Precision type : new Precision[] {Precision.DOUBLE, Precision.FLOAT}) {
             Dataset ds = data(type);
             Path folder = store.save(ds, "round-trip-" + type);
             assertEquals(root.resolve("round-trip-" + type), folder);
             Dataset back = store.load("round-trip-" + type);
-            assertEquals(type, back.features().dataType());
-            assertEquals(type, back.labels().dataType());
-            assertArrayEquals(ds.features().shape(), back.features().shape());
-            assertArrayEquals(ds.labels().shape(), back.labels().shape());
-            assertArrayEquals(TestData.values(ds.features()), TestData.values(back.features()));
-            assertArrayEquals(TestData.values(ds.labels()), TestData.values(back.labels()));
+            assertEquals(type, back.trainingSet().precision());
+            assertEquals(type, back.trainingSet().precision());
+            assertEquals(ds.trainingSet().d(), back.trainingSet().d());
+            assertEquals(ds.trainingSet().n(), back.trainingSet().n());
+            assertArrayEquals(ds.trainingSet().xDoubles(), back.trainingSet().xDoubles());
+            assertArrayEquals(ds.trainingSet().yDoubles(), back.trainingSet().yDoubles());
             assertEquals(ds.manifest(), back.manifest());
         }
         try (Stream<Path> s = Files.list(root)) {
@@ -75,13 +76,13 @@ class DatasetStoreTest {
     /** The .npy layout checked byte by byte in Java: magic, version 1.0, header dict, alignment, raw data. */
     @Test
     void npyFilesFollowTheFormat() throws IOException {
-        Dataset ds = data(DataType.DOUBLE);
+        Dataset ds = data(Precision.DOUBLE);
         Path folder = DatasetStore.at(root).save(ds, "fmt");
-        checkNpy(folder.resolve("X.npy"), "<f8", "(37, 12)", TestData.values(ds.features()), 8);
-        checkNpy(folder.resolve("y.npy"), "<f8", "(37, 1)", TestData.values(ds.labels()), 8);
-        Dataset f = data(DataType.FLOAT);
+        checkNpy(folder.resolve("X.npy"), "<f8", "(37, 12)", ds.trainingSet().xDoubles(), 8);
+        checkNpy(folder.resolve("y.npy"), "<f8", "(37, 1)", ds.trainingSet().yDoubles(), 8);
+        Dataset f = data(Precision.FLOAT);
         Path ff = DatasetStore.at(root).save(f, "fmt-float");
-        checkNpy(ff.resolve("X.npy"), "<f4", "(37, 12)", TestData.values(f.features()), 4);
+        checkNpy(ff.resolve("X.npy"), "<f4", "(37, 12)", f.trainingSet().xDoubles(), 4);
     }
 
     private static void checkNpy(Path file, String descr, String shape, double[] values, int width)
@@ -110,7 +111,7 @@ class DatasetStoreTest {
     @Test
     void numpyReadsTheFiles() throws Exception {
         assumeTrue(numpyAvailable(), "python3 with numpy not on PATH");
-        for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+        for (Precision type : new Precision[] {Precision.DOUBLE, Precision.FLOAT}) {
             Dataset ds = data(type);
             Path folder = DatasetStore.at(root).save(ds, "np-" + type);
             String script = String.join("\n",
@@ -123,9 +124,9 @@ class DatasetStoreTest {
                     "print(m['n'], m['d'], m['data_type'])");
             List<String> out = python(script, folder.resolve("X.npy").toString(), folder.resolve("y.npy").toString(),
                     folder.resolve("manifest.json").toString());
-            String dt = type == DataType.DOUBLE ? "<f8" : "<f4";
-            assertEquals(List.of(dt + " (37, 12) True " + sha256(ds.features()), dt + " (37, 1) True "
-                    + sha256(ds.labels()), "37 12 " + type), out);
+            String dt = type == Precision.DOUBLE ? "<f8" : "<f4";
+            assertEquals(List.of(dt + " (37, 12) True " + sha256(ds.trainingSet().xDoubles(), type), dt + " (37, 1) True "
+                    + sha256(ds.trainingSet().yDoubles(), type), "37 12 " + type), out);
         }
     }
 
@@ -153,9 +154,8 @@ class DatasetStoreTest {
     }
 
     /** SHA-256 of the values as little-endian bytes of the array's own type. */
-    private static String sha256(INDArray a) throws NoSuchAlgorithmException {
-        double[] v = TestData.values(a);
-        boolean dbl = a.dataType() == DataType.DOUBLE;
+    private static String sha256(double[] v, Precision type) throws NoSuchAlgorithmException {
+        boolean dbl = type == Precision.DOUBLE;
         ByteBuffer b = ByteBuffer.allocate(v.length * (dbl ? 8 : 4)).order(ByteOrder.LITTLE_ENDIAN);
         for (double x : v) {
             if (dbl) {
@@ -169,13 +169,13 @@ class DatasetStoreTest {
 
     @Test
     void manifestHasEveryField() throws IOException {
-        Dataset ds = data(DataType.DOUBLE);
+        Dataset ds = data(Precision.DOUBLE);
         Path folder = DatasetStore.at(root).save(ds, "manifest");
         JsonNode m = new ObjectMapper().readTree(folder.resolve("manifest.json").toFile());
         List<String> keys = new ArrayList<>();
         m.fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("format", "seed", "n", "d", "r", "s", "k", "distribution", "noise_sigma", "leaky_slope",
-                "data_type", "teacher", "w_star", "a_star", "backend", "versions", "created"), keys);
+                "data_type", "teacher", "w_star", "a_star", "backend", "generator", "versions", "created"), keys);
         assertEquals(DatasetManifest.FORMAT, m.get("format").asText());
         assertEquals(21, m.get("seed").asLong());
         assertEquals(37, m.get("n").asLong());
@@ -189,7 +189,8 @@ class DatasetStoreTest {
         assertEquals(TEACHER.description(), m.get("teacher").asText());
         assertEquals(TEACHER.wStar()[2], m.get("w_star").get(2).asDouble());
         assertEquals(ARCH.k(), m.get("a_star").size());
-        assertEquals(DatasetGenerator.backendName(), m.get("backend").asText());
+        assertEquals(DatasetManifest.BACKEND_JAVA, m.get("backend").asText());
+        assertEquals(DatasetManifest.GENERATOR_PHILOX, m.get("generator").asText());
         assertEquals(org.onecnn.util.Installation.versions().get("onecnn"), m.get("versions").get("onecnn").asText());
         assertFalse(m.get("created").asText().isEmpty());
         // the manifest is written in the report's JSON format, byte for byte as before it had its own writer
@@ -200,9 +201,9 @@ class DatasetStoreTest {
     @Test
     void neverOverwrites() throws IOException {
         DatasetStore store = DatasetStore.at(root);
-        Path folder = store.save(data(DataType.DOUBLE), "once");
+        Path folder = store.save(data(Precision.DOUBLE), "once");
         byte[] before = Files.readAllBytes(folder.resolve("y.npy"));
-        Dataset other = DatasetGenerator.generate(ARCH, TEACHER, Gaussian.INSTANCE, 37, 0.1, 22, DataType.DOUBLE);
+        Dataset other = DatasetGenerator.generate(ARCH, TEACHER, Gaussian.INSTANCE, 37, 0.1, 22, Precision.DOUBLE);
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> store.save(other, "once"));
         assertTrue(e.getMessage().contains(folder.toString()) && e.getMessage().contains("never overwritten"),
                 e.getMessage());
@@ -217,7 +218,7 @@ class DatasetStoreTest {
     @Test
     void missingOrMismatchedFilesAreNamed() throws IOException {
         DatasetStore store = DatasetStore.at(root);
-        Dataset ds = data(DataType.DOUBLE);
+        Dataset ds = data(Precision.DOUBLE);
 
         assertNamed("nowhere", () -> store.load("nowhere"));
 
@@ -275,7 +276,7 @@ class DatasetStoreTest {
             assertThrows(InvalidInputException.class, () -> store.folder(bad), bad);
         }
         assertEquals(root.resolve("gaussian-d12-r4-s2-n37-sigma0.1-seed21"),
-                store.folder(DatasetStore.defaultName(data(DataType.DOUBLE).manifest())));
+                store.folder(DatasetStore.defaultName(data(Precision.DOUBLE).manifest())));
         assertEquals(org.onecnn.util.Installation.home().resolve("datasets"), DatasetStore.standard().root());
     }
 }

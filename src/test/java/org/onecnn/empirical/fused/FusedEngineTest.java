@@ -18,6 +18,7 @@ import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalEngines;
 import org.onecnn.empirical.EmpiricalResult;
 import org.onecnn.empirical.EmpiricalSpec;
+import org.onecnn.empirical.TestSets;
 import org.onecnn.empirical.EnsembleTrainer;
 import org.onecnn.empirical.Regime;
 import org.onecnn.empirical.StudentEnsemble;
@@ -147,8 +148,8 @@ class FusedEngineTest {
             EmpiricalSpec spec = spec(c.arch(), c.alpha(), DataType.DOUBLE, c.regime(), 16, 8, 64, 32);
             INDArray[] d = data(c.arch(), n, 3);
             List<InitialPoint> in = inits(c.arch(), 7, 5);
-            List<double[]> dl4j = run(new Dl4jEngine().open(spec, in, d[0], d[1], null), spec, n, steps, 11);
-            List<double[]> fused = run(new FusedEngine(2).open(spec, in, d[0], d[1], null), spec, n, steps, 11);
+            List<double[]> dl4j = run(new Dl4jEngine().open(spec, in, TestSets.of(d), null), spec, n, steps, 11);
+            List<double[]> fused = run(new FusedEngine(2).open(spec, in, TestSets.of(d), null), spec, n, steps, 11);
             double tol = 4.0 * steps * n * c.arch().k() * U;
             assertEquals(dl4j.size(), fused.size());
             double worst = 0;
@@ -177,8 +178,8 @@ class FusedEngineTest {
             CounterSamples online = CounterSamples.of(arch, t, alpha, InputDistribution.named("gaussian"), 0.05, 77, b);
             EmpiricalSpec spec = spec(arch, alpha, DataType.DOUBLE, Regime.ONLINE, b, 8, 64, 32);
             List<InitialPoint> in = inits(arch, 6, 5);
-            StudentEnsemble dl4j = new Dl4jEngine().open(spec, in, null, null, online);
-            StudentEnsemble fused = new FusedEngine(2).open(spec, in, null, null, online);
+            StudentEnsemble dl4j = new Dl4jEngine().open(spec, in, null, online);
+            StudentEnsemble fused = new FusedEngine(2).open(spec, in, null, online);
             for (int step = 0; step < steps; step++) {
                 dl4j.stepOnline(step);
                 fused.stepOnline(step);
@@ -193,8 +194,8 @@ class FusedEngineTest {
                 }
             }
             // and the fused engine's own online run does not depend on its threads
-            StudentEnsemble one = new FusedEngine(1).open(spec, in, null, null, online);
-            StudentEnsemble three = new FusedEngine(3).open(spec, in, null, null, online);
+            StudentEnsemble one = new FusedEngine(1).open(spec, in, null, online);
+            StudentEnsemble three = new FusedEngine(3).open(spec, in, null, online);
             for (int step = 0; step < 20; step++) {
                 one.stepOnline(step);
                 three.stepOnline(step);
@@ -219,9 +220,9 @@ class FusedEngineTest {
         }
         EmpiricalSpec spec = new EmpiricalSpec(arch, 0.0, DataType.DOUBLE, 0.2, Regime.FULL_BATCH, 1, 150, 10, 2e-2,
                 1e-2, 4, 64, 32, 42);
-        List<EmpiricalResult> dl4j = new EnsembleTrainer(spec, t, true, new Dl4jEngine()).train(in, d[0], d[1], null,
+        List<EmpiricalResult> dl4j = new EnsembleTrainer(spec, t, true, new Dl4jEngine()).train(in, TestSets.of(d), null,
                 RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
-        List<EmpiricalResult> fused = new EnsembleTrainer(spec, t, true, new FusedEngine(2)).train(in, d[0], d[1],
+        List<EmpiricalResult> fused = new EnsembleTrainer(spec, t, true, new FusedEngine(2)).train(in, TestSets.of(d),
                 null, RecordPlan.NONE, EnsembleTrainer.Sink.NONE);
         boolean someStopped = false;
         for (int i = 0; i < in.size(); i++) {
@@ -253,7 +254,7 @@ class FusedEngineTest {
                             List<double[]> got = new ArrayList<>();
                             for (int lo = 0; lo < in.size(); lo += chunks[0]) {
                                 List<InitialPoint> part = in.subList(lo, Math.min(in.size(), lo + chunks[0]));
-                                StudentEnsemble e = new FusedEngine(threads).open(spec, part, d[0], d[1], null);
+                                StudentEnsemble e = new FusedEngine(threads).open(spec, part, TestSets.of(d), null);
                                 got.addAll(perStudent(run(e, spec, n, 30, 13), part.size()));
                             }
                             if (ref == null) {
@@ -303,7 +304,7 @@ class FusedEngineTest {
                 EmpiricalSpec spec = spec(arch, alpha, DataType.DOUBLE, Regime.FULL_BATCH, 1, 4, 64, 32);
                 INDArray[] d = data(arch, 100, 31);
                 InitialPoint p = inits(arch, 1, 37).get(0);
-                StudentEnsemble e = new FusedEngine(1).open(spec, List.of(p), d[0], d[1], null);
+                StudentEnsemble e = new FusedEngine(1).open(spec, List.of(p), TestSets.of(d), null);
                 double[] before = params(e)[0];
                 e.stepFull();
                 double[] after = params(e)[0];
@@ -321,7 +322,7 @@ class FusedEngineTest {
     }
 
     private static double loss(EmpiricalSpec spec, INDArray[] d, InitialPoint p) {
-        return new FusedEngine(1).open(spec, List.of(p), d[0], d[1], null).losses()[0];
+        return new FusedEngine(1).open(spec, List.of(p), TestSets.of(d), null).losses()[0];
     }
 
     private static InitialPoint shifted(InitialPoint p, int r, int i, double h) {
@@ -345,7 +346,7 @@ class FusedEngineTest {
             EmpiricalSpec spec = spec(FLAT, 0.0, type, Regime.FULL_BATCH, 1, 32, 64, 32);
             INDArray[] d = data(FLAT, 80, 41);
             List<InitialPoint> in = inits(FLAT, 20, 43);
-            StudentEnsemble all = new FusedEngine(2).open(spec, in, d[0], d[1], null);
+            StudentEnsemble all = new FusedEngine(2).open(spec, in, TestSets.of(d), null);
             all.stepFull();
             double[][] at1 = params(all);
             all.freeze(3);
@@ -365,7 +366,7 @@ class FusedEngineTest {
                 kept.add(InitialPoint.of(java.util.Arrays.copyOf(at6[s], FLAT.r()),
                         java.util.Arrays.copyOfRange(at6[s], FLAT.r(), at6[s].length)));
             }
-            StudentEnsemble alone = new FusedEngine(1).open(spec, kept, d[0], d[1], null);
+            StudentEnsemble alone = new FusedEngine(1).open(spec, kept, TestSets.of(d), null);
             for (int t = 0; t < 5; t++) {
                 assertArrayEquals(alone.gradNorms(), all.gradNorms(), 0.0);
                 assertArrayEquals(alone.losses(), all.losses(), 0.0);
@@ -387,7 +388,7 @@ class FusedEngineTest {
     void fusedIsTheDefaultAndDl4jStaysSelectable() {
         assertEquals("fused", EmpiricalEngines.DEFAULT);
         assertTrue(EmpiricalEngines.defaultEngine() instanceof FusedEngine);
-        assertEquals(List.of("fused", "dl4j"), EmpiricalEngines.names());
+        assertEquals(List.of("fused", "dl4j", "cuda"), EmpiricalEngines.names());
         EmpiricalEngine e = new FusedEngine();
         assertTrue(e.capabilities().overlap() && e.capabilities().leaky());
         assertTrue(e.capabilities().distributions().isEmpty());

@@ -1,0 +1,235 @@
+package org.onecnn.empirical.cuda;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.onecnn.backend.Precision;
+import org.onecnn.empirical.EmpiricalEngine;
+import org.onecnn.empirical.EmpiricalSpec;
+import org.onecnn.empirical.EngineCapabilities;
+import org.onecnn.empirical.Regime;
+import org.onecnn.empirical.StudentEnsemble;
+import org.onecnn.empirical.data.CounterSamples;
+import org.onecnn.empirical.data.TrainingSet;
+import org.onecnn.model.InitialPoint;
+import org.onecnn.util.InvalidInputException;
+
+/**
+ * The {@code cuda} engine (docs/engines.md, "The cuda engine"): the fused engine's arithmetic on an NVIDIA GPU, in
+ * onecnn's own kernels (src/main/cuda/onecnn.cu, shipped as PTX and JIT-compiled by the driver for the GPU at hand,
+ * Volta through Blackwell), launched through the CUDA driver API ({@link CudaDriver}, JCuda's driver binding: only
+ * {@code libcuda.so.1} needed, no toolkit, no ND4J). Every regime, the Gaussian, uniform and Rademacher inputs
+ * (online samples drawn on the GPU, the bits of {@link CounterSamples}), overlapping patches, float and double, any
+ * leaky slope; the values are the fused engine's bits (see {@link CudaEnsemble}).
+ *
+ * <p>Device: GPU {@code -Donecnn.cuda.device} (default 0). Each thread that opens ensembles gets its own driver
+ * handle on that device (the primary context) and keeps its module; opening an ensemble frees the device memory of
+ * the thread's previous one (the trainer uses one chunk's ensemble at a time). Before allocating, the engine checks
+ * the ensemble's bytes ({@link CudaPlan#deviceBytes}) against the device's free memory and refuses in one line.
+ *
+ * <p>Construction and {@link #capabilities} load nothing; {@link #require} checks only that {@code libcuda.so.1}
+ * exists; {@link #open} loads JCuda and the driver.
+ */
+public final class CudaEngine implements EmpiricalEngine {
+    /** The name configs select it by. */
+    public static final String NAME = "cuda";
+    /**
+     * The profile whose sample chunk and reduction block {@code bench empirical --engine cuda} takes when no
+     * {@code --profile} is given (every GPU profile with engine cuda has reduction block 2048).
+     */
+    public static final String BENCH_PROFILE = "cuda-hopper";
+    /** Device memory left to others (context, module, the driver's own): not counted as free for an ensemble. */
+    static final long RESERVE_BYTES = 256L << 20;
+
+    private static final Set<String> DISTRIBUTIONS = Set.of("gaussian", "uniform", "rademacher");
+
+    private final Supplier<CudaDriver> drivers;
+    private final int ordinal;
+    private final Supplier<Ptx> ptx;
+    /** Whether the drivers are the system's (then {@link #require} looks for libcuda.so.1). */
+    private final boolean system;
+    private final ThreadLocal<CudaDevice> devices = new ThreadLocal<>();
+    private final ThreadLocal<CudaEnsemble> last = new ThreadLocal<>();
+
+    /** The system's GPU {@code -Donecnn.cuda.device} (default 0), onecnn's PTX. */
+    public CudaEngine() {
+        this(CudaDrivers::system, Integer.getInteger("onecnn.cuda.device", 0), Ptx::bundled, true);
+    }
+
+    /** An engine on device {@code ordinal} of the drivers {@code drivers} gives (one per thread), loading {@code ptx}. */
+    public CudaEngine(Supplier<CudaDriver> drivers, int ordinal, Supplier<Ptx> ptx) {
+        this(drivers, ordinal, ptx, false);
+    }
+
+    private CudaEngine(Supplier<CudaDriver> drivers, int ordinal, Supplier<Ptx> ptx, boolean system) {
+        this.system = system;
+        this.drivers = drivers;
+        this.ordinal = ordinal;
+        this.ptx = ptx;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public EngineCapabilities capabilities() {
+        return new EngineCapabilities(EnumSet.allOf(Regime.class), DISTRIBUTIONS, true, EnumSet.allOf(Precision.class),
+                true);
+    }
+
+    /** The input distribution's code in the kernels (onecnn.cu: ONECNN_GAUSSIAN, …). */
+    static int distributionCode(String name) {
+        return switch (name) {
+            case "gaussian" -> 0;
+            case "uniform" -> 1;
+            case "rademacher" -> 2;
+            default -> throw new IllegalArgumentException("no kernel draws " + name + " inputs");
+        };
+    }
+
+    /**
+     * Also refuses, in one line naming {@code engine}, a machine without the NVIDIA driver (without loading
+     * anything).
+     */
+    @Override
+    public void require(EmpiricalSpec spec, String distribution) {
+        EmpiricalEngine.super.require(spec, distribution);
+        if (system) {
+            requireDriver("engine");
+        }
+    }
+
+    /**
+     * Refuses, in one line naming {@code engine}, a machine without the NVIDIA driver ({@code libcuda.so.1}),
+     * without loading anything (a run checks this before it makes its folder).
+     */
+    @Override
+    public void requireRunnable() {
+        if (system) {
+            requireDriver("engine");
+        }
+    }
+
+    /**
+     * Refuse, in one line naming {@code field}, a machine without the NVIDIA driver ({@code libcuda.so.1}), before
+     * anything is loaded or generated.
+     */
+    public static void requireDriver(String field) {
+        if (!CudaDrivers.libcudaPresent()) {
+            throw new InvalidInputException(field, "the cuda engine needs an NVIDIA GPU and its driver: "
+                    + CudaDrivers.LIBCUDA + " is not installed here (choose engine fused)");
+        }
+    }
+
+    /** The device of the calling thread, opened on first use. */
+    CudaDevice device() {
+        CudaDevice dev = devices.get();
+        if (dev == null) {
+            try {
+                dev = new CudaDevice(drivers.get(), ordinal, ptx.get());
+            } catch (CudaException e) {
+                throw new InvalidInputException("engine", e.getMessage());
+            }
+            devices.set(dev);
+        }
+        dev.makeCurrent();
+        return dev;
+    }
+
+    /**
+     * The GPU of the calling thread in words: name, compute capability, multiprocessors, memory, the driver's CUDA
+     * version (opens the device if this thread has not yet).
+     */
+    public String describeDevice() {
+        CudaDevice dev = device();
+        CudaDriver.DeviceInfo i = dev.info();
+        return i.name() + " (GPU " + i.ordinal() + ", compute capability " + i.computeCapability() + ", "
+                + i.multiprocessors() + " SMs, " + (i.totalMemory() >> 20) + " MiB, driver CUDA "
+                + Ptx.versionString(dev.driver().driverVersion()) + ")";
+    }
+
+    /**
+     * Floating-point operations of one sample's gradient for one student (an fma counted as two), as the kernels do
+     * them: forward {@code r·k} fma for the pre-activations and {@code k} for the output; backward {@code k} fma for
+     * {@code ∂/∂a}, {@code k} products {@code e·a_j} and {@code r·k} fma for {@code ∂/∂w}: {@code 4rk + 5k}
+     * (725 for r = 6, k = 25). The activations' compares and selects are not counted.
+     */
+    public static int flopsPerSampleGradient(int r, int k) {
+        return 4 * r * k + 5 * k;
+    }
+
+    /** The plan of an ensemble of {@code students} for {@code spec}. */
+    static CudaPlan plan(EmpiricalSpec spec, int students, int trainingRows, CounterSamples online) {
+        int maxBatch = online != null ? online.batchSize()
+                : Math.max(trainingRows, spec.regime() == Regime.MINIBATCH ? spec.batchSize() : 0);
+        return new CudaPlan(spec.arch().r(), spec.arch().k(), spec.arch().d(), students,
+                spec.precision() == Precision.FLOAT ? 4 : 8, spec.reductionBlock(), trainingRows, maxBatch,
+                online != null);
+    }
+
+    /**
+     * Refuse, in one line naming the parameter to lower, an ensemble whose buffers exceed the device's free
+     * memory less {@link #RESERVE_BYTES}, or whose sample rows do not fit a shared-memory tile.
+     */
+    static void requireFits(CudaPlan plan, long freeBytes, CudaDriver.DeviceInfo info) {
+        if (plan.tile() < 1) {
+            throw new InvalidInputException("d", "the cuda engine stages samples in 48 KiB of shared memory; a row of d"
+                    + " = " + plan.d() + " inputs in " + (plan.bytes() == 4 ? "float" : "double") + " does not fit");
+        }
+        if (plan.sampleBlocks(Math.max(1, plan.maxBatch())) > CudaPlan.MAX_GRID_Y) {
+            throw new InvalidInputException("reduction_block", "the cuda engine runs one grid row per sample block, "
+                    + "at most " + CudaPlan.MAX_GRID_Y + "; " + plan.maxBatch() + " samples in blocks of "
+                    + plan.block() + " make " + plan.sampleBlocks(plan.maxBatch()) + "; raise reduction_block");
+        }
+        long need = plan.deviceBytes();
+        if (need > freeBytes - RESERVE_BYTES) {
+            throw new InvalidInputException("max_students_per_chunk", "out of GPU memory: " + plan.students()
+                    + " students on " + Math.max(plan.trainingRows(), plan.maxBatch()) + " samples need "
+                    + mib(need) + " MiB on GPU " + info.ordinal() + " (" + info.name() + "), which has "
+                    + mib(Math.max(0, freeBytes - RESERVE_BYTES)) + " MiB free for them; lower max_students_per_chunk"
+                    + " (or the samples)");
+        }
+    }
+
+    private static long mib(long bytes) {
+        return (bytes + (1L << 20) - 1) >> 20;
+    }
+
+    /**
+     * The training set is copied to the GPU in the spec's data type ({@link TrainingSet#xFloats()} rounds a double
+     * set to float as the fused engine does).
+     */
+    @Override
+    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, TrainingSet data,
+            CounterSamples online) {
+        if (data == null) {
+            return open(spec, inits, null, null, 0, online);
+        }
+        boolean isFloat = spec.precision() == Precision.FLOAT;
+        return open(spec, inits, isFloat ? data.xFloats() : data.xDoubles(),
+                isFloat ? data.yFloats() : data.yDoubles(), data.n(), online);
+    }
+
+    /**
+     * {@link #open(EmpiricalSpec, List, TrainingSet, CounterSamples)} on Java arrays: {@code xs}, {@code ys}
+     * a {@code float[]} or {@code double[]} as the data type, {@code rows} samples (null, 0 online).
+     */
+    public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, Object xs, Object ys, int rows,
+            CounterSamples online) {
+        CudaEnsemble previous = last.get();
+        if (previous != null) {
+            previous.close();
+            last.remove();
+        }
+        CudaDevice dev = device();
+        CudaPlan plan = plan(spec, inits.size(), rows, online);
+        requireFits(plan, dev.driver().freeMemory(), dev.info());
+        CudaEnsemble e = new CudaEnsemble(dev, plan, spec, inits, xs, ys, online);
+        last.set(e);
+        return e;
+    }
+}
