@@ -81,8 +81,28 @@ class SparkExecutorChecksTest {
         assertEquals(ComputeProfile.Backend.CUDA, SparkDevices.backend(ConfigLoader.load("sample-size-quick",
                 List.of("empirical.profile=cuda-ampere")).config()));
         assertNull(SparkDevices.backend(ConfigLoader.load("du2018-table1", List.of()).config()));
-        assertEquals("GPU(s) 0 assigned by Spark, not used: the profile computes on the CPU", SparkDevices.use(
+        assertEquals("GPU(s) 0 assigned by Spark, not used: the fused engine computes on the CPU", SparkDevices.use(
                 ConfigLoader.load("sample-size-quick", List.of()).config(), new String[] {"0"}));
+        assertEquals("GPU(s) 0 assigned by Spark, not used: this experiment trains nothing on a GPU", SparkDevices.use(
+                ConfigLoader.load("du2018-table1", List.of()).config(), new String[] {"0"}));
+        // the cuda engine: its device (read when the engine loads) becomes the first assigned GPU, unless given
+        String before = System.clearProperty(SparkDevices.CUDA_DEVICE);
+        try {
+            var cuda = ConfigLoader.load("sample-size-quick", List.of("empirical.profile=cuda-hopper")).config();
+            assertEquals("cuda", SparkDevices.engine(cuda));
+            assertEquals("the cuda engine computes on GPU 2 (Spark assigned 2,3)", SparkDevices.use(cuda,
+                    new String[] {"2", "3"}));
+            assertEquals("2", System.getProperty(SparkDevices.CUDA_DEVICE));
+            assertEquals("the cuda engine computes on GPU 2 (Spark assigned 3)", SparkDevices.use(cuda,
+                    new String[] {"3"}), "an executor's engine keeps its device");
+            assertNull(SparkDevices.use(cuda, new String[0]));
+        } finally {
+            if (before == null) {
+                System.clearProperty(SparkDevices.CUDA_DEVICE);
+            } else {
+                System.setProperty(SparkDevices.CUDA_DEVICE, before);
+            }
+        }
         assertNull(SparkDevices.use(ConfigLoader.load("sample-size-quick", List.of()).config(), new String[0]));
     }
 }

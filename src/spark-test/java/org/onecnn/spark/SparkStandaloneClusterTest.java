@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code SIGKILL}, like a machine lost) once the first cells are in: Spark reruns the lost tasks on the other
  * worker, and the run folder is byte for byte the local runner's. Then a small sample-size on the worker left,
  * again byte for byte. The workers offer a GPU each (a discovery script; Spark's resource scheduling, on the CPU)
- * and the tasks ask for one: the executors log that the configs' CPU profiles leave it unused.
+ * and the tasks ask for one: the executors log that the configs' CPU engines leave it unused.
  *
  * <p>A standalone worker builds its executors' command line from {@code SPARK_HOME/jars}; the test makes a
  * {@code SPARK_HOME} whose {@code jars/} links the jars of this test's class path (Spark's and onecnn's
@@ -127,9 +127,9 @@ class SparkStandaloneClusterTest {
             SparkRuns.assertSameOutputs(SparkRuns.localReference(SparkRuns.SAMPLE_SIZE), ss);
             String executorLogs = executorLogs(dir.resolve("work-2"));
             assertTrue(executorLogs.contains(": GPU(s) 0 assigned by Spark, not used: this experiment trains nothing "
-                    + "on ND4J"), executorLogs);
-            assertTrue(executorLogs.contains("n=200, dataset 0: GPU(s) 0 assigned by Spark, not used: the profile "
-                    + "computes on the CPU"), executorLogs);
+                    + "on a GPU"), executorLogs);
+            assertTrue(executorLogs.contains("n=200, dataset 0: GPU(s) 0 assigned by Spark, not used: the fused "
+                    + "engine computes on the CPU"), executorLogs);
         } finally {
             driver.shutdownNow();
         }

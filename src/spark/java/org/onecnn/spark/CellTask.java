@@ -89,6 +89,8 @@ final class CellTask implements Function<Integer, CellResult> {
 
     /** The cell's bytes (see the class comment), on a task with {@code gpus} assigned and {@code cpus} cores. */
     byte[] compute(int index, String[] gpus, int cpus, Configuration hadoop) throws Exception {
+        // first: the cuda engine takes its device when it loads, which building the cells may do
+        String device = SparkDevices.use(sweepSpec(), gpus);
         CellSweep sweep = sweep(yaml, configHash);
         CellStore.Key key = sweep.key(index);
         CellUri kept = cellUri == null ? null : new CellUri(cellUri, configHash);
@@ -98,7 +100,6 @@ final class CellTask implements Function<Integer, CellResult> {
                 return found;
             }
         }
-        String device = SparkDevices.use(sweepSpec(), gpus);
         if (device != null) {
             System.err.println("onecnn: " + key.label() + ": " + device);
         }

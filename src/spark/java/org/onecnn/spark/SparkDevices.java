@@ -9,16 +9,26 @@ import org.onecnn.util.InvalidInputException;
 
 /**
  * Which device a Spark task computes on. What computes a cell is the run's config, as on one machine: the engine
- * ({@code empirical.engine}) and the compute profile ({@code empirical.profile}, backend {@code cpu} or {@code
- * cuda}); they are part of the config hash, so executors never swap them (the bytes would no longer be those of a
- * local run). The device follows the executor: with a CUDA profile, a task computes on the GPU that Spark's
- * resource scheduling assigned it ({@code spark.executor.resource.gpu.amount}, {@code
- * spark.task.resource.gpu.amount=1}, a discovery script; docs/cluster.md), by binding ND4J's device to that
- * address on the task's thread; with a CPU profile, or for an experiment that trains nothing on ND4J, assigned GPUs
- * are ignored. An executor whose devices cannot run the profile refuses the cell with the line {@code onecnn
- * doctor} would print ({@link ComputeContext#open}).
+ * ({@code empirical.engine}) and the compute profile ({@code empirical.profile}); they are part of the config hash,
+ * so executors never swap them. The device follows the executor, through Spark's resource scheduling ({@code
+ * spark.executor.resource.gpu.amount}, {@code spark.task.resource.gpu.amount}, a discovery script;
+ * docs/cluster.md):
+ * <ul>
+ * <li>the {@code cuda} engine computes on the GPU Spark assigned: its device ({@code onecnn.cuda.device}, read
+ * once per JVM when the engine loads) is set to the first task's address, before anything loads the engine; so
+ * give each executor one GPU ({@code spark.executor.resource.gpu.amount=1}). An {@code onecnn.cuda.device} the
+ * executor was started with ({@code spark.executor.extraJavaOptions}) is kept;</li>
+ * <li>the {@code dl4j} engine with a CUDA profile binds ND4J's device on the task's thread to the assigned
+ * address;</li>
+ * <li>with a CPU engine, or for an experiment that trains nothing on a GPU, assigned GPUs are left unused.</li>
+ * </ul>
+ * An executor whose devices cannot run the config refuses the cell with onecnn's one-line check
+ * ({@link ComputeContext#open}).
  */
 final class SparkDevices {
+    /** The system property the {@code cuda} engine reads its device from. */
+    static final String CUDA_DEVICE = "onecnn.cuda.device";
+
     private SparkDevices() {
     }
 
@@ -32,15 +42,19 @@ final class SparkDevices {
         if (backend != ComputeProfile.Backend.CUDA || gpus.length == 0) {
             return -1;
         }
+        return ordinal(gpus[0]);
+    }
+
+    private static int ordinal(String address) {
         try {
-            int d = Integer.parseInt(gpus[0].strip());
+            int d = Integer.parseInt(address.strip());
             if (d >= 0) {
                 return d;
             }
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw new InvalidInputException("spark.task.resource.gpu", "Spark assigned GPU address '" + gpus[0] + "', "
+        throw new InvalidInputException("spark.task.resource.gpu", "Spark assigned GPU address '" + address + "', "
                 + "not a device ordinal (0, 1, ...): the discovery script must print the CUDA device numbers");
     }
 
@@ -49,19 +63,35 @@ final class SparkDevices {
         return cfg instanceof Sections.FiniteSampleSpec f ? ComputeContext.profile(f).backend() : null;
     }
 
+    /** The empirical engine of a config ({@code empirical.engine}, resolved), or null for a type without one. */
+    static String engine(ExperimentSpec cfg) {
+        return cfg instanceof Sections.FiniteSampleSpec f ? f.empirical().engine() : null;
+    }
+
     /**
-     * Binds this thread's ND4J device to the task's GPU, if the config computes on CUDA and one is assigned.
+     * Puts the task on the GPU Spark assigned it, as the class comment says; call it before anything of the run
+     * loads an engine in this JVM.
      *
      * @return a line for the executor's log when Spark assigned GPUs (the one computing, or why none is), else null
      */
-    static String use(ExperimentSpec cfg, String[] gpus) {
-        ComputeProfile.Backend backend = backend(cfg);
-        int d = device(backend, gpus);
+    static synchronized String use(ExperimentSpec cfg, String[] gpus) {
+        if (gpus.length == 0) {
+            return null;
+        }
+        if ("cuda".equals(engine(cfg))) {
+            String set = System.getProperty(CUDA_DEVICE);
+            if (set == null) {
+                set = String.valueOf(ordinal(gpus[0]));
+                System.setProperty(CUDA_DEVICE, set);
+            }
+            return "the cuda engine computes on GPU " + set + " (Spark assigned " + String.join(",", gpus) + ")";
+        }
+        int d = device(backend(cfg), gpus);
         if (d >= 0) {
             Nd4j.getAffinityManager().unsafeSetDevice(d);
-            return "computing on GPU " + d + " (assigned by Spark)";
+            return "ND4J computes on GPU " + d + " (assigned by Spark)";
         }
-        return gpus.length == 0 ? null : "GPU(s) " + String.join(",", gpus) + " assigned by Spark, not used: "
-                + (backend == null ? "this experiment trains nothing on ND4J" : "the profile computes on the CPU");
+        return "GPU(s) " + String.join(",", gpus) + " assigned by Spark, not used: " + (engine(cfg) == null
+                ? "this experiment trains nothing on a GPU" : "the " + engine(cfg) + " engine computes on the CPU");
     }
 }
