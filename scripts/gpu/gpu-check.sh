@@ -51,6 +51,11 @@ step bench-cuda-small 120 "$b/onecnn" bench empirical --engine cuda
 step bench-torch-small 120 python3 "$b/peers/ensemble_torch.py" 4096 25 6 256 20
 step bench-cuda-large 180 "$b/onecnn" bench empirical --engine cuda --n 16384 --k 25 --p 6 --students 4096
 step bench-torch-large 180 python3 "$b/peers/ensemble_torch.py" 16384 25 6 4096 20
+# the 6×25 float kernel's other register caps (docs/engines.md, "Register cap"): same bits, which one is fastest
+for mb in 3 4; do
+  step "bench-cuda-large-mb$mb" 180 env ONECNN_JAVA_OPTS="-Donecnn.cuda.min_blocks=$mb" "$b/onecnn" bench \
+    empirical --engine cuda --n 16384 --k 25 --p 6 --students 4096
+done
 step bench-fused-small 120 "$b/onecnn" bench empirical --engine fused
 step summary 30 python3 "$b/summarize.py" "$res" "${PEAK_FP32_TFLOPS:-67}"
 echo "gpu-check: $failed step(s) failed; results in $res" | tee -a "$log"

@@ -616,7 +616,7 @@ ONECNN_FN void gradFixed(const T *x, const T *y, const int *rows, int useRows, i
 ONECNN_GRAD_ANY(f, float)
 ONECNN_GRAD_ANY(d, double)
 
-// The specialisations the engine knows by name (CudaKernels.FIXED): onecnn_grad_<R>x<K>_<f|d>, same arguments as
+// The specialisations the engine knows by name (CudaPlan.FIXED): onecnn_grad_<R>x<K>_<f|d>, same arguments as
 // onecnn_grad_<f|d> (r, k and hs ignored), launched with ONECNN_GRAD_THREADS threads per block. The bound (MINBLOCKS
 // blocks per multiprocessor) caps the registers at 65536 / (MINBLOCKS · 128): 6×25 in float keeps the 150 inputs of
 // a sample in registers between the forward and the backward pass (one shared-memory load each instead of two) and
@@ -633,6 +633,20 @@ ONECNN_GRAD_FIXED(6, 25, f, float, 2)
 ONECNN_GRAD_FIXED(6, 25, d, double, 2)
 ONECNN_GRAD_FIXED(4, 4, f, float, 4)
 ONECNN_GRAD_FIXED(4, 4, d, double, 4)
+
+// 6×25 in float with a tighter register cap, for measuring which occupancy is fastest on a GPU (the engine takes
+// them with -Donecnn.cuda.min_blocks=3 or 4; CudaPlan.gradKernel): three blocks per multiprocessor (168 registers,
+// some spilled to L1) or four (128): more warps to hide latency against spill traffic. The same operations, the
+// same bits.
+#define ONECNN_GRAD_FIXED_MB(R, K, SUF, T, MINBLOCKS)                                                              \
+    ONECNN_KERNEL ONECNN_BOUNDS(ONECNN_GRAD_THREADS, MINBLOCKS) void                                                \
+            onecnn_grad_##R##x##K##_##SUF##_mb##MINBLOCKS(const T *x, const T *y, const int *rows, int useRows,     \
+            int b, int d, int r, int k, int s, double alpha, const T *wk, const T *a, int S, int block, int tile,  \
+            T *pg, T *pga, T *hs, double *ploss, int wantLoss) {                                                   \
+        gradFixed<T, R, K>(x, y, rows, useRows, b, d, s, alpha, wk, a, S, block, tile, pg, pga, ploss, wantLoss);  \
+    }
+ONECNN_GRAD_FIXED_MB(6, 25, f, float, 3)
+ONECNN_GRAD_FIXED_MB(6, 25, f, float, 4)
 
 // Per student (one thread each): the partial sums of the sb sample blocks added in double in block order, then
 // the filter part projected, ∂L/∂v = (G − w (wᵀG)) / ‖v‖ (FusedEnsemble.pass); the loss sums when wantLoss.
@@ -710,6 +724,17 @@ ONECNN_KERNEL void onecnn_update_f(float *v, float *a, const double *gv, const d
 ONECNN_KERNEL void onecnn_update_d(double *v, double *a, const double *gv, const double *ga, const int *frozen,
         int S, int students, int r, int k, double c) {
     update<double>(v, a, gv, ga, frozen, S, students, r, k, c);
+}
+
+// The kernels' fdlibm functions themselves, for the tests against StrictMath: out[3i … 3i+2] = log, sin, cos of
+// x[i] (sin and cos for |x| <= 2^19·π/2).
+ONECNN_KERNEL void onecnn_fdlibm(const double *x, double *out, int n) {
+    int i = ONECNN_BID_X * ONECNN_BDIM_X + ONECNN_TID_X;
+    if (i < n) {
+        out[3 * i] = fdlibm_log(x[i]);
+        out[3 * i + 1] = fdlibm_sin(x[i]);
+        out[3 * i + 2] = fdlibm_cos(x[i]);
+    }
 }
 
 // The readiness probe (CudaReadiness): out[i] = 3i + 1.

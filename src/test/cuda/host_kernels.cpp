@@ -178,6 +178,8 @@ std::map<std::string, Launcher> kernels() {
     K(onecnn_grad_f);
     K(onecnn_grad_d);
     K(onecnn_grad_6x25_f);
+    K(onecnn_grad_6x25_f_mb3);
+    K(onecnn_grad_6x25_f_mb4);
     K(onecnn_grad_6x25_d);
     K(onecnn_grad_4x4_f);
     K(onecnn_grad_4x4_d);
@@ -186,6 +188,7 @@ std::map<std::string, Launcher> kernels() {
     S(onecnn_update_f);
     S(onecnn_update_d);
     S(onecnn_probe);
+    S(onecnn_fdlibm);
 #undef K
 #undef S
     return k;

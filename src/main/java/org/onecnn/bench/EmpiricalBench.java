@@ -204,13 +204,14 @@ public final class EmpiricalBench {
         }
         double rate = s.n() * (double) s.students() * s.steps() / seconds;
         out.printf(Locale.ROOT, "seconds=%.3f%n", seconds);
-        out.printf(Locale.ROOT, "sample_gradients_per_s=%.4g%n", rate);
         if (s.engine().equals(CudaEngine.NAME)) {
-            // what the GPU did: its name, and the arithmetic rate against which to read its fp32 peak
+            // what the GPU did: its name, and the arithmetic rate against which to read its fp32 peak (before the
+            // last line, which stays the figure of merit)
             out.printf(Locale.ROOT, "device=%s%n", ((CudaEngine) trainer.engine()).describeDevice());
             int flops = CudaEngine.flopsPerSampleGradient(s.p(), s.k());
             out.printf(Locale.ROOT, "flops_per_sample_gradient=%d gflops_per_s=%.1f%n", flops, rate * flops / 1e9);
         }
+        out.printf(Locale.ROOT, "sample_gradients_per_s=%.4g%n", rate);
         return rate;
     }
 }

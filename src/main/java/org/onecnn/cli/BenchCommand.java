@@ -64,6 +64,8 @@ final class BenchCommand implements Runnable {
             + "otherwise) on an empirical engine (fused unless told otherwise), workload described in "
             + "docs/engines.md#benchmarks.", "Last line: sample_gradients_per_s=<number>."})
     static final class Empirical implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @picocli.CommandLine.Mixin
         ProfileOption profile;
         @Option(names = "--n", defaultValue = "4096", description = "Samples (default ${DEFAULT-VALUE}).")
@@ -96,7 +98,14 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             // every argument and the memory are checked before ND4J loads or allocates anything
-            org.onecnn.backend.ComputeProfile chosen = profile.load().withDataType(
+            // the cuda engine without --profile: the GPU profiles' settings (their reduction block, 2048, keeps an
+            // H200 busy with the GPU workload; the cpu profile's 4096 would leave half of its multiprocessors idle)
+            boolean explicitProfile = spec.commandLine().getParseResult().hasMatchedOption("--profile");
+            org.onecnn.backend.ComputeProfile base = !explicitProfile
+                    && engine.equals(org.onecnn.empirical.cuda.CudaEngine.NAME)
+                    ? org.onecnn.backend.ComputeProfile.load(org.onecnn.empirical.cuda.CudaEngine.BENCH_PROFILE)
+                    : profile.load();
+            org.onecnn.backend.ComputeProfile chosen = base.withDataType(
                     org.onecnn.backend.Precision.parse("--data-type", dataType));
             EmpiricalBench.Spec spec = new EmpiricalBench.Spec(n, k, p, students, steps, mode, dataType, seed,
                     chosen.maxSamplesPerChunk(), chosen.reductionBlock(), engine, stride == null ? p : stride,

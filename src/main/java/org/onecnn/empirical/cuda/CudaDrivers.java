@@ -40,6 +40,10 @@ public final class CudaDrivers {
         try {
             driver.init();
         } catch (CudaException e) {
+            if ("CUDA_ERROR_NO_DEVICE".equals(e.result())) {
+                throw new CudaUnavailableException(e.result(), "no GPU: the NVIDIA driver is installed but sees no "
+                        + "device (cuInit: CUDA_ERROR_NO_DEVICE)");
+            }
             throw new CudaUnavailableException(e.result(), "the NVIDIA driver did not start (cuInit: " + e.result()
                     + "); is a GPU visible to this process?");
         }

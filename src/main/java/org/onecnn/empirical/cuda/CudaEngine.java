@@ -35,6 +35,11 @@ import org.onecnn.util.InvalidInputException;
 public final class CudaEngine implements EmpiricalEngine {
     /** The name configs select it by. */
     public static final String NAME = "cuda";
+    /**
+     * The profile whose sample chunk and reduction block {@code bench empirical --engine cuda} takes when no
+     * {@code --profile} is given (every GPU profile with engine cuda has reduction block 2048).
+     */
+    public static final String BENCH_PROFILE = "cuda-hopper";
     /** Device memory left to others (context, module, the driver's own): not counted as free for an ensemble. */
     static final long RESERVE_BYTES = 256L << 20;
 
@@ -98,7 +103,10 @@ public final class CudaEngine implements EmpiricalEngine {
         }
     }
 
-    /** A machine without the NVIDIA driver is refused before any work (a run's validation, before its folder). */
+    /**
+     * Refuses, in one line naming {@code engine}, a machine without the NVIDIA driver ({@code libcuda.so.1}),
+     * without loading anything (a run checks this before it makes its folder).
+     */
     @Override
     public void requireRunnable() {
         if (system) {

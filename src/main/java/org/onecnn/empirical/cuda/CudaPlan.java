@@ -66,10 +66,28 @@ public record CudaPlan(int r, int k, int d, int students, int bytes, int block, 
         return false;
     }
 
-    /** The gradient kernel's name in onecnn's PTX. */
+    /** The gradient kernel's name in onecnn's PTX (with {@link #minBlocksOption()} where it has a variant). */
     public String gradKernel() {
+        return gradKernel(minBlocksOption());
+    }
+
+    /**
+     * The gradient kernel's name for a register cap of {@code 65536 / (minBlocks · 128)}: 6 × 25 in float has
+     * variants for 3 and 4 blocks per multiprocessor besides its default 2 (onecnn.cu, ONECNN_GRAD_FIXED_MB: the same
+     * operations, so the same bits; which is fastest is a measurement on the GPU at hand).
+     */
+    public String gradKernel(int minBlocks) {
         String t = bytes == 4 ? "f" : "d";
-        return fixedKernel() ? "onecnn_grad_" + r + "x" + k + "_" + t : "onecnn_grad_" + t;
+        if (!fixedKernel()) {
+            return "onecnn_grad_" + t;
+        }
+        String name = "onecnn_grad_" + r + "x" + k + "_" + t;
+        return bytes == 4 && r == 6 && k == 25 && (minBlocks == 3 || minBlocks == 4) ? name + "_mb" + minBlocks : name;
+    }
+
+    /** {@code -Donecnn.cuda.min_blocks} (2, 3 or 4; default 2): which register cap of 6 × 25 in float to launch. */
+    static int minBlocksOption() {
+        return Integer.getInteger("onecnn.cuda.min_blocks", 2);
     }
 
     /** The grid of the gradient pass over a batch of {@code b}: (stride / THREADS, sample blocks, 1). */

@@ -47,6 +47,61 @@ final class CudaAgreement {
         return out;
     }
 
+    /**
+     * The kernels' log, sin and cos against StrictMath's, bit for bit, on {@code count} arguments: the edges of
+     * every branch (log: tiny, subnormal-free small values, near 1 within 2⁻²⁰, 1 itself, powers of two; sin/cos:
+     * near multiples of π/4 and π/2, the special case at π/2, near 2π, both signs) and random ones over the
+     * Box–Muller ranges ({@code 1 − u ∈ (2⁻⁵³, 1]}, {@code θ ∈ [0, 2π)}) and beyond.
+     */
+    static void compareFdlibm(CudaDriver driver, int count, long seed) {
+        java.util.List<Double> xs = new java.util.ArrayList<>();
+        for (int k = -40; k <= 40; k++) {
+            for (int ulps = -3; ulps <= 3; ulps++) {
+                double c = k * Math.PI / 4;
+                double v = c;
+                for (int u = 0; u < Math.abs(ulps); u++) {
+                    v = ulps > 0 ? Math.nextUp(v) : Math.nextDown(v);
+                }
+                xs.add(v);
+            }
+        }
+        for (double v : new double[] {0x1.0p-53, 0x1.0p-30, 1e-10, 0.5, 1.0, Math.nextDown(1.0), Math.nextUp(1.0),
+                1 + 0x1.0p-21, 1 - 0x1.0p-21, 2.0, 1024.0, Math.PI / 2, -Math.PI / 2, 2 * Math.PI,
+                Math.nextDown(2 * Math.PI), 0x1.0p18, 0.3, 0.78125, 0.785398}) {
+            xs.add(v);
+        }
+        Random rnd = new Random(seed);
+        while (xs.size() < count) {
+            switch (xs.size() % 3) {
+                case 0 -> xs.add(1.0 - rnd.nextLong(1L << 53) * 0x1.0p-53);
+                case 1 -> xs.add(2.0 * Math.PI * (rnd.nextLong(1L << 53) * 0x1.0p-53));
+                default -> xs.add((rnd.nextDouble() - 0.5) * 2000);
+            }
+        }
+        int n = xs.size();
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = xs.get(i);
+        }
+        CudaDriver.Buffer in = driver.alloc(8L * n);
+        CudaDriver.Buffer out = driver.alloc(24L * n);
+        driver.copyToDevice(in, 0, x, 0, n);
+        driver.launch(driver.function(null, "onecnn_fdlibm"), CudaPlan.sampleGrid(n), CudaPlan.threads(), 0,
+                new KernelArgs().ptr(in).ptr(out).i32(n));
+        double[] got = new double[3 * n];
+        driver.copyToHost(got, 0, out, 0, 3 * n);
+        driver.free(in);
+        driver.free(out);
+        for (int i = 0; i < n; i++) {
+            double v = x[i];
+            if (v > 0) {
+                assertEquals(StrictMath.log(v), got[3 * i], 0.0, "log(" + v + ")");
+            }
+            assertEquals(StrictMath.sin(v), got[3 * i + 1], 0.0, "sin(" + v + ")");
+            assertEquals(StrictMath.cos(v), got[3 * i + 2], 0.0, "cos(" + v + ")");
+        }
+    }
+
     /** The kernel's batch of a step against CounterSamples.fill, double and float, bit for bit. */
     static void compareSamples(CudaDriver driver, Architecture arch, String dist, double noise, double alpha, long seed,
             long step, int b) {
@@ -136,6 +191,14 @@ final class CudaAgreement {
      */
     static void compareTraining(CudaDriver driver, Architecture arch, double alpha, Precision type, Regime regime, int n,
             int batch, int block, int students, int steps) {
+        compareTraining(new CudaEngine(() -> driver, 0, Ptx::bundled), arch, alpha, type, regime, n, batch, block,
+                students, steps);
+    }
+
+    /** {@link #compareTraining(CudaDriver, Architecture, double, Precision, Regime, int, int, int, int, int)} on an
+     *  engine of the caller's (a GPU test shares one: the PTX is JIT-compiled once per thread). */
+    static void compareTraining(CudaEngine engine, Architecture arch, double alpha, Precision type, Regime regime,
+            int n, int batch, int block, int students, int steps) {
         Random rnd = new Random(n * 31L + students);
         int d = arch.d();
         double[] x = new double[n * d];
@@ -176,7 +239,6 @@ final class CudaAgreement {
         TrainingSet set = onl ? null : isFloat ? TrainingSet.ofFloats(n, d, xf, yf) : TrainingSet.ofDoubles(n, d, x, y);
         StudentEnsemble fused = onl ? new FusedEngine(2).open(spec, in, null, online)
                 : new FusedEngine(2).open(spec, in, set, null);
-        CudaEngine engine = new CudaEngine(() -> driver, 0, Ptx::bundled);
         StudentEnsemble cuda = onl ? engine.open(spec, in, null, null, 0, online)
                 : engine.open(spec, in, isFloat ? xf : x, isFloat ? yf : y, n, null);
         String what = arch + " α=" + alpha + " " + type + " " + regime + " n=" + n + " b=" + batch + " block=" + block;

@@ -42,6 +42,9 @@ class CudaEngineLaunchTest {
         assertEquals(64, p.tile());
         assertEquals(64 * 151 * 4, p.sharedBytes());
         assertEquals("onecnn_grad_6x25_f", p.gradKernel());
+        assertEquals("onecnn_grad_6x25_f_mb3", p.gradKernel(3));
+        assertEquals("onecnn_grad_6x25_f", p.gradKernel(5));
+        assertEquals("onecnn_grad_6x25_d", new CudaPlan(6, 25, 150, 3, 8, 16, 40, 40, false).gradKernel(3));
         assertEquals("onecnn_grad_d", new CudaPlan(6, 5, 30, 3, 8, 16, 40, 40, false).gradKernel());
         // a row of 10000 doubles does not fit a tile; 3000 doubles: 48 KiB / 24008 = 2 rows
         assertEquals(0, new CudaPlan(6, 5, 10000, 3, 8, 16, 40, 40, false).tile());
@@ -181,6 +184,8 @@ class CudaEngineLaunchTest {
         InvalidInputException refused = assertThrows(InvalidInputException.class, () -> new CudaEngine()
                 .require(spec(Architecture.nonOverlapping(3, 2), Precision.FLOAT, 4), "gaussian"));
         assertEquals("engine", refused.field());
+        assertEquals("engine", assertThrows(InvalidInputException.class, () -> new CudaEngine().requireRunnable())
+                .field());
         assertFalse(loaded("jcuda.driver.JCudaDriver"), "JCuda was loaded");
     }
 

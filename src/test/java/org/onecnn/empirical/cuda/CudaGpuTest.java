@@ -64,6 +64,11 @@ class CudaGpuTest {
     }
 
     @Test
+    void logSinCosAreStrictMathBitForBit() {
+        CudaAgreement.compareFdlibm(gpu(), 1_000_000, 2);
+    }
+
+    @Test
     void samplesAreCounterSamplesBitForBit() {
         CudaDriver d = gpu();
         CudaAgreement.compareSamples(d, Architecture.of(14, 4, 2), "gaussian", 0.3, 0.1, 5, 0, 3000);
@@ -74,7 +79,7 @@ class CudaGpuTest {
 
     @Test
     void trainingIsTheFusedEnginesBitsOnTheGpu() {
-        CudaDriver d = gpu();
+        CudaEngine d = new CudaEngine(CudaGpuTest::gpu, 0, Ptx::bundled);
         for (Precision type : Precision.values()) {
             CudaAgreement.compareTraining(d, Architecture.nonOverlapping(5, 6), 0.0, type, Regime.FULL_BATCH, 500, 1,
                     64, 300, 12);

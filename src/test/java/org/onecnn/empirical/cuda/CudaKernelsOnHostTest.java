@@ -44,6 +44,12 @@ class CudaKernelsOnHostTest {
                 CudaAgreement.philox(driver, 0xa4093822, 0x299f31d0, 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344));
     }
 
+    /** The kernels' fdlibm log, sin and cos are StrictMath's, bit for bit, on 60000 arguments. */
+    @Test
+    void logSinCosAreStrictMathBitForBit() {
+        CudaAgreement.compareFdlibm(driver, 60_000, 1);
+    }
+
     @Test
     void samplesAreCounterSamplesBitForBit() {
         // Gaussian: Box–Muller through the kernels' fdlibm log/sin/cos against StrictMath, 300 samples × 8 pairs
@@ -72,6 +78,21 @@ class CudaKernelsOnHostTest {
                     1, 80, 4, 5);
             CudaAgreement.compareTraining(driver, Architecture.nonOverlapping(25, 6), 0.0, type, Regime.FULL_BATCH, 30,
                     1, 16, 3, 4);
+        }
+        // the variants of 6×25 in float with a tighter register cap (-Donecnn.cuda.min_blocks): the same bits
+        String before = System.getProperty("onecnn.cuda.min_blocks");
+        try {
+            for (String mb : new String[] {"3", "4"}) {
+                System.setProperty("onecnn.cuda.min_blocks", mb);
+                CudaAgreement.compareTraining(driver, Architecture.nonOverlapping(25, 6), 0.1, Precision.FLOAT,
+                        Regime.FULL_BATCH, 30, 1, 16, 3, 3);
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("onecnn.cuda.min_blocks");
+            } else {
+                System.setProperty("onecnn.cuda.min_blocks", before);
+            }
         }
     }
 

@@ -42,7 +42,7 @@ class CudaPtxTest {
     @Test
     void everyLaunchedKernelIsInThePtx() {
         String text = Ptx.bundled().text();
-        List<String> names = new ArrayList<>(List.of(CudaReadiness.PROBE, "onecnn_philox"));
+        List<String> names = new ArrayList<>(List.of(CudaReadiness.PROBE, "onecnn_philox", "onecnn_fdlibm"));
         for (String t : new String[] {"f", "d"}) {
             for (String k : new String[] {"gen", "prepare", "grad", "reduce", "update"}) {
                 names.add("onecnn_" + k + "_" + t);
@@ -51,6 +51,9 @@ class CudaPtxTest {
                 names.add(new CudaPlan(f[0], f[1], f[1] * f[0], 1, t.equals("f") ? 4 : 8, 16, 16, 16, false)
                         .gradKernel());
             }
+        }
+        for (int mb : new int[] {3, 4}) {
+            names.add(new CudaPlan(6, 25, 150, 1, 4, 16, 16, 16, false).gradKernel(mb));
         }
         for (String n : names) {
             assertTrue(text.contains(".entry " + n + "("), n + " is not in the PTX");
