@@ -105,9 +105,11 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() {
             java.util.Properties p = org.onecnn.util.Installation.buildInfo();
-            return new String[] {"onecnn " + p.getProperty("onecnn.version", "unknown") + " (DL4J "
-                + p.getProperty("dl4j.version", "?") + ", backend " + p.getProperty("nd4j.backend", "?") + ", Java "
-                + System.getProperty("java.version") + ")"};
+            // an installation without DL4J/ND4J (the GPU bundle) says so rather than name the build's backend
+            boolean nd4j = Version.class.getClassLoader().getResource("org/nd4j/linalg/factory/Nd4j.class") != null;
+            return new String[] {"onecnn " + p.getProperty("onecnn.version", "unknown") + " (" + (nd4j ? "DL4J "
+                + p.getProperty("dl4j.version", "?") + ", backend " + p.getProperty("nd4j.backend", "?")
+                : "without DL4J/ND4J: engines fused and cuda") + ", Java " + System.getProperty("java.version") + ")"};
         }
     }
 }

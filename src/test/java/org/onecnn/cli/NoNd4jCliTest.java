@@ -106,6 +106,10 @@ class NoNd4jCliTest {
         assertEquals(0, bench.exit(), bench.stderr());
         assertTrue(bench.stdout().contains("sample_gradients_per_s="), bench.stdout());
 
+        Result version = cli("--version");
+        assertEquals(0, version.exit(), version.stderr());
+        assertTrue(version.stdout().contains("(without DL4J/ND4J: engines fused and cuda, Java "), version.stdout());
+
         Result doctor = cli("doctor");
         assertEquals(0, doctor.exit(), doctor.stderr());
         assertTrue(doctor.stdout().contains("nd4j backend               none found on the class path"), doctor.stdout());
