@@ -60,6 +60,18 @@ public final class Runner {
         String missing = "this build of onecnn has no Spark executor (the launcher builds without Spark): build it "
                 + "with the spark profile, ONECNN_MAVEN_ARGS=-Pspark ./onecnn run ..., or submit it with spark-submit "
                 + "(docs/cluster.md)";
+        String noJars = "Spark's jars are not on the class path: run with SPARK_HOME set (or a build with the spark "
+                + "profile, whose target/spark-lib the launcher uses), or through spark-submit (docs/cluster.md)";
+        try {
+            Class.forName(SPARK_EXECUTOR, false, Runner.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new InvalidInputException("--spark", missing);
+        }
+        try {
+            Class.forName("org.apache.spark.SparkConf", false, Runner.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new InvalidInputException("--spark", noJars);
+        }
         try {
             return (CellExecutor) Class.forName(SPARK_EXECUTOR).getMethod("forRun", String.class, String.class,
                     ConfigLoader.Loaded.class, Experiment.class).invoke(null, req.spark(), req.cellUri(), loaded, exp);
@@ -67,8 +79,7 @@ public final class Runner {
             throw new InvalidInputException("--spark", missing);
         } catch (java.lang.reflect.InvocationTargetException e) {
             if (e.getCause() instanceof NoClassDefFoundError) {
-                throw new InvalidInputException("--spark", "Spark's jars are not on the class path: run with "
-                        + "SPARK_HOME set, or through spark-submit (docs/cluster.md)");
+                throw new InvalidInputException("--spark", noJars);
             }
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;

@@ -92,6 +92,22 @@ class SparkMainTest {
         SparkRuns.assertSameOutputs(SparkRuns.localReference(SparkRuns.SWEEP), dir.resolve("killed"));
     }
 
+    /** A build with the Spark executor on a class path without Spark's jars: one line, exit 2, nothing written. */
+    @Test
+    void withoutSparksJarsItSaysSoInOneLine() throws Exception {
+        String noSpark = String.join(java.io.File.pathSeparator, java.util.Arrays.stream(classPath().split(
+                java.io.File.pathSeparator)).filter(e -> !e.contains("/org/apache/spark/")).toList());
+        Process p = driver("nojars.log", "-cp", noSpark, "org.onecnn.cli.Main", "run", "du2018-table1", "--spark",
+                "local[2]", "--out", dir.resolve("nojars").toString());
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        List<String> lines = Files.readAllLines(dir.resolve("nojars.log")).stream()
+                .filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+        assertEquals(2, p.exitValue(), String.join("\n", lines));
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("onecnn: error: --spark: Spark's jars are not on the class path"), lines.get(0));
+        assertTrue(!Files.exists(dir.resolve("nojars")));
+    }
+
     @Test
     void withoutAMasterItSaysSoInOneLine() throws Exception {
         Process p = driver("none.log", "-cp", classPath(), SparkMain.class.getName(), "du2018-table1",
