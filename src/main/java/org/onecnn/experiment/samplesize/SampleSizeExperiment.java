@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.onecnn.experiment.CellStore;
-import org.onecnn.experiment.ComputeContext;
 import org.onecnn.experiment.CellSweep;
+import org.onecnn.experiment.ComputeContext;
 import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.EmpiricalSetup;
 import org.onecnn.experiment.Experiment;
@@ -93,9 +93,10 @@ public final class SampleSizeExperiment implements Experiment {
     @Override
     public void execute(RunContext ctx) throws IOException, InterruptedException {
         SampleSizeSpec cfg = (SampleSizeSpec) ctx.config();
-        Teacher teacher = PopulationSetup.teacher(cfg);
-        List<InitialPoint> inits = PopulationSetup.inits(cfg, teacher, 0, 0, cfg.init().count());
-        List<RunResult> pop = populationRuns(cfg, teacher, inits);
+        Shared shared = Shared.of(cfg);
+        Teacher teacher = shared.teacher();
+        List<InitialPoint> inits = shared.inits();
+        List<RunResult> pop = shared.population();
         writePopulation(ctx, pop);
         ComputeContext cc = ComputeContext.open(cfg);
         ctx.provenance().put("backend", cc.describe());
@@ -131,16 +132,22 @@ public final class SampleSizeExperiment implements Experiment {
     public CellSweep cells(ConfigLoader.Loaded loaded) {
         SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
         EmpiricalSetup.requireNoSavedDatasets(cfg, "a distributed executor");
-        Teacher teacher = PopulationSetup.teacher(cfg);
-        List<InitialPoint> inits = PopulationSetup.inits(cfg, teacher, 0, 0, cfg.init().count());
-        return new SampleSizeCells(cfg, teacher, inits, populationRuns(cfg, teacher, inits), ComputeContext.open(cfg),
-                null);
+        Shared shared = Shared.of(cfg);
+        return new SampleSizeCells(cfg, shared.teacher(), shared.inits(), shared.population(),
+                ComputeContext.open(cfg), null);
     }
 
-    /** The exact population reference on the same initializations (a pure function of the spec). */
-    private static List<RunResult> populationRuns(SampleSizeSpec cfg, Teacher teacher, List<InitialPoint> inits) {
-        return cfg.train().newEngine().run(PopulationSetup.job(cfg, teacher, inits,
-                PopulationSetup.eta(cfg, teacher, inits.get(0)), RecordPlan.NONE), TrajectorySink.NONE);
+    /**
+     * What every cell shares, a pure function of the spec: the teacher, the initializations and their exact
+     * population runs (the reference, in initialization order).
+     */
+    private record Shared(Teacher teacher, List<InitialPoint> inits, List<RunResult> population) {
+        static Shared of(SampleSizeSpec cfg) {
+            Teacher teacher = PopulationSetup.teacher(cfg);
+            List<InitialPoint> inits = PopulationSetup.inits(cfg, teacher, 0, 0, cfg.init().count());
+            return new Shared(teacher, inits, cfg.train().newEngine().run(PopulationSetup.job(cfg, teacher, inits,
+                    PopulationSetup.eta(cfg, teacher, inits.get(0)), RecordPlan.NONE), TrajectorySink.NONE));
+        }
     }
 
     /** The population reference, written to {@code population.csv}. */
