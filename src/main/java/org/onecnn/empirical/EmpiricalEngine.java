@@ -50,6 +50,17 @@ public interface EmpiricalEngine {
     }
 
     /**
+     * How many trainings of this engine a sweep may run at once in one process (its cells). Default 1: an engine
+     * that drives the machine itself (ND4J's native threads, one GPU) trains one ensemble at a time. An engine whose
+     * threads come from a shared pool may allow more, so that one training's serial parts (its per-step
+     * reduction, the checks, the second-order classification) leave no core idle. A training's values never
+     * depend on it.
+     */
+    default int concurrentTrainings() {
+        return 1;
+    }
+
+    /**
      * Refuse in one line, before any work, where this installation cannot run the engine at all (its libraries,
      * JVM modules or devices are missing). Must not load native code. Default: nothing to check.
      *

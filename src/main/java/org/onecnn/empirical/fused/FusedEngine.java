@@ -63,6 +63,16 @@ public final class FusedEngine implements EmpiricalEngine {
         return NAME;
     }
 
+    /**
+     * Two: the kernels' threads come from one shared pool ({@link Workers}), and a second training fills the cores
+     * while the first does its serial parts (in {@code sample-size} on 2 cores, one at a time used 86 % of the
+     * CPU time the wall clock allows).
+     */
+    @Override
+    public int concurrentTrainings() {
+        return 2;
+    }
+
     @Override
     public EngineCapabilities capabilities() {
         return EngineCapabilities.everything();

@@ -31,8 +31,8 @@ import org.onecnn.report.Table;
  * cell saves its data set before it trains.
  *
  * <p>What every cell shares (the teacher, the initializations, the population reference, the compute context)
- * is computed from the spec alone by the experiment. A cell trains through ND4J, whose native threads use the
- * machine, so cells run one at a time ({@link #parallelism()} 1), in index order.
+ * is computed from the spec alone by the experiment. How many cells train at once is the engine's to say
+ * ({@link #parallelism()}); a cell's rows do not depend on it.
  */
 final class SampleSizeCells implements CellSweep {
     static final List<String> COLUMNS = List.of("n", "dataset", "run", "seed", "population_outcome", "outcome",
@@ -116,10 +116,13 @@ final class SampleSizeCells implements CellSweep {
         return cfg.empirical().regime() == org.onecnn.empirical.Regime.FULL_BATCH ? n : cfg.empirical().batchSize();
     }
 
-    /** One cell at a time: a cell's training uses ND4J's native threads. */
+    /**
+     * As many cells at once as the engine allows ({@link org.onecnn.empirical.EmpiricalEngine#concurrentTrainings}):
+     * one for an engine that drives the machine itself (ND4J's native threads, a GPU), two for the fused engine.
+     */
     @Override
     public int parallelism() {
-        return 1;
+        return cfg.empirical().trainingEngine().concurrentTrainings();
     }
 
     @Override
