@@ -72,20 +72,6 @@ public final class DatasetGenerator {
         int n = gen.batchSize();
         int d = gen.d();
         int tasks = (n + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-        if (type == Precision.FLOAT) {
-            float[] x = new float[Math.multiplyExact(n, d)];
-            float[] y = new float[n];
-            IntStream.range(0, tasks).parallel().forEach(b -> {
-                int lo = b * ROWS_PER_TASK;
-                int rows = Math.min(ROWS_PER_TASK, n - lo);
-                float[] bx = new float[rows * d];
-                float[] by = new float[rows];
-                gen.fill(0, lo, rows, bx, by);
-                System.arraycopy(bx, 0, x, lo * d, rows * d);
-                System.arraycopy(by, 0, y, lo, rows);
-            });
-            return TrainingSet.ofFloats(n, d, x, y);
-        }
         double[] x = new double[Math.multiplyExact(n, d)];
         double[] y = new double[n];
         IntStream.range(0, tasks).parallel().forEach(b -> {
@@ -97,6 +83,8 @@ public final class DatasetGenerator {
             System.arraycopy(bx, 0, x, lo * d, rows * d);
             System.arraycopy(by, 0, y, lo, rows);
         });
-        return TrainingSet.ofDoubles(n, d, x, y);
+        TrainingSet set = TrainingSet.ofDoubles(n, d, x, y);
+        // the float set is the double one rounded to nearest, as CounterSamples' float fill defines it
+        return type == Precision.FLOAT ? TrainingSet.ofFloats(n, d, set.xFloats(), set.yFloats()) : set;
     }
 }
