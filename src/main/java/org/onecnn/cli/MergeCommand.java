@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
             + "results.csv, summaries, plots and report.md, the same bytes as a local run of the config.",
             "Every cell must be in RUN_FOLDER/cells and intact; otherwise one line names the missing cells and nothing "
                 + "changes. A folder that its last shard merged already is left as it is.",
-            "Exit code 0: merged (or merged already); 2: bad input or cells missing, nothing changed; 3: every run "
-                + "diverged; 1: failure."})
+            "Exit code 0: merged, or merged already (whatever diverged); 2: bad input, or cells missing or damaged, "
+                + "nothing changed; 3: merged now, and every run (or every run of one part) diverged; 1: failure."})
 final class MergeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_FOLDER", description = "The run folder the shards wrote into.")
     Path dir;
@@ -37,6 +37,9 @@ final class MergeCommand implements Callable<Integer> {
         if (o.alreadyComplete()) {
             System.out.printf("%s was merged already (by its last shard, or it ran in one piece); nothing to do: "
                     + "%s%n", dir.getFileName(), dir.resolve("report.md"));
+            // exit 0 even if every run diverged: the process that merged it exited 3, and a scheduler's afterok
+            // chain after this merge must go on
+            return RunCommand.divergence(dir, false);
         } else {
             System.out.printf("%s merged in %.1f s: %s%n", dir.getFileName(), (System.nanoTime() - t0) / 1e9,
                     dir.resolve("report.md"));

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
             "Writes runs/<name>-<timestamp>/ with config.yaml, provenance.json, results.csv, summary.csv/json, "
                 + "plots (PNG, SVG) and report.md.",
             "Exit code 0: done (a warning if some runs diverged); 2: bad input, nothing written; 3: done, but every "
-                + "run diverged (non-finite iterates): nothing was measured; 1: failure."})
+                + "run diverged (non-finite iterates), or every run of one part (the empirical runs, the population "
+                + "runs): nothing was measured there; 1: failure."})
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME|FILE", description = "Built-in experiment name or "
             + "path to a YAML config.")
@@ -124,7 +125,7 @@ final class RunCommand implements Callable<Integer> {
         if (o.alreadyComplete()) {
             System.out.printf("shard %s: %s is complete already (merged); nothing to do: %s%n", s, dir.getFileName(),
                     dir.resolve("report.md"));
-            return divergence(dir);
+            return divergence(dir, false);
         }
         if (o.merged()) {
             System.out.printf("shard %s: computed %d cell(s) in %.1f s; every cell of %s is done, so this shard "
@@ -140,21 +141,41 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * Diverged runs are results, not errors, but a researcher must not miss them: a warning whenever some
-     * diverged, and a distinct exit code when all did (see Divergence.ALL_DIVERGED_EXIT for why).
+     * diverged, and a distinct exit code when all did, or all of one part did (the empirical runs of a sample-size
+     * study, say, however many population runs converged): see Divergence.ALL_DIVERGED_EXIT for why.
      */
     static int divergence(Path dir) throws java.io.IOException {
+        return divergence(dir, true);
+    }
+
+    /**
+     * As {@link #divergence(Path)}; with {@code exitCode} false (a process that found the run complete already and
+     * did nothing: a second merge, a shard run again) the warnings are printed but the exit code is 0, since this
+     * process measured nothing and a scheduler's afterok chain must go on; the process that completed the run
+     * exited 3.
+     */
+    static int divergence(Path dir, boolean exitCode) throws java.io.IOException {
         for (String w : org.onecnn.experiment.Divergence.warnings(dir)) {
             System.err.println("onecnn: warning: " + w);
         }
         long[] dv = org.onecnn.experiment.Divergence.read(dir);
         if (dv != null && dv[1] > 0) {
             boolean all = dv[1] == dv[0];
-            System.err.println(all ? "onecnn: warning: every one of the " + dv[0] + " runs diverged (non-finite "
-                    + "iterates): nothing was measured; lower the step size (exit code "
-                    + org.onecnn.experiment.Divergence.ALL_DIVERGED_EXIT + ")"
-                    : "onecnn: warning: " + dv[1] + " of " + dv[0] + " runs diverged (non-finite iterates); see "
-                            + dir.resolve("report.md"));
+            String[] part = all ? null : org.onecnn.experiment.Divergence.allDivergedPart(dir);
+            String code = exitCode ? " (exit code " + org.onecnn.experiment.Divergence.ALL_DIVERGED_EXIT + ")" : "";
             if (all) {
+                System.err.println("onecnn: warning: every one of the " + dv[0] + " runs diverged (non-finite "
+                        + "iterates): nothing was measured; lower the step size" + code);
+            } else if (part != null) {
+                System.err.println("onecnn: warning: every one of the " + part[1] + " " + part[0] + " runs diverged "
+                        + "(non-finite iterates): the " + part[0] + " part measured nothing (" + dv[1] + " of "
+                        + dv[0] + " runs in all diverged; see " + dir.resolve("report.md") + "); lower its step size"
+                        + code);
+            } else {
+                System.err.println("onecnn: warning: " + dv[1] + " of " + dv[0] + " runs diverged (non-finite "
+                        + "iterates); see " + dir.resolve("report.md"));
+            }
+            if ((all || part != null) && exitCode) {
                 return org.onecnn.experiment.Divergence.ALL_DIVERGED_EXIT;
             }
         }

@@ -83,6 +83,17 @@ public final class CellStore {
         }
     }
 
+    /**
+     * Who reads the store, for its messages: the argument a refusal names ({@code --resume}, {@code --shard},
+     * {@code merge}'s {@code RUN_FOLDER}), the command that tries again once the folder is fixed, and what happens
+     * to a damaged cell (recomputed by a resume; not by a merge, which computes nothing), so that the warning says
+     * what the process then does.
+     */
+    public record Caller(String field, String again, java.util.function.Function<Key, String> then) {
+        /** {@code run --resume}: a damaged cell is recomputed. */
+        public static final Caller RESUME = new Caller("--resume", "resume again", k -> "recomputing " + k.label());
+    }
+
     private final Path dir;
     private final String configHash;
     private final List<Key> keys;
@@ -115,8 +126,14 @@ public final class CellStore {
      *                               one of this run's cells
      */
     public static CellStore verify(RunFolder folder, String configHash, List<Key> keys, Consumer<String> warn) {
+        return verify(folder, configHash, keys, warn, Caller.RESUME);
+    }
+
+    /** {@link #verify(RunFolder, String, List, Consumer)} with the messages of {@code caller}. */
+    public static CellStore verify(RunFolder folder, String configHash, List<Key> keys, Consumer<String> warn,
+            Caller caller) {
         Path dir = folder.path(RunFolder.CELLS);
-        return new CellStore(dir, configHash, keys, scan(folder, configHash, keys, warn));
+        return new CellStore(dir, configHash, keys, scan(folder, configHash, keys, warn, Set.of(), caller));
     }
 
     /**
@@ -129,7 +146,12 @@ public final class CellStore {
      * @throws InvalidInputException as {@link #verify}: a cell of another config or a file that is not a cell
      */
     public void refresh(RunFolder folder, Consumer<String> warn) {
-        scan(folder, configHash, keys, warn, done.keySet()).forEach(done::putIfAbsent);
+        refresh(folder, warn, Caller.RESUME);
+    }
+
+    /** {@link #refresh(RunFolder, Consumer)} with the messages of {@code caller}. */
+    public void refresh(RunFolder folder, Consumer<String> warn, Caller caller) {
+        scan(folder, configHash, keys, warn, done.keySet(), caller).forEach(done::putIfAbsent);
     }
 
     /** The cells this run expects that are not done, in order. */
@@ -139,19 +161,14 @@ public final class CellStore {
 
     /** The intact cells in {@code cells/} (file name to the parts its header commits); see {@link #verify}. */
     private static Map<String, Set<String>> scan(RunFolder folder, String configHash, List<Key> keys,
-            Consumer<String> warn) {
-        return scan(folder, configHash, keys, warn, Set.of());
-    }
-
-    private static Map<String, Set<String>> scan(RunFolder folder, String configHash, List<Key> keys,
-            Consumer<String> warn, Set<String> known) {
+            Consumer<String> warn, Set<String> known, Caller caller) {
         Path dir = folder.path(RunFolder.CELLS);
         Map<String, Set<String>> done = new ConcurrentHashMap<>();
         if (!Files.exists(dir)) {
             return done;
         }
         if (!Files.isDirectory(dir)) {
-            throw refuse(folder, dir + " is not a folder");
+            throw refuse(folder, caller, dir + " is not a folder");
         }
         Map<String, Key> byFile = new LinkedHashMap<>();
         Set<String> partNames = new LinkedHashSet<>();
@@ -165,7 +182,7 @@ public final class CellStore {
                 present.add(p.getFileName().toString());
             }
         } catch (IOException e) {
-            throw refuse(folder, "cannot list " + dir + ": " + e.getMessage());
+            throw refuse(folder, caller, "cannot list " + dir + ": " + e.getMessage());
         }
         List<String> damaged = new ArrayList<>();
         for (String name : present) {
@@ -175,7 +192,7 @@ public final class CellStore {
             Path p = dir.resolve(name);
             Header h = readHeader(p);
             if (h != null && !h.configHash().equals(configHash)) {
-                throw refuse(folder, "cells/" + name + " was written by a run of another config (config hash "
+                throw refuse(folder, caller, "cells/" + name + " was written by a run of another config (config hash "
                         + shortHash(h.configHash()) + ", this run's is " + shortHash(configHash) + "): cells copied "
                         + "from another run, or config.yaml edited; nothing was changed; start a new run");
             }
@@ -184,8 +201,8 @@ public final class CellStore {
                 if (partNames.contains(name)) {
                     continue;
                 }
-                throw refuse(folder, "cells/" + name + " is not a cell of this run" + (h == null ? "" : " (it holds "
-                        + h.label() + ")") + "; move it out of " + dir + " and resume again (nothing was changed)");
+                throw refuse(folder, caller, "cells/" + name + " is not a cell of this run" + (h == null ? "" : " (it holds "
+                        + h.label() + ")") + "; move it out of " + dir + " and " + caller.again() + " (nothing was changed)");
             }
             String problem = h == null ? "has no onecnn-cell header line (truncated, edited, binary, or written by "
                     + "an older onecnn)" : check(dir, k, h);
@@ -193,15 +210,15 @@ public final class CellStore {
                 done.put(name, Set.copyOf(h.parts().keySet()));
             } else {
                 damaged.add("onecnn: warning: " + folder.path(RunFolder.CELLS).resolve(name) + " " + problem
-                        + "; recomputing " + k.label());
+                        + "; " + caller.then().apply(k));
             }
         }
         damaged.forEach(warn);
         return done;
     }
 
-    private static InvalidInputException refuse(RunFolder folder, String what) {
-        return new InvalidInputException("--resume", folder.dir() + ": " + what);
+    private static InvalidInputException refuse(RunFolder folder, Caller caller, String what) {
+        return new InvalidInputException(caller.field(), folder.dir() + ": " + what);
     }
 
     /** What is wrong with a cell whose header was read, or null if it is intact and the expected cell. */

@@ -46,6 +46,30 @@ public final class Divergence {
                 + "scale of the problem); they are " + treatment + ".";
     }
 
+    /**
+     * Adds {@code diverged} of {@code total} runs of part {@code part} ("empirical", "population", "Double
+     * Convotron": the kinds of runs an experiment makes, each its own measurement) to the run's tally: under {@code
+     * divergence.parts.<part>} and in the totals. Why per part: a study whose empirical runs all diverged measured
+     * nothing empirical, however many population runs converged; the command line exits with {@link
+     * #ALL_DIVERGED_EXIT} when any part diverged entirely ({@link #allDivergedPart}).
+     */
+    public static synchronized void record(RunContext ctx, String part, long diverged, long total) {
+        record(ctx, diverged, total);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) ctx.provenance().get(KEY);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parts = (Map<String, Object>) m.computeIfAbsent("parts", x -> new LinkedHashMap<>());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> p = (Map<String, Object>) parts.computeIfAbsent(part, x -> {
+            Map<String, Object> z = new LinkedHashMap<>();
+            z.put("runs", 0L);
+            z.put("diverged", 0L);
+            return z;
+        });
+        p.put("runs", ((Number) p.get("runs")).longValue() + total);
+        p.put("diverged", ((Number) p.get("diverged")).longValue() + diverged);
+    }
+
     /** Adds {@code diverged} of {@code total} runs to the run's tally (in {@code ctx.provenance()}). */
     public static synchronized void record(RunContext ctx, long diverged, long total) {
         @SuppressWarnings("unchecked")
@@ -82,6 +106,28 @@ public final class Divergence {
             // no provenance: no warnings to show
         }
         return out;
+    }
+
+    /**
+     * The part of a finished run folder none of whose runs converged ({@code divergence.parts}, in the order
+     * recorded): {part, runs} for the first part with runs &gt; 0 and every one diverged, or {@code null} if there is
+     * none (or the run records no parts).
+     */
+    public static String[] allDivergedPart(Path runFolder) {
+        try {
+            JsonNode parts = new ObjectMapper().readTree(runFolder.resolve("provenance.json").toFile()).path(KEY)
+                    .path("parts");
+            for (java.util.Iterator<Map.Entry<String, JsonNode>> it = parts.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                long runs = e.getValue().path("runs").asLong();
+                if (runs > 0 && e.getValue().path("diverged").asLong() == runs) {
+                    return new String[] {e.getKey(), Long.toString(runs)};
+                }
+            }
+        } catch (IOException e) {
+            // no provenance: no parts
+        }
+        return null;
     }
 
     /** The tally of a finished run folder: {runs, diverged}, or {@code null} if it has none. */

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongConsumer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.onecnn.report.Json;
@@ -67,6 +68,13 @@ public final class JobArray {
     /** The folder of shard records, removed after the merge (their content is then in {@code provenance.json}). */
     public static final String SHARDS = "shards";
 
+    /** The key of {@code provenance.json} that marks a job array's folder (the number of shards, ...). */
+    public static final String KEY = "job_array";
+
+    /** The file name of a shard record: {@code shard-III-of-NNN.json} ({@link Shard#recordFile}). */
+    private static final java.util.regex.Pattern RECORD = java.util.regex.Pattern.compile(
+            "shard-([0-9]{4,})-of-([0-9]{4,})\\.json");
+
     /** What a shard did. */
     public record ShardOutcome(Path dir, boolean merged, boolean alreadyComplete, int computed, int done, int total) {
     }
@@ -112,14 +120,24 @@ public final class JobArray {
         RunFolder folder = RunFolder.shared(dir);
         int threads = Math.max(1, req.threads());
         Held held = new Held();
+        RunFolder.Lock[] own = new RunFolder.Lock[1];
         try {
             ShardCellExecutor[] executor = new ShardCellExecutor[1];
             SeedLedger[] ledger = new SeedLedger[1];
             String started = Instant.now().toString();
             CellStore[] store = new CellStore[1];
+            Map<String, Object>[] earlier = new Map[1];
+            List<Integer> foundDone = new ArrayList<>();
+            InvalidInputException[] refused = new InvalidInputException[1];
+            CellStore.Caller caller = new CellStore.Caller(Shard.OPTION, "run this shard again", k -> {
+                Shard owner = Shard.of(keys.indexOf(k), shard.count());
+                return owner.equals(shard) ? "recomputing " + k.label() : "not recomputed here: shard " + owner
+                        + " recomputes it when run again (the run is not merged until then)";
+            });
             executor[0] = new ShardCellExecutor(shard, threads, () -> {
                 // still under the shared lock: the record first, so that whoever merges finds it
-                writeRecord(folder, shard, req, started, executor[0].computed(), ledger[0].streams(), "done");
+                writeRecord(folder, shard, req, started, earlier[0], executor[0].computed(), foundDone,
+                        ledger[0].streams(), "done");
                 held.set(null);
                 if (!merge) {
                     return false;
@@ -136,8 +154,17 @@ public final class JobArray {
                     return false;
                 }
                 held.set(x);
-                store[0].refresh(folder, System.err::println);
+                store[0].refresh(folder, System.err::println, caller);
                 if (!store[0].missing().isEmpty()) {
+                    return false;
+                }
+                // what the merge builds on is checked before any of it is written: a damaged record or provenance
+                // refuses the merge (one line, after this shard ended normally), and the folder stays mergeable
+                try {
+                    Runner.checkProvenance(folder, Shard.OPTION, "run this shard again");
+                    readRecords(folder, shard.count(), Shard.OPTION, "run this shard again");
+                } catch (InvalidInputException e) {
+                    refused[0] = e;
                     return false;
                 }
                 // no other shard is writing: what killed ones left half written can go
@@ -145,12 +172,22 @@ public final class JobArray {
                 return true;
             });
             prepare(req, loaded, exp, folder, hash, executor[0]);
+            checkArray(folder, shard);
             // waits only while a process holds the folder exclusively (creating it, or merging)
             held.set(folder.lock(Shard.OPTION, true, true));
             if (complete(folder)) {
                 return new ShardOutcome(dir, false, true, 0, keys.size(), keys.size());
             }
-            store[0] = CellStore.verify(folder, hash, keys, System.err::println);
+            // one process per shard index: a second task with this index (a scheduler's requeue while the first
+            // still runs, a repeated index) would compute the same cells
+            own[0] = lockShard(folder, shard);
+            earlier[0] = ownRecord(folder, shard);
+            store[0] = CellStore.verify(folder, hash, keys, System.err::println, caller);
+            for (int i = 0; i < keys.size(); i++) {
+                if (shard.owns(i) && store[0].done(keys.get(i))) {
+                    foundDone.add(i);
+                }
+            }
             RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine(),
                     new LinkedHashMap<>(), store[0], executor[0]);
             try (SeedLedger l = SeedLedger.open(loaded.config().seed())) {
@@ -158,18 +195,25 @@ public final class JobArray {
                 try {
                     exp.execute(ctx);
                 } catch (ShardCellExecutor.NotLast e) {
+                    if (refused[0] != null) {
+                        throw refused[0];
+                    }
                     return new ShardOutcome(dir, false, false, executor[0].computed().size(),
                             keys.size() - store[0].missing().size(), keys.size());
                 } catch (RuntimeException | IOException | InterruptedException e) {
-                    writeRecord(folder, shard, req, started, executor[0].computed(), l.streams(), "failed: "
-                            + e.getMessage());
+                    writeRecord(folder, shard, req, started, earlier[0], executor[0].computed(), foundDone,
+                            l.streams(), "failed: " + e.getMessage());
                     throw e;
                 }
-                finish(folder, ctx, l.streams(), "shard " + shard, req.commandLine(), store[0]);
+                finish(folder, ctx, l.streams(), "shard " + shard, req.commandLine(), store[0],
+                        readRecords(folder, shard.count(), Shard.OPTION, "run this shard again"));
             }
             return new ShardOutcome(dir, true, false, executor[0].computed().size(), keys.size(), keys.size());
         } finally {
             held.set(null);
+            if (own[0] != null) {
+                own[0].close();
+            }
         }
     }
 
@@ -204,13 +248,26 @@ public final class JobArray {
                         + ", which does not compute in cells: there is nothing to merge; finish it with ./onecnn run "
                         + "--resume " + dir);
             }
-            CellStore store = CellStore.verify(folder, hash, keys, System.err::println);
+            Map<String, Object> prov = Runner.checkProvenance(folder, field, "merge again");
+            if (!(prov.get(KEY) instanceof Map<?, ?>)) {
+                throw new InvalidInputException(field, dir + " was not started as a job array (its provenance.json "
+                        + "has no job_array): there is nothing to merge; finish it with ./onecnn run --resume " + dir);
+            }
+            int shards = shardCountOf(prov);
+            // merge computes nothing: a damaged cell is named in the refusal below, not "recomputed"
+            List<String> damaged = new ArrayList<>();
+            CellStore store = CellStore.verify(folder, hash, keys, damaged::add, new CellStore.Caller(field,
+                    "merge again", k -> "not merged"));
             List<CellStore.Key> missing = store.missing();
             if (!missing.isEmpty()) {
+                String why = damaged.isEmpty() ? "" : " (" + damaged.size() + " of them damaged: " + damaged.stream()
+                        .limit(3).map(w -> w.replaceFirst("^onecnn: warning: ", "").replaceFirst("; not merged$", ""))
+                        .reduce((a, b) -> a + "; " + b).orElse("") + (damaged.size() > 3 ? "; …" : "") + ")";
                 throw new InvalidInputException(field, dir + ": " + missing.size() + " of " + keys.size() + " cells "
-                        + "missing: " + describe(missing, keys, shardCount(folder)) + "; run their shards again (the "
-                        + "same ./onecnn run … --shard I/N command), then merge");
+                        + "missing" + (damaged.isEmpty() ? "" : " or damaged") + ": " + describe(missing, keys, shards) + why + "; run their shards again "
+                        + "(the same ./onecnn run … --shard I/N command: it recomputes them), then merge again");
             }
+            List<Map<String, Object>> records = readRecords(folder, shards, field, "merge again");
             folder.removeLeftovers();
             CellExecutor none = new CellExecutor() {
                 @Override
@@ -236,7 +293,7 @@ public final class JobArray {
                     store, none);
             try (SeedLedger l = SeedLedger.open(loaded.config().seed())) {
                 exp.execute(ctx);
-                finish(folder, ctx, l.streams(), "onecnn merge", commandLine, store);
+                finish(folder, ctx, l.streams(), "onecnn merge", commandLine, store, records);
             }
             return new MergeOutcome(dir, false);
         } finally {
@@ -264,7 +321,8 @@ public final class JobArray {
         while (true) {
             if (Files.isRegularFile(folder.path("config.yaml"))) {
                 checkWritten(folder, hash, Shard.OPTION);
-                if (Files.isRegularFile(folder.path("provenance.json"))) {
+                if (Files.exists(folder.path("provenance.json")) || begun(folder)) {
+                    // checked by checkArray: a missing one is rewritten only where no shard has done anything
                     return;
                 }
             }
@@ -325,6 +383,166 @@ public final class JobArray {
         }
     }
 
+    /**
+     * Whether shards have worked in {@code folder} already ({@code cells/}, {@code shards/} or {@code report.md}
+     * there): then a missing {@code provenance.json} is not that of a first shard killed before it wrote it, and is
+     * not written anew (it would record a start that did not happen).
+     */
+    private static boolean begun(RunFolder folder) {
+        return Files.exists(folder.path(RunFolder.CELLS)) || Files.exists(folder.path(SHARDS))
+                || Files.exists(folder.path("report.md"));
+    }
+
+    /**
+     * Refuses, before this shard changes anything, a folder whose {@code provenance.json} is missing or broken
+     * ({@link Runner#checkProvenance}), that was not started as a job array, or whose job array has another number
+     * of shards than {@code shard}'s N (its cells would be dealt differently: some computed twice, some never).
+     */
+    private static void checkArray(RunFolder folder, Shard shard) {
+        Map<String, Object> prov = Runner.checkProvenance(folder, Shard.OPTION, "run this shard again");
+        if (!(prov.get(KEY) instanceof Map<?, ?>)) {
+            throw new InvalidInputException(Shard.OPTION, folder.dir() + " holds a run that was not started as a "
+                    + "job array (its provenance.json has no job_array); finish it with ./onecnn run --resume "
+                    + folder.dir() + ", or give the shards another --out");
+        }
+        int n = shardCountOf(prov);
+        if (n != shard.count()) {
+            throw new InvalidInputException(Shard.OPTION, shard + ": " + folder.dir() + " is a job array of " + n
+                    + " shards, whose cells are dealt i mod " + n + "; run its shards as --shard I/" + n + " (1 ≤ I ≤ "
+                    + n + "), or give a job array of " + shard.count() + " shards another --out");
+        }
+    }
+
+    /** The number of shards recorded in a job array's provenance ({@code job_array.shards}), or 0. */
+    static int shardCountOf(Map<String, Object> prov) {
+        return prov.get(KEY) instanceof Map<?, ?> a && a.get("shards") instanceof Number n ? n.intValue() : 0;
+    }
+
+    /**
+     * Takes the lock of shard {@code shard}'s index, {@code shards/.shard-III-of-NNN.lock} (the operating system's
+     * lock, as {@link RunFolder#lock}: released however this process ends), or refuses on one line if another
+     * process holds it. A file of its own, not the folder's {@code .lock}: a process's POSIX locks are per file, so
+     * this one is kept while the folder's lock changes from shared to exclusive. It lives in {@code shards/}, which
+     * the merge removes. Where the file system cannot lock, nothing is guarded (the folder's lock warned already).
+     */
+    private static RunFolder.Lock lockShard(RunFolder folder, Shard shard) throws IOException {
+        Path shards = Files.createDirectories(folder.path(SHARDS));
+        Path p = shards.resolve("." + shard.recordFile().replace(".json", ".lock"));
+        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException e) {
+            ch.close();
+            return () -> {
+            };
+        }
+        if (lock == null) {
+            ch.close();
+            throw new InvalidInputException(Shard.OPTION, shard + " of " + folder.dir() + " is running already in "
+                    + "another onecnn process (two tasks with the same index would compute the same cells); this one "
+                    + "did nothing; wait for that one to end, or stop it and run this command again");
+        }
+        java.nio.channels.FileLock held = lock;
+        return () -> {
+            try {
+                held.release();
+                ch.close();
+            } catch (IOException e) {
+                // closing the channel releases it; the process's end does too
+            }
+        };
+    }
+
+    /** Shard {@code shard}'s record from an earlier run of it, or null (none, or damaged: then a warning). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> ownRecord(RunFolder folder, Shard shard) {
+        Path p = folder.path(SHARDS).resolve(shard.recordFile());
+        if (!Files.exists(p)) {
+            return null;
+        }
+        String problem = recordProblem(p, shard.count());
+        if (problem != null) {
+            System.err.println("onecnn: warning: " + p + " " + problem + "; this shard writes it anew from what the "
+                    + "folder proves: the cells of its share found done (cells_found_done) and those it computes now");
+            return null;
+        }
+        try {
+            return new ObjectMapper().readValue(p.toFile(), LinkedHashMap.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** What is wrong with the shard record {@code p} of a job array of {@code count} shards, or null. */
+    private static String recordProblem(Path p, int count) {
+        java.util.regex.Matcher m = RECORD.matcher(p.getFileName().toString());
+        if (!m.matches()) {
+            return "is not named shard-III-of-NNN.json";
+        }
+        if (Integer.parseInt(m.group(2)) != count) {
+            return "is the record of a shard of a job array of " + Integer.parseInt(m.group(2)) + " shards, and this "
+                    + "folder's has " + count;
+        }
+        JsonNode r;
+        try {
+            r = new ObjectMapper().readTree(p.toFile());
+        } catch (IOException e) {
+            return "is not valid JSON (damaged or truncated)";
+        }
+        String want = Integer.parseInt(m.group(1)) + "/" + count;
+        if (r == null || !r.isObject() || !want.equals(r.path("shard").asText(null))) {
+            return "is not the record of shard " + want;
+        }
+        if (!r.path("cells_computed").isArray() || !r.path("seed_streams").isObject()) {
+            return "lacks cells_computed or seed_streams";
+        }
+        for (JsonNode c : r.get("cells_computed")) {
+            if (!c.isInt()) {
+                return "has a cells_computed entry that is not a cell index";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The shard records in {@code shards/}, each checked ({@link #recordProblem}) before anything is assembled from
+     * them: a damaged one refuses on one line naming it, and nothing changes.
+     *
+     * @param again the command that continues once it is fixed
+     */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> readRecords(RunFolder folder, int count, String field, String again)
+            throws IOException {
+        List<Map<String, Object>> records = new ArrayList<>();
+        Path shards = folder.path(SHARDS);
+        if (!Files.isDirectory(shards)) {
+            return records;
+        }
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(shards, "shard-*")) {
+            s.forEach(files::add);
+        }
+        files.sort(null);
+        for (Path p : files) {
+            String problem = recordProblem(p, count);
+            if (problem != null) {
+                java.util.regex.Matcher m = RECORD.matcher(p.getFileName().toString());
+                String fix = m.matches() && Integer.parseInt(m.group(2)) == count
+                        ? "run shard " + Integer.parseInt(m.group(1)) + "/" + count + " again (the same ./onecnn run "
+                                + "… --shard command: it rewrites its record from the cells it finds, then merges)"
+                        : "move it out of " + shards + " and " + again;
+                throw new InvalidInputException(field, folder.dir() + ": " + SHARDS + "/" + p.getFileName() + " "
+                        + problem + "; the run was not merged (none of its files written); " + fix);
+            }
+            records.add(new ObjectMapper().readValue(p.toFile(), LinkedHashMap.class));
+        }
+        return records;
+    }
+
     /** Refuses unless {@code config.yaml} in {@code folder} is the resolved config whose hash is {@code hash}. */
     private static void checkWritten(RunFolder folder, String hash, String field) {
         String written = Runner.writtenConfigHash(folder);
@@ -343,16 +561,6 @@ public final class JobArray {
             return folder.lock(Shard.OPTION, false, false);
         } catch (InvalidInputException e) {
             return null;
-        }
-    }
-
-    /** The number of shards the first shard recorded, or 0. */
-    private static int shardCount(RunFolder folder) {
-        try {
-            return new ObjectMapper().readTree(folder.path("provenance.json").toFile()).path("job_array")
-                    .path("shards").asInt(0);
-        } catch (IOException e) {
-            return 0;
         }
     }
 
@@ -377,13 +585,23 @@ public final class JobArray {
         return s;
     }
 
-    /** Writes this shard's record {@code shards/shard-III-of-NNN.json} (atomically; a rerun replaces it). */
+    /**
+     * Writes this shard's record {@code shards/shard-III-of-NNN.json} (atomically; a rerun replaces it). A run of
+     * a shard is a session; the record lists every session of this shard ({@code sessions}: where, when, which
+     * cells it computed, how it ended), so that running a shard again adds to what earlier runs recorded instead
+     * of replacing it; {@code cells_computed} and {@code seed_streams} are the union over the sessions, and {@code
+     * cells_found_done} the cells of this shard's share that this session found done in {@code cells/} (computed by
+     * an earlier session: what the folder proves where an earlier record was lost).
+     *
+     * @param earlier this shard's record from its earlier sessions (null: none, or damaged)
+     */
+    @SuppressWarnings("unchecked")
     private static void writeRecord(RunFolder folder, Shard shard, Runner.Request req, String started,
-            List<Integer> computed, Map<String, String> streams, String status) throws IOException {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("shard", shard.toString());
-        r.put("host", host());
-        r.put("pid", ProcessHandle.current().pid());
+            Map<String, Object> earlier, List<Integer> computed, List<Integer> foundDone, Map<String, String> streams,
+            String status) throws IOException {
+        Map<String, Object> session = new LinkedHashMap<>();
+        session.put("host", host());
+        session.put("pid", ProcessHandle.current().pid());
         Map<String, String> scheduler = new TreeMap<>();
         for (String v : List.of("SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID", "PBS_JOBID",
                 "PBS_ARRAY_INDEX", "LSB_JOBID", "LSB_JOBINDEX", "SGE_TASK_ID", "JOB_ID")) {
@@ -392,14 +610,39 @@ public final class JobArray {
                 scheduler.put(v, val);
             }
         }
-        r.put("scheduler", scheduler);
-        r.put("command_line", req.commandLine());
-        r.put("threads", req.threads());
-        r.put("started", started);
-        r.put("finished", Instant.now().toString());
+        session.put("scheduler", scheduler);
+        session.put("command_line", req.commandLine());
+        session.put("threads", req.threads());
+        session.put("started", started);
+        session.put("finished", Instant.now().toString());
+        session.put("status", status);
+        session.put("cells_computed", computed);
+        session.put("cells_found_done", foundDone);
+        List<Object> sessions = new ArrayList<>();
+        TreeSet<Integer> all = new TreeSet<>(computed);
+        Map<String, Object> allStreams = new TreeMap<>(streams);
+        if (earlier != null) {
+            if (earlier.get("sessions") instanceof List<?> l) {
+                sessions.addAll(l);
+            } else {
+                // a record of one session (as onecnn wrote them before sessions were kept)
+                Map<String, Object> old = new LinkedHashMap<>(earlier);
+                old.remove("shard");
+                old.remove("seed_streams");
+                sessions.add(old);
+            }
+            for (Object c : (List<Object>) earlier.get("cells_computed")) {
+                all.add(((Number) c).intValue());
+            }
+            ((Map<String, Object>) earlier.get("seed_streams")).forEach(allStreams::putIfAbsent);
+        }
+        sessions.add(session);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("shard", shard.toString());
         r.put("status", status);
-        r.put("cells_computed", computed);
-        r.put("seed_streams", new TreeMap<>(streams));
+        r.put("cells_computed", new ArrayList<>(all));
+        r.put("seed_streams", allStreams);
+        r.put("sessions", sessions);
         Json.write(folder.path(SHARDS).resolve(shard.recordFile()), r);
     }
 
@@ -415,40 +658,49 @@ public final class JobArray {
      * The end of a merge, in the order that keeps the folder mergeable after a kill at any point: {@code
      * provenance.json} complete (the first shard's, with the seed streams of every shard and of the merge, the
      * shard records, what the experiment recorded, who merged), then {@code shards/}, then {@code cells/} removed.
+     *
+     * @param records the shard records, checked before the assembly ({@link #readRecords})
      */
     @SuppressWarnings("unchecked")
     private static void finish(RunFolder folder, RunContext ctx, Map<String, String> ownStreams, String by,
-            List<String> commandLine, CellStore store) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        Map<String, Object> prov = Files.isRegularFile(folder.path("provenance.json"))
-                ? json.readValue(folder.path("provenance.json").toFile(), LinkedHashMap.class) : new LinkedHashMap<>();
-        List<Object> records = new ArrayList<>();
-        Path shards = folder.path(SHARDS);
-        if (Files.isDirectory(shards)) {
-            try (DirectoryStream<Path> s = Files.newDirectoryStream(shards, "shard-*.json")) {
-                List<Path> files = new ArrayList<>();
-                s.forEach(files::add);
-                files.sort(null);
-                for (Path p : files) {
-                    records.add(json.readValue(p.toFile(), LinkedHashMap.class));
-                }
-            }
-        }
+            List<String> commandLine, CellStore store, List<Map<String, Object>> records) throws IOException {
+        // checked before the assembly (Runner.checkProvenance), and changed by nobody since: this process holds the
+        // folder exclusively
+        Map<String, Object> prov = new ObjectMapper().readValue(folder.path("provenance.json").toFile(),
+                LinkedHashMap.class);
+        recordMerge(prov, records, ownStreams, by, commandLine);
+        prov.putAll(ctx.provenance());
+        prov.put("status", "complete");
+        prov.put("finished", Instant.now().toString());
+        Json.write(folder.path("provenance.json"), prov);
+        AtomicFiles.deleteTree(folder.path(SHARDS));
+        store.clear();
+    }
+
+    /**
+     * Adds to the provenance {@code prov} of a job array's run what its merge knows: the seed streams of every
+     * shard record and {@code ownStreams}, the records themselves ({@code job_array.shard_records}; those already
+     * there are kept when {@code records} is empty, as after a merge killed once {@code shards/} was removed), and
+     * who merged ({@code job_array.merged}). Also for a job array's folder finished by {@code run --resume}.
+     */
+    @SuppressWarnings("unchecked")
+    static void recordMerge(Map<String, Object> prov, List<Map<String, Object>> records,
+            Map<String, String> ownStreams, String by, List<String> commandLine) {
         Map<String, Object> seeds = prov.get("seeds") instanceof Map<?, ?> m
                 ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
         Map<String, Object> streams = new TreeMap<>();
         if (seeds.get("streams") instanceof Map<?, ?> old) {
             streams.putAll((Map<String, Object>) old);
         }
-        for (Object r : records) {
-            if (((Map<String, Object>) r).get("seed_streams") instanceof Map<?, ?> st) {
+        for (Map<String, Object> r : records) {
+            if (r.get("seed_streams") instanceof Map<?, ?> st) {
                 ((Map<String, Object>) st).forEach(streams::putIfAbsent);
             }
         }
         ownStreams.forEach(streams::putIfAbsent);
         seeds.put("streams", streams);
         prov.put("seeds", seeds);
-        Map<String, Object> array = prov.get("job_array") instanceof Map<?, ?> a
+        Map<String, Object> array = prov.get(KEY) instanceof Map<?, ?> a
                 ? new LinkedHashMap<>((Map<String, Object>) a) : new LinkedHashMap<>();
         if (!records.isEmpty()) {
             array.put("shard_records", records);
@@ -460,13 +712,7 @@ public final class JobArray {
         merged.put("command_line", commandLine);
         merged.put("git", Provenance.git());
         array.put("merged", merged);
-        prov.put("job_array", array);
-        prov.putAll(ctx.provenance());
-        prov.put("status", "complete");
-        prov.put("finished", Instant.now().toString());
-        Json.write(folder.path("provenance.json"), prov);
-        AtomicFiles.deleteTree(shards);
-        store.clear();
+        prov.put(KEY, array);
     }
 
     /** The one folder lock this process holds at a time (see {@link RunFolder#lock(String, boolean, boolean)}). */

@@ -38,6 +38,7 @@ public final class RunFolder {
     /** The folder a new run of {@code name} would get, without creating it. */
     public static Path plan(Path runsRoot, String name, Path explicitOut) {
         if (explicitOut != null) {
+            requireOutsideRuns(explicitOut, "--out");
             if (Files.exists(explicitOut)) {
                 throw new InvalidInputException("--out", "folder " + explicitOut + " already exists; choose a new "
                         + "folder, or use --resume " + explicitOut + " to finish an interrupted run");
@@ -50,6 +51,44 @@ public final class RunFolder {
             p = runsRoot.resolve(name + "-" + stamp + "-" + i);
         }
         return p;
+    }
+
+    /**
+     * Refuses (before anything is created) a run folder {@code dir} inside another run's folder, in its {@code
+     * cells/} or anywhere below it: that run's resume would find a foreign file in {@code cells/} and refuse, its
+     * merge remove {@code cells/} with this run in it, and a copy of that folder would carry this run along. A run
+     * folder is recognized by its {@code config.yaml} beside its lock file or {@code provenance.json} (a plain
+     * project folder holding a config.yaml is not one). Symbolic links are followed: the folder's real place counts.
+     */
+    public static void requireOutsideRuns(Path dir, String field) {
+        Path abs = dir.toAbsolutePath().normalize();
+        List<Path> ancestors = new ArrayList<>();
+        for (Path a = abs.getParent(); a != null; a = a.getParent()) {
+            ancestors.add(a);
+        }
+        for (Path a : ancestors) {
+            if (Files.isDirectory(a)) {
+                try {
+                    // the deepest existing ancestor, resolved: its real ancestors are where dir really is
+                    for (Path r = a.toRealPath(); r != null; r = r.getParent()) {
+                        if (!ancestors.contains(r)) {
+                            ancestors.add(r);
+                        }
+                    }
+                } catch (IOException e) {
+                    // unresolvable: the normalized path is all there is to check
+                }
+                break;
+            }
+        }
+        for (Path a : ancestors) {
+            if (Files.isRegularFile(a.resolve("config.yaml")) && (Files.exists(a.resolve(LOCK))
+                    || Files.isRegularFile(a.resolve("provenance.json")))) {
+                throw new InvalidInputException(field, dir + " is inside the run folder " + a + " (of another run): "
+                        + "a run folder there breaks that run's resume and merge; choose a folder outside it "
+                        + "(nothing was written)");
+            }
+        }
     }
 
     /** Create the planned folder (fails if it appeared in the meantime). */
@@ -103,6 +142,7 @@ public final class RunFolder {
      * as it is if it is. The caller takes {@link #lock(String, boolean, boolean)} before reading or writing it.
      */
     public static RunFolder shared(Path dir) {
+        requireOutsideRuns(dir, "--out");
         try {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new InvalidInputException("--out", dir + " exists and is not a folder");

@@ -153,15 +153,77 @@ public final class Runner {
                         + folder.path("config.yaml"));
             }
             CellStore store = CellStore.verify(folder, hash, exp.cellKeys(loaded), System.err::println);
+            // after the cells (a cell of another config is the more telling refusal), before anything changes
+            Map<String, Object> started = checkProvenance(folder, "--resume", "resume again");
+            List<Map<String, Object>> records = List.of();
+            if (started.containsKey(JobArray.KEY)) {
+                // a job array's folder finished here: its shard records go into provenance.json, as a merge does
+                records = JobArray.readRecords(folder, JobArray.shardCountOf(started), "--resume", "resume again");
+            }
             List<String> removed = folder.removeLeftovers();
             if (!removed.isEmpty() && !req.quiet()) {
                 System.err.println("removed " + removed.size() + " leftover(s) of interrupted writes: "
                         + String.join(", ", removed));
             }
-            return execute(req, loaded, exp, folder, store, executor);
+            return execute(req, loaded, exp, folder, store, executor, records);
         } finally {
             lock.close();
         }
+    }
+
+    /** The keys {@code provenance.json} must hold for a run to resume or merge: the record of how it started. */
+    private static final List<String> STARTED = List.of("experiment", "type", "config_sha256", "overrides", "versions",
+            "started");
+
+    /**
+     * The provenance of a run folder that is to be resumed or merged, refusing (one line, nothing changed) if it is
+     * missing or broken: it is the only record of how the run started (the experiment and config source, the
+     * {@code --set} overrides, the onecnn versions, the start time, the master seed), which no other file of the
+     * folder proves, so a resume that wrote a new one would record a run that never happened. Not rebuilt, for that
+     * reason: the user restores it (from a backup, another copy of the folder) or starts the run anew.
+     *
+     * @param again the command that continues once it is restored ("resume again", "merge again")
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> checkProvenance(RunFolder folder, String field, String again) {
+        Path p = folder.path("provenance.json");
+        String problem = null;
+        Map<String, Object> m = null;
+        if (!Files.isRegularFile(p)) {
+            problem = "is missing";
+        } else {
+            try {
+                Object o = new com.fasterxml.jackson.databind.ObjectMapper().readValue(p.toFile(), Object.class);
+                if (o instanceof Map<?, ?> map) {
+                    m = new LinkedHashMap<>((Map<String, Object>) map);
+                } else {
+                    problem = "is not a JSON object";
+                }
+            } catch (java.io.IOException e) {
+                problem = "is not valid JSON (damaged or truncated)";
+            }
+        }
+        if (m != null) {
+            List<String> lacks = new ArrayList<>();
+            for (String k : STARTED) {
+                if (m.get(k) == null) {
+                    lacks.add(k);
+                }
+            }
+            if (!(m.get("seeds") instanceof Map<?, ?> seeds) || !(seeds.get("master") instanceof Number)) {
+                lacks.add("seeds.master");
+            }
+            if (!lacks.isEmpty()) {
+                problem = "lacks " + String.join(", ", lacks);
+            }
+        }
+        if (problem != null) {
+            throw new InvalidInputException(field, p + " " + problem + ": it is the record of how the run started "
+                    + "(experiment, --set overrides, versions, start time, master seed), which nothing else in the "
+                    + "folder proves, so it is not rebuilt; nothing was changed; put the original back and " + again
+                    + ", or start a new run: ./onecnn run " + folder.path("config.yaml"));
+        }
+        return m;
     }
 
     /** The config hash recorded in {@code provenance.json} when the run started, or null if there is none. */
@@ -194,6 +256,13 @@ public final class Runner {
 
     private static Path execute(Request req, ConfigLoader.Loaded loaded, Experiment exp, RunFolder folder,
             CellStore store, CellExecutor executor) throws java.io.IOException, InterruptedException {
+        return execute(req, loaded, exp, folder, store, executor, List.of());
+    }
+
+    /** @param records the shard records of a job array's folder being finished by a resume (else empty) */
+    private static Path execute(Request req, ConfigLoader.Loaded loaded, Experiment exp, RunFolder folder,
+            CellStore store, CellExecutor executor, List<Map<String, Object>> records) throws java.io.IOException,
+            InterruptedException {
         Map<String, Object> prov = provenance(req, loaded, exp, folder);
         prov.putIfAbsent(CONFIG_HASH, CellStore.configHash(loaded.config()));
         prov.put("cell_executor", executor.describe());
@@ -215,9 +284,19 @@ public final class Runner {
             recordStreams(prov, ledger);
         }
         prov.putAll(ctx.provenance());
+        boolean array = prov.containsKey(JobArray.KEY);
+        if (array) {
+            // a job array's folder, finished by this resume: its shards' records and who merged, as onecnn merge
+            // records them
+            JobArray.recordMerge(prov, records, Map.of(), "onecnn run --resume", req.commandLine());
+        }
         prov.put("status", "complete");
         prov.put("finished", Instant.now().toString());
         Json.write(folder.path("provenance.json"), prov);
+        if (array) {
+            // after provenance.json holds them (a kill in between leaves a folder that resumes again)
+            org.onecnn.util.AtomicFiles.deleteTree(folder.path(JobArray.SHARDS));
+        }
         // last: until the cells are gone a resume redoes the assembly (identical bytes), so a kill anywhere
         // before this point, even while provenance.json is written, leaves a folder that resumes
         store.clear();

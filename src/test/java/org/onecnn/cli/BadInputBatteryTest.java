@@ -320,6 +320,13 @@ class BadInputBatteryTest {
             c("no built-in of that name", "config", run("no-such-experiment")),
             // ---- --out, --resume, --threads, --profile
             f("--out that exists", "--out", d -> with(run(du), "--out", d.resolve("a-folder").toString())),
+            // inside another run's folder (its config.yaml beside its lock): that run's resume would break
+            f("--out inside another run's cells/", "--out", d -> with(run(du), "--out",
+                d.resolve("other-run/cells/mine").toString())),
+            f("--out inside another run folder", "--out", d -> with(run(du), "--out",
+                d.resolve("other-run/deeper/mine").toString())),
+            f("--shard --out inside another run's cells/", "--out", d -> with(run(du), "--shard", "1/2", "--out",
+                d.resolve("other-run/cells/mine").toString())),
             f("--out whose parent is a file", "--out", d -> with(run(du), "--out",
                 d.resolve("afile.txt").resolve("run").toString())),
             f("--out under a read-only parent", "--out", d -> with(run(du), "--out",
@@ -439,6 +446,10 @@ class BadInputBatteryTest {
         System.setProperty("onecnn.home", home.toString());
         in = Files.createDirectory(home.resolve("inputs"));
         Files.createDirectory(in.resolve("a-folder"));
+        // a run folder (as a run leaves it while it runs: config.yaml, its lock, cells/)
+        Files.createDirectories(in.resolve("other-run/cells"));
+        Files.writeString(in.resolve("other-run/config.yaml"), "# resolved config\nname: x\n");
+        Files.writeString(in.resolve("other-run/.lock"), "pid 1\n");
         Files.writeString(in.resolve("afile.txt"), "a file\n");
         Files.writeString(in.resolve("unknown-top.yaml"), "name: x\ntype: population-sweep\nmodle: {k: 4}\n");
         Files.writeString(in.resolve("unknown-nested.yaml"), "name: x\ntype: population-sweep\nmodel: {kk: 4}\n");

@@ -192,7 +192,9 @@ final class OverlapLandscapeReport {
                 .filter(r -> r.outcome() == Outcome.DIVERGED).count();
         long dcRuns = result.convotron().size();
         long dcDiverged = result.convotron().stream().filter(ConvotronCells.Run::diverged).count();
-        Divergence.record(ctx, popDiverged + dcDiverged, popRuns + dcRuns);
+        // per part: each kind of run is its own measurement (Divergence.record)
+        Divergence.record(ctx, "population", popDiverged, popRuns);
+        Divergence.record(ctx, "Double Convotron", dcDiverged, dcRuns);
         List<String> lines = new ArrayList<>();
         for (String dl : new String[] {Divergence.line(popDiverged, popRuns, "runs of Algorithm 1", "the class "
                 + "DIVERGED (column p_diverged), not p_other"), Divergence.line(dcDiverged, dcRuns,
