@@ -151,14 +151,25 @@ class DivergenceCliTest extends CliFixture {
         }
     }
 
-    /** Some runs diverge (the empirical ones), others not: exit 0, a warning, diverged apart from other. */
+    /**
+     * Every empirical run diverges, no population run does: nothing empirical was measured, so exit 3 although 3 of
+     * the 9 runs converged (the divergence is counted per part, and the line names the part); diverged runs are
+     * apart from other.
+     */
     @Test
-    void partialDivergenceWarnsAndExitsZero() throws IOException {
+    void everyEmpiricalRunDivergedExitsThreeNamingThePart() throws IOException {
         Path dir = home.resolve("partial");
         List<String> sets = new ArrayList<>(TINY.get("sample-size"));
         sets.add("empirical.eta=1000");
-        assertEquals(0, run(args("sample-size", dir, sets)), stderr());
-        assertTrue(stderr().contains("onecnn: warning: 6 of 9 runs diverged"), stderr());
+        assertEquals(Divergence.ALL_DIVERGED_EXIT, run(args("sample-size", dir, sets)), stderr());
+        assertTrue(stderr().contains("onecnn: warning: every one of the 6 empirical runs diverged (non-finite "
+                + "iterates): the empirical part measured nothing (6 of 9 runs in all diverged;"), stderr());
+        assertTrue(stderr().contains("(exit code 3)"), stderr());
+        JsonNode parts = new ObjectMapper().readTree(dir.resolve("provenance.json").toFile()).path("divergence")
+                .path("parts");
+        assertEquals(6, parts.path("empirical").path("diverged").asInt());
+        assertEquals(0, parts.path("population").path("diverged").asInt());
+        assertEquals(3, parts.path("population").path("runs").asInt());
         assertNoNonFiniteTokens(dir);
         Table summary = Table.readCsv(dir.resolve("summary.csv"));
         assertEquals(0.0, summary.getDouble(0, "p_diverged"), "the population row did not diverge");
@@ -168,6 +179,31 @@ class DivergenceCliTest extends CliFixture {
         assertTrue(report.contains("6 of 6 empirical runs diverged"), report);
         // n = 20 < r + k = 31 parameters: a caveat
         assertTrue(report.contains("n = [20] is below the number of parameters of a student (r + k = 31)"), report);
+    }
+
+    /**
+     * The exit code from the tally per part in provenance.json: some runs of a part diverged, none entirely: exit 0
+     * and a warning; one part entirely (the population runs here): exit 3 naming it; a folder only reported on
+     * (merged already): exit 0 whatever diverged.
+     */
+    @Test
+    void exitThreeWhenEveryRunOfOnePartDiverged() throws IOException {
+        Path dir = Files.createDirectories(home.resolve("tally"));
+        Path prov = dir.resolve("provenance.json");
+        Files.writeString(prov, "{\"divergence\": {\"runs\": 9, \"diverged\": 4, \"parts\": {\"empirical\": "
+                + "{\"runs\": 6, \"diverged\": 4}, \"population\": {\"runs\": 3, \"diverged\": 0}}}}");
+        console.reset();
+        assertEquals(0, RunCommand.divergence(dir));
+        assertTrue(stderr().contains("onecnn: warning: 4 of 9 runs diverged (non-finite iterates); see "), stderr());
+        Files.writeString(prov, "{\"divergence\": {\"runs\": 9, \"diverged\": 3, \"parts\": {\"empirical\": "
+                + "{\"runs\": 6, \"diverged\": 0}, \"population\": {\"runs\": 3, \"diverged\": 3}}}}");
+        console.reset();
+        assertEquals(Divergence.ALL_DIVERGED_EXIT, RunCommand.divergence(dir));
+        assertTrue(stderr().contains("every one of the 3 population runs diverged"), stderr());
+        console.reset();
+        assertEquals(0, RunCommand.divergence(dir, false));
+        assertTrue(stderr().contains("every one of the 3 population runs diverged") && !stderr().contains("exit code"),
+                stderr());
     }
 
     /**

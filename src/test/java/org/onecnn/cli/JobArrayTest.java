@@ -275,6 +275,42 @@ class JobArrayTest {
     }
 
     /**
+     * Two tasks with the same index at once (a requeue while the first still runs, a repeated index): the second is
+     * refused on one line and computes nothing, so no cell is computed twice. The interleaving is forced, not timed:
+     * the first task is paused (a {@link TestHooks} pause point) while it writes its second cell, holding its
+     * shard's lock, when the second starts. Killed there and run again, the first finishes its share.
+     */
+    @Test
+    void twoTasksWithTheSameIndexNeverComputeTheSameCells() throws Exception {
+        List<String> small = List.of("run", "du2018-table1", "--set", "init.count=64", "--set", "grid.k=[25,36]",
+                "--set", "grid.ratio=[0,4]", "--threads", "1", "-q");
+        Path dir = home.resolve("same-index");
+        List<String> one = with(small, "--shard", "1/2", "--out", dir.toString());
+        // shard 1/2 computes cells 0 and 2: paused while writing cell 2, cell 0 written
+        Child first = pauseAt("write:cell-00002.csv", one);
+        Child second = start(null, one);
+        assertEquals(2, second.end(), second.output.toString());
+        String err = second.output.toString().strip();
+        List<String> lines = err.lines().filter(l -> !l.startsWith("WARNING: Using incubator")).toList();
+        assertEquals(1, lines.size(), err);
+        assertTrue(lines.get(0).startsWith("onecnn: error: --shard: 1/2 of " + dir + " is running already in another "
+                + "onecnn process"), err);
+        assertTrue(first.process.isAlive(), "the first task goes on");
+        kill(first);
+        String out = complete(one);
+        assertTrue(out.contains("computed 1 cell(s)"), out);
+        out = complete(with(small, "--shard", "2/2", "--out", dir.toString()));
+        assertTrue(out.contains("computed 2 cell(s)") && out.contains("so this shard merged it"), out);
+        JsonNode records = new ObjectMapper().readTree(dir.resolve("provenance.json").toFile()).path("job_array")
+                .path("shard_records");
+        // the killed task wrote no record and the refused one none: one session, which computed cell 2 and found
+        // cell 0 done (by the killed task)
+        assertEquals(1, records.get(0).path("sessions").size(), records.toString());
+        assertEquals("[2]", records.get(0).path("cells_computed").toString());
+        assertEquals("[0]", records.get(0).path("sessions").get(0).path("cells_found_done").toString());
+    }
+
+    /**
      * A sample-size study (2 sample sizes × 2 data sets = 4 cells, each a full-batch training on ND4J; reduced so
      * that it takes seconds) in two tasks at once: every task computes the population reference itself and writes
      * the same {@code population.csv}; the merged folder is the local run's, byte for byte.

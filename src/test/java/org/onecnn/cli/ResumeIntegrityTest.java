@@ -305,6 +305,43 @@ class ResumeIntegrityTest {
         assertLikeFull(du);
     }
 
+    /**
+     * provenance.json is the only record of how the run started (experiment, overrides, versions, start time,
+     * master seed): broken, deleted or stripped of what it records, the resume is refused on one line and nothing
+     * changes (it is not rebuilt from the rest of the folder, which does not prove it); put back, the run resumes.
+     */
+    @Test
+    void brokenOrMissingProvenanceIsRefusedAndNothingChanges() throws IOException {
+        Path part = copyOfFull("provenance");
+        RunFolders.interrupt(part, 0, 1);
+        Path p = part.resolve("provenance.json");
+        String good = Files.readString(p);
+        String stripped = good.replaceFirst("\"started\" *: *\"[^\"]*\",", "");
+        assertFalse(stripped.equals(good), "the test removes the start time");
+        String[][] damages = {{"{garbage", "provenance.json is not valid JSON"}, {"[1, 2]",
+            "provenance.json is not a JSON object"}, {stripped, "provenance.json lacks started"}, {null,
+                "provenance.json is missing"}};
+        for (String[] d : damages) {
+            if (d[0] == null) {
+                Files.delete(p);
+            } else {
+                Files.writeString(p, d[0]);
+            }
+            Map<String, byte[]> before = snapshot(part);
+            assertEquals(2, resume(part, "-q"), d[1]);
+            assertOneErrorLine(d[1], "it is not rebuilt; nothing was changed; put the original back and resume again, "
+                    + "or start a new run: ./onecnn run " + part.resolve("config.yaml"));
+            assertUnchanged(before, part);
+        }
+        Files.writeString(p, good);
+        assertEquals(0, resume(part, "-q"), String.join("\n", stderrLines()));
+        assertLikeFull(part);
+        com.fasterxml.jackson.databind.JsonNode prov = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                p.toFile());
+        assertEquals(new com.fasterxml.jackson.databind.ObjectMapper().readTree(good).path("started"),
+                prov.path("started"), "the start time of the run, kept");
+    }
+
     @Test
     void folderRunByAnotherProcessIsRefused() throws IOException {
         Path part = copyOfFull("locked");
