@@ -429,7 +429,8 @@ public final class JobArray {
         Path shards = Files.createDirectories(folder.path(SHARDS));
         Path p = shards.resolve("." + shard.recordFile().replace(".json", ".lock"));
         java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.READ);
         java.nio.channels.FileLock lock;
         try {
             lock = ch.tryLock();
@@ -442,9 +443,23 @@ public final class JobArray {
         }
         if (lock == null) {
             ch.close();
+            String owner = "";
+            try {
+                owner = Files.readString(p).strip();
+            } catch (IOException e) {
+                // the pid is only for the message
+            }
             throw new InvalidInputException(Shard.OPTION, shard + " of " + folder.dir() + " is running already in "
-                    + "another onecnn process (two tasks with the same index would compute the same cells); this one "
-                    + "did nothing; wait for that one to end, or stop it and run this command again");
+                    + "another onecnn process (" + (owner.matches("pid [0-9]+") ? owner : "pid unknown") + "; two "
+                    + "tasks with the same index would compute the same cells); this one did nothing; wait for that "
+                    + "one to end, or stop it and run this command again");
+        }
+        try {
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            // the pid is only for the message of a refused second task
         }
         java.nio.channels.FileLock held = lock;
         return () -> {

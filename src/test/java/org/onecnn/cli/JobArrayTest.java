@@ -294,7 +294,7 @@ class JobArrayTest {
         List<String> lines = err.lines().filter(l -> !l.startsWith("WARNING: Using incubator")).toList();
         assertEquals(1, lines.size(), err);
         assertTrue(lines.get(0).startsWith("onecnn: error: --shard: 1/2 of " + dir + " is running already in another "
-                + "onecnn process"), err);
+                + "onecnn process (pid " + first.process.pid() + "; "), err);
         assertTrue(first.process.isAlive(), "the first task goes on");
         kill(first);
         String out = complete(one);
