@@ -161,7 +161,8 @@ public final class JobArray {
                 // what the merge builds on is checked before any of it is written: a damaged record or provenance
                 // refuses the merge (one line, after this shard ended normally), and the folder stays mergeable
                 try {
-                    Runner.checkProvenance(folder, Shard.OPTION, "run this shard again");
+                    Runner.checkProvenance(folder, Shard.OPTION, "run this shard again", "this shard's cells "
+                            + "are written, the run was not merged (none of its files written)");
                     readRecords(folder, shard.count(), Shard.OPTION, "run this shard again");
                 } catch (InvalidInputException e) {
                     refused[0] = e;

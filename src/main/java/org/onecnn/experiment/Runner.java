@@ -184,8 +184,16 @@ public final class Runner {
      *
      * @param again the command that continues once it is restored ("resume again", "merge again")
      */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> checkProvenance(RunFolder folder, String field, String again) {
+        return checkProvenance(folder, field, again, "nothing was changed");
+    }
+
+    /**
+     * As {@link #checkProvenance(RunFolder, String, String)}, saying {@code state} about the folder (a job-array
+     * task that finds it broken only when it would merge has written its cells by then).
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> checkProvenance(RunFolder folder, String field, String again, String state) {
         Path p = folder.path("provenance.json");
         String problem = null;
         Map<String, Object> m = null;
@@ -220,7 +228,7 @@ public final class Runner {
         if (problem != null) {
             throw new InvalidInputException(field, p + " " + problem + ": it is the record of how the run started "
                     + "(experiment, --set overrides, versions, start time, master seed), which nothing else in the "
-                    + "folder proves, so it is not rebuilt; nothing was changed; put the original back and " + again
+                    + "folder proves, so it is not rebuilt; " + state + "; put the original back and " + again
                     + ", or start a new run: ./onecnn run " + folder.path("config.yaml"));
         }
         return m;

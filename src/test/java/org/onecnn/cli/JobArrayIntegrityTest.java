@@ -262,6 +262,27 @@ class JobArrayIntegrityTest extends CliFixture {
         assertTrue(Files.exists(dir.resolve(RunFolder.LOCK)));
     }
 
+    /** A folder that was not started as a job array (an interrupted local run) is neither merged nor sharded. */
+    @Test
+    void aLocalRunIsNeitherMergedNorSharded() throws IOException {
+        Path ref = local();
+        Path dir = Files.createDirectory(home.resolve("interrupted"));
+        try (Stream<Path> s = Files.list(ref)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+            }
+        }
+        org.onecnn.experiment.RunFolders.interrupt(dir, 0, 1);
+        Map<String, byte[]> before = snapshot(dir);
+        assertEquals(2, run("merge", dir.toString(), "-q"));
+        oneError("RUN_FOLDER", "was not started as a job array", "./onecnn run --resume " + dir);
+        assertEquals(2, shard(1, 4, dir));
+        oneError("--shard", "was not started as a job array", "./onecnn run --resume " + dir);
+        assertUnchanged(before, dir);
+        assertEquals(0, run("run", "--resume", dir.toString(), "-q"), stderr());
+        assertLikeLocal(ref, dir);
+    }
+
     /** A merge of a folder merged already exits 0 even if every run diverged: an afterok chain goes on. */
     @Test
     void mergingAMergedAllDivergedFolderAgainExitsZero() throws IOException {
