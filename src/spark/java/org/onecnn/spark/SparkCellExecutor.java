@@ -147,14 +147,13 @@ public final class SparkCellExecutor implements CellExecutor {
     }
 
     /**
-     * A Spark context for {@code conf} within the timeout ({@value SparkChecks#TIMEOUT_PROPERTY}), with at least one
-     * executor registered unless the master is local (where the driver computes): else the run fails in one line
-     * naming the cause. A context is made on a thread of its own because its constructor can block longer (a
+     * A Spark context for {@code conf} within the timeout ({@value SparkChecks#TIMEOUT_PROPERTY}), then, within the
+     * timeout again, at least one executor registered unless the master is local (where the driver computes): else
+     * the run fails in one line naming the cause. A context is made on a thread of its own because its constructor can block longer (a
      * standalone master that does not answer: three registration attempts of 20 s; YARN: until the application is
      * accepted); one that comes up after the timeout is stopped then.
      */
     private JavaSparkContext start(SparkConf conf) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutS);
         CompletableFuture<JavaSparkContext> made = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
@@ -181,7 +180,8 @@ public final class SparkCellExecutor implements CellExecutor {
             throw e;
         }
         try {
-            awaitExecutor(sc, deadline);
+            // a second wait of its own: the first includes starting the context (seconds in a cold JVM)
+            awaitExecutor(sc, System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutS));
             return sc;
         } catch (RuntimeException | InterruptedException e) {
             sc.stop();

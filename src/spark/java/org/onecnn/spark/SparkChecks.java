@@ -141,7 +141,9 @@ final class SparkChecks {
         if (master.equals("yarn")) {
             requireModule(master, "org.apache.spark.deploy.yarn.YarnClusterManager", "spark-yarn");
             Map<String, String> env = System.getenv();
-            if (env.get("HADOOP_CONF_DIR") == null && env.get("YARN_CONF_DIR") == null) {
+            // a driver that YARN started (spark-submit --deploy-mode cluster) has its configuration from YARN
+            if (!"cluster".equals(System.getProperty("spark.submit.deployMode"))
+                    && env.get("HADOOP_CONF_DIR") == null && env.get("YARN_CONF_DIR") == null) {
                 throw new InvalidInputException("--spark", "yarn needs HADOOP_CONF_DIR or YARN_CONF_DIR set to the "
                         + "folder of the cluster's yarn-site.xml (as spark-submit does)");
             }
