@@ -111,6 +111,7 @@ class SparkExecutorChecksTest {
         assertTrue(refusedMaster("local[0]").contains("threads must be 1 to 4096, got 0"));
         assertTrue(refusedMaster("local[2,123456789012]").contains("attempts per task must be 1 to 4096"));
         assertTrue(refusedMaster("spark:/127.0.0.1:7077").contains("is not a Spark master"));
+        assertTrue(refusedMaster("local[ 2 ]").contains("is not a Spark master"), "Spark's own syntax refuses it");
         // the bound on the wait for the master is checked as well
         System.setProperty(SparkChecks.TIMEOUT_PROPERTY, "soon");
         try {

@@ -92,7 +92,8 @@ final class SparkChecks {
         }
     };
 
-    private static final Pattern LOCAL = Pattern.compile("local(?:\\[\\s*(\\*|[0-9]+)\\s*(?:,\\s*([0-9]+)\\s*)?])?");
+    /** Spark's own forms (SparkMasterRegex): spaces only around the comma of local[N,F]. */
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|[0-9]+)(?:\\s*,\\s*([0-9]+))?])?");
 
     private static final String MASTERS = "give local[N], spark://HOST:PORT, yarn or k8s://https://HOST:PORT (see "
             + "docs/cluster.md)";
