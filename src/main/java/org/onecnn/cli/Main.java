@@ -33,6 +33,11 @@ public final class Main implements Runnable {
 
     static boolean verboseFlag;
 
+    /** Whether this command line asked for {@code --verbose} (the Spark executor lets Spark log only then). */
+    public static boolean verbose() {
+        return verboseFlag;
+    }
+
     static List<String> argv = List.of();
 
     @Override

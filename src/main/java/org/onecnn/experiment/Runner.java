@@ -282,7 +282,9 @@ public final class Runner {
         try (SeedLedger ledger = SeedLedger.open(loaded.config().seed())) {
             try {
                 exp.execute(ctx);
-            } catch (RuntimeException | java.io.IOException | InterruptedException e) {
+            } catch (Throwable e) {
+                // every failure, also an Error or a checked exception that a library throws undeclared (Spark's
+                // SparkException from its context), leaves the folder marked failed, and it resumes
                 recordStreams(prov, ledger);
                 prov.put("status", "failed: " + e.getMessage());
                 prov.put("finished", Instant.now().toString());

@@ -92,6 +92,54 @@ class SparkMainTest {
         SparkRuns.assertSameOutputs(SparkRuns.localReference(SparkRuns.SWEEP), dir.resolve("killed"));
     }
 
+    /**
+     * A "master" that accepts connections and never answers (a loopback port of this test): the driver gives up
+     * after {@code spark.onecnn.connectTimeout} (3 s here; Spark alone would try for a minute and end in a stopped
+     * context's error) in one line naming the cause, with none of Spark's log lines on standard error; the run
+     * folder is marked failed with that cause and resumes, here on {@code local[2]}, to the local run's bytes.
+     */
+    @Test
+    void aMasterThatDoesNotAnswerFailsInOneLineWithinTheTimeoutAndTheRunResumes() throws Exception {
+        Path folder = SparkRuns.folder(dir.resolve("silent"));
+        List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 16, java.net.InetAddress.getLoopbackAddress())) {
+            Thread accept = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // kept open, never read or answered
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            accept.setDaemon(true);
+            accept.start();
+            String master = "spark://127.0.0.1:" + silent.getLocalPort();
+            List<String> args = new ArrayList<>(List.of("-Dspark.onecnn.connectTimeout=3", "-cp", classPath(),
+                    "org.onecnn.cli.Main", "run"));
+            args.addAll(SparkRuns.SWEEP);
+            args.addAll(List.of("--out", folder.toString(), "-q", "--spark", master));
+            Process p = driver("silent.log", args.toArray(new String[0]));
+            assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+            List<String> lines = Files.readAllLines(dir.resolve("silent.log")).stream()
+                    .filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+            assertEquals(1, p.exitValue(), String.join("\n", lines));
+            String cause = "Spark (" + master + "): no answer from the master within 3 s (spark.onecnn.connectTimeout)";
+            assertEquals(1, lines.size(), String.join("\n", lines));
+            assertTrue(lines.get(0).startsWith("onecnn: failed: IllegalStateException: " + cause), lines.get(0));
+            String status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(folder.resolve(
+                    "provenance.json").toFile()).path("status").asText();
+            assertTrue(status.startsWith("failed: " + cause), status);
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+        assertEquals(0, org.onecnn.cli.Main.execute(new String[] {"run", "--resume", folder.toString(), "--spark",
+            "local[2]", "-q"}));
+        SparkRuns.assertSameOutputs(SparkRuns.localReference(SparkRuns.SWEEP), dir.resolve("silent"));
+    }
+
     /** A build with the Spark executor on a class path without Spark's jars: one line, exit 2, nothing written. */
     @Test
     void withoutSparksJarsItSaysSoInOneLine() throws Exception {

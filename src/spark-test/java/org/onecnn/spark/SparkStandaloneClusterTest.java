@@ -61,7 +61,7 @@ class SparkStandaloneClusterTest {
         }
         for (String k : List.of("spark.executor.extraClassPath", "spark.driver.host", "spark.driver.bindAddress",
                 "spark.ui.enabled", "spark.executor.memory", "spark.executor.resource.gpu.amount",
-                "spark.task.resource.gpu.amount", "onecnn.home")) {
+                "spark.task.resource.gpu.amount", "onecnn.home", SparkChecks.TIMEOUT_PROPERTY)) {
             System.clearProperty(k);
         }
     }
@@ -133,6 +133,37 @@ class SparkStandaloneClusterTest {
         } finally {
             driver.shutdownNow();
         }
+    }
+
+    /**
+     * A master with no worker accepts the application but never starts an executor: the driver gives up after
+     * {@code spark.onecnn.connectTimeout} (20 s here; Spark alone would wait for ever) naming the cause, the folder
+     * is marked failed with it, and it resumes (here on {@code local[2]}) to the local run's bytes.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aMasterWithoutWorkersFailsWithinTheTimeoutAndTheRunResumes() throws Exception {
+        System.setProperty("onecnn.home", dir.toString());
+        int port = freePort();
+        int ui = freePort();
+        start("master", sparkHome(), "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
+                String.valueOf(port), "--webui-port", String.valueOf(ui));
+        awaitWorkers(ui, 0);
+        String master = "spark://127.0.0.1:" + port;
+        System.setProperty("spark.driver.host", "127.0.0.1");
+        System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+        System.setProperty("spark.ui.enabled", "false");
+        // long enough for this JVM's first Spark context to start on a busy machine; then as long for an executor
+        System.setProperty(SparkChecks.TIMEOUT_PROPERTY, "20");
+        Path out = dir.resolve("no-workers");
+        assertEquals(1, SparkRuns.run(SparkRuns.SWEEP, out, "--spark", master), logs());
+        String status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(SparkRuns.folder(out).resolve(
+                "provenance.json").toFile()).path("status").asText();
+        assertTrue(status.startsWith("failed: Spark (" + master + "): no executor registered within 20 s "
+                + "(spark.onecnn.connectTimeout): are workers alive"), status);
+        assertEquals(0, org.onecnn.cli.Main.execute("run", "--resume", SparkRuns.folder(out).toString(), "--spark",
+                "local[2]", "-q"));
+        SparkRuns.assertSameOutputs(SparkRuns.localReference(SparkRuns.SWEEP), out);
     }
 
     /** The standard error of every executor a worker started (its work folder's {@code app-…/N/stderr}). */

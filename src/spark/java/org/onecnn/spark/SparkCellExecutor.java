@@ -1,8 +1,6 @@
 package org.onecnn.spark;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,9 +8,11 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
-import java.util.regex.Pattern;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaFutureAction;
@@ -22,7 +22,6 @@ import org.onecnn.experiment.CellStore;
 import org.onecnn.experiment.CellSweep;
 import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.Experiment;
-import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.SeedLedger;
 
 /**
@@ -44,11 +43,6 @@ import org.onecnn.util.SeedLedger;
  * result comes back on its own, so the driver writes cell {@code i} as soon as it and the cells before it are done.
  */
 public final class SparkCellExecutor implements CellExecutor {
-    /** Masters Spark accepts: local, local[N], local[*], local[N,F], spark://, yarn, k8s://, mesos://. */
-    private static final Pattern MASTER = Pattern.compile(
-            "local(\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?])?|local-cluster\\[[1-9][0-9]*,[1-9][0-9]*,[1-9][0-9]*]"
-                    + "|spark://\\S+|yarn|k8s://\\S+|mesos://\\S+");
-
     /** What every executor JVM needs beyond Spark's own Java 17 flags: the fused engine's Vector API. */
     static final String EXECUTOR_JAVA_OPTIONS = "--add-modules jdk.incubator.vector";
 
@@ -57,44 +51,33 @@ public final class SparkCellExecutor implements CellExecutor {
     private final String yaml;
     private final String configHash;
     private final String name;
+    private final int timeoutS;
 
-    private SparkCellExecutor(String master, String cellUri, String yaml, String configHash, String name) {
+    private SparkCellExecutor(String master, String cellUri, String yaml, String configHash, String name,
+            int timeoutS) {
         this.master = master;
         this.cellUri = cellUri;
         this.yaml = yaml;
         this.configHash = configHash;
         this.name = name;
+        this.timeoutS = timeoutS;
     }
 
     /**
      * The executor of a run ({@code Runner} looks it up by name, so that a build without Spark runs without it).
-     * Checks the master and the cell URI before anything is written.
+     * Checks the master and the cell URI before anything is written ({@link SparkChecks}), and from here on keeps
+     * Spark's log lines off standard error unless {@code --verbose}.
      *
      * @param master  a Spark master URL ({@code --spark})
      * @param cellUri a Hadoop file system folder for the tasks' cells ({@code --cell-uri}), or null
      */
     public static CellExecutor forRun(String master, String cellUri, ConfigLoader.Loaded loaded, Experiment exp) {
-        if (master == null || !MASTER.matcher(master).matches()) {
-            throw new InvalidInputException("--spark", "'" + master + "' is not a Spark master: give local[N], "
-                    + "spark://HOST:PORT, yarn or k8s://URL (see docs/cluster.md)");
-        }
-        return new SparkCellExecutor(master, cellUri == null ? null : checkCellUri(cellUri),
-                ConfigLoader.toYaml(loaded.config()), CellStore.configHash(loaded.config()), loaded.config().name());
-    }
-
-    /** A cell URI must be absolute (a scheme: file, hdfs, s3a, ...) and name a folder; returned without a trailing /. */
-    static String checkCellUri(String uri) {
-        URI u;
-        try {
-            u = new URI(uri);
-        } catch (URISyntaxException e) {
-            throw new InvalidInputException("--cell-uri", "'" + uri + "' is not a URI: " + e.getReason());
-        }
-        if (u.getScheme() == null || u.getPath() == null || u.getPath().isEmpty()) {
-            throw new InvalidInputException("--cell-uri", "'" + uri + "' is not an absolute URI of a folder: give e.g. "
-                    + "file:///shared/onecnn-cells, hdfs://namenode/onecnn-cells or s3a://bucket/onecnn-cells");
-        }
-        return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+        SparkChecks.quietSparkLogs(org.onecnn.cli.Main.verbose());
+        int timeoutS = SparkChecks.timeoutSeconds();
+        SparkChecks.checkMaster(master, timeoutS);
+        return new SparkCellExecutor(master, cellUri == null ? null : SparkChecks.checkCellUri(cellUri, timeoutS),
+                ConfigLoader.toYaml(loaded.config()), CellStore.configHash(loaded.config()), loaded.config().name(),
+                timeoutS);
     }
 
     @Override
@@ -114,11 +97,17 @@ public final class SparkCellExecutor implements CellExecutor {
         if (todo.isEmpty()) {
             return;
         }
-        try (JavaSparkContext sc = new JavaSparkContext(conf(master, "onecnn " + name))) {
+        try (JavaSparkContext sc = start(conf(master, "onecnn " + name))) {
             CellTask task = new CellTask(yaml, configHash, cellUri);
             List<JavaFutureAction<List<CellResult>>> jobs = new ArrayList<>();
-            for (int i : todo) {
-                jobs.add(sc.parallelize(List.of(i), 1).map(task).collectAsync());
+            try {
+                for (int i : todo) {
+                    jobs.add(sc.parallelize(List.of(i), 1).map(task).collectAsync());
+                }
+            } catch (IllegalStateException e) {
+                // "Cannot call methods on a stopped SparkContext": the cause is why it stopped
+                cancel(jobs);
+                throw failure(sc, "before its cells were submitted", e);
             }
             for (int j = 0; j < todo.size(); j++) {
                 int i = todo.get(j);
@@ -126,15 +115,10 @@ public final class SparkCellExecutor implements CellExecutor {
                 try {
                     result = jobs.get(j).get().get(0);
                 } catch (ExecutionException e) {
-                    for (JavaFutureAction<?> f : jobs) {
-                        f.cancel(true);
-                    }
-                    throw new IllegalStateException("Spark could not compute " + sweep.key(i).label() + ": "
-                            + firstLine(e.getCause()), e.getCause());
+                    cancel(jobs);
+                    throw failure(sc, "while it computed " + sweep.key(i).label(), e.getCause());
                 } catch (InterruptedException e) {
-                    for (JavaFutureAction<?> f : jobs) {
-                        f.cancel(true);
-                    }
+                    cancel(jobs);
                     throw e;
                 }
                 CellStore.Key key = sweep.key(i);
@@ -146,10 +130,90 @@ public final class SparkCellExecutor implements CellExecutor {
         }
     }
 
-    private static String firstLine(Throwable t) {
-        String m = String.valueOf(t.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+    private static void cancel(List<? extends JavaFutureAction<?>> jobs) {
+        for (JavaFutureAction<?> f : jobs) {
+            f.cancel(true);
+        }
+    }
+
+    /** The one line of a failed run: what happened, where, and its real cause (not a stopped context's). */
+    private IllegalStateException failure(JavaSparkContext sc, String when, Throwable cause) {
+        if (sc.sc().isStopped()) {
+            return new IllegalStateException("Spark (" + master + ") stopped the application " + when + ": its "
+                    + "master or cluster manager ended it (--verbose shows Spark's log)", cause);
+        }
+        return new IllegalStateException("Spark (" + master + ") failed " + when + ": " + SparkChecks.oneLine(cause),
+                cause);
+    }
+
+    /**
+     * A Spark context for {@code conf} within the timeout ({@value SparkChecks#TIMEOUT_PROPERTY}), then, within the
+     * timeout again, at least one executor registered unless the master is local (where the driver computes): else
+     * the run fails in one line naming the cause. A context is made on a thread of its own because its constructor can block longer (a
+     * standalone master that does not answer: three registration attempts of 20 s; YARN: until the application is
+     * accepted); one that comes up after the timeout is stopped then.
+     */
+    private JavaSparkContext start(SparkConf conf) throws InterruptedException {
+        CompletableFuture<JavaSparkContext> made = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                made.complete(new JavaSparkContext(conf));
+            } catch (Throwable e) { // Spark's SparkException is checked but undeclared
+                made.completeExceptionally(e);
+            }
+        }, "onecnn-spark-context");
+        t.setDaemon(true);
+        t.start();
+        JavaSparkContext sc;
+        try {
+            sc = timeoutS > 0 ? made.get(timeoutS, TimeUnit.SECONDS) : made.get();
+        } catch (TimeoutException e) {
+            made.thenAccept(JavaSparkContext::stop);
+            throw new IllegalStateException("Spark (" + master + "): no answer from the master within " + timeoutS
+                    + " s (" + SparkChecks.TIMEOUT_PROPERTY + "): is it a Spark master of version " + sparkVersion()
+                    + ", and does it accept applications from this host? (--verbose shows Spark's log)");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Spark (" + master + ") could not start: " + SparkChecks.oneLine(
+                    e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            made.thenAccept(JavaSparkContext::stop);
+            throw e;
+        }
+        try {
+            // a second wait of its own: the first includes starting the context (seconds in a cold JVM)
+            awaitExecutor(sc, System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutS));
+            return sc;
+        } catch (RuntimeException | InterruptedException e) {
+            sc.stop();
+            throw e;
+        }
+    }
+
+    /** Waits until an executor other than the driver has registered, or fails; nothing to wait for in local mode. */
+    private void awaitExecutor(JavaSparkContext sc, long deadline) throws InterruptedException {
+        if (master.startsWith("local")) {
+            return;
+        }
+        while (true) {
+            if (sc.sc().isStopped()) {
+                throw new IllegalStateException("Spark (" + master + ") stopped the application as it started: "
+                        + "the master did not accept it (--verbose shows Spark's log)");
+            }
+            if (sc.sc().statusTracker().getExecutorInfos().length > 1) { // the driver is listed too
+                return;
+            }
+            if (timeoutS > 0 && System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("Spark (" + master + "): no executor registered within " + timeoutS
+                        + " s (" + SparkChecks.TIMEOUT_PROPERTY + "): are workers alive, with the cores and memory "
+                        + "the application asks for (spark.executor.cores, spark.executor.memory)? (the master's "
+                        + "web UI shows them)");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static String sparkVersion() {
+        return org.apache.spark.package$.MODULE$.SPARK_VERSION();
     }
 
     /**
