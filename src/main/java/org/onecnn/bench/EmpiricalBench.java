@@ -120,10 +120,12 @@ public final class EmpiricalBench {
                 s.k(), s.p(), (int) Math.min(x, Integer.MAX_VALUE), fused ? 0 : ensemble ? x : 1, ms, b)),
             new MemoryBudget.Candidate("--k", s.k(), 1, x -> ComputeProfile.workingSetBytes(s.n(), (int) x, s.p(),
                 s.students(), fused ? 0 : ensemble ? s.students() : 1, ms, b)));
-        if (fused) {
-            MemoryBudget.heap().require("--n", s.n(), 1, x -> x * ((double) s.d() + 1) * b,
-                    "the engine's copy of the data set");
-        }
+        // every engine's data set is generated on the heap: the double fill and, for float, its rounded copy
+        // (the fused and cuda engines train on that copy; an ND4J engine copies it off-heap, counted above)
+        org.onecnn.backend.Precision type = b == 4 ? org.onecnn.backend.Precision.FLOAT
+                : org.onecnn.backend.Precision.DOUBLE;
+        MemoryBudget.heap().require("--n", s.n(), 1, x -> DatasetGenerator.peakBytes(x, s.d(), type),
+                "the data set as it is generated (its double fill" + (b == 4 ? " and the float copy" : "") + ")");
         MemoryBudget.heap().require("--students", s.students(), 1, x -> x * (8.0 * (s.k() + s.p()) * 4 + 512),
                 "the students' initial points and results");
     }

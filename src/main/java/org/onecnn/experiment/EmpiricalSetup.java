@@ -198,6 +198,11 @@ public final class EmpiricalSetup {
         } catch (InvalidInputException x) {
             throw new InvalidInputException(field, "not a data set: " + x.getMessage());
         }
+        try {
+            DatasetStore.requireFinite(folder, m);
+        } catch (InvalidInputException x) {
+            throw new InvalidInputException(field, x.getMessage());
+        }
         Sections.Empirical e = cfg.empirical();
         Architecture arch = cfg.model().architecture();
         String at = folder + " ";
@@ -239,34 +244,110 @@ public final class EmpiricalSetup {
 
     /**
      * Records the data sets of {@code empirical.datasets_from} in the run's provenance ({@link #datasetsProvenance},
-     * key {@code datasets}), hashed before any training, so the record names the bytes the run read. A resumed run
-     * whose done cells are kept ({@code keepsCells}) trains its remaining cells on the same folders: if a data set's
-     * content hash differs from the one the run recorded when it started, done and new cells would mix two data
-     * sets, so the resume is refused naming the folder.
+     * key {@code datasets}), hashed before any training, so the record names the bytes the run read. For an
+     * experiment that recomputes everything on a resume (no cells kept); sample-size records them in the first
+     * {@code provenance.json} ({@link #datasetsFromRecord}).
      */
-    public static void recordDatasetsFrom(RunContext ctx, Sections.FiniteSampleSpec cfg, boolean keepsCells)
+    public static void recordDatasetsFrom(RunContext ctx, Sections.FiniteSampleSpec cfg) {
+        Sections.Empirical e = cfg.empirical();
+        if (e.datasetsFrom() != null) {
+            ctx.provenance().put("datasets", datasetsProvenance("from", Path.of(e.datasetsFrom()), e.n(),
+                    e.datasets()));
+        }
+    }
+
+    /**
+     * The provenance record ({@code datasets}) of the data sets of {@code empirical.datasets_from}, or null when
+     * the run generates its data: computed before the run folder exists (or, on a resume, changes), so that the
+     * first {@code provenance.json} already holds every content hash and a run killed in its first cell can be
+     * checked when it resumes. On a resume ({@code recorded}: the folder's {@code provenance.json}) a data set
+     * whose content hash differs from the recorded one is refused: cells done then were trained on the old data,
+     * and done and new cells would mix two data sets.
+     *
+     * @param recorded the {@code provenance.json} of the run being resumed; null for a new run
+     * @throws InvalidInputException ({@code empirical.datasets_from}) naming the first changed folder
+     */
+    public static Map<String, Object> datasetsFromRecord(Sections.FiniteSampleSpec cfg, Path recorded)
             throws java.io.IOException {
         Sections.Empirical e = cfg.empirical();
         if (e.datasetsFrom() == null) {
-            return;
+            return null;
         }
         Map<String, Object> now = datasetsProvenance("from", Path.of(e.datasetsFrom()), e.n(), e.datasets());
-        if (keepsCells && ctx.folder().resumed() && Files.isRegularFile(ctx.folder().path("provenance.json"))) {
-            com.fasterxml.jackson.databind.JsonNode before = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(ctx.folder().path("provenance.json").toFile()).path("datasets").path("sets");
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> sets = (List<Map<String, Object>>) now.get("sets");
-            for (int i = 0; i < before.size() && i < sets.size(); i++) {
-                String was = before.get(i).path("sha256").asText(null);
-                Object is = sets.get(i).get("sha256");
-                if (was != null && !was.equals(is)) {
-                    throw new InvalidInputException("empirical.datasets_from", sets.get(i).get("path") + " changed "
-                            + "since the run started (content hash was " + was + ", is now " + is + "); cells done "
-                            + "then were trained on the old data: restore it, or start a new run");
+        if (recorded == null || !Files.isRegularFile(recorded)) {
+            return now;
+        }
+        com.fasterxml.jackson.databind.JsonNode before = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(recorded.toFile()).path("datasets");
+        if (!before.path("from").isTextual()) {
+            // killed before its first provenance.json held the record (or made by an onecnn that wrote it only at
+            // the end): nothing to compare with; this session records the data it trains on
+            return now;
+        }
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> sets = (List<Map<String, Object>>) now.get("sets");
+        Map<String, String> was = new LinkedHashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode s : before.path("sets")) {
+            was.put(s.path("path").asText(), s.path("sha256").asText(null));
+        }
+        for (Map<String, Object> set : sets) {
+            String path = (String) set.get("path");
+            Object is = set.get("sha256");
+            if (was.containsKey(path) && !java.util.Objects.equals(was.get(path), is)) {
+                throw new InvalidInputException("empirical.datasets_from", path + " changed since the run started "
+                        + "(content hash was " + was.get(path) + ", is now " + is + "); cells done then were trained "
+                        + "on the old data: restore it, or start a new run on the new data");
+            }
+        }
+        return now;
+    }
+
+    /**
+     * Before the run folder exists (and on a resume, before anything in it changes), checks that the data sets of
+     * a run with {@code empirical.save_datasets} can be saved under {@code root} ({@code datasets/<run folder
+     * name>}): the nearest folder of {@code root} that exists is a writable folder, and every data set folder
+     * {@code n-<n>-d-<d>} already there holds exactly the data set this run generates
+     * ({@link DatasetStore#conflict}; it is generated for the comparison only when its manifest agrees). In
+     * order of n, then d, so the folder named is always the first that conflicts.
+     *
+     * @throws InvalidInputException ({@code empirical.save_datasets}) naming the folder and what is in the way
+     */
+    public static void requireSavable(Sections.FiniteSampleSpec cfg, Path root) {
+        String field = "empirical.save_datasets";
+        String fix = "; saved data sets are never overwritten: move that folder away, give the run another folder "
+                + "name (--out), or set save_datasets=false";
+        Path dir = root.toAbsolutePath().normalize();
+        Path p = dir;
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null || !Files.isDirectory(p)) {
+            throw new InvalidInputException(field, "cannot save the data sets under " + dir + ": " + p + " is not a "
+                    + "folder; move it away, or set save_datasets=false");
+        }
+        if (!Files.isWritable(p)) {
+            throw new InvalidInputException(field, "cannot save the data sets under " + dir + ": " + p + " is not "
+                    + "writable; make it writable (chmod u+w " + p + "), or set save_datasets=false");
+        }
+        if (!p.equals(dir)) {
+            return;
+        }
+        Sections.Empirical e = cfg.empirical();
+        Teacher teacher = PopulationSetup.teacher(cfg);
+        Precision type = precision(cfg);
+        Architecture arch = cfg.model().architecture();
+        for (long n : e.n()) {
+            for (int d = 0; d < e.datasets(); d++) {
+                int dataset = d;
+                DatasetManifest expected = DatasetGenerator.manifest(arch, teacher, e.leakySlope(),
+                        e.inputDistribution(), n, e.noise(), dataSeed(cfg, n, d), type);
+                String conflict = DatasetStore.conflict(DatasetFolders.folder(dir, n, d), expected,
+                        () -> dataset(cfg, teacher, n, dataset, type));
+                if (conflict != null) {
+                    throw new InvalidInputException(field, conflict + fix);
                 }
             }
         }
-        ctx.provenance().put("datasets", now);
     }
 
     /**

@@ -27,6 +27,22 @@ public interface Experiment {
     /** Check every cell; throw {@link org.onecnn.util.InvalidInputException} naming the field. */
     void validate(ConfigLoader.Loaded loaded);
 
+    /**
+     * The checks that need the run folder's path, made after {@link #validate} and before anything is written:
+     * for a new run before its folder is created, on a resume before anything in the folder changes (its
+     * {@code provenance.json} is what the run recorded when it started). Returns what the run's first
+     * {@code provenance.json} must already hold (e.g. the content hashes of the data sets it reads, so that a run
+     * killed in its first cell can be checked on resume); empty by default.
+     *
+     * @param runFolder the run folder (not yet there for a new run)
+     * @param resumed   whether the run is being resumed
+     * @throws org.onecnn.util.InvalidInputException naming the field when the run cannot go on
+     */
+    default java.util.Map<String, Object> beforeWriting(ConfigLoader.Loaded loaded, java.nio.file.Path runFolder,
+            boolean resumed) throws java.io.IOException {
+        return java.util.Map.of();
+    }
+
     /** Run (or, on resume, finish) the experiment. */
     void execute(RunContext ctx) throws java.io.IOException, InterruptedException;
 

@@ -128,6 +128,30 @@ public final class MemoryEstimate {
                 (int) Math.min(x, Integer.MAX_VALUE), 1, ms, b)),
             new MemoryBudget.Candidate("model.k", k, 1, x -> ComputeProfile.workingSetBytes(nMax, (int) x, r, count,
                 1, ms, b)));
+        if (e.regime() != org.onecnn.empirical.Regime.ONLINE) {
+            // the data sets live on the heap whatever the engine (an ND4J engine copies them off-heap as well,
+            // counted above; checked after that, so that the field named when both fail stays the same);
+            // sample-size trains as many cells at once as its engine allows, each holding its data set;
+            // paired-trajectories one data set at a time
+            org.onecnn.backend.Precision type = EmpiricalSetup.precision(cfg);
+            int d = cfg.model().architecture().d();
+            double conc = trajectories ? 1 : Math.min(sets, e.trainingEngine().concurrentTrainings());
+            heap.require("the data set(s) being made or read, " + (long) conc + " at a time (the double fill of "
+                    + "a generated set and its " + type.key() + " copy, or a set read or verified from disk)",
+                new MemoryBudget.Candidate("empirical.n", nMax, 1, x -> conc * datasetBytes(x, d, type)));
+        }
+    }
+
+    /**
+     * The most heap bytes one data set of {@code n} samples of dimension {@code d} in {@code type} takes while
+     * it is made, read or verified: its generation ({@link DatasetGenerator#peakBytes}: the double fill, and for
+     * a float set its rounded copy), plus two copies in {@code type}: a saved data set that is verified holds
+     * the generated set and the one read back (the file's bytes and the array made from them); a set read from
+     * {@code datasets_from} holds the file's bytes and the array.
+     */
+    public static double datasetBytes(long n, int d, org.onecnn.backend.Precision type) {
+        return org.onecnn.empirical.data.DatasetGenerator.peakBytes(n, d, type)
+                + 2.0 * type.bytes() * ((double) n * d + n);
     }
 
     /** Double Convotron: each cell in flight holds a test set of every teacher. */

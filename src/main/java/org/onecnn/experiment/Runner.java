@@ -101,6 +101,7 @@ public final class Runner {
         exp.validate(loaded);
         CellExecutor executor = executor(req, loaded, exp);
         Path dir = RunFolder.plan(org.onecnn.util.Installation.home().resolve("runs"), loaded.config().name(), req.out());
+        Map<String, Object> early = exp.beforeWriting(loaded, dir.toAbsolutePath(), false);
         RunFolder folder = RunFolder.create(dir);
         RunFolder.Lock lock = folder.lock();
         try {
@@ -108,7 +109,8 @@ public final class Runner {
                     + " (every default filled in); run it again with: ./onecnn run <this file>\n"
                     + ConfigLoader.toYaml(loaded.config()));
             String hash = CellStore.configHash(loaded.config());
-            return execute(req, loaded, exp, folder, CellStore.fresh(folder, hash, exp.cellKeys(loaded)), executor);
+            return execute(req, loaded, exp, folder, CellStore.fresh(folder, hash, exp.cellKeys(loaded)), executor,
+                    early);
         } finally {
             lock.close();
         }
@@ -160,12 +162,13 @@ public final class Runner {
                 // a job array's folder finished here: its shard records go into provenance.json, as a merge does
                 records = JobArray.readRecords(folder, JobArray.shardCountOf(started), "--resume", "resume again");
             }
+            Map<String, Object> early = exp.beforeWriting(loaded, folder.dir().toAbsolutePath(), true);
             List<String> removed = folder.removeLeftovers();
             if (!removed.isEmpty() && !req.quiet()) {
                 System.err.println("removed " + removed.size() + " leftover(s) of interrupted writes: "
                         + String.join(", ", removed));
             }
-            return execute(req, loaded, exp, folder, store, executor, records);
+            return execute(req, loaded, exp, folder, store, executor, early, records);
         } finally {
             lock.close();
         }
@@ -263,15 +266,22 @@ public final class Runner {
     public static final String CONFIG_HASH = "config_sha256";
 
     private static Path execute(Request req, ConfigLoader.Loaded loaded, Experiment exp, RunFolder folder,
-            CellStore store, CellExecutor executor) throws java.io.IOException, InterruptedException {
-        return execute(req, loaded, exp, folder, store, executor, List.of());
+            CellStore store, CellExecutor executor, Map<String, Object> early) throws java.io.IOException,
+            InterruptedException {
+        return execute(req, loaded, exp, folder, store, executor, early, List.of());
     }
 
-    /** @param records the shard records of a job array's folder being finished by a resume (else empty) */
+    /**
+     * @param early   what the type records before any work ({@link Experiment#beforeWriting}), in the first
+     *                provenance.json
+     * @param records the shard records of a job array's folder being finished by a resume (else empty)
+     */
     private static Path execute(Request req, ConfigLoader.Loaded loaded, Experiment exp, RunFolder folder,
-            CellStore store, CellExecutor executor, List<Map<String, Object>> records) throws java.io.IOException,
-            InterruptedException {
+            CellStore store, CellExecutor executor, Map<String, Object> early, List<Map<String, Object>> records)
+            throws java.io.IOException, InterruptedException {
         Map<String, Object> prov = provenance(req, loaded, exp, folder);
+        // in the first provenance.json, before any work: what a resume checks the folder against
+        prov.putAll(early);
         prov.putIfAbsent(CONFIG_HASH, CellStore.configHash(loaded.config()));
         prov.put("cell_executor", executor.describe());
         Json.write(folder.path("provenance.json"), prov);

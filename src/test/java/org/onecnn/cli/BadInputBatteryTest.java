@@ -280,6 +280,15 @@ class BadInputBatteryTest {
             c("save_datasets on paired-trajectories", "empirical.save_datasets", run(pt,
                 "empirical.save_datasets=true")),
             c("save_datasets not a boolean", "empirical.save_datasets", run(ss, "empirical.save_datasets=2")),
+            f("save_datasets: datasets/ is a file", "empirical.save_datasets", d -> {
+                try {
+                    // the home's datasets/ (where saved data sets go) made a file: nothing can be saved there
+                    Files.writeString(d.getParent().resolve("datasets"), "not a folder\n");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return run(ss, "empirical.save_datasets=true", "empirical.n=[40]");
+            }),
             // ---- short names
             c("eta is ambiguous on sample-size", "eta", run(ss, "eta=0.1")),
             c("unknown short name", "etaa", run(du, "etaa=0.1")),

@@ -2,7 +2,7 @@ package org.onecnn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -136,11 +136,109 @@ class DatasetsCliTest extends CliFixture {
         assertEquals(0, run(args(again, "empirical.save_datasets=true", "empirical.n=[40]")), stderr());
         assertEquals(written, Files.getLastModifiedTime(saved.resolve("manifest.json")));
         assertArrayEquals(results, Files.readAllBytes(again.resolve("results.csv")));
-        // another seed, same folder name: its data sets differ, and the run stops naming the folder
+        // another seed, same folder name: refused before anything is written, in one line naming the first
+        // conflicting folder (n-40-d-0, whichever data set would have trained first) and the field that differs
         Path other = home.resolve("c").resolve("same-name");
-        int code = run(args(other, "empirical.save_datasets=true", "empirical.n=[40]", "seed=7"));
-        assertNotEquals(0, code);
-        assertTrue(stderr().contains(saved.toString()) && stderr().contains("another data set"), stderr());
+        List<String> before = snapshot();
+        assertEquals(2, run(args(other, "empirical.save_datasets=true", "empirical.n=[40]", "seed=7")));
+        long seed7 = org.onecnn.experiment.EmpiricalSetup.dataSeed((Sections.FiniteSampleSpec) ConfigLoader.load(
+                "sample-size", List.of("seed=7")).config(), 40, 0);
+        assertOneLine("empirical.save_datasets: " + saved + " holds another data set than the one this run "
+                + "generates: seed = " + json(saved.resolve("manifest.json")).get("seed").asLong() + " in its "
+                + "manifest, " + seed7 + " in this run's; saved data sets are never overwritten");
+        assertEquals(before, snapshot(), "nothing written: no run folder, no data set");
+        assertFalse(Files.exists(other));
         assertEquals(hash, DatasetStore.contentHash(saved));
+
+        // a tampered data set (one input changed, the manifest untouched): refused up front, naming the element
+        Path x = saved.resolve("X.npy");
+        byte[] original = Files.readAllBytes(x);
+        byte[] tampered = original.clone();
+        int at = tampered.length - 4 * 7; // a float of the last sample's inputs
+        tampered[at] ^= 1; // its lowest mantissa bit: still finite, a different number
+        Files.write(x, tampered);
+        Path fourth = home.resolve("d").resolve("same-name");
+        before = snapshot();
+        assertEquals(2, run(args(fourth, "empirical.save_datasets=true", "empirical.n=[40]")));
+        long element = 40L * 150 - 7;
+        assertOneLine("empirical.save_datasets: " + saved + " holds another data set than the one this run "
+                + "generates: X.npy differs at element " + element + " (sample 39, input 143)");
+        assertEquals(before, snapshot(), "nothing written");
+        Files.write(x, original);
+    }
+
+    @Test
+    void unwritableDatasetsFolderIsRefusedBeforeAnythingIsWritten() throws Exception {
+        // datasets/ is a file: no data set can be saved under it (as root, permissions would not stop a write, so
+        // the test makes it a file rather than a read-only folder)
+        Files.writeString(home.resolve("datasets"), "not a folder\n");
+        List<String> before = snapshot();
+        Path out = home.resolve("runs").resolve("x");
+        assertEquals(2, run(args(out, "empirical.save_datasets=true", "empirical.n=[40]")));
+        assertOneLine("empirical.save_datasets: cannot save the data sets under " + home.resolve("datasets")
+                .resolve("x") + ": " + home.resolve("datasets") + " is not a folder");
+        assertEquals(before, snapshot(), "nothing written");
+    }
+
+    /** A data set folder of sample-size's defaults (n = 40, d = 0), saved by a run, with one value replaced. */
+    private Path nonFinite(String name, String file, int element, float value) throws Exception {
+        Path out = home.resolve("runs").resolve(name);
+        assertEquals(0, run(args(out, "empirical.n=[40]", "empirical.save_datasets=true")),
+                stderr());
+        Path root = home.resolve("datasets").resolve(name);
+        Path f = root.resolve("n-40-d-0").resolve(file);
+        byte[] b = Files.readAllBytes(f);
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(b.length - 4 * (
+                (file.equals("X.npy") ? 40 * 150 : 40) - element), value);
+        Files.write(f, b);
+        return root;
+    }
+
+    @Test
+    void nonFiniteDataIsRefusedNamingTheFileAndTheFirstBadValue() throws Exception {
+        Path nanX = nonFinite("nan-x", "X.npy", 151, Float.NaN);
+        Path infY = nonFinite("inf-y", "y.npy", 3, Float.POSITIVE_INFINITY);
+        Path nanY = nonFinite("nan-y", "y.npy", 0, Float.NaN);
+        // every label NaN: the first is named
+        Path allNan = nanY.resolve("n-40-d-0").resolve("y.npy");
+        byte[] y = Files.readAllBytes(allNan);
+        java.nio.ByteBuffer yb = java.nio.ByteBuffer.wrap(y).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 40; i++) {
+            yb.putFloat(y.length - 4 * (40 - i), Float.NaN);
+        }
+        Files.write(allNan, y);
+        String[][] cases = {
+            {nanX.toString(), nanX.resolve("n-40-d-0").resolve("X.npy") + ": holds NaN at element 151 (sample 1, "
+                + "input 1); every input must be a finite number"},
+            {infY.toString(), infY.resolve("n-40-d-0").resolve("y.npy") + ": holds Infinity at element 3 (the label "
+                + "of sample 3); every label must be a finite number"},
+            {nanY.toString(), allNan + ": holds NaN at element 0 (the label of sample 0)"}};
+        for (String[] c : cases) {
+            List<String> before = snapshot();
+            assertEquals(2, run(args(home.resolve("runs").resolve("from"), "empirical.n=[40]",
+                    "empirical.datasets_from=" + c[0])), stderr());
+            assertOneLine("empirical.datasets_from: " + c[1]);
+            assertEquals(before, snapshot(), "nothing written");
+            // paired-trajectories reads data sets through the same check
+            assertEquals(2, run(pairedArgs(home.resolve("runs").resolve("paired"), List.of("empirical.n=[40]",
+                    "empirical.datasets=2", "init.count=2", "empirical.datasets_from=" + c[0]))), stderr());
+            assertOneLine("empirical.datasets_from: " + c[1]);
+            assertEquals(before, snapshot(), "nothing written");
+        }
+    }
+
+    /** The captured standard error is one line, {@code onecnn: error: } then text starting with {@code start}. */
+    private void assertOneLine(String start) {
+        String e = stderr();
+        assertTrue(e.startsWith("onecnn: error: " + start) && e.indexOf('\n') == e.length() - 1, e);
+        assertFalse(e.contains("DatasetManifest["), "no dump of whole records: " + e);
+    }
+
+    /** Every path under the home, with its size: what "nothing written" compares. */
+    private List<String> snapshot() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(home)) {
+            return s.map(p -> home.relativize(p) + (Files.isRegularFile(p) ? " " + p.toFile().length() : "/"))
+                    .sorted().toList();
+        }
     }
 }

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -224,6 +226,80 @@ class ResumeFaultTest {
         }
         complete(resumeArgs(dir));
         assertSameFiles(ref, dir);
+    }
+
+    /**
+     * A sample-size run on {@code empirical.datasets_from} killed with SIGKILL after its first cell: its first
+     * {@code provenance.json} already holds every data set's content hash, so a resume after one bit of a data set
+     * was flipped is refused in one line naming that folder, with nothing in the run folder changed; with the bit
+     * restored the resume finishes with the bytes of an uninterrupted run.
+     */
+    @Test
+    void sampleSizeOnChangedDatasetsIsRefusedOnResumeAndUnchangedResumesToIdenticalBytes() throws Exception {
+        List<String> sets = List.of("--set", "init.count=4", "--set", "empirical.n=[200,400]", "--set",
+                "empirical.datasets=1", "--set", "empirical.max_steps=300", "--threads", "1", "-q");
+        // the data sets to read: saved by a run of the same sizes
+        List<String> save = new ArrayList<>(List.of("run", "sample-size", "--set", "empirical.save_datasets=true"));
+        save.addAll(sets);
+        save.addAll(List.of("--out", home.resolve("saver").toString()));
+        complete(save);
+        Path data = home.resolve("datasets").resolve("saver");
+        List<String> run = new ArrayList<>(List.of("run", "sample-size", "--set", "empirical.datasets_from=" + data));
+        run.addAll(sets);
+        run.add("--out");
+        Path ref = home.resolve("uninterrupted");
+        List<String> refArgs = new ArrayList<>(run);
+        refArgs.add(ref.toString());
+        complete(refArgs);
+
+        Path dir = home.resolve("killed");
+        List<String> args = new ArrayList<>(run);
+        args.add(dir.toString());
+        killAt("write:n-400-d-0.csv", args);
+        assertTrue(Files.isRegularFile(dir.resolve("cells/n-200-d-0.csv")));
+        String prov = Files.readString(dir.resolve("provenance.json"));
+        for (String set : List.of("n-200-d-0", "n-400-d-0")) {
+            Path f = data.resolve(set);
+            assertTrue(prov.contains(org.onecnn.empirical.data.DatasetStore.contentHash(f)), set + ": " + prov);
+        }
+
+        // one bit of the data set the done cell trained on: the lowest mantissa bit of its last input (finite)
+        Path x = data.resolve("n-200-d-0").resolve("X.npy");
+        byte[] original = Files.readAllBytes(x);
+        byte[] flipped = original.clone();
+        flipped[flipped.length - 4] ^= 1;
+        Files.write(x, flipped);
+        Map<String, byte[]> before = contents(dir);
+        Child c = start(null, resumeArgs(dir));
+        assertTrue(c.process.waitFor(300, TimeUnit.SECONDS), "child did not finish: " + c.output);
+        assertEquals(2, c.process.exitValue(), c.output.toString());
+        // the JVM's own notice of the incubator module aside, one line
+        String out = c.output.toString().replace("WARNING: Using incubator modules: jdk.incubator.vector\n", "");
+        assertTrue(out.startsWith("onecnn: error: empirical.datasets_from: " + data.resolve("n-200-d-0")
+                + " changed since the run started") && out.indexOf('\n') == out.length() - 1, out);
+        Map<String, byte[]> after = contents(dir);
+        assertEquals(before.keySet(), after.keySet(), "nothing written");
+        before.forEach((f, b) -> assertArrayEquals(b, after.get(f), f));
+
+        // restored: resumes to the bytes of the uninterrupted run
+        Files.write(x, original);
+        complete(resumeArgs(dir));
+        assertSameFiles(ref, dir);
+    }
+
+    /**
+     * Every file under {@code dir} (relative name) and its bytes, but the lock file, which every resume takes
+     * (writing its pid) before it checks anything.
+     */
+    private static Map<String, byte[]> contents(Path dir) throws IOException {
+        Map<String, byte[]> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(
+                    RunFolder.LOCK)).toList()) {
+                m.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        return m;
     }
 
     /** While a child holds the folder, a resume in this process is refused with one line naming the child. */

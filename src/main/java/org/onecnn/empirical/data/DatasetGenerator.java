@@ -57,11 +57,36 @@ public final class DatasetGenerator {
         Checks.notNull("data_type", type);
         CounterSamples gen = CounterSamples.dataset(arch, teacher, leakySlope, dist, noiseSigma, seed, n);
         TrainingSet set = draw(gen, type);
-        DatasetManifest m = new DatasetManifest(DatasetManifest.FORMAT, seed, n, arch.d(), arch.r(), arch.s(),
+        return Dataset.of(set, manifest(arch, teacher, leakySlope, dist, n, noiseSigma, seed, type, versions));
+    }
+
+    /**
+     * The manifest {@link #generate} gives the data set of these arguments, without drawing it: what a run that
+     * saves its data sets compares a folder already on disk with before it starts.
+     */
+    public static DatasetManifest manifest(Architecture arch, Teacher teacher, double leakySlope,
+            InputDistribution dist, long n, double noiseSigma, long seed, Precision type) {
+        return manifest(arch, teacher, leakySlope, dist, n, noiseSigma, seed, type, Installation.versions());
+    }
+
+    private static DatasetManifest manifest(Architecture arch, Teacher teacher, double leakySlope,
+            InputDistribution dist, long n, double noiseSigma, long seed, Precision type, Map<String, Object> versions) {
+        return new DatasetManifest(DatasetManifest.FORMAT, seed, n, arch.d(), arch.r(), arch.s(),
                 arch.k(), dist.name(), noiseSigma, leakySlope, type.name(), teacher.description(), teacher.wStar(),
                 teacher.aStar(), DatasetManifest.BACKEND_JAVA, DatasetManifest.GENERATOR_PHILOX, versions,
                 Instant.now().toString());
-        return Dataset.of(set, m);
+    }
+
+    /**
+     * The most heap bytes {@link #generate} holds at once for a data set of {@code n} samples of dimension
+     * {@code d} in {@code type}: the double fill ({@code 8(n·d + n)}), and for a float set also its rounded
+     * copy ({@code 4(n·d + n)}), made while the double one is still held; plus the row blocks in flight (one per
+     * core, {@link #ROWS_PER_TASK} rows each).
+     */
+    public static double peakBytes(long n, int d, Precision type) {
+        double elements = (double) n * d + n;
+        double blocks = (double) Runtime.getRuntime().availableProcessors() * ROWS_PER_TASK * (d + 1.0) * 8;
+        return elements * (8 + (type == Precision.FLOAT ? 4 : 0)) + blocks;
     }
 
     /**

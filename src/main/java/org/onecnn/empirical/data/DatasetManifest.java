@@ -150,6 +150,30 @@ public record DatasetManifest(
         return InputDistribution.named(distribution);
     }
 
+    /**
+     * The first field in which {@code other} (a data set found on disk) differs from this manifest (the one a run
+     * expects), as {@code "seed = 7 in its manifest, 42 in this run's"}; null when they describe the same data
+     * set. Only the fields that define the data are compared, in the order of the file: not {@code versions} and
+     * {@code created} (which build wrote it, and when).
+     */
+    public String difference(DatasetManifest other) {
+        Object[][] fields = {
+            {"format", format, other.format}, {"seed", seed, other.seed}, {"n", n, other.n}, {"d", d, other.d},
+            {"r", r, other.r}, {"s", s, other.s}, {"k", k, other.k}, {"distribution", distribution, other.distribution},
+            {"noise_sigma", noiseSigma, other.noiseSigma}, {"leaky_slope", leakySlope, other.leakySlope},
+            {"data_type", dataType, other.dataType}, {"teacher", teacher, other.teacher},
+            {"w_star", Arrays.toString(wStar), Arrays.toString(other.wStar)},
+            {"a_star", Arrays.toString(aStar), Arrays.toString(other.aStar)}, {"backend", backend, other.backend},
+            {"generator", generator, other.generator}};
+        for (Object[] f : fields) {
+            // boxed equals: doubles compare as Double.compare does (bitwise, NaN equal to itself)
+            if (!f[1].equals(f[2])) {
+                return f[0] + " = " + f[2] + " in its manifest, " + f[1] + " in this run's";
+            }
+        }
+        return null;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof DatasetManifest m && format.equals(m.format) && seed == m.seed && n == m.n && d == m.d

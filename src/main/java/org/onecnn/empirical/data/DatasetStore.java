@@ -150,10 +150,78 @@ public final class DatasetStore {
         Path yf = folder.resolve(LABELS);
         Npy xh = Npy.check(xf, new long[] {n, m.d()}, type);
         Npy yh = Npy.check(yf, new long[] {n, 1}, type);
+        requireFinite(folder, m);
         TrainingSet set = type == Precision.FLOAT
                 ? TrainingSet.ofFloats(n, m.d(), xh.readFloats(xf, n * m.d()), yh.readFloats(yf, n))
                 : TrainingSet.ofDoubles(n, m.d(), xh.readDoubles(xf, n * m.d()), yh.readDoubles(yf, n));
         return Dataset.of(set, m);
+    }
+
+    /**
+     * Refuses a data set ({@link #inspect}ed, with manifest {@code m}) with a NaN or infinite value in {@code X}
+     * or {@code y}: gradient descent on it turns every student's parameters into NaN, which would read as a
+     * step size that diverges. Streams the files, holding none in memory.
+     *
+     * @throws InvalidInputException naming the file, the first bad value and where it is
+     */
+    public static void requireFinite(Path folder, DatasetManifest m) {
+        Path xf = folder.resolve(FEATURES);
+        Npy.NonFinite bad = Npy.read(xf).firstNonFinite(xf);
+        if (bad != null) {
+            long row = bad.index() / m.d();
+            throw new InvalidInputException(xf.toString(), "holds " + bad.value() + " at element " + bad.index()
+                    + " (sample " + row + ", input " + (bad.index() - row * m.d()) + "); every input must be a "
+                    + "finite number: fix or drop that sample (and its label)");
+        }
+        Path yf = folder.resolve(LABELS);
+        bad = Npy.read(yf).firstNonFinite(yf);
+        if (bad != null) {
+            throw new InvalidInputException(yf.toString(), "holds " + bad.value() + " at element " + bad.index()
+                    + " (the label of sample " + bad.index() + "); every label must be a finite number: fix or "
+                    + "drop that sample (and its row of X.npy)");
+        }
+    }
+
+    /**
+     * Whether {@code folder} can receive the data set of manifest {@code expected} ({@link #saveOrVerify}
+     * saves or verifies it there): null when it is absent, an empty claim of an interrupted save, or holds that
+     * very data set (the manifest's data-defining fields, then bitwise {@code X} and {@code y} of
+     * {@code generate.get()}, generated only when the manifests agree); otherwise what is in the way, in words
+     * that name the folder and, for another data set, the first field or value that differs.
+     */
+    public static String conflict(Path folder, DatasetManifest expected, java.util.function.Supplier<Dataset> generate) {
+        Path target = Checks.notNull("folder", folder).toAbsolutePath().normalize();
+        if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        if (!Files.isDirectory(target)) {
+            return target + " is a file where this run saves a data set folder";
+        }
+        try {
+            if (isEmpty(target)) {
+                return null;
+            }
+        } catch (IOException e) {
+            return target + " cannot be listed: " + e.getMessage();
+        }
+        DatasetManifest there;
+        try {
+            there = inspect(target);
+        } catch (InvalidInputException e) {
+            return target + " is not a readable data set (" + e.getMessage() + ")";
+        }
+        String diff = expected.difference(there);
+        if (diff != null) {
+            return target + " holds another data set than the one this run generates: " + diff;
+        }
+        Dataset loaded;
+        try {
+            loaded = load(target);
+        } catch (InvalidInputException e) {
+            return target + " is not a readable data set (" + e.getMessage() + ")";
+        }
+        diff = contentDifference(generate.get().trainingSet(), loaded.trainingSet());
+        return diff == null ? null : target + " holds another data set than the one this run generates: " + diff;
     }
 
     /**
@@ -222,8 +290,8 @@ public final class DatasetStore {
         }
         String diff = difference(data, there);
         if (diff != null) {
-            throw new InvalidInputException(target.toString(), "holds another data set than the one this run generates ("
-                    + diff + "); data sets are never overwritten: move it away or delete it");
+            throw new InvalidInputException(target.toString(), "holds another data set than the one this run generates: "
+                    + diff + "; data sets are never overwritten: move it away or delete it");
         }
         return false;
     }
@@ -234,24 +302,36 @@ public final class DatasetStore {
         }
     }
 
-    /** What differs between two data sets (manifest fields but created and versions, then the arrays), or null. */
+    /**
+     * What differs between the data set a run made ({@code a}) and the one found on disk ({@code b}): the first
+     * data-defining manifest field ({@link DatasetManifest#difference}), then the first element of {@code X},
+     * then of {@code y}; null when they are the same data set.
+     */
     private static String difference(Dataset a, Dataset b) {
-        DatasetManifest m = a.manifest();
-        DatasetManifest o = b.manifest();
-        DatasetManifest same = new DatasetManifest(o.format(), o.seed(), o.n(), o.d(), o.r(), o.s(), o.k(),
-                o.distribution(), o.noiseSigma(), o.leakySlope(), o.dataType(), o.teacher(), o.wStar(), o.aStar(),
-                o.backend(), o.generator(), m.versions(), m.created());
-        if (!m.equals(same)) {
-            return "manifest " + o + " where this run has " + m;
+        String diff = a.manifest().difference(b.manifest());
+        return diff != null ? diff : contentDifference(a.trainingSet(), b.trainingSet());
+    }
+
+    /**
+     * The first element in which the arrays of two sets of the same shape and type differ bitwise ({@code ours}
+     * the run's, {@code theirs} the one on disk), as words naming the file, or null.
+     */
+    private static String contentDifference(TrainingSet ours, TrainingSet theirs) {
+        boolean f = ours.precision() == Precision.FLOAT;
+        long i = f ? java.util.Arrays.mismatch(ours.xFloats(), theirs.xFloats())
+                : java.util.Arrays.mismatch(ours.xDoubles(), theirs.xDoubles());
+        if (i >= 0) {
+            int d = ours.d();
+            return FEATURES + " differs at element " + i + " (sample " + i / d + ", input " + i % d + "): "
+                    + (f ? theirs.xFloats()[(int) i] : theirs.xDoubles()[(int) i]) + " there, "
+                    + (f ? ours.xFloats()[(int) i] : ours.xDoubles()[(int) i]) + " in this run's";
         }
-        TrainingSet x = a.trainingSet();
-        TrainingSet y = b.trainingSet();
-        boolean f = x.precision() == Precision.FLOAT;
-        if (f ? !java.util.Arrays.equals(x.xFloats(), y.xFloats()) : !java.util.Arrays.equals(x.xDoubles(), y.xDoubles())) {
-            return "other inputs X";
-        }
-        if (f ? !java.util.Arrays.equals(x.yFloats(), y.yFloats()) : !java.util.Arrays.equals(x.yDoubles(), y.yDoubles())) {
-            return "other labels y";
+        i = f ? java.util.Arrays.mismatch(ours.yFloats(), theirs.yFloats())
+                : java.util.Arrays.mismatch(ours.yDoubles(), theirs.yDoubles());
+        if (i >= 0) {
+            return LABELS + " differs at element " + i + ": " + (f ? theirs.yFloats()[(int) i]
+                    : theirs.yDoubles()[(int) i]) + " there, " + (f ? ours.yFloats()[(int) i]
+                    : ours.yDoubles()[(int) i]) + " in this run's";
         }
         return null;
     }

@@ -217,6 +217,38 @@ record Npy(int major, int minor, String descr, boolean fortranOrder, long[] shap
         return h;
     }
 
+    /** A value that is NaN or infinite, and its element index (row-major) in the file's array. */
+    record NonFinite(long index, double value) {
+    }
+
+    /**
+     * The first NaN or infinite value of a file {@link #check}ed to hold little-endian floats or doubles after
+     * this header, or null when every value is finite. Streams the file (64 KiB at a time), so that a run can
+     * check every data set it will read before it starts, without holding one in memory.
+     */
+    NonFinite firstNonFinite(Path file) {
+        boolean f = descr.equals(descr(Precision.FLOAT));
+        int size = f ? 4 : 8;
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(dataOffset);
+            byte[] buf = new byte[1 << 16]; // a multiple of both element sizes: no value straddles two reads
+            long index = 0;
+            for (int got; (got = in.readNBytes(buf, 0, buf.length)) > 0;) {
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, got).order(ByteOrder.LITTLE_ENDIAN);
+                while (b.remaining() >= size) {
+                    double v = f ? b.getFloat() : b.getDouble();
+                    if (!Double.isFinite(v)) {
+                        return new NonFinite(index, v);
+                    }
+                    index++;
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new InvalidInputException(file.toString(), "cannot read: " + e.getMessage());
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Npy h && major == h.major && minor == h.minor && descr.equals(h.descr)

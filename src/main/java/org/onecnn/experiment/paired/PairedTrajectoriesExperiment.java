@@ -76,7 +76,7 @@ public final class PairedTrajectoriesExperiment implements Experiment {
         PairedTrajectoriesSpec cfg = (PairedTrajectoriesSpec) ctx.config();
         ComputeContext cc = ComputeContext.open(cfg);
         ctx.provenance().put("backend", cc.describe());
-        EmpiricalSetup.recordDatasetsFrom(ctx, cfg, false);
+        EmpiricalSetup.recordDatasetsFrom(ctx, cfg);
         PairedTrajectoriesResult result = PairedTrajectoriesComputation.compute(cfg, cc, ctx.quiet());
         new PairedTrajectoriesReport(ctx, result).write();
     }

@@ -101,8 +101,7 @@ public final class SampleSizeExperiment implements Experiment {
         ComputeContext cc = ComputeContext.open(cfg);
         ctx.provenance().put("backend", cc.describe());
         Sections.Empirical e = cfg.empirical();
-        Path saveTo = e.saveDatasets() ? datasetsFolder(ctx) : null;
-        EmpiricalSetup.recordDatasetsFrom(ctx, cfg, true);
+        Path saveTo = e.saveDatasets() ? datasetsFolder(ctx.folder().dir()) : null;
         ctx.runCells(new SampleSizeCells(cfg, teacher, inits, pop, cc, saveTo), "sample-gradients");
         if (saveTo != null) {
             // every cell's data set, also those saved by an earlier session of a resumed run
@@ -117,8 +116,26 @@ public final class SampleSizeExperiment implements Experiment {
      * Where a run with {@code empirical.save_datasets} saves its data sets: {@code datasets/<run folder name>} of the
      * onecnn home ({@link DatasetStore#standard()}), one folder {@code n-<n>-d-<d>} per cell.
      */
-    static Path datasetsFolder(RunContext ctx) {
-        return DatasetStore.standard().root().resolve(ctx.folder().dir().getFileName().toString());
+    static Path datasetsFolder(Path runFolder) {
+        return DatasetStore.standard().root().resolve(runFolder.getFileName().toString());
+    }
+
+    /**
+     * Before anything is written: the data sets a run with {@code empirical.save_datasets} will save can be
+     * saved, each folder already there holding this run's data set ({@link EmpiricalSetup#requireSavable}); the
+     * data sets of {@code empirical.datasets_from} are hashed for the first {@code provenance.json}, and on a
+     * resume must still have the hashes recorded when the run started ({@link EmpiricalSetup#datasetsFromRecord}).
+     */
+    @Override
+    public java.util.Map<String, Object> beforeWriting(ConfigLoader.Loaded loaded, Path runFolder, boolean resumed)
+            throws IOException {
+        SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
+        if (cfg.empirical().saveDatasets()) {
+            EmpiricalSetup.requireSavable(cfg, datasetsFolder(runFolder));
+        }
+        java.util.Map<String, Object> rec = EmpiricalSetup.datasetsFromRecord(cfg, resumed
+                ? runFolder.resolve("provenance.json") : null);
+        return rec == null ? java.util.Map.of() : java.util.Map.of("datasets", rec);
     }
 
     /**

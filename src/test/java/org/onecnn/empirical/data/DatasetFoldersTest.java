@@ -89,11 +89,67 @@ class DatasetFoldersTest {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> DatasetStore.saveOrVerify(data(ARCH, 0, 8, Precision.FLOAT), folder));
         assertEquals(folder.toString(), e.field());
-        assertTrue(e.getMessage().contains("another data set"), e.getMessage());
+        // the first field that differs, not two whole manifests
+        assertTrue(e.getMessage().contains("another data set than the one this run generates: seed = 7 in its "
+                + "manifest, 8 in this run's;"), e.getMessage());
+        assertFalse(e.getMessage().contains("DatasetManifest["), e.getMessage());
         assertEquals(hash, DatasetStore.contentHash(folder));
         // same seed in another type: other bits, other manifest
         assertThrows(InvalidInputException.class, () -> DatasetStore.saveOrVerify(data(ARCH, 0, 7, Precision.DOUBLE),
                 folder));
+    }
+
+    @Test
+    void conflictNamesWhatIsInTheWayAndGeneratesOnlyWhenTheManifestsAgree() throws IOException {
+        Dataset ds = data(ARCH, 0, 7, Precision.FLOAT);
+        Path folder = root.resolve(DatasetFolders.name(300, 0));
+        java.util.concurrent.atomic.AtomicInteger generated = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<Dataset> gen = () -> {
+            generated.incrementAndGet();
+            return data(ARCH, 0, 7, Precision.FLOAT);
+        };
+        assertEquals(null, DatasetStore.conflict(folder, ds.manifest(), gen), "absent: nothing in the way");
+        Files.createDirectories(folder);
+        assertEquals(null, DatasetStore.conflict(folder, ds.manifest(), gen), "the empty claim of a save");
+        Files.delete(folder);
+        DatasetStore.saveTo(ds, folder);
+        assertEquals(null, DatasetStore.conflict(folder, ds.manifest(), gen), "the same data set");
+        assertEquals(1, generated.get());
+        String other = DatasetStore.conflict(folder, data(ARCH, 0, 8, Precision.FLOAT).manifest(), gen);
+        assertEquals(folder + " holds another data set than the one this run generates: seed = 7 in its manifest, 8 "
+                + "in this run's", other);
+        assertEquals(1, generated.get(), "another manifest: not generated");
+        // one input changed, the manifest untouched: the element, in sample and input
+        Path x = folder.resolve(DatasetStore.FEATURES);
+        byte[] b = Files.readAllBytes(x);
+        int element = 300 * 12 - 5;
+        b[b.length - 4 * 5] ^= 1;
+        Files.write(x, b);
+        String changed = DatasetStore.conflict(folder, ds.manifest(), gen);
+        assertTrue(changed.startsWith(folder + " holds another data set than the one this run generates: X.npy "
+                + "differs at element " + element + " (sample 299, input 7): "), changed);
+        Files.writeString(root.resolve("n-300-d-1"), "a file\n");
+        assertEquals(root.resolve("n-300-d-1") + " is a file where this run saves a data set folder",
+                DatasetStore.conflict(root.resolve("n-300-d-1"), ds.manifest(), gen));
+    }
+
+    @Test
+    void nonFiniteValuesAreRefusedNamingTheFileAndTheFirst() throws IOException {
+        Path folder = root.resolve("f");
+        DatasetStore.saveTo(data(ARCH, 0, 3, Precision.DOUBLE), folder);
+        DatasetStore.requireFinite(folder, DatasetStore.inspect(folder));
+        Path y = folder.resolve(DatasetStore.LABELS);
+        byte[] b = Files.readAllBytes(y);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bb.putDouble(b.length - 8 * (300 - 17), Double.NEGATIVE_INFINITY);
+        bb.putDouble(b.length - 8 * (300 - 20), Double.NaN);
+        Files.write(y, b);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> DatasetStore.requireFinite(folder, DatasetStore.inspect(folder)));
+        assertEquals(y.toString(), e.field());
+        assertTrue(e.getMessage().contains("holds -Infinity at element 17 (the label of sample 17)"), e.getMessage());
+        // load refuses it too
+        assertThrows(InvalidInputException.class, () -> DatasetStore.load(folder));
     }
 
     @Test
