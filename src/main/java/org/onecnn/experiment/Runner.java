@@ -103,12 +103,13 @@ public final class Runner {
         Path dir = RunFolder.plan(org.onecnn.util.Installation.home().resolve("runs"), loaded.config().name(), req.out());
         RunFolder folder = RunFolder.create(dir);
         RunFolder.Lock lock = folder.lock();
-        try {
+        try (Interruption.Active active = Interruption.begin(folder, resumeHint(folder), true)) {
             RunFolder.writeAtomically(folder.path("config.yaml"), "# resolved config of " + loaded.source().label()
                     + " (every default filled in); run it again with: ./onecnn run <this file>\n"
                     + ConfigLoader.toYaml(loaded.config()));
             String hash = CellStore.configHash(loaded.config());
-            return execute(req, loaded, exp, folder, CellStore.fresh(folder, hash, exp.cellKeys(loaded)), executor);
+            return execute(req, loaded, exp, folder, CellStore.fresh(folder, hash, exp.cellKeys(loaded)), executor,
+                    active);
         } finally {
             lock.close();
         }
@@ -129,7 +130,7 @@ public final class Runner {
         }
         RunFolder folder = RunFolder.resume(req.resume());
         RunFolder.Lock lock = folder.lock();
-        try {
+        try (Interruption.Active active = Interruption.begin(folder, resumeHint(folder), true)) {
             ConfigLoader.Loaded loaded = ConfigLoader.load(folder.path("config.yaml").toString(), List.of());
             if (Files.isRegularFile(folder.path("report.md")) && !Files.isDirectory(folder.path(RunFolder.CELLS))) {
                 throw new InvalidInputException("--resume", req.resume() + " is already complete (report.md is there); "
@@ -158,10 +159,15 @@ public final class Runner {
                 System.err.println("removed " + removed.size() + " leftover(s) of interrupted writes: "
                         + String.join(", ", removed));
             }
-            return execute(req, loaded, exp, folder, store, executor);
+            return execute(req, loaded, exp, folder, store, executor, active);
         } finally {
             lock.close();
         }
+    }
+
+    /** What the line of an interrupted run says (see {@link Interruption}). */
+    static String resumeHint(RunFolder folder) {
+        return "resume with: ./onecnn run --resume " + folder.dir();
     }
 
     /** The config hash recorded in {@code provenance.json} when the run started, or null if there is none. */
@@ -193,11 +199,12 @@ public final class Runner {
     public static final String CONFIG_HASH = "config_sha256";
 
     private static Path execute(Request req, ConfigLoader.Loaded loaded, Experiment exp, RunFolder folder,
-            CellStore store, CellExecutor executor) throws java.io.IOException, InterruptedException {
+            CellStore store, CellExecutor executor, Interruption.Active active) throws java.io.IOException,
+            InterruptedException {
         Map<String, Object> prov = provenance(req, loaded, exp, folder);
         prov.putIfAbsent(CONFIG_HASH, CellStore.configHash(loaded.config()));
         prov.put("cell_executor", executor.describe());
-        Json.write(folder.path("provenance.json"), prov);
+        active.writeProvenance(prov);
         RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine(),
                 new LinkedHashMap<>(), store, executor);
         TestHooks.pause("started");
@@ -209,7 +216,7 @@ public final class Runner {
                 recordStreams(prov, ledger);
                 prov.put("status", "failed: " + e.getMessage());
                 prov.put("finished", Instant.now().toString());
-                Json.write(folder.path("provenance.json"), prov);
+                active.writeProvenance(prov);
                 throw e;
             }
             recordStreams(prov, ledger);
@@ -217,10 +224,14 @@ public final class Runner {
         prov.putAll(ctx.provenance());
         prov.put("status", "complete");
         prov.put("finished", Instant.now().toString());
-        Json.write(folder.path("provenance.json"), prov);
-        // last: until the cells are gone a resume redoes the assembly (identical bytes), so a kill anywhere
-        // before this point, even while provenance.json is written, leaves a folder that resumes
-        store.clear();
+        // one unit against a SIGTERM's shutdown hook (Interruption): recorded complete with the cells gone, or
+        // (the hook first) recorded interrupted with the cells kept
+        active.complete(() -> {
+            Json.write(folder.path("provenance.json"), prov);
+            // last: until the cells are gone a resume redoes the assembly (identical bytes), so a kill anywhere
+            // before this point, even while provenance.json is written, leaves a folder that resumes
+            store.clear();
+        });
         return folder.dir();
     }
 
