@@ -109,7 +109,7 @@ public final class Interruption {
             return interrupted;
         }
 
-        private synchronized String interrupt() {
+        synchronized String interrupt() {
             if (done || interrupted) {
                 return null;
             }
