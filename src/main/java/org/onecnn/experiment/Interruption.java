@@ -22,7 +22,7 @@ import org.onecnn.report.Json;
  * <p>Why stopping there leaves a resumable folder: every file of a run folder is written atomically (a temporary
  * file renamed into place, {@link org.onecnn.util.AtomicFiles}), so a write cut short leaves a leftover that a
  * resume removes, exactly as after kill -9 (ResumeFaultTest). The one file the hook itself writes, {@code
- * provenance.json}, is also written by the run; both go through the {@link Active} monitor, so the hook never
+ * provenance.json}, is also written by the run; both go through the {@link Active}'s lock, so the hook never
  * writes it at the same time as the run, and once the hook has run the run writes it no more: a run interrupted
  * while completing is either recorded complete (its cells removed, the hook says nothing) or recorded interrupted
  * with its cells kept.
@@ -67,12 +67,17 @@ public final class Interruption {
         void run() throws IOException;
     }
 
+    /** How long the hook waits for the run to finish a provenance write or its completion (see interrupt). */
+    static final long HOOK_WAIT_S = 20;
+
     /** One run folder this process runs. All provenance writes of the run go through it. */
     public static final class Active implements AutoCloseable {
         private final RunFolder folder;
         private final String resumeHint;
         private final boolean tracksProvenance;
-        /** The provenance last written by the run (a copy), or null; guarded by this. */
+        /** Guards the fields below and every provenance write. */
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        /** The provenance last written by the run (a copy), or null. */
         private Map<String, Object> provenance;
         private boolean done;
         private boolean interrupted;
@@ -84,32 +89,70 @@ public final class Interruption {
         }
 
         /** Writes {@code provenance.json}, unless the run was interrupted (then the hook's record stands). */
-        public synchronized void writeProvenance(Map<String, Object> prov) throws IOException {
-            if (interrupted) {
-                return;
+        public void writeProvenance(Map<String, Object> prov) throws IOException {
+            lock.lock();
+            try {
+                if (interrupted) {
+                    return;
+                }
+                Json.write(folder.path("provenance.json"), prov);
+                provenance = new LinkedHashMap<>(prov);
+            } finally {
+                lock.unlock();
             }
-            Json.write(folder.path("provenance.json"), prov);
-            provenance = new LinkedHashMap<>(prov);
         }
 
         /**
          * The run's last step (recording it complete, removing its cells) as one unit against the hook: unless the
          * run was interrupted already, it runs and the run is done, so the hook leaves it alone.
          */
-        public synchronized void complete(IoAction last) throws IOException {
-            if (interrupted) {
-                return;
+        public void complete(IoAction last) throws IOException {
+            lock.lock();
+            try {
+                if (interrupted) {
+                    return;
+                }
+                last.run();
+                done = true;
+            } finally {
+                lock.unlock();
             }
-            last.run();
-            done = true;
         }
 
         /** Whether the hook marked this run interrupted (the run's own later writes are then skipped). */
-        public synchronized boolean interrupted() {
-            return interrupted;
+        public boolean interrupted() {
+            lock.lock();
+            try {
+                return interrupted;
+            } finally {
+                lock.unlock();
+            }
         }
 
-        synchronized String interrupt() {
+        /**
+         * The hook's part. It waits for a write of the run in progress, but not forever: a run stuck in a write (a
+         * hung network file system, a test paused inside it) must not keep the JVM from exiting; the line is then
+         * printed without touching provenance.json (the folder resumes all the same).
+         */
+        String interrupt() {
+            boolean locked;
+            try {
+                locked = lock.tryLock(HOOK_WAIT_S, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                locked = false;
+            }
+            if (!locked) {
+                return "onecnn: interrupted; " + resumeHint;
+            }
+            try {
+                return interruptLocked();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private String interruptLocked() {
             if (done || interrupted) {
                 return null;
             }
