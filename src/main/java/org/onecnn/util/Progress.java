@@ -94,18 +94,19 @@ public final class Progress implements AutoCloseable {
 
     /**
      * The live bar: {@link #line} with a bar after the percentage, as wide as the terminal allows (none on a
-     * narrow one).
+     * narrow one), padded with spaces to {@code maxLength}: the bar is redrawn over itself after a carriage
+     * return, so a shorter line (an ETA of "?" after one of "0:01:25") must blank what the longer one left.
      */
     static String render(String task, long c, long total, String unit, double elapsedSeconds, int maxLength) {
         String text = line(task, c, total, unit, elapsedSeconds);
         int pct = text.indexOf('%', task.length()) + 1;
         int width = Math.min(40, maxLength - text.length() - 4);
-        if (width < 10) {
-            return text;
+        if (width >= 10) {
+            int filled = total <= 0 ? width : (int) Math.min(width, (double) width * c / total);
+            text = text.substring(0, pct) + " [" + "=".repeat(filled) + " ".repeat(width - filled) + "]"
+                    + text.substring(pct);
         }
-        int filled = total <= 0 ? width : (int) Math.min(width, (double) width * c / total);
-        return text.substring(0, pct) + " [" + "=".repeat(filled) + " ".repeat(width - filled) + "]"
-                + text.substring(pct);
+        return text.length() < maxLength ? text + " ".repeat(maxLength - text.length()) : text;
     }
 
     /** Start a progress display for {@code total} units of work named {@code task}. */
