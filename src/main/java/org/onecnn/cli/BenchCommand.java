@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code onecnn bench ...}: throughput benchmarks (never part of the unit tests). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Throughput benchmarks; the last line is "
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Throughput benchmarks; the last line is "
         + "the figure of merit.", subcommands = {BenchCommand.Population.class, BenchCommand.Empirical.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -21,7 +22,7 @@ final class BenchCommand implements Runnable {
     }
 
     /** {@code bench population}. */
-    @Command(name = "population", mixinStandardHelpOptions = true, description = {
+    @Command(name = "population", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
         "Algorithm 1 on the exact population loss, workload described in docs/engines.md#benchmarks (ratio 9, "
             + "eta 0.05), exactly --steps steps per run.", "Last line: run_steps_per_s=<number>."})
     static final class Population implements Callable<Integer> {
@@ -59,7 +60,7 @@ final class BenchCommand implements Runnable {
     }
 
     /** {@code bench empirical}. */
-    @Command(name = "empirical", mixinStandardHelpOptions = true, description = {
+    @Command(name = "empirical", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
         "Full-batch gradient descent of an ensemble of students on one shared data set (float32 unless told "
             + "otherwise) on an empirical engine (fused unless told otherwise), workload described in "
             + "docs/engines.md#benchmarks.", "Last line: sample_gradients_per_s=<number>."})

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
  * PTX, not enough device memory, ...). ND4J is initialised (through {@link Nd4jSetup}, its own report printed)
  * only for a CPU profile on a build that has ND4J's CPU backend, or when {@code --init} asks.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true, description = {
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
     "Check that a compute profile can run here: Java, onecnn and DL4J versions, the ND4J backend of this build, "
         + "the CPU and GPUs, the profile's settings and the verdict.",
     "Exit code 0: ready; 2: the profile cannot run here (the reason is the error line)."})

@@ -9,7 +9,8 @@ import org.onecnn.experiment.ConfigLoader;
 import picocli.CommandLine.Command;
 
 /** {@code onecnn list}: the built-in experiments. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List the built-in experiments.")
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "List the built-in experiments.")
 final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -46,7 +46,61 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // only the process's own entry point: tests call execute() in one JVM, which must not collect hooks
+        Runtime.getRuntime().addShutdownHook(new Thread(Main::atExit, "onecnn-exit"));
         System.exit(execute(args));
+    }
+
+    /**
+     * The system property by which the launcher names its stderr filter's pid: the process that drops the JVM's
+     * incubator warning and passes the rest of standard error on (the launcher's comment says why).
+     */
+    static final String STDERR_FILTER = "onecnn.stderrFilterPid";
+
+    /** How long the JVM waits at exit for the filter to pass on the last of standard error. */
+    static final long STDERR_FILTER_WAIT_S = 30;
+
+    /**
+     * The JVM's shutdown hook, at every end of the process but kill -9: a normal exit, or SIGTERM (kill, timeout,
+     * a job's time limit), SIGINT (Ctrl-C) or SIGHUP, after which the JVM exits 128 + the signal's number (143,
+     * 130, 129) by itself. A run still going is marked interrupted (see {@link
+     * org.onecnn.experiment.Interruption}) and one line says how to resume it; then standard error is closed and
+     * the launcher's filter awaited, so that this line, like every last line, is on the terminal before the shell
+     * prompt returns (the launcher execs the JVM: the shell waits for the JVM, not for the filter).
+     */
+    static void atExit() {
+        List<String> lines = org.onecnn.experiment.Interruption.interruptAll();
+        if (!lines.isEmpty()) {
+            // a live progress bar would redraw over the line: the bars end first (their last state, a newline)
+            org.onecnn.util.Progress.closeAll();
+            for (String l : lines) {
+                System.err.println(l);
+            }
+        }
+        System.err.flush();
+        awaitStderrFilter(System.getProperty(STDERR_FILTER));
+    }
+
+    private static void awaitStderrFilter(String pid) {
+        if (pid == null || !pid.matches("[0-9]+")) {
+            return;
+        }
+        // closing fd 2 (the JDK puts /dev/null in its place) ends the filter's input, so it passes on what is
+        // left and exits; nothing written to standard error after this point is seen
+        try {
+            new java.io.FileOutputStream(java.io.FileDescriptor.err).close();
+        } catch (java.io.IOException e) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
+            try {
+                p.onExit().get(STDERR_FILTER_WAIT_S, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // a filter stuck on a full terminal must not keep the JVM: what it has not passed on is lost
+            }
+        });
     }
 
     /** Run the command line and return the exit code (tests call this). */

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code onecnn merge RUN_FOLDER}: assemble a job array's run from its cells. */
-@Command(name = "merge", mixinStandardHelpOptions = true,
+@Command(name = "merge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Assemble a run whose cells were computed by a job array (onecnn run ... --shard I/N): "
             + "results.csv, summaries, plots and report.md, the same bytes as a local run of the config.",
             "Every cell must be in RUN_FOLDER/cells and intact; otherwise one line names the missing cells and nothing "

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code onecnn run NAME|FILE [--set field=value ...] [--out DIR] [--resume DIR]}. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Run an experiment: a built-in by name (see 'onecnn list') or a YAML config by path.",
             "Writes runs/<name>-<timestamp>/ with config.yaml, provenance.json, results.csv, summary.csv/json, "
                 + "plots (PNG, SVG) and report.md.",

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code onecnn show NAME|FILE}: the config as written, or resolved with every default. */
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Print an experiment's config (as shipped, or --resolved with every default and override).")
 final class ShowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME|FILE")

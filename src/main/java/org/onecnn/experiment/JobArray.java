@@ -121,6 +121,10 @@ public final class JobArray {
         int threads = Math.max(1, req.threads());
         Held held = new Held();
         RunFolder.Lock[] own = new RunFolder.Lock[1];
+        // a SIGTERM's shutdown hook (Interruption) says how to go on; the shared provenance.json stays the first
+        // shard's
+        Interruption.Active active = Interruption.begin(folder, "run the same command again: shard " + shard
+                + " continues where it stopped (its finished cells are kept)", false);
         try {
             ShardCellExecutor[] executor = new ShardCellExecutor[1];
             SeedLedger[] ledger = new SeedLedger[1];
@@ -206,11 +210,14 @@ public final class JobArray {
                             l.streams(), "failed: " + e.getMessage());
                     throw e;
                 }
-                finish(folder, ctx, l.streams(), "shard " + shard, req.commandLine(), store[0],
-                        readRecords(folder, shard.count(), Shard.OPTION, "run this shard again"));
+                List<Map<String, Object>> records = readRecords(folder, shard.count(), Shard.OPTION,
+                        "run this shard again");
+                active.complete(() -> finish(folder, ctx, l.streams(), "shard " + shard, req.commandLine(), store[0],
+                        records));
             }
             return new ShardOutcome(dir, true, false, executor[0].computed().size(), keys.size(), keys.size());
         } finally {
+            active.close();
             held.set(null);
             if (own[0] != null) {
                 own[0].close();
@@ -234,6 +241,7 @@ public final class JobArray {
             throw new InvalidInputException(field, dir + ": shards are still computing there (or another onecnn "
                     + "process runs it); merge once they have ended (the last shard merges by itself)");
         }
+        Interruption.Active active = Interruption.begin(folder, "merge again: ./onecnn merge " + dir, false);
         try {
             if (complete(folder)) {
                 return new MergeOutcome(dir, true);
@@ -294,10 +302,11 @@ public final class JobArray {
                     store, none);
             try (SeedLedger l = SeedLedger.open(loaded.config().seed())) {
                 exp.execute(ctx);
-                finish(folder, ctx, l.streams(), "onecnn merge", commandLine, store, records);
+                active.complete(() -> finish(folder, ctx, l.streams(), "onecnn merge", commandLine, store, records));
             }
             return new MergeOutcome(dir, false);
         } finally {
+            active.close();
             lock.close();
         }
     }

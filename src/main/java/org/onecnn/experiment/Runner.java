@@ -104,13 +104,13 @@ public final class Runner {
         Map<String, Object> early = exp.beforeWriting(loaded, dir.toAbsolutePath(), false);
         RunFolder folder = RunFolder.create(dir);
         RunFolder.Lock lock = folder.lock();
-        try {
+        try (Interruption.Active active = Interruption.begin(folder, resumeHint(folder), true)) {
             RunFolder.writeAtomically(folder.path("config.yaml"), "# resolved config of " + loaded.source().label()
                     + " (every default filled in); run it again with: ./onecnn run <this file>\n"
                     + ConfigLoader.toYaml(loaded.config()));
             String hash = CellStore.configHash(loaded.config());
             return execute(req, loaded, exp, folder, CellStore.fresh(folder, hash, exp.cellKeys(loaded)), executor,
-                    early);
+                    early, active);
         } finally {
             lock.close();
         }
@@ -131,7 +131,7 @@ public final class Runner {
         }
         RunFolder folder = RunFolder.resume(req.resume());
         RunFolder.Lock lock = folder.lock();
-        try {
+        try (Interruption.Active active = Interruption.begin(folder, resumeHint(folder), true)) {
             ConfigLoader.Loaded loaded = ConfigLoader.load(folder.path("config.yaml").toString(), List.of());
             if (Files.isRegularFile(folder.path("report.md")) && !Files.isDirectory(folder.path(RunFolder.CELLS))) {
                 throw new InvalidInputException("--resume", req.resume() + " is already complete (report.md is there); "
@@ -168,7 +168,7 @@ public final class Runner {
                 System.err.println("removed " + removed.size() + " leftover(s) of interrupted writes: "
                         + String.join(", ", removed));
             }
-            return execute(req, loaded, exp, folder, store, executor, early, records);
+            return execute(req, loaded, exp, folder, store, executor, early, records, active);
         } finally {
             lock.close();
         }
@@ -237,6 +237,11 @@ public final class Runner {
         return m;
     }
 
+    /** What the line of an interrupted run says (see {@link Interruption}). */
+    static String resumeHint(RunFolder folder) {
+        return "resume with: ./onecnn run --resume " + folder.dir();
+    }
+
     /** The config hash recorded in {@code provenance.json} when the run started, or null if there is none. */
     static String recordedConfigHash(RunFolder folder) {
         try {
@@ -266,25 +271,26 @@ public final class Runner {
     public static final String CONFIG_HASH = "config_sha256";
 
     private static Path execute(Request req, ConfigLoader.Loaded loaded, Experiment exp, RunFolder folder,
-            CellStore store, CellExecutor executor, Map<String, Object> early) throws java.io.IOException,
-            InterruptedException {
-        return execute(req, loaded, exp, folder, store, executor, early, List.of());
+            CellStore store, CellExecutor executor, Map<String, Object> early, Interruption.Active active)
+            throws java.io.IOException, InterruptedException {
+        return execute(req, loaded, exp, folder, store, executor, early, List.of(), active);
     }
 
     /**
      * @param early   what the type records before any work ({@link Experiment#beforeWriting}), in the first
      *                provenance.json
      * @param records the shard records of a job array's folder being finished by a resume (else empty)
+     * @param active  this run in {@link Interruption}: every provenance write and the completion go through it
      */
     private static Path execute(Request req, ConfigLoader.Loaded loaded, Experiment exp, RunFolder folder,
-            CellStore store, CellExecutor executor, Map<String, Object> early, List<Map<String, Object>> records)
-            throws java.io.IOException, InterruptedException {
+            CellStore store, CellExecutor executor, Map<String, Object> early, List<Map<String, Object>> records,
+            Interruption.Active active) throws java.io.IOException, InterruptedException {
         Map<String, Object> prov = provenance(req, loaded, exp, folder);
         // in the first provenance.json, before any work: what a resume checks the folder against
         prov.putAll(early);
         prov.putIfAbsent(CONFIG_HASH, CellStore.configHash(loaded.config()));
         prov.put("cell_executor", executor.describe());
-        Json.write(folder.path("provenance.json"), prov);
+        active.writeProvenance(prov);
         RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine(),
                 new LinkedHashMap<>(), store, executor);
         TestHooks.pause("started");
@@ -298,7 +304,7 @@ public final class Runner {
                 recordStreams(prov, ledger);
                 prov.put("status", "failed: " + e.getMessage());
                 prov.put("finished", Instant.now().toString());
-                Json.write(folder.path("provenance.json"), prov);
+                active.writeProvenance(prov);
                 throw e;
             }
             recordStreams(prov, ledger);
@@ -312,14 +318,18 @@ public final class Runner {
         }
         prov.put("status", "complete");
         prov.put("finished", Instant.now().toString());
-        Json.write(folder.path("provenance.json"), prov);
-        if (array) {
-            // after provenance.json holds them (a kill in between leaves a folder that resumes again)
-            org.onecnn.util.AtomicFiles.deleteTree(folder.path(JobArray.SHARDS));
-        }
-        // last: until the cells are gone a resume redoes the assembly (identical bytes), so a kill anywhere
-        // before this point, even while provenance.json is written, leaves a folder that resumes
-        store.clear();
+        // one unit against a SIGTERM's shutdown hook (Interruption): recorded complete with the cells gone, or
+        // (the hook first) recorded interrupted with the cells kept
+        active.complete(() -> {
+            Json.write(folder.path("provenance.json"), prov);
+            if (array) {
+                // after provenance.json holds them (a kill in between leaves a folder that resumes again)
+                org.onecnn.util.AtomicFiles.deleteTree(folder.path(JobArray.SHARDS));
+            }
+            // last: until the cells are gone a resume redoes the assembly (identical bytes), so a kill anywhere
+            // before this point, even while provenance.json is written, leaves a folder that resumes
+            store.clear();
+        });
         return folder.dir();
     }
 

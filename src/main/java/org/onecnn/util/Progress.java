@@ -20,18 +20,93 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * <p>Callers count in units of roughly equal cost (students × steps, runs, steps), so that the ETA, a linear
  * extrapolation of the elapsed time, is honest. The plain lines are written here rather than by the progress-bar
  * library, whose non-terminal consumer printed the final line twice and a line every interval whether or not
- * anything had moved.
+ * anything had moved. The live bar is drawn by {@link #render} with the same text as the plain lines.
+ *
+ * <p>Counts are written by {@link #count}: as they are up to {@value #PLAIN_LIMIT}, above in three significant
+ * digits (6.08e10), since a count like 60757812500 cannot be read at a glance.
  */
 public final class Progress implements AutoCloseable {
     /** Interval between plain-log lines. */
     public static final long PLAIN_INTERVAL_MS = 10_000;
 
+    /** Totals below this are written as plain integers; larger ones as 6.08e10. */
+    public static final long PLAIN_LIMIT = 1_000_000;
+
     private final ProgressBar bar;
     private final Plain plain;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The displays not closed yet, for {@link #closeAll}. */
+    private static final java.util.Set<Progress> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Progress(ProgressBar bar, Plain plain) {
         this.bar = bar;
         this.plain = plain;
+        if (bar != null || plain != null) {
+            OPEN.add(this);
+        }
+    }
+
+    /**
+     * Ends every display still open (the JVM's shutdown hook, before it prints why the run stopped: a live bar
+     * would otherwise redraw over that line).
+     */
+    public static void closeAll() {
+        for (Progress p : OPEN) {
+            p.close();
+        }
+    }
+
+    /**
+     * A count of a display whose total is {@code total}: the plain integer when the total is below {@link
+     * #PLAIN_LIMIT} (runs, steps), else three significant digits, {@code 6.08e10} (the total and the count in the
+     * same form, so that they compare at a glance).
+     */
+    public static String count(long value, long total) {
+        if (total < PLAIN_LIMIT || value < 1000) {
+            return Long.toString(value);
+        }
+        int exp = (int) Math.floor(Math.log10(value));
+        double mantissa = value / Math.pow(10, exp);
+        String m = String.format(Locale.ROOT, "%.2f", mantissa);
+        if (m.equals("10.00")) {
+            // 9.996e10 rounds up to the next power of ten
+            exp++;
+            m = "1.00";
+        }
+        return m + "e" + exp;
+    }
+
+    /** The text of a display: "task  42% 4.28e10/4.76e10 unit (elapsed 0:01:02, ETA 0:01:25)". */
+    static String line(String task, long c, long total, String unit, double elapsedSeconds) {
+        String eta = c >= total ? "0:00:00" : c <= 0 ? "?" : hms(elapsedSeconds * (total - c) / c);
+        return String.format(Locale.ROOT, "%s %3d%% %s/%s %s (elapsed %s, ETA %s)", task, percent(c, total),
+                count(c, total), count(total, total), unit, hms(elapsedSeconds), eta);
+    }
+
+    private static int percent(long c, long total) {
+        if (total <= 0) {
+            return 100;
+        }
+        // integer arithmetic where it cannot overflow: 100 * c / total is exact, so 99.9% never shows as 100%
+        return (int) Math.min(100, c <= Long.MAX_VALUE / 100 ? 100 * c / total : 100 * (double) c / total);
+    }
+
+    /**
+     * The live bar: {@link #line} with a bar after the percentage, as wide as the terminal allows (none on a
+     * narrow one), padded with spaces to {@code maxLength}: the bar is redrawn over itself after a carriage
+     * return, so a shorter line (an ETA of "?" after one of "0:01:25") must blank what the longer one left.
+     */
+    static String render(String task, long c, long total, String unit, double elapsedSeconds, int maxLength) {
+        String text = line(task, c, total, unit, elapsedSeconds);
+        int pct = text.indexOf('%', task.length()) + 1;
+        int width = Math.min(40, maxLength - text.length() - 4);
+        if (width >= 10) {
+            int filled = total <= 0 ? width : (int) Math.min(width, (double) width * c / total);
+            text = text.substring(0, pct) + " [" + "=".repeat(filled) + " ".repeat(width - filled) + "]"
+                    + text.substring(pct);
+        }
+        return text.length() < maxLength ? text + " ".repeat(maxLength - text.length()) : text;
     }
 
     /** Start a progress display for {@code total} units of work named {@code task}. */
@@ -42,8 +117,11 @@ public final class Progress implements AutoCloseable {
         PrintStream err = System.err;
         if (System.console() != null) {
             ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                    .setStyle(ProgressBarStyle.ASCII).setUnit(" " + unit, 1).showSpeed()
-                    .setConsumer(new ConsoleProgressBarConsumer(err)).setUpdateIntervalMillis(250);
+                    .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(err))
+                    .setUpdateIntervalMillis(250).setRenderer((state, maxLength) -> render(task, state.getCurrent(),
+                            total, unit, state.getTotalElapsed().toMillis() / 1e3, maxLength)
+                            + (state.getExtraMessage() == null || state.getExtraMessage().isEmpty() ? ""
+                                    : " " + state.getExtraMessage()));
             return new Progress(b.build(), null);
         }
         return plain(task, total, unit, err, PLAIN_INTERVAL_MS);
@@ -78,6 +156,10 @@ public final class Progress implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        OPEN.remove(this);
         if (bar != null) {
             bar.close();
         }
@@ -86,7 +168,7 @@ public final class Progress implements AutoCloseable {
         }
     }
 
-    /** Plain lines: "task  42% 1234/5000 unit (elapsed 0:01:02, ETA 0:01:25)". */
+    /** Plain lines ({@link #line}), one every interval when the count moved. */
     private static final class Plain {
         final String task;
         final long total;
@@ -119,10 +201,7 @@ public final class Progress implements AutoCloseable {
                 return;
             }
             printed = c;
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            String eta = c >= total ? "0:00:00" : c <= 0 ? "?" : hms(elapsed * (total - c) / c);
-            out.println(String.format(Locale.ROOT, "%s %3d%% %d/%d %s (elapsed %s, ETA %s)", task,
-                    total <= 0 ? 100 : (int) Math.min(100, 100 * c / total), c, total, unit, hms(elapsed), eta));
+            out.println(line(task, c, total, unit, (System.nanoTime() - start) / 1e9));
             out.flush();
         }
 
@@ -134,9 +213,10 @@ public final class Progress implements AutoCloseable {
             }
         }
 
-        static String hms(double seconds) {
-            long s = Math.round(seconds);
-            return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
-        }
+    }
+
+    static String hms(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     }
 }

@@ -199,6 +199,21 @@ class CliTest extends CliFixture {
         assertEquals(0, run("--version"));
     }
 
+    /** {@code run --version} and the other commands' --version print what {@code onecnn --version} prints. */
+    @Test
+    void everyCommandPrintsTheVersion() {
+        assertEquals(0, run("--version"));
+        String v = console.stdout();
+        assertTrue(v.startsWith("onecnn ") && v.contains("Java "), v);
+        for (List<String> cmd : List.of(List.of("run"), List.of("merge"), List.of("list"), List.of("show"),
+                List.of("bench"), List.of("bench", "population"), List.of("bench", "empirical"), List.of("doctor"))) {
+            List<String> args = new java.util.ArrayList<>(cmd);
+            args.add("--version");
+            assertEquals(0, run(args.toArray(String[]::new)), args + ": " + stderr());
+            assertEquals(v, console.stdout(), args.toString());
+        }
+    }
+
     @Test
     void twoPhaseAndFixedOutputRun() throws IOException {
         Path tp = home.resolve("tp");

@@ -138,7 +138,7 @@ class ResumeFaultTest {
     }
 
     /** Every file of the uninterrupted run {@code ref}, byte for byte, in {@code dir} (see the class comment). */
-    private static void assertSameFiles(Path ref, Path dir) throws IOException {
+    static void assertSameFiles(Path ref, Path dir) throws IOException {
         List<String> names;
         try (Stream<Path> s = Files.list(ref)) {
             names = s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();

@@ -66,6 +66,42 @@ class ProgressTest {
                 .toList());
     }
 
+    /** Large counts are read at a glance (4.28e10, not 42783000000); runs and small counts stay integers. */
+    @Test
+    void largeCountsInThreeSignificantDigitsSmallOnesAsIntegers() {
+        assertEquals("1200", Progress.count(1200, 1200));
+        assertEquals("999999", Progress.count(999_999, 999_999));
+        assertEquals("1.00e6", Progress.count(1_000_000, 1_000_000));
+        assertEquals("4.28e10", Progress.count(42_783_000_000L, 47_616_000_000L));
+        assertEquals("4.76e10", Progress.count(47_616_000_000L, 47_616_000_000L));
+        assertEquals("1.00e10", Progress.count(9_996_000_000L, 47_616_000_000L), "rounds up to the next power of ten");
+        assertEquals("9.99e9", Progress.count(9_994_000_000L, 47_616_000_000L));
+        assertEquals("0", Progress.count(0, 47_616_000_000L));
+        assertEquals("512", Progress.count(512, 47_616_000_000L));
+        // the ETA is the linear extrapolation of the raw counts: 180 s × 4833/42783 = 20.3 s
+        assertEquals("sample-size  89% 4.28e10/4.76e10 sample-gradients (elapsed 0:03:00, ETA 0:00:20)",
+                Progress.line("sample-size", 42_783_000_000L, 47_616_000_000L, "sample-gradients", 180));
+        assertEquals("t  99% 999/1000 runs (elapsed 0:00:10, ETA 0:00:00)", Progress.line("t", 999, 1000, "runs", 10),
+                "99.9% is not shown as done");
+    }
+
+    /** The live bar shows the same text with a bar that fits the terminal, and none on a narrow one. */
+    @Test
+    void theLiveBarHasThePlainLinesText() {
+        String line = Progress.line("sample-size", 42_783_000_000L, 47_616_000_000L, "sample-gradients", 180);
+        String bar = Progress.render("sample-size", 42_783_000_000L, 47_616_000_000L, "sample-gradients", 180, 140);
+        // as long as the terminal allows, so that a redraw blanks what a longer line left
+        assertEquals(140, bar.length(), bar);
+        assertTrue(bar.startsWith("sample-size  89% [====") && bar.strip().endsWith(line.substring(line.indexOf('%')
+                + 1)), bar);
+        assertEquals(line, Progress.render("sample-size", 42_783_000_000L, 47_616_000_000L, "sample-gradients", 180,
+                60));
+        String start = Progress.render("t", 0, 5, "runs", 0, 140);
+        assertEquals(140, start.length(), start);
+        assertTrue(start.startsWith("t   0% [          ") && start.contains("] 0/5 runs (elapsed 0:00:00, ETA ?)"),
+                start);
+    }
+
     @Test
     void quietPrintsNothing() {
         PrintStream old = System.err;
