@@ -151,6 +151,8 @@ class CliTest extends CliFixture {
         // the reuse is real: a marked row of cell 0 (its iterations set to 123456789) comes through
         Path part2 = Files.createDirectory(home.resolve("part2"));
         Files.copy(full.resolve("config.yaml"), part2.resolve("config.yaml"));
+        // provenance.json is the record of how the run started: a resume without it is refused (ResumeIntegrityTest)
+        Files.copy(full.resolve("provenance.json"), part2.resolve("provenance.json"));
         Table c0 = Table.parseCsv(cell0.toString());
         Table.Builder marked = Table.builder(c0.columns());
         for (int r = 0; r < c0.size(); r++) {
