@@ -390,6 +390,20 @@ public final class ConfigLoader {
 
     /** Load, override and bind: the resolved experiment (grid not yet expanded). */
     public static Loaded load(String nameOrPath, List<String> sets) {
+        return load(nameOrPath, sets, false);
+    }
+
+    /**
+     * The config a run folder recorded ({@code config.yaml}, onecnn's own output, checked against the config hash
+     * of {@code provenance.json} by the caller): loaded as {@link #load} does, except that a field the grid
+     * replaces is not refused (a resolved config holds none, but one written where the grid's replaced fields
+     * could not be left out, {@link #toYaml}, still resumes).
+     */
+    public static Loaded loadRecorded(Path configYaml) {
+        return load(configYaml.toString(), List.of(), true);
+    }
+
+    private static Loaded load(String nameOrPath, List<String> sets, boolean recorded) {
         Source src = source(nameOrPath);
         ObjectNode tree = parse(src.text(), src.label());
         java.util.Set<String> set = new java.util.HashSet<>();
@@ -409,8 +423,126 @@ public final class ConfigLoader {
             }
         }
         ExperimentSpec cfg = bind(tree);
-        List<Cell> cells = cells(cfg);
-        return new Loaded(src, cfg, cells);
+        List<Cell> cells = cells(cfg); // the axes are checked (every cell validated) before the fields they replace
+        Map<String, String> replaced = replacedByGrid(cfg);
+        if (!recorded) {
+            refuseGivenFieldsTheGridReplaces(tree, src.builtIn(), set, replaced);
+        }
+        ExperimentSpec canonical = withoutReplaced(cfg, replaced);
+        return new Loaded(src, canonical, canonical == cfg ? cells : cells(canonical));
+    }
+
+    /**
+     * The fields of the base config that the grid replaces in every cell, each with the axis replacing it: the
+     * axis's own field, and those {@link #setPath} drops with it ({@code model.d} when {@code k}, {@code p} or
+     * {@code s} is swept, {@code model.s} of a non-overlapping model when {@code p} is). Their base values are
+     * used nowhere.
+     */
+    static Map<String, String> replacedByGrid(ExperimentSpec cfg) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (cfg.axes().isEmpty()) {
+            return out;
+        }
+        ObjectNode base = YAML.valueToTree(cfg);
+        base.remove("grid");
+        Map<String, JsonNode> before = leaves(base, "");
+        for (String a : cfg.axes()) {
+            ObjectNode t = base.deepCopy();
+            // a value no config holds: every field the axis sets or drops differs from the base afterwards
+            setPath(t, resolvePath(a, cfg.type()), JsonNodeFactory.instance.textNode("\u0000grid"));
+            Map<String, JsonNode> after = leaves(t, "");
+            for (Map.Entry<String, JsonNode> e : before.entrySet()) {
+                if (!e.getValue().equals(after.get(e.getKey()))) {
+                    out.putIfAbsent(e.getKey(), a);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The leaves (scalars, lists, nulls) of a tree of mappings, by dotted path. */
+    private static Map<String, JsonNode> leaves(JsonNode n, String prefix) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            if (e.getValue().isObject()) {
+                out.putAll(leaves(e.getValue(), path));
+            } else {
+                out.put(path, e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * No field the user gives may be without effect: a field of the config file, or one given by {@code --set},
+     * that a grid axis replaces in every cell is refused, naming both. A built-in's own fields are not the user's
+     * (bg2017-fixed-output gives {@code model.p: 5} and sweeps {@code p}); a null (the default) sets nothing.
+     */
+    private static void refuseGivenFieldsTheGridReplaces(ObjectNode tree, boolean builtIn, java.util.Set<String> sets,
+            Map<String, String> replaced) {
+        if (replaced.isEmpty()) {
+            return;
+        }
+        JsonNode noGrid = tree.deepCopy();
+        ((ObjectNode) noGrid).remove("grid");
+        for (Map.Entry<String, JsonNode> e : leaves(noGrid, "").entrySet()) {
+            String field = e.getKey();
+            String axis = replaced.get(field);
+            if (axis == null || e.getValue().isNull()) {
+                continue;
+            }
+            boolean given = !builtIn || sets.stream().anyMatch(sp -> field.equals(sp) || field.startsWith(sp + "."));
+            if (!given) {
+                continue;
+            }
+            String axisPath = resolvePath(axis, tree.path("type").asText(null));
+            String value = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString();
+            throw new InvalidInputException(field, field.equals(axisPath)
+                    ? "is " + value + ", but the grid axis grid." + axis + " replaces it in every cell, so it would "
+                            + "change nothing; remove " + field + " (the values swept are those of grid." + axis + ")"
+                    : "is " + value + ", but the grid axis grid." + axis + " sets " + axisPath + " in every cell, "
+                            + "which drops " + field + " (it follows from " + axisPath + "), so it would change "
+                            + "nothing; remove " + field);
+        }
+    }
+
+    /**
+     * The config with the fields the grid replaces left at their defaults, as {@link #toYaml} writes it (without
+     * them) and as it reads back: a run and its resume have one base config. The config itself where that does not
+     * bind (a base value the grid replaces is needed for the base config to be valid).
+     */
+    private static ExperimentSpec withoutReplaced(ExperimentSpec cfg, Map<String, String> replaced) {
+        ObjectNode t = strippedTree(cfg, replaced);
+        if (t == null) {
+            return cfg;
+        }
+        try {
+            return bind(t);
+        } catch (InvalidInputException e) {
+            return cfg;
+        }
+    }
+
+    /** The config as a tree without the fields the grid replaces, or null when there are none. */
+    private static ObjectNode strippedTree(ExperimentSpec cfg, Map<String, String> replaced) {
+        if (replaced.isEmpty()) {
+            return null;
+        }
+        ObjectNode t = YAML.valueToTree(cfg);
+        for (String field : replaced.keySet()) {
+            String[] parts = field.split("\\.");
+            JsonNode n = t;
+            for (int i = 0; i < parts.length - 1 && n != null; i++) {
+                n = n.get(parts[i]);
+            }
+            if (n instanceof ObjectNode o) {
+                o.remove(parts[parts.length - 1]);
+            }
+        }
+        return t;
     }
 
     /** A loaded experiment: where it came from, the resolved config and its cells. */
@@ -826,6 +958,17 @@ public final class ConfigLoader {
             if (p.startsWith("grid") || p.equals("name") || p.equals("type")) {
                 throw new InvalidInputException("grid." + a, "cannot be a grid axis");
             }
+            if (p.equals("seed")) {
+                // refused before any work: its column would clash with results.csv's per-run seed column
+                throw new InvalidInputException("grid." + a, "the master seed cannot be a grid axis: it seeds the "
+                        + "whole experiment, and every run of a cell already has a seed of its own (the seed column of "
+                        + "results.csv); to repeat the sweep under other seeds, run it once per seed (--set seed=N), "
+                        + "or raise init.count");
+            }
+            if (p.equals("description")) {
+                throw new InvalidInputException("grid." + a, "the description cannot be a grid axis: it changes no "
+                        + "result");
+            }
             String section = p.split("\\.")[0];
             if (!ExperimentSpec.SCALARS.contains(section) && !sections(cfg.type()).contains(section)) {
                 throw new InvalidInputException("grid." + a, "experiments of type " + cfg.type() + " do not use the "
@@ -875,9 +1018,22 @@ public final class ConfigLoader {
         return cells;
     }
 
-    /** The resolved config as YAML. */
+    /**
+     * The resolved config as YAML: every default filled in, except the fields the grid replaces in every cell
+     * ({@link #replacedByGrid}), which are left out (their values are the grid's), so that the file lists only what
+     * the run uses and runs again as it is.
+     */
     public static String toYaml(ExperimentSpec cfg) {
         try {
+            ObjectNode t = strippedTree(cfg, replacedByGrid(cfg));
+            if (t != null) {
+                try {
+                    bind(t); // reads back (withoutReplaced): else written whole
+                    return YAML.writeValueAsString(t);
+                } catch (InvalidInputException e) {
+                    // the base config needs a replaced value to be valid: written whole
+                }
+            }
             return YAML.writeValueAsString(cfg);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -105,7 +105,8 @@ class ConfigLoaderTest {
                 "name: x\nstop:\n  max_steps: 5\n  max_steps: 6\n", "t")).field());
         // numbers are numbers: a quoted one is text
         assertEquals("init.count", bad("du2018-table1", "init.count='5'").field());
-        assertEquals(36, ConfigLoader.load("du2018-table1", List.of("teacher.ratio=4")).cells().size());
+        assertEquals(1.0, ((PopulationSweepSpec) ConfigLoader.load("du2018-table1", List.of("teacher.w_norm=1"))
+                .config()).teacher().wNorm());
         // duplicates in lists that key cells, data sets or strides
         assertEquals("grid.ratio", bad("du2018-table1", "grid.ratio=[0,4,4.0]").field());
         assertEquals("empirical.n", bad("sample-size", "empirical.n=[500,2000,500]").field());
@@ -230,5 +231,52 @@ class ConfigLoaderTest {
         Path again = dir.resolve("again.yaml");
         Files.writeString(again, yaml);
         assertEquals(yaml, ConfigLoader.toYaml(ConfigLoader.load(again.toString(), List.of()).config()));
+    }
+
+    /**
+     * No field the user gives is without effect: a field a grid axis replaces in every cell is refused, naming both,
+     * whether given by --set or in a file (a built-in's own fields are fine); the resolved config leaves such fields
+     * out, so it loads again as a file, to the same text. The master seed cannot be an axis (its column would clash
+     * with the per-run seed column, found only after the work).
+     */
+    @Test
+    void fieldsTheGridReplacesAreRefusedAndLeftOutOfTheResolvedConfig(@TempDir Path dir) throws Exception {
+        InvalidInputException e = bad("du2018-table1", "ratio=1000");
+        assertEquals("teacher.ratio", e.field());
+        assertTrue(e.getMessage().contains("is 1000, but the grid axis grid.ratio replaces it in every cell"),
+                e.getMessage());
+        e = bad("du2018-table1", "model.d=150");
+        assertEquals("model.d", e.field());
+        assertTrue(e.getMessage().contains("grid.k sets model.k in every cell, which drops model.d"), e.getMessage());
+        e = bad("du2018-table1", "grid=null", "grid.k=[4,9]", "model.k=4");
+        assertEquals("model.k", e.field());
+        e = bad("bg2017-fixed-output", "model.p=5");
+        assertEquals("model.p", e.field());
+        Path file = dir.resolve("f.yaml");
+        Files.writeString(file, "name: x\ntype: population-sweep\nteacher: {ratio: 9}\ngrid: {ratio: [0, 1]}\n");
+        e = bad(file.toString());
+        assertEquals("teacher.ratio", e.field());
+        assertTrue(e.getMessage().contains("grid.ratio"), e.getMessage());
+        // the built-in's own model.p (bg2017 sweeps p) is not the user's, and null sets nothing
+        ConfigLoader.load("bg2017-fixed-output", List.of("teacher.w_norm=2"));
+        ConfigLoader.load("du2018-table1", List.of("teacher.ratio=null"));
+        // the resolved config has no teacher.ratio, model.k or model.d, and runs again as a file
+        for (String builtIn : List.of("du2018-table1", "bg2017-fixed-output")) {
+            String yaml = ConfigLoader.toYaml(ConfigLoader.load(builtIn, List.of()).config());
+            Path dump = dir.resolve(builtIn + ".yaml");
+            Files.writeString(dump, yaml);
+            assertEquals(yaml, ConfigLoader.toYaml(ConfigLoader.load(dump.toString(), List.of()).config()));
+            com.fasterxml.jackson.databind.JsonNode tree = ConfigLoader.parse(yaml, builtIn);
+            assertTrue(tree.path("model").path("k").isMissingNode() && tree.path("model").path("d").isMissingNode(),
+                    yaml);
+        }
+        assertTrue(ConfigLoader.parse(ConfigLoader.toYaml(ConfigLoader.load("du2018-table1", List.of()).config()), "t")
+                .path("teacher").path("ratio").isMissingNode());
+        // the cells still carry the swept values
+        ConfigLoader.Loaded l = ConfigLoader.load("du2018-table1", List.of());
+        assertEquals(25.0, ((PopulationSweepSpec) l.cells().get(35).config()).teacher().ratio());
+        e = bad("du2018-table1", "grid=null", "grid.seed=[1,2]");
+        assertEquals("grid.seed", e.field());
+        assertTrue(e.getMessage().contains("master seed cannot be a grid axis"), e.getMessage());
     }
 }
