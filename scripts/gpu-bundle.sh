@@ -12,11 +12,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:?usage: scripts/gpu-bundle.sh OUT}"
-# the PyTorch peer: ONECNN_TORCH_PEER, else ../shared/peers/ beside the checkout (or beside its worktree folder)
-peer="${ONECNN_TORCH_PEER:-}"
-for c in "$here/../shared/peers/ensemble_torch.py" "$here/../../shared/peers/ensemble_torch.py"; do
-  [ -z "$peer" ] && [ -f "$c" ] && peer="$c"
-done
+# the PyTorch peer: ONECNN_TORCH_PEER (another copy, e.g. one under test), else the repository's peers/
+peer="${ONECNN_TORCH_PEER:-$here/peers/ensemble_torch.py}"
 [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && { echo "gpu-bundle: $out exists and is not empty" >&2; exit 2; }
 [ -n "$peer" ] && [ -f "$peer" ] || { echo "gpu-bundle: the PyTorch peer ensemble_torch.py was not found (set ONECNN_TORCH_PEER)" >&2; exit 2; }
 command -v jlink >/dev/null || { echo "gpu-bundle: jlink (a JDK 17) is needed" >&2; exit 2; }

@@ -180,4 +180,36 @@ class DocsLinksTest {
         assertTrue(pointers >= 20, "expected comments to point into docs/, found " + pointers);
         assertTrue(bad.isEmpty(), String.join("\n", bad));
     }
+
+    /**
+     * What a user reads or runs besides src/ (README.md, docs/, scripts/, peers/) stands alone too: the peers that
+     * the speed comparisons name are in the repository's peers/, each with a line in peers/README.md, and nothing
+     * points to a folder beside the checkout.
+     */
+    @Test
+    void docsScriptsAndPeersPointOnlyIntoTheRepository() throws IOException {
+        Path root = root();
+        List<String> forbidden = List.of(".." + "/shared", "shared" + "/spec", "shared" + "/peers", "MATH" + ".md");
+        List<Path> files = new ArrayList<>(List.of(root.resolve("README.md")));
+        for (String dir : List.of("docs", "scripts", "peers")) {
+            try (Stream<Path> s = Files.walk(root.resolve(dir))) {
+                s.filter(Files::isRegularFile).sorted().forEach(files::add);
+            }
+        }
+        List<String> bad = new ArrayList<>();
+        for (Path f : files) {
+            String text = Files.readString(f, StandardCharsets.ISO_8859_1); // any bytes: only ASCII is searched
+            for (String x : forbidden) {
+                if (text.contains(x)) {
+                    bad.add(root.relativize(f) + " mentions " + x);
+                }
+            }
+        }
+        assertTrue(bad.isEmpty(), String.join("\n", bad));
+        String index = Files.readString(root.resolve("peers/README.md"), StandardCharsets.UTF_8);
+        for (String peer : List.of("ensemble_numpy.py", "ensemble_torch.py", "population_numpy.py", "ensemble_avx2.c")) {
+            assertTrue(Files.isRegularFile(root.resolve("peers").resolve(peer)), "peers/" + peer);
+            assertTrue(index.contains("`" + peer + "`"), "peers/README.md has no line for " + peer);
+        }
+    }
 }

@@ -39,10 +39,6 @@ import org.onecnn.util.InvalidInputException;
  * types and invalid values are errors naming the field); expands the grid into cells.
  */
 public final class ConfigLoader {
-    /** YAML's NaN and infinity ({@code .nan}, {@code -.inf}) as a list entry or mapping value. */
-    private static final java.util.regex.Pattern NON_FINITE = java.util.regex.Pattern.compile(
-        "(?i)(^|[\\s\\[,{:])[-+]?\\.(nan|inf)\\b");
-
     private static final ObjectMapper YAML = mapper();
 
     private ConfigLoader() {
@@ -175,17 +171,12 @@ public final class ConfigLoader {
         }
         JsonNode n;
         try {
-            requirePlainBooleans(text, "");
-            n = YAML.readTree(text);
+            n = readYaml(text, label);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
             String dup = duplicateKey(e);
             if (dup != null) {
                 throw new InvalidInputException(dup, "is given twice in " + label + where + "; give each key once");
-            }
-            if (e.getOriginalMessage().startsWith("Trailing token")) {
-                throw new InvalidInputException("config", label + " holds more than one YAML document (a second '---'"
-                        + where + "); a config is one document");
             }
             throw new InvalidInputException("config", label + " is not valid YAML" + where + ": "
                     + e.getOriginalMessage().split("\n")[0]);
@@ -197,37 +188,168 @@ public final class ConfigLoader {
     }
 
     /**
-     * YAML 1.1 reads {@code yes}, {@code no}, {@code on}, {@code off}, {@code y} and {@code n} as booleans;
-     * onecnn takes only {@code true} and {@code false} (a value such as {@code yes} is more often a typo or a
-     * string than a decision), so any other spelling of a boolean is refused, naming its field.
+     * The one reading of a config's scalars, the same in a file and in {@code --set} (docs/config.md#numbers-booleans-and-text):
+     * a plain (unquoted) scalar is a number only when written in decimal digits ({@code 20}, {@code -3},
+     * {@code 0.05}, {@code 1.0e-10}, {@code 2e1}), a boolean only as {@code true} or {@code false}, and null as
+     * {@code null}, {@code ~} or nothing. Every other plain scalar is kept as the text it is: YAML 1.1's
+     * {@code yes}/{@code no}/{@code on}/{@code off}, {@code 0x14}, {@code 2_0}, {@code 0b101}, {@code 024}
+     * (octal 20 in YAML 1.1, 24 in YAML 1.2), {@code .inf}, {@code .nan}. So {@code name: yes} is the name "yes",
+     * and where a number or a boolean is needed such text is refused by {@link #bind}, saying how to write the
+     * value ({@link #notationHint}), instead of being read silently as 20 or true, or failing as "not valid YAML".
      */
-    private static void requirePlainBooleans(String text, String prefix) throws JsonProcessingException {
-        try (com.fasterxml.jackson.core.JsonParser jp = YAML.getFactory().createParser(text)) {
-            for (com.fasterxml.jackson.core.JsonToken t = jp.nextToken(); t != null; t = jp.nextToken()) {
-                if (t == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE
-                        || t == com.fasterxml.jackson.core.JsonToken.VALUE_FALSE) {
-                    String s = jp.getText();
-                    if (!s.equalsIgnoreCase("true") && !s.equalsIgnoreCase("false")) {
-                        List<String> parts = new ArrayList<>();
-                        for (com.fasterxml.jackson.core.JsonStreamContext c = jp.getParsingContext(); c != null;
-                                c = c.getParent()) {
-                            if (c.getCurrentName() != null) {
-                                parts.add(0, c.getCurrentName());
-                            }
-                        }
-                        String path = prefix.isEmpty() ? String.join(".", parts)
-                                : parts.isEmpty() ? prefix : prefix + "." + String.join(".", parts);
-                        throw new InvalidInputException(path.isEmpty() ? "config" : path, "'" + s + "' is not a "
-                                + "boolean here: write true or false");
-                    }
-                }
+    static JsonNode readYaml(String text, String label) throws JsonProcessingException {
+        try (com.fasterxml.jackson.core.JsonParser p = YAML.getFactory().createParser(text)) {
+            com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+            if (t == null) {
+                return null;
             }
-        } catch (java.io.IOException e) {
-            if (e instanceof JsonProcessingException jpe) {
-                throw jpe;
+            JsonNode root = readValue(p, t);
+            if (p.nextToken() != null) {
+                throw new InvalidInputException("config", label + " holds more than one YAML document (a second "
+                        + "'---' at line " + p.currentLocation().getLineNr() + "); a config is one document");
             }
-            throw new IllegalStateException(e);
+            return root;
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // reading a String
         }
+    }
+
+    /** A decimal integer: an optional sign and digits, no leading zero. */
+    private static final java.util.regex.Pattern DECIMAL_INT = java.util.regex.Pattern.compile("[-+]?(0|[1-9][0-9]*)");
+    /** A decimal number: digits with an optional fraction and exponent. */
+    private static final java.util.regex.Pattern DECIMAL_FLOAT = java.util.regex.Pattern.compile(
+            "[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+
+    private static JsonNode readValue(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.core.JsonToken t)
+            throws IOException {
+        JsonNodeFactory nf = JsonNodeFactory.instance;
+        switch (t) {
+            case START_OBJECT: {
+                ObjectNode o = nf.objectNode();
+                for (t = p.nextToken(); t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME; t = p.nextToken()) {
+                    String key = p.currentName();
+                    o.set(key, readValue(p, p.nextToken())); // a key given twice: the parser's duplicate detection
+                }
+                return o;
+            }
+            case START_ARRAY: {
+                com.fasterxml.jackson.databind.node.ArrayNode a = nf.arrayNode();
+                for (t = p.nextToken(); t != com.fasterxml.jackson.core.JsonToken.END_ARRAY; t = p.nextToken()) {
+                    a.add(readValue(p, t));
+                }
+                return a;
+            }
+            case VALUE_NULL:
+                return nf.nullNode();
+            case VALUE_TRUE:
+            case VALUE_FALSE: {
+                String s = p.getText();
+                return s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")
+                        ? nf.booleanNode(t == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE) : nf.textNode(s);
+            }
+            case VALUE_NUMBER_INT: {
+                String s = p.getText();
+                if (!DECIMAL_INT.matcher(s).matches()) {
+                    return nf.textNode(s);
+                }
+                return switch (p.getNumberType()) {
+                    case INT -> nf.numberNode(p.getIntValue());
+                    case LONG -> nf.numberNode(p.getLongValue());
+                    default -> nf.numberNode(p.getBigIntegerValue());
+                };
+            }
+            case VALUE_NUMBER_FLOAT: {
+                String s = p.getText();
+                return DECIMAL_FLOAT.matcher(s).matches() ? nf.numberNode(Double.parseDouble(s)) : nf.textNode(s);
+            }
+            default:
+                return nf.textNode(p.getText());
+        }
+    }
+
+    /** YAML 1.1's other spellings of true and false. */
+    private static final java.util.Set<String> YAML11_BOOLEANS = java.util.Set.of("yes", "no", "on", "off", "y", "n");
+
+    /**
+     * What is wrong with {@code v} where a value of type {@code target} is needed, in the terms of the YAML a user
+     * wrote, or null when there is nothing to add to "expected ...": infinite or NaN for a number, an integer in
+     * another notation than decimal digits, a number with a fraction or exponent for an integer, YAML 1.1's
+     * {@code yes}/{@code no} for a boolean.
+     */
+    static String notationHint(Class<?> target, JsonNode v) {
+        if (target == null || v == null) {
+            return null;
+        }
+        boolean integer = target == Integer.class || target == int.class || target == Long.class
+                || target == long.class;
+        boolean number = integer || target == Double.class || target == double.class || target == Float.class
+                || target == float.class;
+        if (v.isTextual() && number) {
+            String s = v.asText().trim();
+            String nf = nonFiniteHint(s);
+            if (nf != null) {
+                return nf;
+            }
+            java.math.BigInteger other = otherIntegerNotation(s);
+            if (other != null) {
+                return "'" + s + "' is not written in decimal digits; write " + other;
+            }
+            if (s.matches("[-+]?0[0-9]+")) {
+                return "'" + s + "' has a leading zero (an octal number to YAML 1.1, a decimal one to YAML 1.2); "
+                        + "write the integer in decimal digits without it";
+            }
+            if (s.contains("_") && DECIMAL_FLOAT.matcher(s.replace("_", "")).matches()) {
+                return "'" + s + "' has '_' in it; write the number in digits only: " + s.replace("_", "");
+            }
+            return null;
+        }
+        if (integer && v.isNumber() && !v.isIntegralNumber()) {
+            double d = v.asDouble();
+            if (Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 0x1p63) {
+                return "an integer is needed; write " + new java.math.BigDecimal(d).toBigInteger()
+                        + " (decimal digits, without a fraction or exponent)";
+            }
+            return "an integer is needed, got " + d;
+        }
+        if ((target == Boolean.class || target == boolean.class) && v.isTextual()
+                && YAML11_BOOLEANS.contains(v.asText().toLowerCase(java.util.Locale.ROOT))) {
+            return "'" + v.asText() + "' is not a boolean here: write true or false";
+        }
+        return null;
+    }
+
+    /**
+     * "is infinite/NaN: use a finite number" for YAML's {@code .inf}, {@code -.inf} and {@code .nan} (any case) or
+     * Java's {@code Infinity}/{@code NaN}, else null.
+     */
+    public static String nonFiniteHint(String s) {
+        String t = s.trim();
+        if (t.matches("[-+]?\\.(inf|Inf|INF)|[-+]?Infinity")) {
+            return "is infinite (" + t + "); use a finite number";
+        }
+        if (t.matches("\\.(nan|NaN|NAN)|NaN")) {
+            return "is NaN (" + t + ", not a number); use a finite number";
+        }
+        return null;
+    }
+
+    /** The value of a hexadecimal, octal ({@code 0o}), binary or '_'-grouped integer, or null for any other text. */
+    private static java.math.BigInteger otherIntegerNotation(String s) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([-+]?)(0[xX]([0-9a-fA-F_]+)|0[oO]([0-7_]+)"
+                + "|0[bB]([01_]+)|([0-9][0-9_]*_[0-9_]*))").matcher(s);
+        if (!m.matches()) {
+            return null;
+        }
+        int radix = m.group(3) != null ? 16 : m.group(4) != null ? 8 : m.group(5) != null ? 2 : 10;
+        String digits = (m.group(3) != null ? m.group(3) : m.group(4) != null ? m.group(4) : m.group(5) != null
+                ? m.group(5) : m.group(6)).replace("_", "");
+        if (digits.isEmpty()) {
+            return null;
+        }
+        java.math.BigInteger b = new java.math.BigInteger(digits, radix);
+        return m.group(1).equals("-") ? b.negate() : b;
     }
 
     /** The dotted path of a key given twice (Jackson's strict duplicate detection), or null. */
@@ -268,6 +390,20 @@ public final class ConfigLoader {
 
     /** Load, override and bind: the resolved experiment (grid not yet expanded). */
     public static Loaded load(String nameOrPath, List<String> sets) {
+        return load(nameOrPath, sets, false);
+    }
+
+    /**
+     * The config a run folder recorded ({@code config.yaml}, onecnn's own output, checked against the config hash
+     * of {@code provenance.json} by the caller): loaded as {@link #load} does, except that a field the grid
+     * replaces is not refused (a resolved config holds none, but one written where the grid's replaced fields
+     * could not be left out, {@link #toYaml}, still resumes).
+     */
+    public static Loaded loadRecorded(Path configYaml) {
+        return load(configYaml.toString(), List.of(), true);
+    }
+
+    private static Loaded load(String nameOrPath, List<String> sets, boolean recorded) {
         Source src = source(nameOrPath);
         ObjectNode tree = parse(src.text(), src.label());
         java.util.Set<String> set = new java.util.HashSet<>();
@@ -287,8 +423,126 @@ public final class ConfigLoader {
             }
         }
         ExperimentSpec cfg = bind(tree);
-        List<Cell> cells = cells(cfg);
-        return new Loaded(src, cfg, cells);
+        List<Cell> cells = cells(cfg); // the axes are checked (every cell validated) before the fields they replace
+        Map<String, String> replaced = replacedByGrid(cfg);
+        if (!recorded) {
+            refuseGivenFieldsTheGridReplaces(tree, src.builtIn(), set, replaced);
+        }
+        ExperimentSpec canonical = withoutReplaced(cfg, replaced);
+        return new Loaded(src, canonical, canonical == cfg ? cells : cells(canonical));
+    }
+
+    /**
+     * The fields of the base config that the grid replaces in every cell, each with the axis replacing it: the
+     * axis's own field, and those {@link #setPath} drops with it ({@code model.d} when {@code k}, {@code p} or
+     * {@code s} is swept, {@code model.s} of a non-overlapping model when {@code p} is). Their base values are
+     * used nowhere.
+     */
+    static Map<String, String> replacedByGrid(ExperimentSpec cfg) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (cfg.axes().isEmpty()) {
+            return out;
+        }
+        ObjectNode base = YAML.valueToTree(cfg);
+        base.remove("grid");
+        Map<String, JsonNode> before = leaves(base, "");
+        for (String a : cfg.axes()) {
+            ObjectNode t = base.deepCopy();
+            // a value no config holds: every field the axis sets or drops differs from the base afterwards
+            setPath(t, resolvePath(a, cfg.type()), JsonNodeFactory.instance.textNode("\u0000grid"));
+            Map<String, JsonNode> after = leaves(t, "");
+            for (Map.Entry<String, JsonNode> e : before.entrySet()) {
+                if (!e.getValue().equals(after.get(e.getKey()))) {
+                    out.putIfAbsent(e.getKey(), a);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The leaves (scalars, lists, nulls) of a tree of mappings, by dotted path. */
+    private static Map<String, JsonNode> leaves(JsonNode n, String prefix) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            if (e.getValue().isObject()) {
+                out.putAll(leaves(e.getValue(), path));
+            } else {
+                out.put(path, e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * No field the user gives may be without effect: a field of the config file, or one given by {@code --set},
+     * that a grid axis replaces in every cell is refused, naming both. A built-in's own fields are not the user's
+     * (bg2017-fixed-output gives {@code model.p: 5} and sweeps {@code p}); a null (the default) sets nothing.
+     */
+    private static void refuseGivenFieldsTheGridReplaces(ObjectNode tree, boolean builtIn, java.util.Set<String> sets,
+            Map<String, String> replaced) {
+        if (replaced.isEmpty()) {
+            return;
+        }
+        JsonNode noGrid = tree.deepCopy();
+        ((ObjectNode) noGrid).remove("grid");
+        for (Map.Entry<String, JsonNode> e : leaves(noGrid, "").entrySet()) {
+            String field = e.getKey();
+            String axis = replaced.get(field);
+            if (axis == null || e.getValue().isNull()) {
+                continue;
+            }
+            boolean given = !builtIn || sets.stream().anyMatch(sp -> field.equals(sp) || field.startsWith(sp + "."));
+            if (!given) {
+                continue;
+            }
+            String axisPath = resolvePath(axis, tree.path("type").asText(null));
+            String value = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString();
+            throw new InvalidInputException(field, field.equals(axisPath)
+                    ? "is " + value + ", but the grid axis grid." + axis + " replaces it in every cell, so it would "
+                            + "change nothing; remove " + field + " (the values swept are those of grid." + axis + ")"
+                    : "is " + value + ", but the grid axis grid." + axis + " sets " + axisPath + " in every cell, "
+                            + "which drops " + field + " (it follows from " + axisPath + "), so it would change "
+                            + "nothing; remove " + field);
+        }
+    }
+
+    /**
+     * The config with the fields the grid replaces left at their defaults, as {@link #toYaml} writes it (without
+     * them) and as it reads back: a run and its resume have one base config. The config itself where that does not
+     * bind (a base value the grid replaces is needed for the base config to be valid).
+     */
+    private static ExperimentSpec withoutReplaced(ExperimentSpec cfg, Map<String, String> replaced) {
+        ObjectNode t = strippedTree(cfg, replaced);
+        if (t == null) {
+            return cfg;
+        }
+        try {
+            return bind(t);
+        } catch (InvalidInputException e) {
+            return cfg;
+        }
+    }
+
+    /** The config as a tree without the fields the grid replaces, or null when there are none. */
+    private static ObjectNode strippedTree(ExperimentSpec cfg, Map<String, String> replaced) {
+        if (replaced.isEmpty()) {
+            return null;
+        }
+        ObjectNode t = YAML.valueToTree(cfg);
+        for (String field : replaced.keySet()) {
+            String[] parts = field.split("\\.");
+            JsonNode n = t;
+            for (int i = 0; i < parts.length - 1 && n != null; i++) {
+                n = n.get(parts[i]);
+            }
+            if (n instanceof ObjectNode o) {
+                o.remove(parts[parts.length - 1]);
+            }
+        }
+        return t;
     }
 
     /** A loaded experiment: where it came from, the resolved config and its cells. */
@@ -418,17 +672,12 @@ public final class ConfigLoader {
         }
         JsonNode value;
         try {
-            requirePlainBooleans(raw, path);
-            value = YAML.readTree(raw);
+            // read as a file's value is (readYaml): --set x=0x14 and x: 0x14 are refused alike
+            value = readYaml(raw, "--set " + path);
             if (value == null || value.isMissingNode()) {
                 value = JsonNodeFactory.instance.nullNode();
             }
         } catch (JsonProcessingException e) {
-            if (NON_FINITE.matcher(raw).find() && (raw.startsWith("[") || raw.startsWith("{"))) {
-                // the YAML reader refuses .nan and .inf inside a list; say so instead of 'expected a list'
-                throw new InvalidInputException(path, "NaN and infinite entries are not allowed, got " + raw
-                        + "; give finite numbers");
-            }
             value = JsonNodeFactory.instance.textNode(raw);
         }
         setPath(tree, path, value);
@@ -508,10 +757,13 @@ public final class ConfigLoader {
             }
             throw new InvalidInputException(p, "unknown key; allowed here: " + String.join(", ", known));
         } catch (InvalidFormatException e) {
-            throw new InvalidInputException(path(e), "cannot read '" + e.getValue() + "' as "
+            String hint = notationHint(e.getTargetType(), node(tree, e));
+            throw new InvalidInputException(path(e), hint != null ? hint : "cannot read '" + e.getValue() + "' as "
                     + typeName(e.getTargetType()));
         } catch (MismatchedInputException e) {
-            throw new InvalidInputException(path(e), "expected " + typeName(e.getTargetType()) + given(tree, e));
+            String hint = notationHint(e.getTargetType(), node(tree, e));
+            throw new InvalidInputException(path(e), hint != null ? hint : "expected " + typeName(e.getTargetType())
+                    + given(tree, e));
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof com.fasterxml.jackson.core.exc.InputCoercionException ice) {
                 boolean isLong = ice.getTargetType() == Long.class || ice.getTargetType() == long.class;
@@ -598,6 +850,20 @@ public final class ConfigLoader {
             known.addAll(used);
             throw new InvalidInputException(key, "unknown key; allowed here: " + String.join(", ", known));
         }
+    }
+
+    /** The value at the failing path of the tree, or null when it cannot be found. */
+    private static JsonNode node(JsonNode tree, JsonMappingException e) {
+        StringBuilder ptr = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                ptr.append('/').append(r.getFieldName().replace("~", "~0").replace("/", "~1"));
+            } else if (r.getIndex() >= 0) {
+                ptr.append('/').append(r.getIndex());
+            }
+        }
+        JsonNode v = ptr.length() == 0 ? null : tree.at(ptr.toString());
+        return v == null || v.isMissingNode() ? null : v;
     }
 
     /** {@code ", got <value>"} for the value at the failing path of the tree, or "" when it cannot be found. */
@@ -692,6 +958,17 @@ public final class ConfigLoader {
             if (p.startsWith("grid") || p.equals("name") || p.equals("type")) {
                 throw new InvalidInputException("grid." + a, "cannot be a grid axis");
             }
+            if (p.equals("seed")) {
+                // refused before any work: its column would clash with results.csv's per-run seed column
+                throw new InvalidInputException("grid." + a, "the master seed cannot be a grid axis: it seeds the "
+                        + "whole experiment, and every run of a cell already has a seed of its own (the seed column of "
+                        + "results.csv); to repeat the sweep under other seeds, run it once per seed (--set seed=N), "
+                        + "or raise init.count");
+            }
+            if (p.equals("description")) {
+                throw new InvalidInputException("grid." + a, "the description cannot be a grid axis: it changes no "
+                        + "result");
+            }
             String section = p.split("\\.")[0];
             if (!ExperimentSpec.SCALARS.contains(section) && !sections(cfg.type()).contains(section)) {
                 throw new InvalidInputException("grid." + a, "experiments of type " + cfg.type() + " do not use the "
@@ -741,9 +1018,22 @@ public final class ConfigLoader {
         return cells;
     }
 
-    /** The resolved config as YAML. */
+    /**
+     * The resolved config as YAML: every default filled in, except the fields the grid replaces in every cell
+     * ({@link #replacedByGrid}), which are left out (their values are the grid's), so that the file lists only what
+     * the run uses and runs again as it is.
+     */
     public static String toYaml(ExperimentSpec cfg) {
         try {
+            ObjectNode t = strippedTree(cfg, replacedByGrid(cfg));
+            if (t != null) {
+                try {
+                    bind(t); // reads back (withoutReplaced): else written whole
+                    return YAML.writeValueAsString(t);
+                } catch (InvalidInputException e) {
+                    // the base config needs a replaced value to be valid: written whole
+                }
+            }
             return YAML.writeValueAsString(cfg);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -32,6 +32,11 @@ public record Eta(double value, boolean auto) {
         if (node.isNumber()) {
             return of(node.asDouble());
         }
+        String nonFinite = node.isTextual() ? ConfigLoader.nonFiniteHint(node.asText()) : null;
+        if (nonFinite != null) {
+            // .inf and .nan are read as text (ConfigLoader.readYaml): say what they are, not only "got '.inf'"
+            throw new InvalidInputException("train.eta", nonFinite + " > 0, or 'auto'");
+        }
         // a number in quotes ('0.1') is text, refused as for every other number of a config
         throw new InvalidInputException("train.eta", "must be a number > 0 or 'auto', got " + (node.isTextual()
                 ? "'" + node.asText() + "'" : node.toString()));

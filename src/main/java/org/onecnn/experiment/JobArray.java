@@ -246,7 +246,7 @@ public final class JobArray {
             if (complete(folder)) {
                 return new MergeOutcome(dir, true);
             }
-            ConfigLoader.Loaded loaded = ConfigLoader.load(folder.path("config.yaml").toString(), List.of());
+            ConfigLoader.Loaded loaded = ConfigLoader.loadRecorded(folder.path("config.yaml"));
             Experiment exp = Experiment.of(loaded.config().type());
             exp.validate(loaded);
             String hash = CellStore.configHash(loaded.config());

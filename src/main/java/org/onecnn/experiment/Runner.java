@@ -132,7 +132,7 @@ public final class Runner {
         RunFolder folder = RunFolder.resume(req.resume());
         RunFolder.Lock lock = folder.lock();
         try (Interruption.Active active = Interruption.begin(folder, resumeHint(folder), true)) {
-            ConfigLoader.Loaded loaded = ConfigLoader.load(folder.path("config.yaml").toString(), List.of());
+            ConfigLoader.Loaded loaded = ConfigLoader.loadRecorded(folder.path("config.yaml"));
             if (Files.isRegularFile(folder.path("report.md")) && !Files.isDirectory(folder.path(RunFolder.CELLS))) {
                 throw new InvalidInputException("--resume", req.resume() + " is already complete (report.md is there); "
                         + "nothing to resume");

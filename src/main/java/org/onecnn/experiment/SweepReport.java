@@ -202,12 +202,17 @@ public final class SweepReport {
         Sections.PopulationSpec c = (Sections.PopulationSpec) ctx.config();
         List<String> b = new ArrayList<>();
         b.add("type `" + c.type() + "`, master seed " + c.seed());
-        b.add("model: k = " + c.model().k() + ", p = " + c.model().p() + ", stride " + c.model().s()
-                + " (grid may override)");
+        // a field the grid replaces has no value of its own here (its base value is a default the cells never use)
+        java.util.Map<String, String> byGrid = ConfigLoader.replacedByGrid(c);
+        java.util.function.BiFunction<String, Object, String> v = (field, value) -> byGrid.containsKey(field)
+                ? "by grid." + byGrid.get(field) : String.valueOf(value);
+        b.add("model: k = " + v.apply("model.k", c.model().k()) + ", p = " + v.apply("model.p", c.model().p())
+                + ", stride " + v.apply("model.s", c.model().s()));
         Sections.TeacherSpec t = c.teacher();
         b.add("teacher: family `" + t.family() + "`"
-                + (t.family() == Sections.TeacherSpec.Family.RATIO ? ", ratio " + t.ratio() + ", ‖a*‖ = " + t.aNorm() : "")
-                + ", ‖w*‖ = " + t.wNorm());
+                + (t.family() == Sections.TeacherSpec.Family.RATIO ? ", ratio " + v.apply("teacher.ratio", t.ratio())
+                        + ", ‖a*‖ = " + v.apply("teacher.a_norm", t.aNorm()) : "")
+                + ", ‖w*‖ = " + v.apply("teacher.w_norm", t.wNorm()));
         b.add("initialization: `" + c.init().scheme() + "`, " + c.init().count() + " per cell"
                 + (c.init().signRestarts() ? ", best of four sign restarts (±v, ±a)" : ""));
         b.add("algorithm: `" + c.train().algorithm() + "` on the `" + c.train().engineName() + "` engine, η = "

@@ -83,6 +83,18 @@ class BadInputBatteryTest {
             c("quoted number for an integer", "init.count", run(du, "init.count='5'")),
             c("integer for a boolean", "init.sign_restarts", run(du, "init.sign_restarts=2")),
             c("yes for a boolean", "init.sign_restarts", run(du, "init.sign_restarts=yes")),
+            c("field a grid axis replaces, by --set", "teacher.ratio", run(du, "ratio=1000")),
+            c("field the grid drops (d follows k)", "model.d", run(du, "model.d=150")),
+            f("field a grid axis replaces, in a file", "teacher.ratio", d -> run(d.resolve("grid-replaced.yaml")
+                    .toString())),
+            c("master seed as a grid axis", "grid.seed", run(du, "grid=null", "grid.seed=[1,2]")),
+            c("hexadecimal integer", "init.count", run(du, "init.count=0x14")),
+            c("integer with '_'", "init.count", run(du, "init.count=2_0")),
+            c("YAML 1.2 octal integer", "init.count", run(du, "init.count=0o24")),
+            c("exponent for an integer", "init.count", run(du, "init.count=2e1")),
+            c("YAML .inf for a number", "teacher.a_norm", run(du, "teacher.a_norm=.inf")),
+            f("hexadecimal integer in a file", "init.count", d -> run(d.resolve("hex.yaml").toString())),
+            f("YAML .inf in a file", "teacher.ratio", d -> run(d.resolve("inf.yaml").toString())),
             c("mapping for a number", "train.eta", run(du, "train.eta={a: 1}")),
             c("integer beyond int", "model.k", run(du, "model.k=3000000000")),
             c("empty --set value", "init.count", run(du, "init.count=")),
@@ -468,6 +480,10 @@ class BadInputBatteryTest {
         Files.writeString(in.resolve("grid-sample-size.yaml"), "name: x\ntype: sample-size\ngrid: {k: [4]}\n");
         Files.writeString(in.resolve("grid-convotron.yaml"), "name: x\ntype: double-convotron\nmodel: {d: 160, p: 16}\n"
                 + "grid: {p: [16]}\n");
+        Files.writeString(in.resolve("grid-replaced.yaml"), "name: x\ntype: population-sweep\nteacher: {ratio: 9}\n"
+                + "grid: {ratio: [0, 1]}\n");
+        Files.writeString(in.resolve("hex.yaml"), "name: x\ntype: population-sweep\ninit: {count: 0x14}\n");
+        Files.writeString(in.resolve("inf.yaml"), "name: x\ntype: population-sweep\nteacher: {ratio: .inf}\n");
         Files.writeString(in.resolve("empty.yaml"), "");
         Files.write(in.resolve("binary.yaml"), new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 0, 10, 7, 0});
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(in.resolve("sparse-3g.yaml").toFile(), "rw")) {

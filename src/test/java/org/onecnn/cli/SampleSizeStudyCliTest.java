@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.onecnn.report.Table;
 
 /**
@@ -68,5 +70,33 @@ class SampleSizeStudyCliTest extends CliFixture {
         Table perSet = Table.readCsv(out.resolve("per_dataset.csv"));
         assertEquals(4, perSet.size());
         assertTrue(perSet.columns().contains("p_not_converged"));
+    }
+
+    /**
+     * empirical.n in any order, and a single n, run to the end: the figures (whose x ranges span the sizes) and the
+     * report are written, the tables keep the config's order, and "the largest n" is the largest, not the last.
+     * Tiny on purpose (2 initializations, 40 steps): only the reporting is under test.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"[128,32]", "[32]"})
+    void anyOrderOfSampleSizesIsReportedAndPlotted(String ns) throws Exception {
+        Path out = home.resolve("study");
+        assertEquals(0, run("run", "sample-size", "--out", out.toString(), "--set", "init.count=2", "--set",
+                "empirical.n=" + ns, "--set", "empirical.datasets=2", "--set", "empirical.max_steps=40",
+                "--set", "empirical.check_every=20", "--set", "stop.max_steps=200", "--threads", "1"), stderr());
+        Table s = Table.readCsv(out.resolve("summary.csv"));
+        List<String> order = new java.util.ArrayList<>(List.of("inf"));
+        order.addAll(List.of(ns.substring(1, ns.length() - 1).split(",")));
+        List<String> got = new java.util.ArrayList<>();
+        for (int r = 0; r < s.size(); r++) {
+            got.add(s.getString(r, "n"));
+        }
+        assertEquals(order, got);
+        for (String f : List.of("probability_vs_n.png", "probability_vs_n.svg", "transitions.png", "report.md",
+                "summary.json")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        String largest = ns.startsWith("[128") ? "128" : "32";
+        assertTrue(Files.readString(out.resolve("report.md")).contains("At the largest n (" + largest + ")"));
     }
 }

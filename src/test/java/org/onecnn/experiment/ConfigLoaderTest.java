@@ -98,14 +98,15 @@ class ConfigLoaderTest {
                 .signRestarts());
         assertEquals("init.sign_restarts", bad("du2018-table1", "init.sign_restarts=1").field());
         assertEquals("init.sign_restarts", bad("du2018-table1", "init.sign_restarts=on").field());
-        assertEquals("stop.settled", assertThrows(InvalidInputException.class, () -> ConfigLoader.parse(
-                "name: x\ntype: population-sweep\nstop:\n  settled: no\n", "t")).field());
+        assertEquals("stop.settled", assertThrows(InvalidInputException.class, () -> ConfigLoader.bind(ConfigLoader.parse(
+                "name: x\ntype: population-sweep\nstop:\n  settled: no\n", "t"))).field());
         // a key given twice is refused, naming its path
         assertEquals("stop.max_steps", assertThrows(InvalidInputException.class, () -> ConfigLoader.parse(
                 "name: x\nstop:\n  max_steps: 5\n  max_steps: 6\n", "t")).field());
         // numbers are numbers: a quoted one is text
         assertEquals("init.count", bad("du2018-table1", "init.count='5'").field());
-        assertEquals(36, ConfigLoader.load("du2018-table1", List.of("teacher.ratio=4")).cells().size());
+        assertEquals(1.0, ((PopulationSweepSpec) ConfigLoader.load("du2018-table1", List.of("teacher.w_norm=1"))
+                .config()).teacher().wNorm());
         // duplicates in lists that key cells, data sets or strides
         assertEquals("grid.ratio", bad("du2018-table1", "grid.ratio=[0,4,4.0]").field());
         assertEquals("empirical.n", bad("sample-size", "empirical.n=[500,2000,500]").field());
@@ -174,5 +175,108 @@ class ConfigLoaderTest {
         assertEquals(((PopulationSweepSpec) l.config()).model(), again.model());
         assertEquals(ConfigLoader.cells(again).size(), l.cells().size());
         assertEquals(yaml, ConfigLoader.toYaml(again));
+    }
+
+    /**
+     * One reading of numbers and booleans, in a file and in --set alike (ConfigLoader.readYaml): integers in decimal
+     * digits only, true/false only, finite numbers only, each refusal saying what is wrong in YAML's terms; and
+     * YAML 1.1's yes/no is a string where a string is wanted.
+     */
+    @Test
+    void yamlScalarsAreReadOneWayAndRefusedInTheUsersTerms(@TempDir Path dir) throws Exception {
+        String[][] cases = {
+            // field, value, what the message must say
+            {"init.count", "0x14", "'0x14' is not written in decimal digits; write 20"},
+            {"init.count", "2_0", "'2_0' is not written in decimal digits; write 20"},
+            {"init.count", "0o24", "'0o24' is not written in decimal digits; write 20"},
+            {"init.count", "0b10100", "'0b10100' is not written in decimal digits; write 20"},
+            {"init.count", "024", "has a leading zero"},
+            {"init.count", "2e1", "an integer is needed; write 20"},
+            {"init.count", "20.0", "an integer is needed; write 20"},
+            {"init.count", "2.5", "an integer is needed, got 2.5"},
+            {"init.count", ".inf", "is infinite (.inf); use a finite number"},
+            {"teacher.a_norm", ".inf", "is infinite (.inf); use a finite number"},
+            {"teacher.a_norm", "-.Inf", "is infinite (-.Inf); use a finite number"},
+            {"teacher.a_norm", ".nan", "is NaN (.nan, not a number); use a finite number"},
+            {"teacher.a_norm", "1_0.5", "write the number in digits only: 10.5"},
+            {"train.eta", ".inf", "is infinite (.inf); use a finite number > 0, or 'auto'"},
+            {"stop.settled", "yes", "'yes' is not a boolean here: write true or false"},
+            {"stop.settled", "off", "'off' is not a boolean here: write true or false"},
+            {"teacher.w_star", "[1, .nan]", "is NaN (.nan, not a number)"},
+        };
+        for (String[] c : cases) {
+            String[] path = c[0].split("\\.");
+            Path f = dir.resolve("c.yaml");
+            Files.writeString(f, "name: x\ntype: population-sweep\n" + path[0] + ":\n  " + path[1] + ": " + c[1] + "\n");
+            for (InvalidInputException e : List.of(bad(f.toString()), bad("du2018-table1", c[0] + "=" + c[1]))) {
+                assertTrue(e.field().startsWith(c[0]), c[0] + "=" + c[1] + ": " + e.getMessage());
+                assertTrue(e.getMessage().contains(c[2]), c[0] + "=" + c[1] + ": " + e.getMessage());
+            }
+        }
+        // decimal numbers are numbers, true/false booleans, and yes/no text where text is wanted
+        Path ok = dir.resolve("ok.yaml");
+        Files.writeString(ok, "name: yes\ntype: population-sweep\ndescription: no\nseed: +20\ninit: {count: 20}\n"
+                + "stop: {settled: True}\nteacher: {a_norm: 2e-1, ratio: .5}\n");
+        PopulationSweepSpec spec = (PopulationSweepSpec) ConfigLoader.load(ok.toString(), List.of()).config();
+        assertEquals("yes", spec.name());
+        assertEquals("no", spec.description());
+        assertEquals(20L, spec.seed());
+        assertEquals(20, spec.init().count());
+        assertTrue(spec.stop().settled());
+        assertEquals(0.2, spec.teacher().aNorm());
+        assertEquals(0.5, spec.teacher().ratio());
+        assertEquals("yes", ConfigLoader.load("du2018-table1", List.of("name=yes")).config().name());
+        // the resolved config quotes such a name, so that it reads back as the same text
+        String yaml = ConfigLoader.toYaml(spec);
+        Path again = dir.resolve("again.yaml");
+        Files.writeString(again, yaml);
+        assertEquals(yaml, ConfigLoader.toYaml(ConfigLoader.load(again.toString(), List.of()).config()));
+    }
+
+    /**
+     * No field the user gives is without effect: a field a grid axis replaces in every cell is refused, naming both,
+     * whether given by --set or in a file (a built-in's own fields are fine); the resolved config leaves such fields
+     * out, so it loads again as a file, to the same text. The master seed cannot be an axis (its column would clash
+     * with the per-run seed column, found only after the work).
+     */
+    @Test
+    void fieldsTheGridReplacesAreRefusedAndLeftOutOfTheResolvedConfig(@TempDir Path dir) throws Exception {
+        InvalidInputException e = bad("du2018-table1", "ratio=1000");
+        assertEquals("teacher.ratio", e.field());
+        assertTrue(e.getMessage().contains("is 1000, but the grid axis grid.ratio replaces it in every cell"),
+                e.getMessage());
+        e = bad("du2018-table1", "model.d=150");
+        assertEquals("model.d", e.field());
+        assertTrue(e.getMessage().contains("grid.k sets model.k in every cell, which drops model.d"), e.getMessage());
+        e = bad("du2018-table1", "grid=null", "grid.k=[4,9]", "model.k=4");
+        assertEquals("model.k", e.field());
+        e = bad("bg2017-fixed-output", "model.p=5");
+        assertEquals("model.p", e.field());
+        Path file = dir.resolve("f.yaml");
+        Files.writeString(file, "name: x\ntype: population-sweep\nteacher: {ratio: 9}\ngrid: {ratio: [0, 1]}\n");
+        e = bad(file.toString());
+        assertEquals("teacher.ratio", e.field());
+        assertTrue(e.getMessage().contains("grid.ratio"), e.getMessage());
+        // the built-in's own model.p (bg2017 sweeps p) is not the user's, and null sets nothing
+        ConfigLoader.load("bg2017-fixed-output", List.of("teacher.w_norm=2"));
+        ConfigLoader.load("du2018-table1", List.of("teacher.ratio=null"));
+        // the resolved config has no teacher.ratio, model.k or model.d, and runs again as a file
+        for (String builtIn : List.of("du2018-table1", "bg2017-fixed-output")) {
+            String yaml = ConfigLoader.toYaml(ConfigLoader.load(builtIn, List.of()).config());
+            Path dump = dir.resolve(builtIn + ".yaml");
+            Files.writeString(dump, yaml);
+            assertEquals(yaml, ConfigLoader.toYaml(ConfigLoader.load(dump.toString(), List.of()).config()));
+            com.fasterxml.jackson.databind.JsonNode tree = ConfigLoader.parse(yaml, builtIn);
+            assertTrue(tree.path("model").path("k").isMissingNode() && tree.path("model").path("d").isMissingNode(),
+                    yaml);
+        }
+        assertTrue(ConfigLoader.parse(ConfigLoader.toYaml(ConfigLoader.load("du2018-table1", List.of()).config()), "t")
+                .path("teacher").path("ratio").isMissingNode());
+        // the cells still carry the swept values
+        ConfigLoader.Loaded l = ConfigLoader.load("du2018-table1", List.of());
+        assertEquals(25.0, ((PopulationSweepSpec) l.cells().get(35).config()).teacher().ratio());
+        e = bad("du2018-table1", "grid=null", "grid.seed=[1,2]");
+        assertEquals("grid.seed", e.field());
+        assertTrue(e.getMessage().contains("master seed cannot be a grid axis"), e.getMessage());
     }
 }

@@ -405,7 +405,13 @@ final class SampleSizeReport {
         int sets = cfg.empirical().datasets();
         XYChart chart = Plots.line("Outcome probabilities against the sample size (faint dots: single data sets)",
                 "n (samples)", "probability", true, false);
-        double[] xs = ns.stream().mapToDouble(Long::doubleValue).toArray();
+        // empirical.n may be in any order (it is the order of the tables); the lines are drawn in ascending n, so
+        // that they join neighbouring sizes: row ord[i] + 1 of the summary is the i-th smallest n
+        int[] ord = ascending(ns);
+        double[] xs = new double[ns.size()];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = ns.get(ord[i]);
+        }
         String[][] shown = {{"GLOBAL", "p_global", "0"}, {"SPURIOUS", "p_spurious", "1"},
             {"NOT_CONVERGED", "p_not_converged", "2"}};
         for (String[] o : shown) {
@@ -413,9 +419,9 @@ final class SampleSizeReport {
             double[] lo = new double[xs.length];
             double[] hi = new double[xs.length];
             for (int i = 0; i < xs.length; i++) {
-                y[i] = summary.getDouble(i + 1, o[1]);
-                lo[i] = summary.getDouble(i + 1, o[1] + "_lo");
-                hi[i] = summary.getDouble(i + 1, o[1] + "_hi");
+                y[i] = summary.getDouble(ord[i] + 1, o[1]);
+                lo[i] = summary.getDouble(ord[i] + 1, o[1] + "_lo");
+                hi[i] = summary.getDouble(ord[i] + 1, o[1] + "_hi");
             }
             String name = "P(" + o[0] + ")";
             Plots.addSeriesWithErrorBars(chart, name, xs, y, lo, hi);
@@ -427,7 +433,7 @@ final class SampleSizeReport {
                     for (int d = 0; d < sets; d++) {
                         // ±4 % in n around the size: apart on the log axis, still clearly at that n
                         px[i * sets + d] = xs[i] * (1 + 0.08 * ((d + 0.5) / sets - 0.5));
-                        py[i * sets + d] = sizes.get(i + 1).perSet()[cls][d];
+                        py[i * sets + d] = sizes.get(ord[i] + 1).perSet()[cls][d];
                     }
                 }
                 Plots.addFaintPoints(chart, name + " per data set", name, px, py);
@@ -436,12 +442,13 @@ final class SampleSizeReport {
         if (sizes.subList(1, sizes.size()).stream().anyMatch(z -> z.share(3) > 0)) {
             double[] y = new double[xs.length];
             for (int i = 0; i < xs.length; i++) {
-                y[i] = summary.getDouble(i + 1, "p_diverged");
+                y[i] = summary.getDouble(ord[i] + 1, "p_diverged");
             }
             Plots.addSeries(chart, "P(DIVERGED)", xs, y);
         }
         for (String[] o : new String[][] {{"GLOBAL", "p_global"}, {"SPURIOUS", "p_spurious"}}) {
             String name = "n = ∞: " + o[0];
+            // from below the smallest n to above the largest (xs is ascending; one n gives [n/1.5, 1.5 n])
             Plots.addHorizontalLine(chart, name, summary.getDouble(0, o[1]), xs[0] / 1.5, xs[xs.length - 1] * 1.5);
             XYSeries line = chart.getSeriesMap().get(name);
             XYSeries owner = chart.getSeriesMap().get("P(" + o[0] + ")");
@@ -451,6 +458,12 @@ final class SampleSizeReport {
         }
         Plots.save(chart, dir, "probability_vs_n");
         return "probability_vs_n";
+    }
+
+    /** The indices of {@code ns} in ascending order of their values (the sizes are distinct). */
+    private static int[] ascending(List<Long> ns) {
+        return java.util.stream.IntStream.range(0, ns.size()).boxed().sorted(java.util.Comparator.comparing(ns::get))
+                .mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -464,11 +477,16 @@ final class SampleSizeReport {
         double[] py = new double[position.size()];
         double[] plo = new double[position.size()];
         double[] phi = new double[position.size()];
+        List<Long> rowsN = new ArrayList<>();
+        for (int r = 0; r < position.size(); r++) {
+            rowsN.add(position.getLong(r, "n"));
+        }
+        int[] ord = ascending(rowsN); // the table is in the config's order of n; the line joins ascending n
         for (int i = 0; i < px.length; i++) {
-            px[i] = position.getDouble(i, "n");
-            py[i] = position.getDouble(i, "pi_minus_phi_median");
-            plo[i] = position.getDouble(i, "pi_minus_phi_min");
-            phi[i] = position.getDouble(i, "pi_minus_phi_max");
+            px[i] = position.getDouble(ord[i], "n");
+            py[i] = position.getDouble(ord[i], "pi_minus_phi_median");
+            plo[i] = position.getDouble(ord[i], "pi_minus_phi_min");
+            phi[i] = position.getDouble(ord[i], "pi_minus_phi_max");
         }
         String name = "median (bars: min–max)";
         Plots.addSeriesWithErrorBars(sp, name, px, py, plo, phi);
@@ -516,7 +534,8 @@ final class SampleSizeReport {
             }
         }
         java.util.Collections.reverse(rows); // the heat map draws row 0 at the bottom: keep reading order top-down
-        List<Long> ns = cfg.empirical().n();
+        // columns in ascending n, as the other figures' x axes (empirical.n may be in any order)
+        List<Long> ns = cfg.empirical().n().stream().sorted().toList();
         double[][] z = new double[Math.max(1, rows.size())][ns.size()];
         for (int j = 0; j < rows.size(); j++) {
             String[] pe = rows.get(j).split(" → ");
@@ -725,7 +744,13 @@ final class SampleSizeReport {
      * value lies in the interval, and the paired difference with its interval.
      */
     private String largestSizeLine() {
-        Size last = sizes.get(sizes.size() - 1);
+        // the largest n, wherever it is in empirical.n (any order is allowed)
+        Size last = sizes.get(1);
+        for (Size z : sizes.subList(1, sizes.size())) {
+            if (Long.parseLong(z.n()) > Long.parseLong(last.n())) {
+                last = z;
+            }
+        }
         Size inf = sizes.get(0);
         double popSp = inf.share(1);
         Statistics.Interval sp = last.p()[1];
