@@ -37,12 +37,14 @@ public final class BackendCheck {
      * Throws when {@code profile} cannot run on {@code info}; otherwise returns and the caller may go on
      * to {@link Nd4jSetup#apply}. Touches no ND4J class.
      *
-     * @throws InvalidInputException one line: what is wrong and what to do
+     * @param field the option or config field that chose the profile ({@code --profile}, {@code empirical.profile}),
+     *              which the error line names
+     * @throws InvalidInputException one line: the field, what is wrong and what to do
      */
-    public static void requireTrainable(ComputeProfile profile, BackendInfo info) {
+    public static void requireTrainable(String field, ComputeProfile profile, BackendInfo info) {
         Optional<String> p = problem(profile, info);
         if (p.isPresent()) {
-            throw new InvalidInputException("", p.get());
+            throw new InvalidInputException(field, p.get());
         }
     }
 

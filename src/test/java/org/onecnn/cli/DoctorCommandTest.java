@@ -77,7 +77,8 @@ class DoctorCommandTest {
     private void refused(String expectedStart) {
         String e = stderr();
         assertEquals(1, e.strip().split("\n").length, "one line: " + e);
-        assertTrue(e.startsWith("onecnn: error: " + expectedStart), e);
+        // doctor's refusals name the option that chose the profile
+        assertTrue(e.startsWith("onecnn: error: --profile: " + expectedStart), e);
         assertFalse(e.contains("\tat "), e);
         assertTrue(stdout().contains("verdict: not ready"), stdout());
     }
@@ -145,10 +146,10 @@ class DoctorCommandTest {
     @Test
     void badProfilesAreBadInput() throws Exception {
         assertEquals(2, doctor(cpuBuild(), "--profile", "nope"));
-        assertTrue(stderr().startsWith("onecnn: error: profile: no profile named 'nope'"), stderr());
+        assertTrue(stderr().startsWith("onecnn: error: --profile: no profile named 'nope'"), stderr());
         Path f = Files.writeString(home.resolve("mine.properties"), "backend = cpu\n");
         assertEquals(2, doctor(cpuBuild(), "--profile", f.toString()));
-        assertTrue(stderr().startsWith("onecnn: error: " + f + ": data_type: missing"), stderr());
+        assertTrue(stderr().startsWith("onecnn: error: --profile: " + f + ": data_type: missing"), stderr());
         assertEquals(1, stderr().strip().split("\n").length, stderr());
     }
 }

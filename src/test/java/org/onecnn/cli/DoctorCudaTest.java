@@ -138,7 +138,8 @@ class DoctorCudaTest {
     private void refused(String expected) {
         String e = console.stderr();
         assertEquals(1, e.strip().split("\n").length, "one line: " + e);
-        assertTrue(e.startsWith("onecnn: error: " + expected), e);
+        // doctor's refusals name the option that chose the profile
+        assertTrue(e.startsWith("onecnn: error: --profile: " + expected), e);
         assertFalse(e.contains("\tat "), e);
         assertTrue(console.stdout().contains("verdict: not ready"), console.stdout());
     }
