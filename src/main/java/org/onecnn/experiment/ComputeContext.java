@@ -205,14 +205,7 @@ public final class ComputeContext {
                     return Optional.of(new Problem(true, "the fused engine needs the JVM option --add-modules "
                             + "jdk.incubator.vector (the ./onecnn launcher adds it)"));
                 }
-                long mem = info.cpu().memoryMib();
-                if (p.backend() == ComputeProfile.Backend.CPU && mem > 0 && p.memoryLimitGb() * 1024 > mem) {
-                    return Optional.of(new Problem(false, "profile " + p.name() + " may use "
-                            + ComputeProfile.formatGb(p.memoryLimitGb()) + " GiB, but this machine has "
-                            + String.format(Locale.ROOT, "%.1f", mem / 1024.0) + " GiB of memory: lower "
-                            + "memory_limit_gb (" + p.source() + ")"));
-                }
-                return Optional.empty();
+                return BackendCheck.hostMemoryProblem(p, info).map(l -> new Problem(false, l));
             }
         }
     }
