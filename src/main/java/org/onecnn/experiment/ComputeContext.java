@@ -249,9 +249,23 @@ public final class ComputeContext {
 
     /** The trainer's settings for {@code students} students on the largest of the experiment's data sets. */
     public EmpiricalSpec spec(int students) {
-        long nMax = cfg.empirical().n().stream().mapToLong(Long::longValue).max().orElse(1);
-        int chunk = profile.studentChunk(nMax, cfg.model().k(), cfg.model().p(), students);
+        // an explicit empirical.student_chunk replaces the chunk the profile's memory limit would choose
+        Integer given = cfg.empirical().studentChunk();
+        int chunk = given != null ? given : studentChunk(cfg, profile, students);
         return EmpiricalSetup.spec(cfg, dataType(), chunk, profile.maxSamplesPerChunk(), profile.reductionBlock());
+    }
+
+    /**
+     * The students the profile's {@code memory_limit_gb} lets train at once on the largest data set
+     * ({@link ComputeProfile#studentChunk}); when not even one fits, the error names the profile's field, file and key.
+     */
+    static int studentChunk(Sections.FiniteSampleSpec cfg, ComputeProfile profile, int students) {
+        long nMax = cfg.empirical().n().stream().mapToLong(Long::longValue).max().orElse(1);
+        try {
+            return profile.studentChunk(nMax, cfg.model().k(), cfg.model().p(), students);
+        } catch (InvalidInputException x) {
+            throw new InvalidInputException(PROFILE_FIELD, profile.source() + ": " + x.getMessage());
+        }
     }
 
     public static String dataTypeName(Sections.FiniteSampleSpec cfg) {

@@ -128,6 +128,12 @@ public final class MemoryEstimate {
                 (int) Math.min(x, Integer.MAX_VALUE), 1, ms, b)),
             new MemoryBudget.Candidate("model.k", k, 1, x -> ComputeProfile.workingSetBytes(nMax, (int) x, r, count,
                 1, ms, b)));
+        if (e.studentChunk() == null) {
+            // last, after the estimates that name the config's fields: the chunk execute sizes from the profile
+            // (its own max_samples_per_chunk even where empirical.sample_chunk is smaller), so that a profile too
+            // small for one student is refused before the run folder exists
+            ComputeContext.studentChunk(cfg, prof, count);
+        }
     }
 
     /** Double Convotron: each cell in flight holds a test set of every teacher. */

@@ -74,6 +74,12 @@ class BadInputBatteryTest {
                 l.add(ff(type + ": profile file " + file, d -> "empirical.profile: " + d.resolve(file) + ": " + bad[1],
                         d -> new String[] {"run", type, "-q", "--profile", d.resolve(file).toString()}));
             }
+            // the chunk execute sizes from the profile's own max_samples_per_chunk: was refused after the run folder
+            // was made (a smaller empirical.sample_chunk passed the estimate)
+            l.add(ff(type + ": profile too small for one student", d -> "empirical.profile: "
+                    + d.resolve("tiny-memory.properties") + ": memory_limit_gb", d -> with(run(type,
+                    "empirical.sample_chunk=2048", "empirical.n=[60000]"), "--profile",
+                    d.resolve("tiny-memory.properties").toString())));
             // doctor refuses a profile that may use more memory than the machine has: so does a run
             l.add(ff(type + ": more memory than the machine has", d -> "empirical.profile: profile more-than-ram "
                     + "may use 1000000 GiB", d -> new String[] {"run", type, "-q", "--profile",
@@ -540,6 +546,9 @@ class BadInputBatteryTest {
         Files.writeString(in.resolve("twice.properties"), profile + "max_students_per_chunk=32\n");
         // a full-width 8 was read as 8
         Files.writeString(in.resolve("full-width.properties"), profile + "nd4j.max_threads=\uFF18\n");
+        // one student on 60000 samples of k = 25 needs 0.08 GiB with 1048576 samples per pass
+        Files.writeString(in.resolve("tiny-memory.properties"), profile.replace("=4", "=0.05").replace("=8192",
+                "=1048576").replace("data_type=double", "data_type=float"));
         // a valid profile no machine of these tests has the memory for (976 TiB)
         Files.writeString(in.resolve("more-than-ram.properties"), profile.replace("=4", "=1000000"));
         Path ro = Files.createDirectory(in.resolve("read-only"));
