@@ -140,9 +140,11 @@ final class BenchCommand implements Runnable {
                     org.onecnn.experiment.ComputeContext.problem(chosenName, chosen,
                             org.onecnn.experiment.ComputeContext.probe(),
                             org.onecnn.experiment.ComputeContext::cudaReadiness);
-            if (problem.isPresent()) {
-                throw new InvalidInputException(problem.get().engine() && !fromProfile && !explicitProfile
-                        ? "--engine" : ProfileOption.FIELD, problem.get().line());
+            // without --profile the bench only borrows a profile's chunk sizes (cuda-hopper's for --engine cuda, on
+            // any GPU): then only what stops the engine itself counts, not the profile's GPUs or memory
+            if (problem.isPresent() && (explicitProfile || problem.get().engine())) {
+                throw new InvalidInputException(problem.get().engine() && !fromProfile ? "--engine"
+                        : ProfileOption.FIELD, problem.get().line());
             }
             EmpiricalBench.requireFits(spec, chosen);
             // an engine without ND4J (fused, cuda) runs where no ND4J jar is: nothing of ND4J is checked or loaded
