@@ -37,12 +37,14 @@ public final class BackendCheck {
      * Throws when {@code profile} cannot run on {@code info}; otherwise returns and the caller may go on
      * to {@link Nd4jSetup#apply}. Touches no ND4J class.
      *
-     * @throws InvalidInputException one line: what is wrong and what to do
+     * @param field the option or config field that chose the profile ({@code --profile}, {@code empirical.profile}),
+     *              which the error line names
+     * @throws InvalidInputException one line: the field, what is wrong and what to do
      */
-    public static void requireTrainable(ComputeProfile profile, BackendInfo info) {
+    public static void requireTrainable(String field, ComputeProfile profile, BackendInfo info) {
         Optional<String> p = problem(profile, info);
         if (p.isPresent()) {
-            throw new InvalidInputException("", p.get());
+            throw new InvalidInputException(field, p.get());
         }
     }
 
@@ -66,13 +68,7 @@ public final class BackendCheck {
                         + "built, and a CUDA build runs every array on the GPU): rebuild without -Pcuda "
                         + "(ONECNN_MAVEN_ARGS= ./onecnn ...) or use a cuda profile (e.g. --profile cuda-small)");
             }
-            long mem = info.cpu().memoryMib();
-            if (mem > 0 && profile.memoryLimitGb() * 1024 > mem) {
-                return Optional.of("profile " + name + " may use " + gb(profile.memoryLimitGb()) + " GiB, but this "
-                        + "machine has " + gib(mem) + " GiB of memory: lower memory_limit_gb (" + profile.source()
-                        + ")");
-            }
-            return Optional.empty();
+            return hostMemoryProblem(profile, info);
         }
         if (info.build() == Build.CPU) {
             return Optional.of("profile " + name + " needs the CUDA backend, but this build is CPU-only: rebuild "
@@ -114,6 +110,20 @@ public final class BackendCheck {
                         + g.label() + " has " + gib(g.memoryMib()) + " GiB: " + suggest(g, name)
                         + ", or lower memory_limit_gb");
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a CPU profile's {@code memory_limit_gb} exceeds the host's memory (unknown memory: no problem), in the
+     * words every engine's check uses.
+     */
+    public static Optional<String> hostMemoryProblem(ComputeProfile profile, BackendInfo info) {
+        long mem = info.cpu().memoryMib();
+        if (profile.backend() == Backend.CPU && mem > 0 && profile.memoryLimitGb() * 1024 > mem) {
+            return Optional.of("profile " + profile.name() + " may use " + gb(profile.memoryLimitGb()) + " GiB, but "
+                    + "this machine has " + gib(mem) + " GiB of memory: lower memory_limit_gb (" + profile.source()
+                    + ")");
         }
         return Optional.empty();
     }

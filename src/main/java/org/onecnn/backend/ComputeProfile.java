@@ -85,6 +85,19 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern BYTES = Pattern.compile("[0-9]{1,15}[kKmMgGtT]?");
     private static final double GIB = 1024.0 * 1024.0 * 1024.0;
+    /**
+     * The largest {@code memory_limit_gb}: 1 PiB, far above any one machine or GPU, and small enough that the limit
+     * in bytes (plus the GiB of headroom {@link Nd4jSetup} adds) stays an exact {@code long}; a larger figure
+     * (1e300) is a typo, and would overflow every size computed from it.
+     */
+    public static final double MAX_MEMORY_LIMIT_GB = 1 << 20;
+    /** The most threads an {@code nd4j.*} thread count may ask for (as {@code --threads}: 1 to 4096). */
+    public static final int MAX_ND4J_THREADS = 4096;
+    /** An integer as a profile writes it: ASCII digits only (Integer.parseInt also takes '８', '+8', ...). */
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,10}");
+    /** A decimal number of GiB: ASCII digits, an optional fraction and exponent (no hex, no 'd'/'f' suffix). */
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,20}(\\.[0-9]{0,20})?([eE][-+]?[0-9]{1,3})?"
+            + "|\\.[0-9]{1,20}([eE][-+]?[0-9]{1,3})?");
 
     /** The ND4J backend a profile needs. */
     public enum Backend {
@@ -164,6 +177,10 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
                 return value;
             }
             int n = parseInt(key, value, 0);
+            if (n > MAX_ND4J_THREADS) {
+                throw new InvalidInputException(key, "must be 0 (ND4J's default) to " + MAX_ND4J_THREADS
+                        + " threads, got " + n);
+            }
             return Integer.toString(n);
         }
     }
@@ -181,8 +198,9 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
         if (dataType == null) {
             throw new InvalidInputException(DATA_TYPE, "missing; allowed: double | float");
         }
-        if (!(memoryLimitGb > 0) || !Double.isFinite(memoryLimitGb)) {
-            throw new InvalidInputException(MEMORY_LIMIT_GB, "must be a number of GiB > 0, got " + memoryLimitGb);
+        if (!(memoryLimitGb > 0) || !(memoryLimitGb <= MAX_MEMORY_LIMIT_GB)) {
+            throw new InvalidInputException(MEMORY_LIMIT_GB, "must be a number of GiB > 0 and at most "
+                    + formatGb(MAX_MEMORY_LIMIT_GB) + ", got " + memoryLimitGb);
         }
         InvalidInputException.requirePositive(MAX_STUDENTS_PER_CHUNK, maxStudentsPerChunk);
         InvalidInputException.requirePositive(MAX_SAMPLES_PER_CHUNK, maxSamplesPerChunk);
@@ -384,9 +402,23 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
     }
 
     private static ComputeProfile parse(String name, String source, Reader text) throws IOException {
-        Properties p = new Properties();
+        Properties p = new Properties() {
+            private static final long serialVersionUID = 1L;
+
+            // Properties.load keeps the last of two lines with one key: the first would be silently without effect
+            @Override
+            public synchronized Object put(Object key, Object value) {
+                if (containsKey(key)) {
+                    throw new InvalidInputException(source, key + ": is given twice (" + get(key) + ", then " + value
+                            + "); keep one line");
+                }
+                return super.put(key, value);
+            }
+        };
         try {
             p.load(text);
+        } catch (InvalidInputException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(source, "not a valid .properties file: " + e.getMessage());
         }
@@ -451,6 +483,9 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
 
     private static int parseInt(String field, String s, int min) {
         try {
+            if (!INTEGER.matcher(s.strip()).matches()) {
+                throw new NumberFormatException(s);
+            }
             int v = Integer.parseInt(s.strip());
             if (v >= min) {
                 return v;
@@ -463,14 +498,18 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
 
     private static double parseGb(String s) {
         try {
+            if (!DECIMAL.matcher(s.strip()).matches()) {
+                throw new NumberFormatException(s);
+            }
             double v = Double.parseDouble(s.strip());
-            if (v > 0 && Double.isFinite(v)) {
+            if (v > 0 && v <= MAX_MEMORY_LIMIT_GB) {
                 return v;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidInputException(MEMORY_LIMIT_GB, "must be a number of GiB > 0, got '" + s + "'");
+        throw new InvalidInputException(MEMORY_LIMIT_GB, "must be a number of GiB > 0 and at most "
+                + formatGb(MAX_MEMORY_LIMIT_GB) + " (decimal digits, e.g. 24 or 23.5), got '" + s + "'");
     }
 
     /** The settings as {@code key → value}, in file order, for display. */

@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 
 import org.onecnn.bench.EmpiricalBench;
 import org.onecnn.bench.PopulationBench;
+import org.onecnn.util.InvalidInputException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,25 +99,58 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            // every argument and the memory are checked before ND4J loads or allocates anything
+            // every argument, the engine and the profile on this machine are checked before ND4J loads or anything
+            // is allocated, as run and doctor check them (ComputeContext.problem)
+            var parse = spec.commandLine().getParseResult();
+            boolean explicitProfile = parse.hasMatchedOption("--profile");
+            boolean explicitEngine = parse.hasMatchedOption("--engine");
             // the cuda engine without --profile: the GPU profiles' settings (their reduction block, 2048, keeps an
             // H200 busy with the GPU workload; the cpu profile's 4096 would leave half of its multiprocessors idle)
-            boolean explicitProfile = spec.commandLine().getParseResult().hasMatchedOption("--profile");
             org.onecnn.backend.ComputeProfile base = !explicitProfile
                     && engine.equals(org.onecnn.empirical.cuda.CudaEngine.NAME)
-                    ? org.onecnn.backend.ComputeProfile.load(org.onecnn.empirical.cuda.CudaEngine.BENCH_PROFILE)
+                    ? ProfileOption.load(org.onecnn.empirical.cuda.CudaEngine.BENCH_PROFILE)
                     : profile.load();
+            // as in a run: without --engine, the profile's engine (cuda-hopper: cuda), else the default (fused)
+            String chosenName = explicitEngine || base.engine() == null ? engine : base.engine();
+            boolean fromProfile = !explicitEngine && base.engine() != null;
             org.onecnn.backend.ComputeProfile chosen = base.withDataType(
                     org.onecnn.backend.Precision.parse("--data-type", dataType));
+            if (threads != null) {
+                org.onecnn.experiment.Bounds.requireThreads("--threads", threads);
+                if (!chosenName.equals(org.onecnn.empirical.fused.FusedEngine.NAME)) {
+                    throw new InvalidInputException("--threads", "only the fused engine has threads of its own; the "
+                            + chosenName + " engine" + (fromProfile ? " (profile " + base.name() + "'s)" : "")
+                            + " would ignore it: remove --threads or add --engine fused");
+                }
+            }
             EmpiricalBench.Spec spec = new EmpiricalBench.Spec(n, k, p, students, steps, mode, dataType, seed,
-                    chosen.maxSamplesPerChunk(), chosen.reductionBlock(), engine, stride == null ? p : stride,
+                    chosen.maxSamplesPerChunk(), chosen.reductionBlock(), chosenName, stride == null ? p : stride,
                     threads == null ? org.onecnn.empirical.fused.FusedEngine.defaultThreads() : threads);
-            org.onecnn.empirical.EmpiricalEngine chosenEngine = org.onecnn.empirical.EmpiricalEngines.named(engine);
-            chosenEngine.requireRunnable();
+            org.onecnn.empirical.EmpiricalEngine chosenEngine = org.onecnn.empirical.EmpiricalEngines.named(
+                    chosenName);
+            try {
+                chosenEngine.requireRunnable();
+            } catch (InvalidInputException x) {
+                String problem = x.field().isEmpty() ? x.getMessage() : x.getMessage().substring(x.field().length()
+                        + 2);
+                throw fromProfile ? new InvalidInputException(ProfileOption.FIELD, "profile " + base.name()
+                        + " uses the " + chosenName + " engine, which cannot run here: " + problem + "; or use a "
+                        + "profile made for this machine (e.g. cpu)") : new InvalidInputException("--engine", problem);
+            }
+            java.util.Optional<org.onecnn.experiment.ComputeContext.Problem> problem =
+                    org.onecnn.experiment.ComputeContext.problem(chosenName, chosen,
+                            org.onecnn.experiment.ComputeContext.probe(),
+                            org.onecnn.experiment.ComputeContext::cudaReadiness);
+            // without --profile the bench only borrows a profile's chunk sizes (cuda-hopper's for --engine cuda, on
+            // any GPU): then only what stops the engine itself counts, not the profile's GPUs or memory
+            if (problem.isPresent() && (explicitProfile || problem.get().engine())) {
+                throw new InvalidInputException(problem.get().engine() && !fromProfile ? "--engine"
+                        : ProfileOption.FIELD, problem.get().line());
+            }
             EmpiricalBench.requireFits(spec, chosen);
             // an engine without ND4J (fused, cuda) runs where no ND4J jar is: nothing of ND4J is checked or loaded
             if (chosenEngine.usesNd4j()) {
-                org.onecnn.experiment.ComputeContext.forBench(profile.profile, dataType, seed);
+                org.onecnn.experiment.ComputeContext.forBench(chosen, dataType, seed);
             }
             EmpiricalBench.run(spec, System.out);
             return 0;

@@ -18,6 +18,7 @@ import org.onecnn.empirical.cuda.CudaDriver;
 import org.onecnn.empirical.cuda.CudaDrivers;
 import org.onecnn.empirical.cuda.CudaReadiness;
 import org.onecnn.empirical.cuda.Ptx;
+import org.onecnn.experiment.ComputeContext;
 import org.onecnn.util.InvalidInputException;
 
 import picocli.CommandLine.Command;
@@ -114,11 +115,12 @@ final class DoctorCommand implements Callable<Integer> {
         String engine = p.engine() != null ? p.engine() : org.onecnn.empirical.EmpiricalEngines.DEFAULT;
         out.println("engine: " + engine + (p.engine() != null ? " (the profile's)" : " (the default; the profile "
                 + "names none)"));
-        Optional<String> problem = problem(engine, p, info, cuda);
+        // the judgement run and bench make too (ComputeContext.problem): what doctor refuses, they refuse
+        Optional<ComputeContext.Problem> problem = ComputeContext.problem(engine, p, info, () -> cuda);
         if (problem.isPresent()) {
             out.println("verdict: not ready");
             out.flush();
-            throw new InvalidInputException("", problem.get());
+            throw new InvalidInputException("--profile", problem.get().line());
         }
         out.println("verdict: ready");
         boolean nd4jCpu = info.build() == BackendInfo.Build.CPU || info.build() == BackendInfo.Build.BOTH;
@@ -144,55 +146,6 @@ final class DoctorCommand implements Callable<Integer> {
         }
         return BackendCheck.nd4jRuns(org.onecnn.backend.ComputeCapability.of(g.major(), g.minor()))
                 ? "dl4j (ND4J CUDA, -Pcuda build)" : "fused (CPU)";
-    }
-
-    /** The first reason the profile's {@code engine} cannot run here, or empty. */
-    static Optional<String> problem(String engine, ComputeProfile p, BackendInfo info, CudaReadiness cuda) {
-        switch (engine) {
-            case "dl4j":
-                return BackendCheck.problem(p, info);
-            case "cuda": {
-                if (!cuda.ready()) {
-                    return Optional.of("profile " + p.name() + " uses the cuda engine, which cannot run here: "
-                            + cuda.line());
-                }
-                for (CudaReadiness.DeviceStatus d : cuda.devices()) {
-                    if (!d.ready()) {
-                        continue;
-                    }
-                    CudaDriver.DeviceInfo g = d.info();
-                    org.onecnn.backend.ComputeCapability cc = org.onecnn.backend.ComputeCapability.of(g.major(),
-                            g.minor());
-                    if (!cc.within(p.minComputeCapability(), p.maxComputeCapability())) {
-                        return Optional.of("profile " + p.name() + " is made for compute capability "
-                                + p.minComputeCapability() + " to " + p.maxComputeCapability() + ", but GPU "
-                                + g.ordinal() + " (" + g.name() + ") has " + cc + ": use the profile of its family "
-                                + "(cuda-volta, cuda-turing, cuda-hopper, cuda-blackwell, ...)");
-                    }
-                    if (p.memoryLimitBytes() > g.totalMemory()) {
-                        return Optional.of("out of device memory: profile " + p.name() + " may use "
-                                + ComputeProfile.formatGb(p.memoryLimitGb()) + " GiB, but GPU " + g.ordinal() + " ("
-                                + g.name() + ") has " + String.format(Locale.ROOT, "%.1f", g.totalMemory()
-                                        / (double) (1L << 30)) + " GiB: lower memory_limit_gb (" + p.source() + ")");
-                    }
-                    return Optional.empty();
-                }
-                return Optional.of(cuda.line());
-            }
-            default: {
-                if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                    return Optional.of("the fused engine needs the JVM option --add-modules jdk.incubator.vector "
-                            + "(the ./onecnn launcher adds it)");
-                }
-                long mem = info.cpu().memoryMib();
-                if (p.backend() == ComputeProfile.Backend.CPU && mem > 0 && p.memoryLimitGb() * 1024 > mem) {
-                    return Optional.of("profile " + p.name() + " may use " + ComputeProfile.formatGb(p.memoryLimitGb())
-                            + " GiB, but this machine has " + String.format(Locale.ROOT, "%.1f", mem / 1024.0)
-                            + " GiB of memory: lower memory_limit_gb (" + p.source() + ")");
-                }
-                return Optional.empty();
-            }
-        }
     }
 
     private static String build(BackendInfo info) {

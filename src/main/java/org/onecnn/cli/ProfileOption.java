@@ -1,6 +1,7 @@
 package org.onecnn.cli;
 
 import org.onecnn.backend.ComputeProfile;
+import org.onecnn.util.InvalidInputException;
 
 import picocli.CommandLine.Option;
 
@@ -16,8 +17,25 @@ final class ProfileOption {
                 + "or the path of a profile file (default: ${DEFAULT-VALUE}).")
     String profile = ComputeProfile.DEFAULT;
 
-    /** The selected profile. */
+    /**
+     * The selected profile. Its errors name the option, then the file and the key where there is one
+     * ({@code --profile: /path/cuda-ada.properties: memory_limit_gb: ...}).
+     */
     ComputeProfile load() {
-        return ComputeProfile.load(profile);
+        return load(profile);
     }
+
+    /** The profile {@code nameOrPath}, errors named as {@link #load()} names them. */
+    static ComputeProfile load(String nameOrPath) {
+        try {
+            return ComputeProfile.load(nameOrPath);
+        } catch (InvalidInputException e) {
+            String m = e.getMessage();
+            throw new InvalidInputException(FIELD, e.field().equals("profile") ? m.substring("profile: ".length())
+                    : m);
+        }
+    }
+
+    /** The option, as error lines name it. */
+    static final String FIELD = "--profile";
 }

@@ -1,15 +1,27 @@
 package org.onecnn.experiment;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.onecnn.backend.BackendCheck;
+import org.onecnn.backend.BackendInfo;
+import org.onecnn.backend.ComputeCapability;
 import org.onecnn.backend.ComputeProfile;
 import org.onecnn.backend.DeviceProbe;
 import org.onecnn.backend.Nd4jSetup;
 import org.onecnn.backend.Precision;
 import org.onecnn.backend.SystemDeviceProbe;
+import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalSpec;
+import org.onecnn.empirical.EngineCapabilities;
+import org.onecnn.empirical.cuda.CudaDriver;
+import org.onecnn.empirical.cuda.CudaDrivers;
+import org.onecnn.empirical.cuda.CudaReadiness;
+import org.onecnn.empirical.cuda.Ptx;
+import org.onecnn.util.InvalidInputException;
 
 /**
  * The compute side of a finite-sample run: the compute profile ({@code empirical.profile}, or
@@ -57,15 +69,144 @@ public final class ComputeContext {
         return t == null ? p : p.withDataType(Precision.parse("empirical.data_type", t));
     }
 
+    /** The field a run's profile is named by in its error lines (set by the config or by {@code --profile}). */
+    public static final String PROFILE_FIELD = "empirical.profile";
+
     /**
-     * Everything that can be checked before a run folder exists: the profile, and, for an engine that computes
-     * with ND4J ({@link org.onecnn.empirical.EmpiricalEngine#usesNd4j}), the build and the devices against ND4J's
-     * backends. An engine without ND4J (fused, cuda) needs no ND4J backend: nothing of ND4J is checked or loaded.
+     * Everything about the compute side that can be checked before a run folder exists, the one check every
+     * experiment type that trains on finite samples runs in its {@code validate} (sample-size, paired-trajectories):
+     * the profile (loaded and validated by {@link ComputeProfile#load}), the engine ({@code empirical.engine}, or the
+     * profile's {@code engine}): that this installation can run it at all ({@link EmpiricalEngine#requireRunnable},
+     * e.g. no NVIDIA driver for {@code cuda}) and that it trains what the config asks ({@link EngineCapabilities}),
+     * then the profile on this machine for that engine, exactly as {@code onecnn doctor} judges it
+     * ({@link #problem}). An engine without ND4J (fused, cuda) needs no ND4J backend: nothing of ND4J is checked or
+     * loaded.
      */
     public static void check(Sections.FiniteSampleSpec cfg) {
         ComputeProfile p = profile(cfg);
-        if (usesNd4j(cfg)) {
-            BackendCheck.requireTrainable(p, probe.probe());
+        EmpiricalEngine engine = cfg.empirical().trainingEngine();
+        try {
+            engine.requireRunnable();
+        } catch (InvalidInputException x) {
+            throw fromProfile(p, engine.name()) ? new InvalidInputException(PROFILE_FIELD, "profile " + p.name()
+                    + " uses the " + engine.name() + " engine, which cannot run here: " + problemOf(x) + "; or use "
+                    + "a profile made for this machine (e.g. cpu)") : x.under("empirical");
+        }
+        EngineCapabilities can = engine.capabilities();
+        try {
+            can.requireArchitecture(engine.name(), cfg.model().architecture());
+        } catch (InvalidInputException x) {
+            throw x.under("model");
+        }
+        Sections.Empirical e = cfg.empirical();
+        try {
+            can.requireRegime(engine.name(), e.regime());
+            can.requireDistribution(engine.name(), e.distribution());
+            can.requirePrecision(engine.name(), p.dataType());
+            can.requireLeakySlope(engine.name(), e.leakySlope());
+        } catch (InvalidInputException x) {
+            throw x.under("empirical");
+        }
+        Optional<Problem> problem = problem(engine.name(), p, probe.probe(), ComputeContext::cudaReadiness);
+        if (problem.isPresent()) {
+            throw new InvalidInputException(problem.get().engine() && !fromProfile(p, engine.name())
+                    ? "empirical.engine" : PROFILE_FIELD, problem.get().line());
+        }
+    }
+
+    /**
+     * Why a profile cannot run here with an engine.
+     *
+     * @param engine whether the engine cannot run on this machine whatever the profile (no driver, no GPU), not the
+     *               profile's settings
+     * @param line   one line: what is wrong and what to do
+     */
+    public record Problem(boolean engine, String line) {
+    }
+
+    /** Whether the run's engine is its profile's (the config named none, or the same). */
+    private static boolean fromProfile(ComputeProfile p, String engine) {
+        return engine.equals(p.engine());
+    }
+
+    /** The problem of an error line, without its field. */
+    private static String problemOf(InvalidInputException x) {
+        String m = x.getMessage();
+        return x.field().isEmpty() ? m : m.substring(x.field().length() + 2);
+    }
+
+    /**
+     * The cuda engine's readiness on this machine ({@link CudaReadiness#check} on the system's driver: where there
+     * is no NVIDIA driver nothing of JCuda loads), or what the tests play.
+     */
+    public static CudaReadiness cudaReadiness() {
+        return cudaReadiness.get();
+    }
+
+    private static volatile Supplier<CudaReadiness> cudaReadiness = () -> CudaReadiness.check(CudaDrivers::system,
+            Ptx.bundled());
+
+    /** Tests play other drivers: replaces how the cuda engine's readiness is found, returns the previous one. */
+    public static Supplier<CudaReadiness> useCudaReadiness(Supplier<CudaReadiness> r) {
+        Supplier<CudaReadiness> old = cudaReadiness;
+        cudaReadiness = r;
+        return old;
+    }
+
+    /**
+     * The first reason the profile {@code p} cannot run on this machine with {@code engine}, or empty: one judgement,
+     * used by {@code onecnn doctor}, {@code run} ({@link #check}) and {@code bench empirical}, so that what one
+     * refuses the others refuse too. For {@code dl4j} {@link BackendCheck} on what the probe found (ND4J's build, its
+     * GPUs, their memory); for {@code cuda} the driver, the PTX and the GPUs ({@code cuda}, asked only for that
+     * engine), the profile's compute capabilities and its {@code memory_limit_gb} against each GPU's memory; for
+     * {@code fused} the Vector API module and, for a CPU profile, {@code memory_limit_gb} against the host's memory.
+     */
+    public static Optional<Problem> problem(String engine, ComputeProfile p, BackendInfo info,
+            Supplier<CudaReadiness> cudaCheck) {
+        switch (engine) {
+            case "dl4j":
+                return BackendCheck.problem(p, info).map(l -> new Problem(false, l));
+            case "cuda": {
+                CudaReadiness cuda = cudaCheck.get();
+                if (!cuda.ready()) {
+                    return Optional.of(new Problem(true, (fromProfile(p, engine) ? "profile " + p.name() + " uses "
+                            + "the cuda engine, which" : "the cuda engine") + " cannot run here: " + cuda.line()));
+                }
+                for (CudaReadiness.DeviceStatus d : cuda.devices()) {
+                    if (!d.ready()) {
+                        continue;
+                    }
+                    if (p.backend() != ComputeProfile.Backend.CUDA) {
+                        // a CPU profile names no GPUs: its memory limit is the host's (the engine checks the
+                        // device's free memory itself before it allocates)
+                        return Optional.empty();
+                    }
+                    CudaDriver.DeviceInfo g = d.info();
+                    ComputeCapability cc = ComputeCapability.of(g.major(), g.minor());
+                    if (!cc.within(p.minComputeCapability(), p.maxComputeCapability())) {
+                        return Optional.of(new Problem(false, "profile " + p.name() + " is made for compute "
+                                + "capability " + p.minComputeCapability() + " to " + p.maxComputeCapability()
+                                + ", but GPU " + g.ordinal() + " (" + g.name() + ") has " + cc + ": use the profile "
+                                + "of its family (cuda-volta, cuda-turing, cuda-hopper, cuda-blackwell, ...)"));
+                    }
+                    if (p.memoryLimitBytes() > g.totalMemory()) {
+                        return Optional.of(new Problem(false, "out of device memory: profile " + p.name()
+                                + " may use " + ComputeProfile.formatGb(p.memoryLimitGb()) + " GiB, but GPU "
+                                + g.ordinal() + " (" + g.name() + ") has " + String.format(Locale.ROOT, "%.1f",
+                                        g.totalMemory() / (double) (1L << 30)) + " GiB: lower memory_limit_gb ("
+                                + p.source() + ")"));
+                    }
+                    return Optional.empty();
+                }
+                return Optional.of(new Problem(true, cuda.line()));
+            }
+            default: {
+                if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                    return Optional.of(new Problem(true, "the fused engine needs the JVM option --add-modules "
+                            + "jdk.incubator.vector (the ./onecnn launcher adds it)"));
+                }
+                return BackendCheck.hostMemoryProblem(p, info).map(l -> new Problem(false, l));
+            }
         }
     }
 
@@ -76,7 +217,7 @@ public final class ComputeContext {
     public static ComputeContext open(Sections.FiniteSampleSpec cfg) {
         ComputeProfile p = profile(cfg);
         if (usesNd4j(cfg)) {
-            BackendCheck.requireTrainable(p, probe.probe());
+            BackendCheck.requireTrainable(PROFILE_FIELD, p, probe.probe());
             Nd4jSetup.apply(p, ND4J.derive(cfg.seed()));
         }
         return new ComputeContext(cfg, p);
@@ -86,12 +227,20 @@ public final class ComputeContext {
         return cfg.empirical().trainingEngine().usesNd4j();
     }
 
-    /** Benchmarks: the default profile with the given data type, checked and applied. */
-    public static ComputeProfile forBench(String profileName, String dataType, long seed) {
-        ComputeProfile p = ComputeProfile.load(profileName).withDataType(Precision.parse("--data-type", dataType));
-        BackendCheck.requireTrainable(p, probe.probe());
+    /**
+     * Benchmarks on ND4J: the profile with the given data type, checked ({@link BackendCheck}, errors naming
+     * {@code --profile}) and applied.
+     */
+    public static ComputeProfile forBench(ComputeProfile profile, String dataType, long seed) {
+        ComputeProfile p = profile.withDataType(Precision.parse("--data-type", dataType));
+        BackendCheck.requireTrainable("--profile", p, probe.probe());
         Nd4jSetup.apply(p, seed);
         return p;
+    }
+
+    /** What the device probe finds on this machine (the stub of the tests, if one is set). */
+    public static BackendInfo probe() {
+        return probe.probe();
     }
 
     public Precision dataType() {
@@ -100,9 +249,23 @@ public final class ComputeContext {
 
     /** The trainer's settings for {@code students} students on the largest of the experiment's data sets. */
     public EmpiricalSpec spec(int students) {
-        long nMax = cfg.empirical().n().stream().mapToLong(Long::longValue).max().orElse(1);
-        int chunk = profile.studentChunk(nMax, cfg.model().k(), cfg.model().p(), students);
+        // an explicit empirical.student_chunk replaces the chunk the profile's memory limit would choose
+        Integer given = cfg.empirical().studentChunk();
+        int chunk = given != null ? given : studentChunk(cfg, profile, students);
         return EmpiricalSetup.spec(cfg, dataType(), chunk, profile.maxSamplesPerChunk(), profile.reductionBlock());
+    }
+
+    /**
+     * The students the profile's {@code memory_limit_gb} lets train at once on the largest data set
+     * ({@link ComputeProfile#studentChunk}); when not even one fits, the error names the profile's field, file and key.
+     */
+    static int studentChunk(Sections.FiniteSampleSpec cfg, ComputeProfile profile, int students) {
+        long nMax = cfg.empirical().n().stream().mapToLong(Long::longValue).max().orElse(1);
+        try {
+            return profile.studentChunk(nMax, cfg.model().k(), cfg.model().p(), students);
+        } catch (InvalidInputException x) {
+            throw new InvalidInputException(PROFILE_FIELD, profile.source() + ": " + x.getMessage());
+        }
     }
 
     public static String dataTypeName(Sections.FiniteSampleSpec cfg) {

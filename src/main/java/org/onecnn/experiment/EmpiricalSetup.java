@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.onecnn.backend.Precision;
-import org.onecnn.empirical.EmpiricalEngine;
 import org.onecnn.empirical.EmpiricalSpec;
-import org.onecnn.empirical.EngineCapabilities;
 import org.onecnn.empirical.EnsembleTrainer;
 import org.onecnn.empirical.Regime;
 import org.onecnn.empirical.data.Dataset;
@@ -42,8 +40,8 @@ public final class EmpiricalSetup {
     }
 
     /**
-     * Refuse, before any work, what the chosen engine cannot train ({@link EngineCapabilities}) and what no
-     * engine can measure: online SGD stops and classifies a student by the exact population gradient and loss,
+     * Refuse, before any work, what the chosen engine cannot train or this machine cannot run
+     * ({@link ComputeContext#check}) and what no engine can measure: online SGD stops and classifies a student by the exact population gradient and loss,
      * which exist in closed form only for Gaussian inputs on non-overlapping patches; a minibatch larger than the
      * smallest data set would silently be the full batch; a gradient or loss tolerance every student meets at
      * step 0 measures nothing. Library checks name their own parameters; here they get their config paths.
@@ -51,23 +49,9 @@ public final class EmpiricalSetup {
     public static void requireMeasurable(Sections.FiniteSampleSpec cfg) {
         Sections.Empirical e = cfg.empirical();
         Architecture arch = cfg.model().architecture();
-        EmpiricalEngine engine = e.trainingEngine();
-        EngineCapabilities can = engine.capabilities();
+        // the engine (runnable here, able to train this) and the profile: the one check of every finite-sample type
+        ComputeContext.check(cfg);
         try {
-            engine.requireRunnable();
-        } catch (InvalidInputException x) {
-            throw x.under("empirical");
-        }
-        try {
-            can.requireArchitecture(engine.name(), arch);
-        } catch (InvalidInputException x) {
-            throw x.under("model");
-        }
-        try {
-            can.requireRegime(engine.name(), e.regime());
-            can.requireDistribution(engine.name(), e.distribution());
-            can.requirePrecision(engine.name(), precision(cfg));
-            can.requireLeakySlope(engine.name(), e.leakySlope());
             EnsembleTrainer.requireBatchFits(e.regime(), e.batchSize(), e.n().stream().mapToLong(Long::longValue)
                     .min().orElse(0));
             EnsembleTrainer.requireMeasurable(e.regime(), e.inputDistribution(), arch);

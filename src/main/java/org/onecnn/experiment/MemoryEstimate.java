@@ -140,6 +140,12 @@ public final class MemoryEstimate {
                     + "a generated set and its " + type.key() + " copy, or a set read or verified from disk)",
                 new MemoryBudget.Candidate("empirical.n", nMax, 1, x -> conc * datasetBytes(x, d, type)));
         }
+        if (e.studentChunk() == null) {
+            // last, after the estimates that name the config's fields: the chunk execute sizes from the profile
+            // (its own max_samples_per_chunk even where empirical.sample_chunk is smaller), so that a profile too
+            // small for one student is refused before the run folder exists
+            ComputeContext.studentChunk(cfg, prof, count);
+        }
     }
 
     /**

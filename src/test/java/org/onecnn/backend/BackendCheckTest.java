@@ -55,14 +55,14 @@ class BackendCheckTest {
         assertTrue(p.isPresent(), profile + " should be refused on " + info);
         assertFalse(p.get().contains("\n"), "one line: " + p.get());
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> BackendCheck.requireTrainable(p(profile), info));
-        assertEquals(p.get(), e.getMessage());
+                () -> BackendCheck.requireTrainable("--profile", p(profile), info));
+        assertEquals("--profile: " + p.get(), e.getMessage());
         return p.get();
     }
 
     private static void ready(String profile, BackendInfo info) {
         assertEquals(Optional.empty(), BackendCheck.problem(p(profile), info), profile);
-        BackendCheck.requireTrainable(p(profile), info);
+        BackendCheck.requireTrainable("--profile", p(profile), info);
     }
 
     @Test

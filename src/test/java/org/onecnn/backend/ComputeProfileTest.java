@@ -138,7 +138,8 @@ class ComputeProfileTest {
         m = bad(VALID.replace("= 1024", "= lots")).getMessage();
         assertTrue(m.contains("max_students_per_chunk: must be an integer >= 1, got 'lots'"), m);
         m = bad(VALID.replace("= 4", "= four")).getMessage();
-        assertTrue(m.contains("memory_limit_gb: must be a number of GiB > 0, got 'four'"), m);
+        assertTrue(m.contains("memory_limit_gb: must be a number of GiB > 0 and at most 1048576") && m.contains(
+                "got 'four'"), m);
         m = bad(VALID.replace("= 4", "= NaN")).getMessage();
         assertTrue(m.contains("memory_limit_gb"), m);
         m = bad(VALID.replace("= 4", "= -1")).getMessage();
@@ -168,6 +169,50 @@ class ComputeProfileTest {
         assertTrue(m.contains("nd4j.javacpp_max_bytes: must be a byte count"), m);
         m = bad(cuda + "nd4j.blas_threads = 4\n").getMessage();
         assertTrue(m.contains("nd4j.blas_threads: only for backend = cpu"), m);
+    }
+
+    /**
+     * What {@link java.util.Properties} and the JDK's number parsers let through would be read as something the
+     * user did not write: the second of two lines with one key silently replaces the first, {@code Integer.parseInt}
+     * reads a full-width '８' as 8, {@code Double.parseDouble} reads "4d", "0x10" and "Infinity"; and a memory limit
+     * of 1e300 GiB overflows every size computed from it. Each is refused naming the file and the key.
+     */
+    @Test
+    void duplicateKeysOtherDigitsAndAbsurdMemoryAreRefusedNamingTheFileAndTheKey() throws IOException {
+        String m = bad(VALID + "max_students_per_chunk = 64\n").getMessage();
+        assertTrue(m.contains("max_students_per_chunk: is given twice (1024, then 64)"), m);
+        m = bad(VALID + "nd4j.max_threads = 4\nnd4j.max_threads = 8\n").getMessage();
+        assertTrue(m.contains("nd4j.max_threads: is given twice"), m);
+        m = bad(VALID + "nd4j.max_threads = \uFF18\n").getMessage();
+        assertTrue(m.contains("nd4j.max_threads: must be an integer >= 0, got '\uFF18'"), m);
+        m = bad(VALID.replace("= 1024", "= \uFF11\uFF10\uFF12\uFF14")).getMessage();
+        assertTrue(m.contains("max_students_per_chunk: must be an integer >= 1"), m);
+        m = bad(VALID.replace("memory_limit_gb = 4", "memory_limit_gb = \uFF14")).getMessage();
+        assertTrue(m.contains("memory_limit_gb: must be a number of GiB"), m);
+        m = bad(VALID.replace("= cpu", "= cuda") + "max_compute_capability = \uFF18.0\n").getMessage();
+        assertTrue(m.contains("max_compute_capability: must be a compute capability major.minor"), m);
+        for (String gb : List.of("1e300", "4d", "0x10", "Infinity", "2000000", "1048577", "+4")) {
+            m = bad(VALID.replace("memory_limit_gb = 4", "memory_limit_gb = " + gb)).getMessage();
+            assertTrue(m.contains("memory_limit_gb: must be a number of GiB > 0 and at most 1048576") && m.contains(
+                    "got '" + gb + "'"), m);
+        }
+        m = bad(VALID + "nd4j.max_threads = 99999\n").getMessage();
+        assertTrue(m.contains("nd4j.max_threads: must be 0 (ND4J's default) to 4096 threads, got 99999"), m);
+        // the factory refuses what the file does: one validation whatever the profile came from
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> cpu(1e300, 64, 8192,
+                Precision.DOUBLE));
+        assertTrue(e.getMessage().startsWith("memory_limit_gb: must be a number of GiB > 0 and at most 1048576"),
+                e.getMessage());
+        // the largest limit accepted still sizes chunks without overflow
+        assertEquals(64, cpu(ComputeProfile.MAX_MEMORY_LIMIT_GB, 64, 8192, Precision.DOUBLE).studentChunk(1000, 25, 6,
+                100));
+        assertEquals(ComputeProfile.MAX_MEMORY_LIMIT_GB * (1L << 30), cpu(ComputeProfile.MAX_MEMORY_LIMIT_GB, 64,
+                8192, Precision.DOUBLE).memoryLimitBytes(), 0.0);
+        // fractions, exponents and a leading '.' stay numbers
+        for (String gb : List.of("23.5", "0.5", ".5", "2e1", "4.")) {
+            ComputeProfile.load(write("ok.properties", VALID.replace("memory_limit_gb = 4", "memory_limit_gb = "
+                    + gb)).toString());
+        }
     }
 
     @Test

@@ -74,7 +74,7 @@ class NoNd4jBeforeCheckTest {
                 p.studentChunk(10_000, 25, 6, 1000);
             }
             try {
-                BackendCheck.requireTrainable(ComputeProfile.load("cuda-ampere"), TestDevices.cudaBuild(TestDevices.h100(0)));
+                BackendCheck.requireTrainable("--profile", ComputeProfile.load("cuda-ampere"), TestDevices.cudaBuild(TestDevices.h100(0)));
                 r.put("hopper", "ready?!");
             } catch (IllegalArgumentException e) {
                 r.put("hopper", e.getMessage());
@@ -127,7 +127,7 @@ class NoNd4jBeforeCheckTest {
         assertEquals(List.of(), touched, "no ND4J/JavaCPP/DL4J class may be requested before the check passes; "
                 + "results: " + r);
         String hopper = (String) r.get("hopper");
-        assertTrue(hopper.startsWith("GPU 0 (NVIDIA H100 80GB HBM3) has compute capability 9.0"), hopper);
+        assertTrue(hopper.startsWith("--profile: GPU 0 (NVIDIA H100 80GB HBM3) has compute capability 9.0"), hopper);
         assertEquals(2, r.get("doctor h100"), String.valueOf(r.get("output")));
         // the cpu profile names no engine: the default, fused, needs no ND4J backend and loads none (checked below)
         assertEquals(0, r.get("doctor cpu on cuda build"), String.valueOf(r.get("output")));

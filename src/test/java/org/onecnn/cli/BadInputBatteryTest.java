@@ -34,8 +34,11 @@ class BadInputBatteryTest {
     private Path in;
     private Console console;
 
-    /** A case: a label, the field its error must name, and the arguments (built from the inputs folder). */
-    record Case(String label, String field, Function<Path, String[]> args) {
+    /**
+     * A case: a label, the field its error must name and the arguments (both built from the inputs folder: a field
+     * may name a file there).
+     */
+    record Case(String label, Function<Path, String> field, Function<Path, String[]> args) {
         @Override
         public String toString() {
             return label;
@@ -43,11 +46,86 @@ class BadInputBatteryTest {
     }
 
     private static Case c(String label, String field, String... args) {
-        return new Case(label, field, dir -> args);
+        return new Case(label, dir -> field, dir -> args);
     }
 
     private static Case f(String label, String field, Function<Path, String[]> args) {
+        return new Case(label, dir -> field, args);
+    }
+
+    /** A case whose field names a file of the inputs folder. */
+    private static Case ff(String label, Function<Path, String> field, Function<Path, String[]> args) {
         return new Case(label, field, args);
+    }
+
+    /**
+     * The compute profile, the engine and their options, refused alike by run (every experiment type that uses a
+     * profile), bench empirical and doctor, each line naming the option or field and, for a bad file, the file and
+     * its key.
+     */
+    static Stream<Case> computeCases() {
+        String ss = "sample-size";
+        String pt = "paired-trajectories";
+        List<Case> l = new ArrayList<>();
+        for (String type : List.of(ss, pt)) {
+            for (String[] bad : new String[][] {{"huge-memory", "memory_limit_gb"}, {"twice", "max_students_per_chunk"},
+                {"full-width", "nd4j.max_threads"}}) {
+                String file = bad[0] + ".properties";
+                l.add(ff(type + ": profile file " + file, d -> "empirical.profile: " + d.resolve(file) + ": " + bad[1],
+                        d -> new String[] {"run", type, "-q", "--profile", d.resolve(file).toString()}));
+            }
+            // the chunk execute sizes from the profile's own max_samples_per_chunk: was refused after the run folder
+            // was made (a smaller empirical.sample_chunk passed the estimate)
+            l.add(ff(type + ": profile too small for one student", d -> "empirical.profile: "
+                    + d.resolve("tiny-memory.properties") + ": memory_limit_gb", d -> with(run(type,
+                    "empirical.sample_chunk=2048", "empirical.n=[60000]"), "--profile",
+                    d.resolve("tiny-memory.properties").toString())));
+            // doctor refuses a profile that may use more memory than the machine has: so does a run
+            l.add(ff(type + ": more memory than the machine has", d -> "empirical.profile: profile more-than-ram "
+                    + "may use 1000000 GiB", d -> new String[] {"run", type, "-q", "--profile",
+                    d.resolve("more-than-ram.properties").toString()}));
+        }
+        for (String[] bad : new String[][] {{"huge-memory", "memory_limit_gb"}, {"twice", "max_students_per_chunk"},
+            {"full-width", "nd4j.max_threads"}}) {
+            String file = bad[0] + ".properties";
+            l.add(ff("bench empirical: profile file " + file, d -> "--profile: " + d.resolve(file) + ": " + bad[1],
+                    d -> new String[] {"bench", "empirical", "--profile", d.resolve(file).toString()}));
+            l.add(ff("doctor: profile file " + file, d -> "--profile: " + d.resolve(file) + ": " + bad[1],
+                    d -> new String[] {"doctor", "--profile", d.resolve(file).toString()}));
+        }
+        l.add(ff("bench empirical: more memory than the machine has", d -> "--profile: profile more-than-ram may use "
+                + "1000000 GiB", d -> new String[] {"bench", "empirical", "--profile",
+                d.resolve("more-than-ram.properties").toString()}));
+        l.add(ff("bench empirical, dl4j: more memory than the machine has", d -> "--profile: profile more-than-ram "
+                + "may use 1000000 GiB", d -> new String[] {"bench", "empirical", "--engine", "dl4j", "--profile",
+                d.resolve("more-than-ram.properties").toString()}));
+        l.add(ff("doctor: more memory than the machine has", d -> "--profile: profile more-than-ram may use 1000000 "
+                + "GiB", d -> new String[] {"doctor", "--profile", d.resolve("more-than-ram.properties").toString()}));
+        l.add(c("bench empirical: threads beyond 4096", "--threads", "bench", "empirical", "--threads", "99999"));
+        l.add(c("bench empirical: threads for an engine without its own", "--threads", "bench", "empirical",
+                "--engine", "dl4j", "--threads", "2"));
+        l.add(c("bench empirical: unknown profile", "--profile: no profile named 'nosuch'", "bench", "empirical",
+                "--profile", "nosuch"));
+        if (!org.onecnn.empirical.cuda.CudaDrivers.libcudaPresent()) {
+            // no NVIDIA driver here: the cuda engine, chosen by a profile or by name, is refused before anything
+            for (String type : List.of(ss, pt)) {
+                l.add(c(type + ": profile cuda-hopper (engine cuda) without a driver", "empirical.profile: profile "
+                        + "cuda-hopper uses the cuda engine, which cannot run here", "run", type, "-q", "--profile",
+                        "cuda-hopper"));
+                l.add(c(type + ": engine cuda without a driver", "empirical.engine", run(type,
+                        "empirical.engine=cuda")));
+                l.add(c(type + ": engine cuda with profile cuda-blackwell without a driver", "empirical.profile",
+                        with(run(type, "empirical.engine=cuda"), "--profile", "cuda-blackwell")));
+            }
+            l.add(c("bench empirical: profile cuda-hopper (engine cuda) without a driver", "--profile: profile "
+                    + "cuda-hopper uses the cuda engine, which cannot run here", "bench", "empirical", "--profile",
+                    "cuda-hopper"));
+            l.add(c("bench empirical: engine cuda without a driver", "--engine", "bench", "empirical", "--engine",
+                    "cuda"));
+            l.add(c("doctor: profile cuda-hopper without a driver", "--profile: profile cuda-hopper uses the cuda "
+                    + "engine, which cannot run here", "doctor", "--profile", "cuda-hopper"));
+        }
+        return l.stream();
     }
 
     private static String[] run(String config, String... sets) {
@@ -496,6 +574,19 @@ class BadInputBatteryTest {
                 + "max_students_per_chunk=64\nmax_samples_per_chunk=8192\nreduction_block=2048\nmemory_gb=3\n");
         Files.writeString(in.resolve("bad-memory.properties"), "backend=cpu\ndata_type=double\nmemory_limit_gb=-1\n"
                 + "max_students_per_chunk=64\nmax_samples_per_chunk=8192\nreduction_block=2048\n");
+        String profile = "backend=cpu\ndata_type=double\nmemory_limit_gb=4\nmax_students_per_chunk=64\n"
+                + "max_samples_per_chunk=8192\nreduction_block=2048\n";
+        // was accepted by run, then overflowed (doctor refused it)
+        Files.writeString(in.resolve("huge-memory.properties"), profile.replace("=4", "=1e300"));
+        // was read as 32 (the last line won)
+        Files.writeString(in.resolve("twice.properties"), profile + "max_students_per_chunk=32\n");
+        // a full-width 8 was read as 8
+        Files.writeString(in.resolve("full-width.properties"), profile + "nd4j.max_threads=\uFF18\n");
+        // one student on 60000 samples of k = 25 needs 0.08 GiB with 1048576 samples per pass
+        Files.writeString(in.resolve("tiny-memory.properties"), profile.replace("=4", "=0.05").replace("=8192",
+                "=1048576").replace("data_type=double", "data_type=float"));
+        // a valid profile no machine of these tests has the memory for (976 TiB)
+        Files.writeString(in.resolve("more-than-ram.properties"), profile.replace("=4", "=1000000"));
         Path ro = Files.createDirectory(in.resolve("read-only"));
         try {
             Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
@@ -536,7 +627,7 @@ class BadInputBatteryTest {
     }
 
     @ParameterizedTest(name = "{index}: {0}")
-    @MethodSource("cases")
+    @MethodSource({"cases", "computeCases"})
     @Timeout(30)
     void refusedInOneLineNamingTheFieldAndNothingWritten(Case cs) throws IOException {
         String[] args = cs.args().apply(in);
@@ -547,7 +638,8 @@ class BadInputBatteryTest {
         assertEquals(2, code, what);
         assertTrue(e.startsWith("onecnn: error: "), what);
         assertTrue(e.endsWith("\n") && e.indexOf('\n') == e.length() - 1, "exactly one line: " + what);
-        assertTrue(e.contains(cs.field()), "names the field " + cs.field() + ": " + what);
+        String field = cs.field().apply(in);
+        assertTrue(e.contains(field), "names the field " + field + ": " + what);
         assertFalse(e.contains("Exception") || e.contains("\tat ") || e.contains("Error:"), "no exception text: "
                 + what);
         assertFalse(e.contains("  "), "no gaps from empty parts of a message: " + what);

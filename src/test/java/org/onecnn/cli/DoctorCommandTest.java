@@ -77,7 +77,8 @@ class DoctorCommandTest {
     private void refused(String expectedStart) {
         String e = stderr();
         assertEquals(1, e.strip().split("\n").length, "one line: " + e);
-        assertTrue(e.startsWith("onecnn: error: " + expectedStart), e);
+        // doctor's refusals name the option that chose the profile
+        assertTrue(e.startsWith("onecnn: error: --profile: " + expectedStart), e);
         assertFalse(e.contains("\tat "), e);
         assertTrue(stdout().contains("verdict: not ready"), stdout());
     }
@@ -142,13 +143,50 @@ class DoctorCommandTest {
         refused("profile cuda-small needs an NVIDIA GPU, but none was found");
     }
 
+    /**
+     * doctor, run and bench empirical judge a profile on a machine in one place (ComputeContext.problem): on each
+     * machine played here the three refuse with the same reason, each naming the option or field that chose the
+     * profile, and the run writes nothing.
+     */
+    @Test
+    void doctorRunAndBenchRefuseAProfileAlikeNamingTheField() throws Exception {
+        Path big = Files.writeString(home.resolve("big.properties"), "backend = cpu\ndata_type = double\n"
+                + "memory_limit_gb = 200\nmax_students_per_chunk = 64\nmax_samples_per_chunk = 8192\n"
+                + "reduction_block = 2048\nengine = dl4j\n");
+        Path bigFused = Files.writeString(home.resolve("big-fused.properties"), Files.readString(big)
+                .replace("engine = dl4j\n", ""));
+        String[][] cases = {
+            {"cuda-ada", "profile cuda-ada needs the CUDA backend, but this build is CPU-only: rebuild with "
+                + "ONECNN_MAVEN_ARGS=-Pcuda ./onecnn ... or use --profile cpu"},
+            {big.toString(), "profile big may use 200 GiB, but this machine has 128 GiB of memory: lower "
+                + "memory_limit_gb (" + big + ")"},
+            {bigFused.toString(), "profile big-fused may use 200 GiB, but this machine has 128 GiB of memory: "
+                + "lower memory_limit_gb (" + bigFused + ")"}};
+        org.onecnn.backend.DeviceProbe oldRunProbe = org.onecnn.experiment.ComputeContext.useProbe(() -> cpuBuild());
+        try {
+            for (String[] c : cases) {
+                assertEquals(2, doctor(cpuBuild(), "--profile", c[0]), stdout());
+                refused(c[1]);
+                console.reset();
+                assertEquals(2, Main.execute("bench", "empirical", "--profile", c[0]), console.stdout());
+                assertEquals("onecnn: error: --profile: " + c[1] + "\n", stderr());
+                console.reset();
+                assertEquals(2, Main.execute("run", "sample-size", "-q", "--profile", c[0]), console.stdout());
+                assertEquals("onecnn: error: empirical.profile: " + c[1] + "\n", stderr());
+                assertFalse(Files.exists(home.resolve("runs")), "nothing written");
+            }
+        } finally {
+            org.onecnn.experiment.ComputeContext.useProbe(oldRunProbe);
+        }
+    }
+
     @Test
     void badProfilesAreBadInput() throws Exception {
         assertEquals(2, doctor(cpuBuild(), "--profile", "nope"));
-        assertTrue(stderr().startsWith("onecnn: error: profile: no profile named 'nope'"), stderr());
+        assertTrue(stderr().startsWith("onecnn: error: --profile: no profile named 'nope'"), stderr());
         Path f = Files.writeString(home.resolve("mine.properties"), "backend = cpu\n");
         assertEquals(2, doctor(cpuBuild(), "--profile", f.toString()));
-        assertTrue(stderr().startsWith("onecnn: error: " + f + ": data_type: missing"), stderr());
+        assertTrue(stderr().startsWith("onecnn: error: --profile: " + f + ": data_type: missing"), stderr());
         assertEquals(1, stderr().strip().split("\n").length, stderr());
     }
 }

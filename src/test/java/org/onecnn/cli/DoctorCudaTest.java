@@ -138,7 +138,8 @@ class DoctorCudaTest {
     private void refused(String expected) {
         String e = console.stderr();
         assertEquals(1, e.strip().split("\n").length, "one line: " + e);
-        assertTrue(e.startsWith("onecnn: error: " + expected), e);
+        // doctor's refusals name the option that chose the profile
+        assertTrue(e.startsWith("onecnn: error: --profile: " + expected), e);
         assertFalse(e.contains("\tat "), e);
         assertTrue(console.stdout().contains("verdict: not ready"), console.stdout());
     }
@@ -216,6 +217,39 @@ class DoctorCudaTest {
         assertEquals(2, doctor(rtx, new ArrayList<>(), "--profile", "cuda-blackwell"));
         refused("out of device memory: profile cuda-blackwell may use 28 GiB, but GPU 0 (NVIDIA GeForce RTX 5080) has "
                 + "16.0 GiB: lower memory_limit_gb");
+    }
+
+    /**
+     * The judgement doctor shares with run and bench (ComputeContext.problem), where they go beyond doctor: an engine
+     * named by the config or --engine rather than by the profile. A cuda engine that cannot run is the engine's
+     * problem (run names empirical.engine, bench --engine); a CPU profile names no GPU, so its compute capabilities
+     * and memory limit are not held against the GPU.
+     */
+    @Test
+    void theCudaEngineNamedWithAProfileOfAnotherEngine() {
+        org.onecnn.backend.ComputeProfile cpu = org.onecnn.backend.ComputeProfile.load("cpu");
+        org.onecnn.backend.ComputeProfile hopper = org.onecnn.backend.ComputeProfile.load("cuda-hopper");
+        org.onecnn.backend.ComputeProfile ampere = org.onecnn.backend.ComputeProfile.load("cuda-ampere");
+        Machine none = new Machine(12060, List.of(), false, false);
+        Machine v100 = new Machine(12020, List.of(gpu(0, "Tesla V100-SXM2-32GB", 7, 0, 32)), false, false);
+        Machine small = new Machine(12040, List.of(gpu(0, "NVIDIA A100-SXM4-40GB", 8, 0, 40)), false, false);
+        java.util.function.BiFunction<Machine, org.onecnn.backend.ComputeProfile,
+                java.util.Optional<org.onecnn.experiment.ComputeContext.Problem>> judge = (m, p) ->
+                        org.onecnn.experiment.ComputeContext.problem("cuda", p, cpuBuild(),
+                                () -> org.onecnn.empirical.cuda.CudaReadiness.check(() -> fake(m, new ArrayList<>()),
+                                        org.onecnn.empirical.cuda.Ptx.bundled()));
+        org.onecnn.experiment.ComputeContext.Problem p = judge.apply(none, cpu).orElseThrow();
+        assertTrue(p.engine() && p.line().startsWith("the cuda engine cannot run here: no GPU"), p.toString());
+        p = judge.apply(none, hopper).orElseThrow();
+        assertTrue(p.engine() && p.line().startsWith("profile cuda-hopper uses the cuda engine, which cannot run "
+                + "here: no GPU"), p.toString());
+        assertEquals(java.util.Optional.empty(), judge.apply(v100, cpu));
+        p = judge.apply(v100, hopper).orElseThrow();
+        assertTrue(!p.engine() && p.line().startsWith("profile cuda-hopper is made for compute capability 9.0"),
+                p.toString());
+        p = judge.apply(small, ampere).orElseThrow();
+        assertTrue(!p.engine() && p.line().startsWith("out of device memory: profile cuda-ampere may use 70 GiB"),
+                p.toString());
     }
 
     @Test

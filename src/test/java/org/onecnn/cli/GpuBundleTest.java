@@ -95,7 +95,7 @@ class GpuBundleTest {
             // no GPU here: one line says why
             assertEquals(2, hopper.exit(), hopper.err());
             assertEquals(1, hopper.err().strip().lines().count(), hopper.err());
-            assertTrue(hopper.err().startsWith("onecnn: error: profile cuda-hopper uses the cuda engine, which cannot "
+            assertTrue(hopper.err().startsWith("onecnn: error: --profile: profile cuda-hopper uses the cuda engine, which cannot "
                     + "run here: "), hopper.err());
         }
     }

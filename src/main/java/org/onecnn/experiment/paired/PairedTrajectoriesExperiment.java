@@ -60,10 +60,11 @@ public final class PairedTrajectoriesExperiment implements Experiment {
                     + "save the data sets with a sample-size run of the same seed, teacher and sizes (docs/datasets.md) "
                     + "and set save_datasets=false here");
         }
+        // the engine (runnable here, able to train this) and the profile on this machine, as for sample-size
+        ComputeContext.check(cfg);
         EmpiricalSetup.requireDatasets(cfg);
         MemoryEstimate.empirical(cfg, true);
         PopulationSetup.validate(cfg, 0);
-        ComputeContext.check(cfg);
     }
 
 

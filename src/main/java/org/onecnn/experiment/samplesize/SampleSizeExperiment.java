@@ -71,12 +71,12 @@ public final class SampleSizeExperiment implements Experiment {
         if (cfg.init().signRestarts()) {
             throw new InvalidInputException("init.sign_restarts", "is not supported by sample-size; set it to false");
         }
+        // first: the engine and the profile (ComputeContext.check), then what they are asked to measure
         EmpiricalSetup.requireMeasurable(cfg);
         EmpiricalSetup.requireDatasets(cfg);
         MemoryEstimate.empirical(cfg, false);
         PopulationSetup.validate(cfg, 0);
         InputDistribution.named(cfg.empirical().distribution());
-        ComputeContext.check(cfg);
     }
 
 
