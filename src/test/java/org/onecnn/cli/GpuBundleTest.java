@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The GPU bundle ({@code scripts/gpu-bundle.sh}, docs/gpu.md) built from this build's classes and class path: it
  * fits the 64 MiB a GPU test machine receives, holds no DL4J/ND4J/JavaCPP jar and no JCuda native but the driver
  * binding, carries the PyTorch peer and the check, and its own Java runtime runs {@code --version} and
- * {@code doctor} here (no GPU: the cuda path is refused in one line, the CPU profile is ready).
+ * {@code doctor} here (no GPU: the cuda path is refused in one line, the CPU profile is ready), and its
+ * {@code gpu-check.sh} with a budget of 60 s ends within 90 s, non-zero, with a summary in at most 8 files.
  */
 class GpuBundleTest {
     /** What the run tool carries to a GPU machine. */
@@ -97,6 +98,28 @@ class GpuBundleTest {
             assertEquals(1, hopper.err().strip().lines().count(), hopper.err());
             assertTrue(hopper.err().startsWith("onecnn: error: profile cuda-hopper uses the cuda engine, which cannot "
                     + "run here: "), hopper.err());
+
+            // the check itself, as docs/gpu.md says to run it, on this machine without a GPU: within its budget,
+            // non-zero, a summary, at most 8 files and no folder, every step's one-line refusal in log.txt
+            Path res = tmp.resolve("results");
+            long t0 = System.nanoTime();
+            Result check = exec(tmp, List.of(bundle.resolve("gpu-check.sh").toString(), res.toString()),
+                    List.of("GPU_CHECK_BUDGET_S", "60"));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("gpu-check.sh with a budget of 60 s: %.1f s, exit %d%n", seconds, check.exit());
+            assertTrue(seconds < 90, seconds + " s");
+            assertTrue(check.exit() > 0, "exit " + check.exit());
+            List<Path> files;
+            try (Stream<Path> s = Files.list(res)) {
+                files = s.toList();
+            }
+            assertTrue(files.size() <= 8 && files.stream().allMatch(Files::isRegularFile), files.toString());
+            assertTrue(Files.exists(res.resolve("summary.md")), files.toString());
+            String log = Files.readString(res.resolve("log.txt"));
+            assertTrue(log.contains("onecnn: error: profile cuda-hopper uses the cuda engine, which cannot run here"),
+                    log);
+            assertTrue(log.contains("onecnn: error: engine: the cuda engine needs an NVIDIA GPU and its driver"), log);
+            assertTrue(Files.readString(res.resolve("machine.txt")).contains("libcuda.so.1: not found"));
         }
     }
 }
