@@ -26,6 +26,9 @@ import org.onecnn.model.InitialPoint;
  *
  * <p>{@link #repack} declines: every slot keeps its column (frozen ones only skip the update), which changes no value.
  * {@link #close} frees the device memory (the engine closes a thread's previous ensemble when it opens the next).
+ * After it every method but {@link #close} and {@link #size} throws {@link IllegalStateException}: the buffers'
+ * addresses are freed, and a real driver would not refuse a kernel that writes there (into whatever was allocated
+ * there since: another ensemble's buffers).
  */
 final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
     private final CudaDevice dev;
@@ -71,7 +74,9 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
     private final boolean[] frozen;
     private boolean fullGradient;
     private boolean fullLoss;
-    private boolean closed;
+    private volatile boolean closed;
+    /** The thread that opened it (the engine frees an ended thread's ensembles). */
+    private final Thread owner = Thread.currentThread();
 
     /**
      * @param xs the training inputs {@code [n][d]} row-major ({@code float[]} or {@code double[]} as the data type),
@@ -251,7 +256,7 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
 
     @Override
     public double[] gradNorms() {
-        dev.makeCurrent();
+        use();
         fullPass(true);
         double[] g = columns(gv, r, false);
         double[] h = columns(ga, k, false);
@@ -273,7 +278,7 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
 
     @Override
     public double[] losses() {
-        dev.makeCurrent();
+        use();
         fullPass(true);
         double[] ls = columns(lsum, 1, false);
         double[] out = new double[students];
@@ -284,7 +289,7 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
     }
 
     private double[][] perSlot(CudaDriver.Buffer buf, int rowsOf) {
-        dev.makeCurrent();
+        use();
         double[] c = columns(buf, rowsOf, true);
         double[][] out = new double[students][rowsOf];
         for (int i = 0; i < students; i++) {
@@ -307,8 +312,8 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
 
     @Override
     public void freeze(int slot) {
+        use();
         if (!frozen[slot]) {
-            dev.makeCurrent();
             frozen[slot] = true;
             drv.copyToDevice(frozenBuf, 4L * slot, new int[] {1}, 0, 1);
         }
@@ -316,19 +321,20 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
 
     @Override
     public boolean repack(int[] keep) {
+        use();
         return false;
     }
 
     @Override
     public void stepFull() {
-        dev.makeCurrent();
+        use();
         fullPass(false);
         update(n);
     }
 
     @Override
     public void stepRows(int[] rows) {
-        dev.makeCurrent();
+        use();
         drv.copyToDevice(rowsBuf, 0, rows, 0, rows.length);
         pass(false, true, rows.length, false);
         update(rows.length);
@@ -339,7 +345,7 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
         if (online == null) {
             throw new IllegalStateException("stepOnline needs the online samples at open");
         }
-        dev.makeCurrent();
+        use();
         int b = online.batchSize();
         KernelArgs g = new KernelArgs().i32(key[0]).i32(key[1]).i32((int) step).i32((int) (step >>> 32)).i32(0)
                 .i32(b).i32(d).i32(dist).f64(online.noiseSigma()).ptr(teacher).i32(r).i32(s).i32(k)
@@ -353,9 +359,28 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
         update(b);
     }
 
+    /**
+     * Before every use: refuse a closed ensemble (its device pointers are freed), and make the context current on
+     * the calling thread.
+     */
+    private void use() {
+        if (closed) {
+            throw new IllegalStateException("this cuda ensemble was closed: its device memory is freed (open another)");
+        }
+        dev.makeCurrent();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    Thread owner() {
+        return owner;
+    }
+
     /** Give the device memory back; idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
