@@ -221,7 +221,7 @@ public final class CudaEngine implements EmpiricalEngine {
      * {@link #requireFits(CudaPlan, long, CudaDriver.DeviceInfo)} counting also {@code localBytes}: the local memory
      * (register spills, stack) the driver reserves when the ensemble's kernels are launched
      * ({@link CudaDevice#localBytesToReserve}), which otherwise would make a run sized just under the limit fail
-     * at its first launch instead of being refused up front.
+     * at its first launch instead of being refused up front, and the scratch of drawing the set on the GPU.
      */
     static void requireFits(CudaPlan plan, long freeBytes, CudaDriver.DeviceInfo info, long localBytes) {
         if (plan.tile() < 1) {
@@ -238,7 +238,7 @@ public final class CudaEngine implements EmpiricalEngine {
             throw new InvalidInputException("max_students_per_chunk", "out of GPU memory: " + plan.students()
                     + " students on " + Math.max(plan.trainingRows(), plan.maxBatch()) + " samples need "
                     + mib(need) + " MiB" + (localBytes > 0 ? " (" + mib(localBytes) + " MiB of it the kernels' local"
-                    + " memory)" : "") + " on GPU " + info.ordinal() + " (" + info.name() + "), which has "
+                    + " memory and scratch)" : "") + " on GPU " + info.ordinal() + " (" + info.name() + "), which has "
                     + mib(Math.max(0, freeBytes - RESERVE_BYTES)) + " MiB free for them; lower max_students_per_chunk"
                     + " (or the samples)");
         }
@@ -258,10 +258,21 @@ public final class CudaEngine implements EmpiricalEngine {
         if (data == null) {
             return open(spec, inits, null, null, 0, online);
         }
+        if (data.generator() != null && data.generator().batchSize() == data.n() && GENERATE_ON_GPU) {
+            // a generated data set: drawn on the GPU from its key, the CPU's arrays never made
+            return open(spec, inits, null, null, data.n(), data.generator(), online);
+        }
         boolean isFloat = spec.precision() == Precision.FLOAT;
         return open(spec, inits, isFloat ? data.xFloats() : data.xDoubles(),
                 isFloat ? data.yFloats() : data.yDoubles(), data.n(), online);
     }
+
+    /**
+     * Whether a generated data set is drawn on the GPU ({@code -Donecnn.cuda.generate_on_gpu}, default true;
+     * false copies the CPU's draw, the same bits: to tell a generation fault from a training one).
+     */
+    static final boolean GENERATE_ON_GPU = Boolean.parseBoolean(System.getProperty("onecnn.cuda.generate_on_gpu",
+            "true"));
 
     /**
      * {@link #open(EmpiricalSpec, List, TrainingSet, CounterSamples)} on Java arrays: {@code xs}, {@code ys}
@@ -269,6 +280,15 @@ public final class CudaEngine implements EmpiricalEngine {
      */
     public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, Object xs, Object ys, int rows,
             CounterSamples online) {
+        return open(spec, inits, xs, ys, rows, null, online);
+    }
+
+    /**
+     * {@link #open(EmpiricalSpec, List, Object, Object, int, CounterSamples)} with the training set drawn on the GPU
+     * when {@code fixed} is given: its batch of step 0 ({@code rows} samples; xs, ys null).
+     */
+    StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, Object xs, Object ys, int rows,
+            CounterSamples fixed, CounterSamples online) {
         Thread me = Thread.currentThread();
         List<CudaEnsemble> done = new ArrayList<>();
         synchronized (live) {
@@ -286,12 +306,13 @@ public final class CudaEngine implements EmpiricalEngine {
         CudaDevice dev = device();
         CudaPlan plan = plan(spec, inits.size(), rows, online);
         String t = plan.bytes() == 4 ? "f" : "d";
-        String[] kernels = online != null
+        String[] kernels = online != null || fixed != null
                 ? new String[] {"onecnn_prepare_" + t, plan.gradKernel(), "onecnn_reduce_" + t, "onecnn_update_" + t,
                         "onecnn_gen_" + t}
                 : new String[] {"onecnn_prepare_" + t, plan.gradKernel(), "onecnn_reduce_" + t, "onecnn_update_" + t};
-        requireFits(plan, dev.driver().freeMemory(), dev.info(), dev.localBytesToReserve(kernels));
-        CudaEnsemble e = new CudaEnsemble(dev, plan, spec, inits, xs, ys, online);
+        long gen = fixed != null ? CudaEnsemble.generationBytes(plan) : 0;
+        requireFits(plan, dev.driver().freeMemory(), dev.info(), dev.localBytesToReserve(kernels) + gen);
+        CudaEnsemble e = new CudaEnsemble(dev, plan, spec, inits, xs, ys, fixed, online);
         dev.reserveLocal(kernels);
         synchronized (live) {
             live.add(e);

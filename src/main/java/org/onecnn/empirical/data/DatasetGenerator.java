@@ -56,7 +56,8 @@ public final class DatasetGenerator {
             double noiseSigma, long seed, Precision type, Map<String, Object> versions) {
         Checks.notNull("data_type", type);
         CounterSamples gen = CounterSamples.dataset(arch, teacher, leakySlope, dist, noiseSigma, seed, n);
-        TrainingSet set = draw(gen, type);
+        // drawn on the CPU when first read: the cuda engine regenerates it on the GPU from the generator instead
+        TrainingSet set = TrainingSet.generated(gen, type, () -> draw(gen, type));
         DatasetManifest m = new DatasetManifest(DatasetManifest.FORMAT, seed, n, arch.d(), arch.r(), arch.s(),
                 arch.k(), dist.name(), noiseSigma, leakySlope, type.name(), teacher.description(), teacher.wStar(),
                 teacher.aStar(), DatasetManifest.BACKEND_JAVA, DatasetManifest.GENERATOR_PHILOX, versions,

@@ -171,7 +171,7 @@ class CudaEngineGuardsTest {
             InvalidInputException e = assertThrows(InvalidInputException.class,
                     () -> engine.open(spec(Precision.DOUBLE), inits(5), xs(), ys(), N, null));
             assertEquals("max_students_per_chunk", e.field());
-            assertTrue(e.getMessage().contains("MiB of it the kernels' local memory"), e.getMessage());
+            assertTrue(e.getMessage().contains("MiB of it the kernels' local memory and scratch"), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));
             assertEquals(0, drv.liveBuffers(), "refused before any allocation");
             host.freeBytes = CudaEngine.RESERVE_BYTES + plan.deviceBytes() + local;
