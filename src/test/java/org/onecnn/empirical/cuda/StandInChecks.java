@@ -100,6 +100,18 @@ public final class StandInChecks {
             raw.free(raw.alloc(64));
         });
         check(true, "the same thread after open (cuCtxSetCurrent) is served");
+        // a module that does not compile: the refusal carries the JIT's error log (cuModuleLoadDataEx's buffer,
+        // through JCuda's JITOptions)
+        String jit;
+        try {
+            raw.loadModule("not ptx at all");
+            jit = "loaded";
+        } catch (CudaException e) {
+            jit = e.getMessage();
+        }
+        check(jit.contains("CUDA_ERROR_INVALID_PTX") && jit.contains("JIT error log: ptxas fatal   : not PTX")
+                && !jit.contains("\n"), "a PTX that does not compile is refused with the JIT's log in one line ("
+                + jit + ")");
         raw.close();
 
         CudaEngine engine = new CudaEngine();
