@@ -112,6 +112,20 @@ public final class StandInChecks {
         check(jit.contains("CUDA_ERROR_INVALID_PTX") && jit.contains("JIT error log: ptxas fatal   : not PTX")
                 && !jit.contains("\n"), "a PTX that does not compile is refused with the JIT's log in one line ("
                 + jit + ")");
+        // the launch limits a real driver enforces: the entry's .maxntid (128 for the register kernels), 48 KiB of
+        // shared memory, 65535 grid rows
+        CudaDriver.Function grad = raw.function(raw.loadModule(Ptx.bundled().text()), "onecnn_grad_6x25_f");
+        List<String> limits = new ArrayList<>();
+        for (int[] g : new int[][] {{1, 1, 256, 0}, {1, 1, 128, 48 * 1024 + 1}, {1, 65536, 128, 0}}) {
+            try {
+                raw.launch(grad, new int[] {g[0], g[1], 1}, new int[] {g[2], 1, 1}, g[3], new KernelArgs().i32(0));
+                limits.add("launched");
+            } catch (CudaException e) {
+                limits.add(e.result());
+            }
+        }
+        check(limits.equals(List.of("CUDA_ERROR_INVALID_VALUE", "CUDA_ERROR_INVALID_VALUE", "CUDA_ERROR_INVALID_VALUE")),
+                "launches beyond .maxntid, 48 KiB of shared memory or 65535 grid rows are refused " + limits);
         raw.close();
 
         CudaEngine engine = new CudaEngine();
