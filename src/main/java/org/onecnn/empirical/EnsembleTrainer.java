@@ -174,10 +174,31 @@ public final class EnsembleTrainer {
         for (int lo = 0; lo < inits.size(); lo += spec.studentChunk()) {
             int hi = Math.min(inits.size(), lo + spec.studentChunk());
             List<InitialPoint> part = inits.subList(lo, hi);
-            Chunk chunk = new Chunk(part, lo, engine.open(spec, part, data, online), data == null ? 0 : data.n(), plan,
-                    sink, progress);
-            chunk.curvature = curvature;
-            out.addAll(chunk.run());
+            StudentEnsemble ensemble = engine.open(spec, part, data, online);
+            RuntimeException failed = null;
+            try {
+                Chunk chunk = new Chunk(part, lo, ensemble, data == null ? 0 : data.n(), plan, sink, progress);
+                chunk.curvature = curvature;
+                out.addAll(chunk.run());
+            } catch (RuntimeException e) {
+                failed = e;
+                throw e;
+            } finally {
+                // an ensemble that holds what the JVM does not collect (the cuda engine's device memory) is given
+                // back when its chunk is done, on whichever thread trained it; a failure to close does not hide
+                // the training's own
+                if (ensemble instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        if (failed != null) {
+                            failed.addSuppressed(e);
+                        } else {
+                            throw new IllegalStateException("closing the " + engine.name() + " ensemble: " + e, e);
+                        }
+                    }
+                }
+            }
         }
         return out;
     }

@@ -6,7 +6,8 @@ package org.onecnn.empirical.cuda;
  * implement it with fakes, so everything above this interface — readiness checks, launch geometry, buffer sizes,
  * argument marshalling, memory refusals — runs and is tested on a machine without a GPU.
  *
- * <p>One instance drives one device in one context, used by one thread at a time (the engine's). Every method
+ * <p>One instance drives one device in its primary context; {@link #open} makes that context current on the calling
+ * thread and must be called on a thread before anything else there (the engine does, before every use). Every method
  * throws {@link CudaException} (the driver's result code by name, and what was being done) when the driver
  * refuses; none returns an error code.
  *
@@ -136,6 +137,20 @@ public interface CudaDriver extends AutoCloseable {
 
     /** Milliseconds between two recorded events (waits for {@code end}). */
     float elapsedMillis(Event start, Event end);
+
+    /**
+     * Bytes of local memory (register spills, stack) one thread of {@code function} uses
+     * ({@code CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES}). The driver reserves that much for every thread the device can
+     * hold at once when the kernel is launched, out of device memory; 0 where not known.
+     */
+    default long localBytesPerThread(Function function) {
+        return 0;
+    }
+
+    /** Threads a multiprocessor of device {@code ordinal} holds at once (2048 on Volta, Ampere A100, Hopper). */
+    default int threadsPerMultiprocessor(int ordinal) {
+        return 2048;
+    }
 
     /** Destroy an event; null is ignored. */
     void destroy(Event event);

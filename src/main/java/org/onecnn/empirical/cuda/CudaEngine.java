@@ -1,5 +1,6 @@
 package org.onecnn.empirical.cuda;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -24,10 +25,14 @@ import org.onecnn.util.InvalidInputException;
  * (online samples drawn on the GPU, the bits of {@link CounterSamples}), overlapping patches, float and double, any
  * leaky slope; the values are the fused engine's bits (see {@link CudaEnsemble}).
  *
- * <p>Device: GPU {@code -Donecnn.cuda.device} (default 0). Each thread that opens ensembles gets its own driver
- * handle on that device (the primary context) and keeps its module; opening an ensemble frees the device memory of
- * the thread's previous one (the trainer uses one chunk's ensemble at a time). Before allocating, the engine checks
- * the ensemble's bytes ({@link CudaPlan#deviceBytes}) against the device's free memory and refuses in one line.
+ * <p>Device: GPU {@code -Donecnn.cuda.device} (default 0), one driver handle and one module per engine, shared by
+ * every thread (a module belongs to the device's primary context, which every thread makes current before it uses
+ * it), so threads that come and go (a pool, Spark's executor threads) load nothing more. Ensembles are freed by
+ * whoever is done with them ({@link org.onecnn.empirical.EnsembleTrainer} closes each chunk's); besides, opening an
+ * ensemble frees the calling thread's earlier ones and those of threads that have ended, so device memory does not
+ * grow with the number of threads; {@link #release} frees everything. Before allocating, the engine checks the
+ * ensemble's bytes ({@link CudaPlan#deviceBytes}) and the local memory its kernels make the driver reserve against
+ * the device's free memory and refuses in one line.
  *
  * <p>Construction and {@link #capabilities} load nothing; {@link #require} checks only that {@code libcuda.so.1}
  * exists; {@link #open} loads JCuda and the driver.
@@ -50,8 +55,10 @@ public final class CudaEngine implements EmpiricalEngine {
     private final Supplier<Ptx> ptx;
     /** Whether the drivers are the system's (then {@link #require} looks for libcuda.so.1). */
     private final boolean system;
-    private final ThreadLocal<CudaDevice> devices = new ThreadLocal<>();
-    private final ThreadLocal<CudaEnsemble> last = new ThreadLocal<>();
+    /** The device, opened on first use (guarded by this). */
+    private CudaDevice device;
+    /** Ensembles not yet closed (guarded by itself). */
+    private final List<CudaEnsemble> live = new ArrayList<>();
 
     /** The system's GPU {@code -Donecnn.cuda.device} (default 0), onecnn's PTX. */
     public CudaEngine() {
@@ -125,19 +132,50 @@ public final class CudaEngine implements EmpiricalEngine {
         }
     }
 
-    /** The device of the calling thread, opened on first use. */
+    /** The device, opened on first use, with its context made current on the calling thread. */
     CudaDevice device() {
-        CudaDevice dev = devices.get();
-        if (dev == null) {
-            try {
-                dev = new CudaDevice(drivers.get(), ordinal, ptx.get());
-            } catch (CudaException e) {
-                throw new InvalidInputException("engine", e.getMessage());
+        CudaDevice dev;
+        synchronized (this) {
+            if (device == null) {
+                try {
+                    device = new CudaDevice(drivers.get(), ordinal, ptx.get());
+                } catch (CudaException e) {
+                    throw new InvalidInputException("engine", e.getMessage());
+                }
             }
-            devices.set(dev);
+            dev = device;
         }
         dev.makeCurrent();
         return dev;
+    }
+
+    /** Ensembles open now (not yet closed). */
+    int liveEnsembles() {
+        synchronized (live) {
+            live.removeIf(CudaEnsemble::isClosed);
+            return live.size();
+        }
+    }
+
+    /**
+     * Close every ensemble and give the device back (its module, its memory, the context); the next
+     * {@link #open} opens it again. Idempotent.
+     */
+    public void release() {
+        List<CudaEnsemble> all;
+        synchronized (live) {
+            all = new ArrayList<>(live);
+            live.clear();
+        }
+        for (CudaEnsemble e : all) {
+            e.close();
+        }
+        synchronized (this) {
+            if (device != null) {
+                device.close();
+                device = null;
+            }
+        }
     }
 
     /**
@@ -176,6 +214,16 @@ public final class CudaEngine implements EmpiricalEngine {
      * memory less {@link #RESERVE_BYTES}, or whose sample rows do not fit a shared-memory tile.
      */
     static void requireFits(CudaPlan plan, long freeBytes, CudaDriver.DeviceInfo info) {
+        requireFits(plan, freeBytes, info, 0);
+    }
+
+    /**
+     * {@link #requireFits(CudaPlan, long, CudaDriver.DeviceInfo)} counting also {@code localBytes}: the local memory
+     * (register spills, stack) the driver reserves when the ensemble's kernels are launched
+     * ({@link CudaDevice#localBytesToReserve}), which otherwise would make a run sized just under the limit fail
+     * at its first launch instead of being refused up front, and the scratch of drawing the set on the GPU.
+     */
+    static void requireFits(CudaPlan plan, long freeBytes, CudaDriver.DeviceInfo info, long localBytes) {
         if (plan.tile() < 1) {
             throw new InvalidInputException("d", "the cuda engine stages samples in 48 KiB of shared memory; a row of d"
                     + " = " + plan.d() + " inputs in " + (plan.bytes() == 4 ? "float" : "double") + " does not fit");
@@ -185,11 +233,12 @@ public final class CudaEngine implements EmpiricalEngine {
                     + "at most " + CudaPlan.MAX_GRID_Y + "; " + plan.maxBatch() + " samples in blocks of "
                     + plan.block() + " make " + plan.sampleBlocks(plan.maxBatch()) + "; raise reduction_block");
         }
-        long need = plan.deviceBytes();
+        long need = plan.deviceBytes() + localBytes;
         if (need > freeBytes - RESERVE_BYTES) {
             throw new InvalidInputException("max_students_per_chunk", "out of GPU memory: " + plan.students()
                     + " students on " + Math.max(plan.trainingRows(), plan.maxBatch()) + " samples need "
-                    + mib(need) + " MiB on GPU " + info.ordinal() + " (" + info.name() + "), which has "
+                    + mib(need) + " MiB" + (localBytes > 0 ? " (" + mib(localBytes) + " MiB of it the kernels' local"
+                    + " memory and scratch)" : "") + " on GPU " + info.ordinal() + " (" + info.name() + "), which has "
                     + mib(Math.max(0, freeBytes - RESERVE_BYTES)) + " MiB free for them; lower max_students_per_chunk"
                     + " (or the samples)");
         }
@@ -209,10 +258,21 @@ public final class CudaEngine implements EmpiricalEngine {
         if (data == null) {
             return open(spec, inits, null, null, 0, online);
         }
+        if (data.generator() != null && data.generator().batchSize() == data.n() && GENERATE_ON_GPU) {
+            // a generated data set: drawn on the GPU from its key, the CPU's arrays never made
+            return open(spec, inits, null, null, data.n(), data.generator(), online);
+        }
         boolean isFloat = spec.precision() == Precision.FLOAT;
         return open(spec, inits, isFloat ? data.xFloats() : data.xDoubles(),
                 isFloat ? data.yFloats() : data.yDoubles(), data.n(), online);
     }
+
+    /**
+     * Whether a generated data set is drawn on the GPU ({@code -Donecnn.cuda.generate_on_gpu}, default true;
+     * false copies the CPU's draw, the same bits: to tell a generation fault from a training one).
+     */
+    static final boolean GENERATE_ON_GPU = Boolean.parseBoolean(System.getProperty("onecnn.cuda.generate_on_gpu",
+            "true"));
 
     /**
      * {@link #open(EmpiricalSpec, List, TrainingSet, CounterSamples)} on Java arrays: {@code xs}, {@code ys}
@@ -220,16 +280,43 @@ public final class CudaEngine implements EmpiricalEngine {
      */
     public StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, Object xs, Object ys, int rows,
             CounterSamples online) {
-        CudaEnsemble previous = last.get();
-        if (previous != null) {
-            previous.close();
-            last.remove();
+        return open(spec, inits, xs, ys, rows, null, online);
+    }
+
+    /**
+     * {@link #open(EmpiricalSpec, List, Object, Object, int, CounterSamples)} with the training set drawn on the GPU
+     * when {@code fixed} is given: its batch of step 0 ({@code rows} samples; xs, ys null).
+     */
+    StudentEnsemble open(EmpiricalSpec spec, List<InitialPoint> inits, Object xs, Object ys, int rows,
+            CounterSamples fixed, CounterSamples online) {
+        Thread me = Thread.currentThread();
+        List<CudaEnsemble> done = new ArrayList<>();
+        synchronized (live) {
+            for (CudaEnsemble e : live) {
+                // this thread's earlier ensembles (the trainer uses one at a time) and those of ended threads
+                if (e.owner() == me || !e.owner().isAlive()) {
+                    done.add(e);
+                }
+            }
+            live.removeAll(done);
+        }
+        for (CudaEnsemble e : done) {
+            e.close();
         }
         CudaDevice dev = device();
         CudaPlan plan = plan(spec, inits.size(), rows, online);
-        requireFits(plan, dev.driver().freeMemory(), dev.info());
-        CudaEnsemble e = new CudaEnsemble(dev, plan, spec, inits, xs, ys, online);
-        last.set(e);
+        String t = plan.bytes() == 4 ? "f" : "d";
+        String[] kernels = online != null || fixed != null
+                ? new String[] {"onecnn_prepare_" + t, plan.gradKernel(), "onecnn_reduce_" + t, "onecnn_update_" + t,
+                        "onecnn_gen_" + t}
+                : new String[] {"onecnn_prepare_" + t, plan.gradKernel(), "onecnn_reduce_" + t, "onecnn_update_" + t};
+        long gen = fixed != null ? CudaEnsemble.generationBytes(plan) : 0;
+        requireFits(plan, dev.driver().freeMemory(), dev.info(), dev.localBytesToReserve(kernels) + gen);
+        CudaEnsemble e = new CudaEnsemble(dev, plan, spec, inits, xs, ys, fixed, online);
+        dev.reserveLocal(kernels);
+        synchronized (live) {
+            live.add(e);
+        }
         return e;
     }
 }

@@ -22,10 +22,16 @@ import org.onecnn.model.InitialPoint;
  * faults surface in it and wall-clock timing is right.
  *
  * <p>Online, {@code gen} first draws the step's batch on the GPU from the {@link CounterSamples}' key and the step
- * (the same bits as {@link CounterSamples#fill}). A fixed training set is copied to the GPU once, at open.
+ * (the same bits as {@link CounterSamples#fill}). A fixed training set that is a generator's batch of step 0 (a
+ * generated data set, {@link org.onecnn.empirical.data.TrainingSet#generator}) is drawn on the GPU by the same
+ * kernel once, at open, with the same bits as the CPU's draw, which then never runs unless something else reads
+ * the set; any other fixed set is copied to the GPU once, at open.
  *
  * <p>{@link #repack} declines: every slot keeps its column (frozen ones only skip the update), which changes no value.
  * {@link #close} frees the device memory (the engine closes a thread's previous ensemble when it opens the next).
+ * After it every method but {@link #close} and {@link #size} throws {@link IllegalStateException}: the buffers'
+ * addresses are freed, and a real driver would not refuse a kernel that writes there (into whatever was allocated
+ * there since: another ensemble's buffers).
  */
 final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
     private final CudaDevice dev;
@@ -71,15 +77,19 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
     private final boolean[] frozen;
     private boolean fullGradient;
     private boolean fullLoss;
-    private boolean closed;
+    private volatile boolean closed;
+    /** The thread that opened it (the engine frees an ended thread's ensembles). */
+    private final Thread owner = Thread.currentThread();
 
     /**
      * @param xs the training inputs {@code [n][d]} row-major ({@code float[]} or {@code double[]} as the data type),
      *           or null (online)
      * @param ys the training labels, or null (online)
+     * @param fixed the generator whose batch of step 0 is the training set, drawn on the GPU (then xs, ys are
+     *              null), or null
      */
     CudaEnsemble(CudaDevice dev, CudaPlan plan, EmpiricalSpec spec, List<InitialPoint> inits, Object xs, Object ys,
-            CounterSamples online) {
+            CounterSamples fixed, CounterSamples online) {
         this.dev = dev;
         this.drv = dev.driver();
         this.plan = plan;
@@ -120,6 +130,10 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
                 y = zeroed((long) n * tb);
                 upload(x, xs, n * d);
                 upload(y, ys, n);
+            } else if (fixed != null) {
+                x = zeroed((long) n * d * tb);
+                y = zeroed((long) n * tb);
+                generate(fixed);
             } else {
                 x = null;
                 y = null;
@@ -145,6 +159,70 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Rows per launch when a float training set is drawn on the GPU (its double scratch is this many rows). */
+    static final int GEN_ROWS = 4096;
+
+    /**
+     * Device memory drawing a fixed set of {@code plan}'s shape on the GPU takes besides the set itself, for a while
+     * at open: the teacher, and in float a chunk's double scratch, floats and labels.
+     */
+    static long generationBytes(CudaPlan plan) {
+        long chunk = Math.min(GEN_ROWS, Math.max(1, plan.trainingRows()));
+        return 8L * (plan.r() + plan.k()) + (plan.bytes() == 4 ? chunk * plan.d() * (8 + 4) + chunk * 4 : 0);
+    }
+
+    /**
+     * The training set, the batch of step 0 of {@code gen}, drawn into x, y by onecnn_gen (the kernel of online
+     * batches: {@link CounterSamples#fill}'s bits). Double: in place, one launch. Float: chunks of
+     * {@link #GEN_ROWS} rows through a scratch (the kernel writes from row 0 of its buffers), copied into place.
+     */
+    private void generate(CounterSamples gen) {
+        if (gen.batchSize() != n || gen.d() != d) {
+            throw new IllegalArgumentException("the generator draws " + gen.batchSize() + " rows of " + gen.d()
+                    + ", the set has " + n + " of " + d);
+        }
+        int[] kw = gen.keyWords();
+        int code = CudaEngine.distributionCode(gen.distribution().name());
+        List<CudaDriver.Buffer> temp = new ArrayList<>();
+        try {
+            CudaDriver.Buffer tch = drv.alloc(8L * (r + k));
+            temp.add(tch);
+            double[] tp = new double[r + k];
+            System.arraycopy(gen.teacherFilter(), 0, tp, 0, r);
+            System.arraycopy(gen.teacherOutput(), 0, tp, r, k);
+            drv.copyToDevice(tch, 0, tp, 0, r + k);
+            if (!isFloat) {
+                launch("onecnn_gen_d", CudaPlan.sampleGrid(n), 0, genArgs(kw, 0, n, code, gen, tch).ptr(x).ptr(y));
+            } else {
+                int chunk = Math.min(GEN_ROWS, n);
+                CudaDriver.Buffer sd = drv.alloc((long) chunk * d * 8);
+                temp.add(sd);
+                CudaDriver.Buffer sx = drv.alloc((long) chunk * d * 4);
+                temp.add(sx);
+                CudaDriver.Buffer sy = drv.alloc((long) chunk * 4);
+                temp.add(sy);
+                for (int row0 = 0; row0 < n; row0 += chunk) {
+                    int rows = Math.min(chunk, n - row0);
+                    launch("onecnn_gen_f", CudaPlan.sampleGrid(rows), 0,
+                            genArgs(kw, row0, rows, code, gen, tch).ptr(sd).ptr(sx).ptr(sy));
+                    drv.copyDeviceToDevice(x, (long) row0 * d * 4, sx, 0, (long) rows * d * 4);
+                    drv.copyDeviceToDevice(y, (long) row0 * 4, sy, 0, (long) rows * 4);
+                }
+            }
+            drv.synchronize();
+        } finally {
+            for (CudaDriver.Buffer b : temp) {
+                drv.free(b);
+            }
+        }
+    }
+
+    /** onecnn_gen's arguments up to the output pointers: key, step 0, the rows, the distribution and the teacher. */
+    private KernelArgs genArgs(int[] kw, int row0, int rows, int code, CounterSamples gen, CudaDriver.Buffer tch) {
+        return new KernelArgs().i32(kw[0]).i32(kw[1]).i32(0).i32(0).i32(row0).i32(rows).i32(d).i32(code)
+                .f64(gen.noiseSigma()).ptr(tch).i32(r).i32(s).i32(k).f64(gen.leakySlope());
     }
 
     private CudaDriver.Buffer zeroed(long bytes) {
@@ -251,7 +329,7 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
 
     @Override
     public double[] gradNorms() {
-        dev.makeCurrent();
+        use();
         fullPass(true);
         double[] g = columns(gv, r, false);
         double[] h = columns(ga, k, false);
@@ -273,7 +351,7 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
 
     @Override
     public double[] losses() {
-        dev.makeCurrent();
+        use();
         fullPass(true);
         double[] ls = columns(lsum, 1, false);
         double[] out = new double[students];
@@ -284,7 +362,7 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
     }
 
     private double[][] perSlot(CudaDriver.Buffer buf, int rowsOf) {
-        dev.makeCurrent();
+        use();
         double[] c = columns(buf, rowsOf, true);
         double[][] out = new double[students][rowsOf];
         for (int i = 0; i < students; i++) {
@@ -307,8 +385,8 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
 
     @Override
     public void freeze(int slot) {
+        use();
         if (!frozen[slot]) {
-            dev.makeCurrent();
             frozen[slot] = true;
             drv.copyToDevice(frozenBuf, 4L * slot, new int[] {1}, 0, 1);
         }
@@ -316,19 +394,20 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
 
     @Override
     public boolean repack(int[] keep) {
+        use();
         return false;
     }
 
     @Override
     public void stepFull() {
-        dev.makeCurrent();
+        use();
         fullPass(false);
         update(n);
     }
 
     @Override
     public void stepRows(int[] rows) {
-        dev.makeCurrent();
+        use();
         drv.copyToDevice(rowsBuf, 0, rows, 0, rows.length);
         pass(false, true, rows.length, false);
         update(rows.length);
@@ -339,7 +418,7 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
         if (online == null) {
             throw new IllegalStateException("stepOnline needs the online samples at open");
         }
-        dev.makeCurrent();
+        use();
         int b = online.batchSize();
         KernelArgs g = new KernelArgs().i32(key[0]).i32(key[1]).i32((int) step).i32((int) (step >>> 32)).i32(0)
                 .i32(b).i32(d).i32(dist).f64(online.noiseSigma()).ptr(teacher).i32(r).i32(s).i32(k)
@@ -353,9 +432,48 @@ final class CudaEnsemble implements StudentEnsemble, AutoCloseable {
         update(b);
     }
 
+    /**
+     * Before every use: refuse a closed ensemble (its device pointers are freed), and make the context current on
+     * the calling thread.
+     */
+    private void use() {
+        if (closed) {
+            throw new IllegalStateException("this cuda ensemble was closed: its device memory is freed (open another)");
+        }
+        dev.makeCurrent();
+    }
+
+    /**
+     * The training set as it is on the device, copied back: {@code float[]} or {@code double[]} inputs and labels
+     * (the tests compare a set drawn on the GPU with the CPU's draw, bit for bit).
+     */
+    Object[] trainingSetOnDevice() {
+        use();
+        if (isFloat) {
+            float[] xs = new float[n * d];
+            float[] ys = new float[n];
+            drv.copyToHost(xs, 0, x, 0, n * d);
+            drv.copyToHost(ys, 0, y, 0, n);
+            return new Object[] {xs, ys};
+        }
+        double[] xs = new double[n * d];
+        double[] ys = new double[n];
+        drv.copyToHost(xs, 0, x, 0, n * d);
+        drv.copyToHost(ys, 0, y, 0, n);
+        return new Object[] {xs, ys};
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    Thread owner() {
+        return owner;
+    }
+
     /** Give the device memory back; idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

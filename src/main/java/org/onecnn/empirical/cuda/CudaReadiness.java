@@ -96,8 +96,9 @@ public record CudaReadiness(boolean ready, String line, int driverVersion, List<
             try {
                 module = driver.loadModule(ptx.text());
             } catch (CudaException e) {
+                // with the JIT's own words (its error log), which say what to fix
                 return new DeviceStatus(info, false, "the driver could not JIT-compile onecnn's PTX ("
-                        + e.result() + ")");
+                        + e.result() + ")" + (e.log().isEmpty() ? "" : "; " + e.log()));
             }
             CudaDriver.Buffer out = driver.alloc(4L * PROBE_THREADS);
             driver.launch(driver.function(module, PROBE), new int[] {1, 1, 1}, new int[] {PROBE_THREADS, 1, 1}, 0,

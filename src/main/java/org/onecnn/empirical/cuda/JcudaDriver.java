@@ -14,9 +14,12 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUjit_option;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
+import jcuda.driver.JITOptions;
 
 /**
  * {@link CudaDriver} over JCuda 12.6's driver binding ({@code libJCudaDriver}, which needs only
@@ -25,6 +28,12 @@ import jcuda.driver.JCudaDriver;
  *
  * <p>Every call checks the driver's result and throws {@link CudaException} naming it; JCuda's own exceptions
  * are left off so that the messages are onecnn's.
+ *
+ * <p>Threads: the CUDA driver API is thread-safe and the primary context is the device's, shared by every thread,
+ * but it is current per thread: {@link #open} makes it current on the calling thread every time (one cheap call),
+ * because anything else running on the thread (a library, a task before this one on a pooled thread) may have made
+ * another context current since. The bookkeeping of modules and buffers is synchronized, so one driver may serve
+ * several threads (the engine shares one per device).
  */
 final class JcudaDriver implements CudaDriver {
 
@@ -43,7 +52,6 @@ final class JcudaDriver implements CudaDriver {
     private boolean initialised;
     private CUdevice device;
     private CUcontext context;
-    private Thread current;
     private int ordinal = -1;
     private final List<Mod> modules = new ArrayList<>();
     private final Map<Buf, Boolean> buffers = new IdentityHashMap<>();
@@ -117,13 +125,10 @@ final class JcudaDriver implements CudaDriver {
     }
 
     @Override
-    public void open(int ordinal) {
+    public synchronized void open(int ordinal) {
         if (this.ordinal == ordinal) {
-            if (current != Thread.currentThread()) {
-                // the primary context is current per thread: another thread now drives this device
-                check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-                current = Thread.currentThread();
-            }
+            // always: the context is current per thread, and something else on this thread may have changed it
+            check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
             return;
         }
         if (this.ordinal >= 0) {
@@ -135,7 +140,6 @@ final class JcudaDriver implements CudaDriver {
         check(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
         device = d;
         context = ctx;
-        current = Thread.currentThread();
         this.ordinal = ordinal;
     }
 
@@ -147,13 +151,37 @@ final class JcudaDriver implements CudaDriver {
         return free[0];
     }
 
+    /** Bytes of each of the JIT's log buffers (its error and info logs). */
+    static final int JIT_LOG_BYTES = 16 * 1024;
+
+    /**
+     * {@code cuModuleLoadDataEx} (through JCuda's {@code cuModuleLoadDataJIT}, which passes the options to it) with
+     * the JIT's error and info log buffers, verbose: when the PTX does not compile the refusal carries the JIT's
+     * own words (which kernel, which line, what it lacks), not only a result code.
+     */
     @Override
-    public Module loadModule(String ptx) {
+    public synchronized Module loadModule(String ptx) {
         byte[] text = ptx.getBytes(StandardCharsets.US_ASCII);
         byte[] z = new byte[text.length + 1];
         System.arraycopy(text, 0, z, 0, text.length);
+        JITOptions jit = new JITOptions();
+        jit.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+        jit.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+        jit.putBytes(CUjit_option.CU_JIT_INFO_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+        jit.putInt(CUjit_option.CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+        jit.putInt(CUjit_option.CU_JIT_LOG_VERBOSE, 1);
         CUmodule m = new CUmodule();
-        check(JCudaDriver.cuModuleLoadData(m, z), "loading onecnn's PTX (cuModuleLoadData: the driver's JIT)");
+        int result = JCudaDriver.cuModuleLoadDataJIT(m, Pointer.to(z), jit);
+        if (result != CUresult.CUDA_SUCCESS) {
+            String name = CUresult.stringFor(result);
+            String error = CudaException.logText(jit.getBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER));
+            String info = CudaException.logText(jit.getBytes(CUjit_option.CU_JIT_INFO_LOG_BUFFER));
+            String log = (error.isEmpty() ? "" : "JIT error log: " + CudaException.oneLine(error, 1200))
+                    + (error.isEmpty() || info.isEmpty() ? "" : "; ")
+                    + (info.isEmpty() ? "" : "JIT info log: " + CudaException.oneLine(info, 600));
+            throw new CudaException(name, "CUDA driver: loading onecnn's PTX (cuModuleLoadDataEx: the driver's JIT) "
+                    + "failed: " + name, log);
+        }
         Mod mod = new Mod(m);
         modules.add(mod);
         return mod;
@@ -167,7 +195,7 @@ final class JcudaDriver implements CudaDriver {
     }
 
     @Override
-    public Buffer alloc(long bytes) {
+    public synchronized Buffer alloc(long bytes) {
         CUdeviceptr p = new CUdeviceptr();
         check(JCudaDriver.cuMemAlloc(p, Math.max(bytes, 1)), "cuMemAlloc(" + bytes + " bytes)");
         Buf b = new Buf(p, bytes);
@@ -176,7 +204,7 @@ final class JcudaDriver implements CudaDriver {
     }
 
     @Override
-    public void free(Buffer buffer) {
+    public synchronized void free(Buffer buffer) {
         if (buffer != null && buffers.remove(buffer) != null) {
             check(JCudaDriver.cuMemFree(((Buf) buffer).handle()), "cuMemFree");
         }
@@ -294,7 +322,22 @@ final class JcudaDriver implements CudaDriver {
     }
 
     @Override
-    public void close() {
+    public long localBytesPerThread(Function function) {
+        int[] v = new int[1];
+        Fn f = (Fn) function;
+        check(JCudaDriver.cuFuncGetAttribute(v, CUfunction_attribute.CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES, f.handle()),
+                "cuFuncGetAttribute(local size of " + f.name() + ")");
+        return v[0];
+    }
+
+    @Override
+    public int threadsPerMultiprocessor(int ordinal) {
+        return attribute(handle(ordinal), CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR,
+                "threads per multiprocessor");
+    }
+
+    @Override
+    public synchronized void close() {
         for (Buf b : new ArrayList<>(buffers.keySet())) {
             JCudaDriver.cuMemFree(b.handle());
         }

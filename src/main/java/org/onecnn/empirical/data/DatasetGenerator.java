@@ -56,7 +56,8 @@ public final class DatasetGenerator {
             double noiseSigma, long seed, Precision type, Map<String, Object> versions) {
         Checks.notNull("data_type", type);
         CounterSamples gen = CounterSamples.dataset(arch, teacher, leakySlope, dist, noiseSigma, seed, n);
-        TrainingSet set = draw(gen, type);
+        // drawn on the CPU when first read: the cuda engine regenerates it on the GPU from the generator instead
+        TrainingSet set = TrainingSet.generated(gen, type, () -> draw(gen, type));
         return Dataset.of(set, manifest(arch, teacher, leakySlope, dist, n, noiseSigma, seed, type, versions));
     }
 

@@ -196,7 +196,7 @@ final class CudaAgreement {
     }
 
     /** {@link #compareTraining(CudaDriver, Architecture, double, Precision, Regime, int, int, int, int, int)} on an
-     *  engine of the caller's (a GPU test shares one: the PTX is JIT-compiled once per thread). */
+     *  engine of the caller's (a GPU test shares one: the PTX is JIT-compiled once per engine). */
     static void compareTraining(CudaEngine engine, Architecture arch, double alpha, Precision type, Regime regime,
             int n, int batch, int block, int students, int steps) {
         Random rnd = new Random(n * 31L + students);

@@ -227,7 +227,8 @@ class CudaEngineLaunchTest {
         @Override public long freeMemory() { return 1L << 30; }
         @Override public Module loadModule(String ptx) {
             if (jitFails) {
-                throw new CudaException("CUDA_ERROR_UNSUPPORTED_PTX_VERSION", "JIT failed");
+                throw new CudaException("CUDA_ERROR_UNSUPPORTED_PTX_VERSION", "JIT failed",
+                        "JIT error log: ptxas fatal : Unsupported .version 9.9; current version is '8.5'");
             }
             return new Module() { };
         }
@@ -283,6 +284,8 @@ class CudaEngineLaunchTest {
         assertFalse(r.ready());
         assertTrue(r.line().contains("could not JIT-compile") && r.line().contains("UNSUPPORTED_PTX_VERSION"),
                 r.line());
+        // the JIT's own words come with the refusal (JcudaDriver loads with cuModuleLoadDataEx and its log buffers)
+        assertTrue(r.line().contains("JIT error log: ptxas fatal : Unsupported .version 9.9"), r.line());
 
         for (CudaReadiness c : List.of(CudaReadiness.check(() -> old, ptx), CudaReadiness.check(() -> jit, ptx))) {
             assertFalse(c.line().contains("\n"));
