@@ -116,9 +116,12 @@ class GpuBundleTest {
             assertTrue(files.size() <= 8 && files.stream().allMatch(Files::isRegularFile), files.toString());
             assertTrue(Files.exists(res.resolve("summary.md")), files.toString());
             String log = Files.readString(res.resolve("log.txt"));
-            assertTrue(log.contains("onecnn: error: profile cuda-hopper uses the cuda engine, which cannot run here"),
+            assertTrue(log.contains("onecnn: error: --profile: profile cuda-hopper uses the cuda engine, which cannot run here"),
                     log);
-            assertTrue(log.contains("onecnn: error: engine: the cuda engine needs an NVIDIA GPU and its driver"), log);
+            // the bench steps name the option, the run steps the config field
+            assertTrue(log.contains("onecnn: error: --engine: the cuda engine needs an NVIDIA GPU and its driver"), log);
+            assertTrue(log.contains("onecnn: error: empirical.engine: the cuda engine needs an NVIDIA GPU and its driver"),
+                    log);
             assertTrue(Files.readString(res.resolve("machine.txt")).contains("libcuda.so.1: not found"));
             standInDriver(bundle);
         }
