@@ -92,7 +92,9 @@ def read_table(path, pandas=None):
             if pandas:
                 raise
         else:
-            return pd.read_csv(path)
+            # only an empty field is a missing value (docs/run-folder.md); pandas' other NA words ("NA", "null",
+            # "None", ...) are not onecnn's and stay text
+            return pd.read_csv(path, keep_default_na=False, na_values=[""])
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     if not rows:
