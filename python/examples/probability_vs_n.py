@@ -59,14 +59,16 @@ def main(argv):
         ax.axhline(data["population"][key], linestyle="--", linewidth=1, color=colour)
         if "datasets" in data:
             dn, dp = data["datasets"][key]
-            ax.scatter(dn, dp, s=8, alpha=0.3, color=colour)
+            # a little to the right of the interval, so that the error bar does not hide the data sets
+            ax.scatter(dn * 1.08, dp, s=10, alpha=0.4, color=colour, linewidths=0)
+    ax.plot([], [], linestyle="--", linewidth=1, color="black", label="population (n = inf)")
     ax.set_xscale("log")
     ax.set_xticks(data["n"])                         # a labelled tick at every plotted n
     ax.set_xticklabels(["%g" % v for v in data["n"]])
     ax.minorticks_off()
     ax.set_xlabel("n (samples)")
     ax.set_ylabel("fraction of runs")
-    ax.set_ylim(0, 1)
+    ax.set_ylim(-0.02, 1.02)  # points at 0 and 1 stay visible above the axes
     ax.legend(frameon=False)
     fig.tight_layout()
     if len(argv) > 2:
