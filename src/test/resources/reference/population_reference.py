@@ -7,60 +7,15 @@ and the gradients by complex-step-free central differences in extended precision
 so the Java closed forms are checked against a different route to the same numbers. A Monte Carlo
 estimate (2e6 samples) is printed beside each loss as a sanity check of the kernel form itself.
 
-Writes population_reference.csv (one row per case: k, p, w_star, a_star, v, a, loss, grad_a, grad_v; vectors
+The functions are those of onecnn's documented numpy module python/onecnn_population.py (loss, grad,
+monte_carlo); this script holds the cases. Writes population_reference.csv (one row per case: k, p, w_star, a_star, v, a, loss, grad_a, grad_v; vectors
 as space-separated numbers). Regenerate with:  python3 population_reference.py > /dev/null
 """
-import numpy as np
+import os
+import sys
 
-L = np.longdouble
-PI = L(np.pi)
-
-
-def g(theta):
-    return (PI - theta) * np.cos(theta) + np.sin(theta)
-
-
-def loss(v, a, w_star, a_star):
-    v, a, w_star, a_star = (np.asarray(x, dtype=L) for x in (v, a, w_star, a_star))
-    w = v / np.sqrt(np.sum(v * v))
-    c = np.sqrt(np.sum(w_star * w_star))
-    cos = np.clip(np.sum(w * w_star) / c, -1, 1)
-    theta = np.arccos(cos)
-    k = len(a)
-
-    def kern(nu, nv, same_angle, i, j):
-        return nu * nv * (g(same_angle) if i == j else L(1)) / (2 * PI)
-
-    s = L(0)
-    for i in range(k):
-        for j in range(k):
-            s += a[i] * a[j] * kern(L(1), L(1), L(0), i, j)
-            s -= 2 * a[i] * a_star[j] * kern(L(1), c, theta, i, j)
-            s += a_star[i] * a_star[j] * kern(c, c, L(0), i, j)
-    return s / 2
-
-
-def grad(v, a, w_star, a_star, h=L(1e-7)):
-    x = np.concatenate([np.asarray(v, dtype=L), np.asarray(a, dtype=L)])
-    p = len(v)
-    out = np.zeros(len(x), dtype=L)
-    for i in range(len(x)):
-        xp = x.copy(); xm = x.copy()
-        xp[i] += h; xm[i] -= h
-        out[i] = (loss(xp[:p], xp[p:], w_star, a_star) - loss(xm[:p], xm[p:], w_star, a_star)) / (2 * h)
-    return out[:p], out[p:]
-
-
-def monte_carlo(v, a, w_star, a_star, n=2_000_000, seed=7):
-    rng = np.random.default_rng(seed)
-    k, p = len(a), len(v)
-    w = np.asarray(v) / np.linalg.norm(v)
-    x = rng.standard_normal((n, k, p))
-    f = np.maximum(x @ w, 0) @ np.asarray(a)
-    y = np.maximum(x @ np.asarray(w_star), 0) @ np.asarray(a_star)
-    l = 0.5 * (f - y) ** 2
-    return l.mean(), l.std() / np.sqrt(n)
-
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "python"))
+from onecnn_population import grad, loss, monte_carlo  # noqa: E402
 
 CASES = [
     # k, p, w_star, a_star, v, a
