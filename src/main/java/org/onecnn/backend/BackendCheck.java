@@ -95,7 +95,9 @@ public final class BackendCheck {
                 }
                 return Optional.of(g.label() + " has compute capability " + cc + "; ND4J " + ND4J_VERSION
                         + "'s CUDA kernels cover " + ND4J_MIN_CC + "–" + ND4J_BUILT_MAX_CC + " (" + ND4J_MAX_CC
-                        + " also runs them) and no CUDA 12 build exists: use --profile cpu, or an Ampere/Ada GPU" + hide);
+                        + " also runs them) and no CUDA 12 build exists: use a profile of onecnn's own CUDA engine "
+                        + "(engine = cuda, no ND4J; e.g. --profile cuda-hopper), --profile cpu, or an Ampere/Ada GPU"
+                        + hide);
             }
         }
         for (Gpu g : visible) {

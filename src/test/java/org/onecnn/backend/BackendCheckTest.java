@@ -109,7 +109,8 @@ class BackendCheckTest {
     @Test
     void hopperAndBlackwellAreRefusedBeforeNd4jLoads() {
         String hopper = "GPU 0 (NVIDIA H100 80GB HBM3) has compute capability 9.0; ND4J 1.0.0-M2.1's CUDA kernels "
-                + "cover 3.7–8.6 (8.9 also runs them) and no CUDA 12 build exists: use --profile cpu, or an Ampere/Ada GPU";
+                + "cover 3.7–8.6 (8.9 also runs them) and no CUDA 12 build exists: use a profile of onecnn's own CUDA engine "
+                + "(engine = cuda, no ND4J; e.g. --profile cuda-hopper), --profile cpu, or an Ampere/Ada GPU";
         for (String profile : List.of("cuda-ampere", "cuda-ada", "cuda-small")) {
             assertEquals(hopper, problem(profile, cudaBuild(h100(0))), profile);
         }

@@ -114,7 +114,8 @@ class DoctorCommandTest {
     void hopperIsRefused() {
         assertEquals(2, doctor(cudaBuild(h100(0)), "--profile", "cuda-ampere"));
         refused("GPU 0 (NVIDIA H100 80GB HBM3) has compute capability 9.0; ND4J 1.0.0-M2.1's CUDA kernels cover "
-                + "3.7–8.6 (8.9 also runs them) and no CUDA 12 build exists: use --profile cpu, or an Ampere/Ada GPU");
+                + "3.7–8.6 (8.9 also runs them) and no CUDA 12 build exists: use a profile of onecnn's own CUDA engine "
+                + "(engine = cuda, no ND4J; e.g. --profile cuda-hopper), --profile cpu, or an Ampere/Ada GPU");
         String o = stdout();
         assertTrue(o.contains("gpu 0") && o.contains("NVIDIA H100 80GB HBM3, compute capability 9.0, 81559 MiB, driver "
                 + "550.54.15: ND4J 1.0.0-M2.1 cannot run on it"), o);
