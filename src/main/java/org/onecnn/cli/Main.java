@@ -171,7 +171,7 @@ public final class Main implements Runnable {
                 : "without DL4J/ND4J: engines " + withoutNd4j()) + ", Java " + System.getProperty("java.version") + ")"};
         }
 
-        /** The installed engines that run without ND4J ("fused and cuda"), as the registry lists them. */
+        /** The installed engines that run without ND4J, as the registry lists them ("a, b and c"). */
         private static String withoutNd4j() {
             java.util.List<String> l = org.onecnn.empirical.EmpiricalEngines.known().values().stream()
                     .filter(e -> !e.usesNd4j()).map(org.onecnn.empirical.EmpiricalEngine::name).toList();
