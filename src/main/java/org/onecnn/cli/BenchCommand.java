@@ -122,6 +122,10 @@ final class BenchCommand implements Runnable {
                 org.onecnn.experiment.Bounds.requireThreads("--threads", threads);
                 java.util.List<String> threaded = org.onecnn.empirical.EmpiricalEngines.known().values().stream()
                         .filter(e -> e.bench().threads()).map(org.onecnn.empirical.EmpiricalEngine::name).toList();
+                if (threaded.isEmpty()) {
+                    throw new InvalidInputException("--threads", "no installed engine has threads of its own: remove "
+                            + "--threads");
+                }
                 if (!threaded.contains(chosenName)) {
                     throw new InvalidInputException("--threads", "only the " + String.join(" and the ", threaded)
                             + " engine" + (threaded.size() == 1 ? " has" : "s have") + " threads of its own; the "
@@ -131,7 +135,8 @@ final class BenchCommand implements Runnable {
             }
             EmpiricalBench.Spec spec = new EmpiricalBench.Spec(n, k, p, students, steps, mode, dataType, seed,
                     chosen.maxSamplesPerChunk(), chosen.reductionBlock(), chosenName, stride == null ? p : stride,
-                    threads == null ? org.onecnn.empirical.fused.FusedEngine.defaultThreads() : threads);
+                    threads != null ? threads : org.onecnn.empirical.EmpiricalEngines.names().contains(chosenName)
+                            ? org.onecnn.empirical.EmpiricalEngines.named(chosenName).bench().defaultThreads() : 1);
             org.onecnn.empirical.EmpiricalEngine chosenEngine = org.onecnn.empirical.EmpiricalEngines.named(
                     chosenName);
             try {

@@ -132,6 +132,11 @@ public interface EmpiricalEngine {
             return false;
         }
 
+        /** Its threads when {@code --threads} is not given (only where {@link #threads()}; else unused). */
+        default int defaultThreads() {
+            return 1;
+        }
+
         /** The engine with {@code threads} threads of its own (only where {@link #threads()}). */
         default EmpiricalEngine withThreads(EmpiricalEngine engine, int threads) {
             return engine;

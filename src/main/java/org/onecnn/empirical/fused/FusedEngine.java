@@ -129,6 +129,11 @@ public final class FusedEngine implements EmpiricalEngine {
         }
 
         @Override
+        public int defaultThreads() {
+            return FusedEngine.defaultThreads();
+        }
+
+        @Override
         public EmpiricalEngine withThreads(EmpiricalEngine engine, int threads) {
             return new FusedEngine(threads);
         }
