@@ -220,6 +220,67 @@ class ArchitectureTest {
         assertEquals(List.of(), text, cycles.size() + " package cycle(s):\n" + String.join("\n", text));
     }
 
+    /**
+     * String literals in a main source that name an engine ({@code "cuda"}) or list two or more engines
+     * ({@code "fused, dl4j or cuda"}): outside {@code org.onecnn.empirical} none may, so that every piece of engine
+     * knowledge lives with its engine and adding one touches nothing else. {@code engines} are the names to look for.
+     */
+    static List<String> engineNamesIn(String file, String source, List<String> engines) {
+        Pattern literal = Pattern.compile("\"((?:[^\"\\\\\n]|\\\\.)*)\"");
+        Pattern word = Pattern.compile("(?<![\\w.-])(" + String.join("|", engines.stream().map(Pattern::quote)
+                .toList()) + ")(?![\\w-])");
+        List<String> out = new ArrayList<>();
+        Matcher m = literal.matcher(source);
+        while (m.find()) {
+            String v = m.group(1);
+            Set<String> named = new TreeSet<>();
+            Matcher w = word.matcher(v);
+            while (w.find()) {
+                named.add(w.group(1));
+            }
+            if (engines.contains(v) || named.size() >= 2) {
+                out.add(file + ": \"" + v + "\"");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Literals that contain an engine's name but are something else, each with why: {@code "dl4j"} in
+     * {@code Installation} is the DL4J library's version key in provenance ({@code versions.dl4j}), not the engine.
+     */
+    static final Set<String> NOT_ENGINE_NAMES = Set.of("org/onecnn/util/Installation.java: \"dl4j\"");
+
+    @Test
+    void noEngineIsNamedOutsideTheEmpiricalPackage() throws IOException {
+        List<String> engines = org.onecnn.empirical.EmpiricalEngines.names();
+        assertTrue(engines.containsAll(List.of("fused", "dl4j", "cuda")), engines.toString());
+        Path root = Path.of("src/main/java");
+        assertTrue(Files.isDirectory(root.resolve("org/onecnn/empirical")), "run from the project's root");
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                String rel = root.relativize(p).toString().replace(File.separatorChar, '/');
+                if (!rel.startsWith("org/onecnn/empirical/")) {
+                    found.addAll(engineNamesIn(rel, Files.readString(p), engines));
+                }
+            }
+        }
+        found.removeAll(NOT_ENGINE_NAMES);
+        assertEquals(List.of(), found, "engine names in main code outside org.onecnn.empirical: ask the engine "
+                + "(EmpiricalEngine) or the registry (EmpiricalEngines) instead");
+    }
+
+    /** The scan itself: a name compared, a name in a list, an escaped quote; not a word that only contains one. */
+    @Test
+    void theEngineNameScanFindsNamesAndLists() {
+        List<String> engines = List.of("fused", "dl4j", "cuda");
+        String src = "if (\"cuda\".equals(e)) {}\n String h = \"engine: fused, dl4j or cuda\";\n"
+                + "String ok = \"cuda-hopper \\\" profile\"; String one = \"the cuda engine\"; String x = \"a\\\\\";"
+                + " String y = \"dl4j.version and cuda_x\";";
+        assertEquals(List.of("F: \"cuda\"", "F: \"engine: fused, dl4j or cuda\""), engineNamesIn("F", src, engines));
+    }
+
     /** The detector itself: a two-package cycle and a three-package one are found and named, a chain is not. */
     @Test
     void theCycleFinderFindsCycles() {

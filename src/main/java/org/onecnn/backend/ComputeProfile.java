@@ -46,10 +46,10 @@ import org.onecnn.util.InvalidInputException;
  * @param maxComputeCapability {@code max_compute_capability} ({@code cuda} only, else null)
  * @param nd4j                 the {@code nd4j.*} settings given (unmodifiable)
  * @param engine               {@code engine} (optional, null when absent): the empirical engine this profile is
- *                             made for ({@code fused}, {@code dl4j}, {@code cuda}), used by a run whose config does
- *                             not name one ({@code empirical.engine}); with {@code cuda} the compute capabilities
- *                             are those of onecnn's own kernels ({@value #CUDA_ENGINE_MIN_CC} and above), not
- *                             ND4J's
+ *                             made for (one of the installed engines, {@link ProfileEngines}), used by a run whose
+ *                             config does not name one ({@code empirical.engine}); with an engine that brings its own
+ *                             GPU kernels ({@code cuda}) the compute capabilities are those of its kernels
+ *                             ({@link ProfileEngines.Needs#lowestCapability} and above), not ND4J's
  */
 public record ComputeProfile(String name, String source, Backend backend, Precision dataType, double memoryLimitGb,
         int maxStudentsPerChunk, int maxSamplesPerChunk, int reductionBlock,
@@ -75,10 +75,6 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
     public static final String MIN_COMPUTE_CAPABILITY = "min_compute_capability";
     public static final String MAX_COMPUTE_CAPABILITY = "max_compute_capability";
     public static final String ENGINE = "engine";
-    /** The engines a profile may name. */
-    public static final List<String> ENGINES = List.of("fused", "dl4j", "cuda");
-    /** The lowest compute capability onecnn's own CUDA kernels run on (Volta; their PTX targets sm_70). */
-    public static final String CUDA_ENGINE_MIN_CC = "7.0";
 
     private static final List<String> REQUIRED = List.of(BACKEND, DATA_TYPE, MEMORY_LIMIT_GB, MAX_STUDENTS_PER_CHUNK,
             MAX_SAMPLES_PER_CHUNK, REDUCTION_BLOCK);
@@ -219,15 +215,15 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
                 throw new InvalidInputException(MAX_COMPUTE_CAPABILITY, "only for backend = cuda");
             }
         } else {
-            if ("cuda".equals(engine)) {
-                // onecnn's kernels: PTX the driver compiles for any GPU from Volta on
-                ComputeCapability lowest = ComputeCapability.parse(MIN_COMPUTE_CAPABILITY, CUDA_ENGINE_MIN_CC);
+            ComputeCapability lowest = needs(engine).lowestCapability();
+            if (lowest != null) {
+                // the engine's own kernels (cuda: PTX the driver compiles for any GPU from Volta on)
                 minComputeCapability = minComputeCapability == null ? lowest : minComputeCapability;
                 maxComputeCapability = maxComputeCapability == null ? ComputeCapability.of(99, 9)
                         : maxComputeCapability;
                 if (minComputeCapability.compareTo(lowest) < 0) {
-                    throw new InvalidInputException(MIN_COMPUTE_CAPABILITY, "must be >= " + lowest + " (onecnn's "
-                            + "CUDA kernels need Volta or newer) for engine = cuda, got " + minComputeCapability);
+                    throw new InvalidInputException(MIN_COMPUTE_CAPABILITY, "must be >= " + lowest + " ("
+                            + needs(engine).kernels() + ") for engine = " + engine + ", got " + minComputeCapability);
                 }
             } else {
                 minComputeCapability = minComputeCapability == null ? BackendCheck.ND4J_MIN_CC : minComputeCapability;
@@ -250,13 +246,19 @@ public record ComputeProfile(String name, String source, Backend backend, Precis
             }
         }
         nd4j = Collections.unmodifiableMap(m);
-        if (engine != null && !ENGINES.contains(engine)) {
-            throw new InvalidInputException(ENGINE, "must be one of " + String.join(" | ", ENGINES) + ", got '" + engine
-                    + "'");
+        if (engine != null && !ProfileEngines.installed().containsKey(engine)) {
+            throw new InvalidInputException(ENGINE, "must be one of " + String.join(" | ", ProfileEngines.names())
+                    + ", got '" + engine + "'");
         }
-        if ("cuda".equals(engine) && backend != Backend.CUDA) {
-            throw new InvalidInputException(ENGINE, "cuda needs backend = cuda (a GPU profile)");
+        if (needs(engine).gpuProfile() && backend != Backend.CUDA) {
+            throw new InvalidInputException(ENGINE, engine + " needs backend = cuda (a GPU profile)");
         }
+    }
+
+    /** What {@code engine} needs of a profile naming it; nothing for none or an unknown one (refused above). */
+    private static ProfileEngines.Needs needs(String engine) {
+        ProfileEngines.Needs n = engine == null ? null : ProfileEngines.installed().get(engine);
+        return n == null ? ProfileEngines.Needs.NONE : n;
     }
 
     private static void requireNd4jRange(String field, ComputeCapability cc) {

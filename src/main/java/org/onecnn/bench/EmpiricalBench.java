@@ -14,8 +14,6 @@ import org.onecnn.empirical.data.Dataset;
 import org.onecnn.empirical.data.DatasetGenerator;
 import org.onecnn.empirical.data.InputDistribution;
 import org.onecnn.empirical.data.TrainingSet;
-import org.onecnn.empirical.cuda.CudaEngine;
-import org.onecnn.empirical.fused.FusedEngine;
 import org.onecnn.experiment.Bounds;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.InitialPoint;
@@ -58,7 +56,7 @@ public final class EmpiricalBench {
         /** The workload of earlier versions: the fused engine, non-overlapping patches, every core. */
         public Spec(long n, int k, int p, int students, int steps, String mode, String dataType, long seed,
                 int sampleChunk, int reductionBlock) {
-            this(n, k, p, students, steps, mode, dataType, seed, sampleChunk, reductionBlock, FusedEngine.NAME, p,
+            this(n, k, p, students, steps, mode, dataType, seed, sampleChunk, reductionBlock, EmpiricalEngines.DEFAULT, p,
                     Runtime.getRuntime().availableProcessors());
         }
 
@@ -110,16 +108,17 @@ public final class EmpiricalBench {
         int b = s.dataType().equals("float") ? 4 : 8;
         boolean ensemble = s.mode().equals("ensemble");
         int ms = s.sampleChunk();
-        // the fused and cuda engines keep no activations in ND4J (their working set there is the data set), but a
-        // copy of the data set in Java arrays (the cuda engine checks the GPU's memory itself, at open)
-        boolean fused = s.engine().equals(FusedEngine.NAME) || s.engine().equals(CudaEngine.NAME);
+        // an engine with arrays of its own (fused, cuda) keeps no activations in ND4J (its working set there is the
+        // data set), but a copy of the data set in Java arrays (the cuda engine checks the GPU's memory itself, at open)
+        EmpiricalEngine named = EmpiricalEngines.named(s.engine());
+        boolean ownArrays = !named.bench().activationsInNd4j(named);
         nd4j.require("the data set and the student(s) trained at once",
             new MemoryBudget.Candidate("--n", s.n(), 1, x -> ComputeProfile.workingSetBytes(x, s.k(), s.p(),
-                s.students(), fused ? 0 : ensemble ? s.students() : 1, ms, b)),
+                s.students(), ownArrays ? 0 : ensemble ? s.students() : 1, ms, b)),
             new MemoryBudget.Candidate("--students", s.students(), 1, x -> ComputeProfile.workingSetBytes(s.n(),
-                s.k(), s.p(), (int) Math.min(x, Integer.MAX_VALUE), fused ? 0 : ensemble ? x : 1, ms, b)),
+                s.k(), s.p(), (int) Math.min(x, Integer.MAX_VALUE), ownArrays ? 0 : ensemble ? x : 1, ms, b)),
             new MemoryBudget.Candidate("--k", s.k(), 1, x -> ComputeProfile.workingSetBytes(s.n(), (int) x, s.p(),
-                s.students(), fused ? 0 : ensemble ? s.students() : 1, ms, b)));
+                s.students(), ownArrays ? 0 : ensemble ? s.students() : 1, ms, b)));
         // every engine's data set is generated on the heap: the double fill and, for float, its rounded copy
         // (the fused and cuda engines train on that copy; an ND4J engine copies it off-heap, counted above)
         org.onecnn.backend.Precision type = b == 4 ? org.onecnn.backend.Precision.FLOAT
@@ -132,16 +131,13 @@ public final class EmpiricalBench {
 
     /** The engine the spec names, with the spec's threads where the engine has its own (fused). */
     static EmpiricalEngine engine(Spec s) {
-        if (s.engine().equals(FusedEngine.NAME)) {
-            return new FusedEngine(s.threads());
-        }
-        return EmpiricalEngines.named(s.engine());
+        EmpiricalEngine e = EmpiricalEngines.named(s.engine());
+        return e.bench().threads() ? e.bench().withThreads(e, s.threads()) : e;
     }
 
     public static double run(Spec s, PrintStream out) {
-        if (s.engine().equals(CudaEngine.NAME)) {
-            CudaEngine.requireDriver("--engine");
-        }
+        EmpiricalEngine.Bench bench = EmpiricalEngines.named(s.engine()).bench();
+        bench.requireReady("--engine");
         org.onecnn.backend.Precision type = s.dataType().equals("float") ? org.onecnn.backend.Precision.FLOAT
                 : org.onecnn.backend.Precision.DOUBLE;
         Architecture arch = Architecture.of(s.d(), s.p(), s.s());
@@ -168,8 +164,8 @@ public final class EmpiricalBench {
         TrainingSet set = data.trainingSet();
         out.printf(Locale.ROOT, "bench empirical: mode=%s n=%d k=%d p=%d students=%d steps=%d type=%s engine=%s s=%d"
                 + "%s%n", s.mode(), s.n(), s.k(), s.p(), s.students(), s.steps(), s.dataType(), s.engine(), s.s(),
-                s.engine().equals(FusedEngine.NAME) ? " threads=" + s.threads() : "");
-        boolean fused = s.engine().equals(FusedEngine.NAME);
+                bench.threads() ? " threads=" + s.threads() : "");
+        boolean longWarmUp = bench.longWarmUp();
         double seconds;
         if (s.mode().equals("ensemble")) {
             EnsembleTrainer.Stepper st = trainer.stepper(inits, set);
@@ -177,7 +173,7 @@ public final class EmpiricalBench {
             // warm-up, as JMH does: C2 compiles the fused engine's step methods and recompiles its kernel 1.5–2 s
             // into a run (-XX:+PrintCompilation), and a compilation takes one of the cores; timing before then
             // measured 20–40 % below the steady state. ND4J warms up in a few steps (workspaces)
-            for (int i = 0; i < 3 || fused && i < 2000 && System.nanoTime() - w0 < WARM_UP_NANOS; i++) {
+            for (int i = 0; i < 3 || longWarmUp && i < 2000 && System.nanoTime() - w0 < WARM_UP_NANOS; i++) {
                 st.step();
             }
             long t0 = System.nanoTime();
@@ -190,7 +186,7 @@ public final class EmpiricalBench {
             // (building a network is not timed)
             EnsembleTrainer.Stepper warm = trainer.stepper(inits.subList(0, 1), set);
             long w0 = System.nanoTime();
-            for (int i = 0; i < 1 || fused && i < 20000 && System.nanoTime() - w0 < WARM_UP_NANOS; i++) {
+            for (int i = 0; i < 1 || longWarmUp && i < 20000 && System.nanoTime() - w0 < WARM_UP_NANOS; i++) {
                 warm.step();
             }
             long total = 0;
@@ -206,13 +202,8 @@ public final class EmpiricalBench {
         }
         double rate = s.n() * (double) s.students() * s.steps() / seconds;
         out.printf(Locale.ROOT, "seconds=%.3f%n", seconds);
-        if (s.engine().equals(CudaEngine.NAME)) {
-            // what the GPU did: its name, and the arithmetic rate against which to read its fp32 peak (before the
-            // last line, which stays the figure of merit)
-            out.printf(Locale.ROOT, "device=%s%n", ((CudaEngine) trainer.engine()).describeDevice());
-            int flops = CudaEngine.flopsPerSampleGradient(s.p(), s.k());
-            out.printf(Locale.ROOT, "flops_per_sample_gradient=%d gflops_per_s=%.1f%n", flops, rate * flops / 1e9);
-        }
+        // what the engine adds (cuda: the GPU and its arithmetic rate), before the last line, the figure of merit
+        bench.report(trainer.engine(), s.p(), s.k(), rate, out);
         out.printf(Locale.ROOT, "sample_gradients_per_s=%.4g%n", rate);
         return rate;
     }

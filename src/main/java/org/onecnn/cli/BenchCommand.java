@@ -88,8 +88,9 @@ final class BenchCommand implements Runnable {
         String dataType;
         @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
         long seed;
-        @Option(names = "--engine", defaultValue = "fused", description = "Empirical engine: fused, dl4j or cuda (default "
-                + "${DEFAULT-VALUE}).")
+        @Option(names = "--engine", defaultValue = org.onecnn.empirical.EmpiricalEngines.DEFAULT,
+                completionCandidates = EngineNames.class, description = "Empirical engine: ${COMPLETION-CANDIDATES} "
+                + "(default ${DEFAULT-VALUE}).")
         String engine;
         @Option(names = "--s", description = "Stride of the patches, 1 <= s <= p; s < p overlaps (default: p).")
         Integer stride;
@@ -106,9 +107,11 @@ final class BenchCommand implements Runnable {
             boolean explicitEngine = parse.hasMatchedOption("--engine");
             // the cuda engine without --profile: the GPU profiles' settings (their reduction block, 2048, keeps an
             // H200 busy with the GPU workload; the cpu profile's 4096 would leave half of its multiprocessors idle)
-            org.onecnn.backend.ComputeProfile base = !explicitProfile
-                    && engine.equals(org.onecnn.empirical.cuda.CudaEngine.NAME)
-                    ? ProfileOption.load(org.onecnn.empirical.cuda.CudaEngine.BENCH_PROFILE)
+            // (an unknown --engine borrows nothing: it is refused with the known ones below)
+            String borrowed = org.onecnn.empirical.EmpiricalEngines.names().contains(engine)
+                    ? org.onecnn.empirical.EmpiricalEngines.named(engine).bench().defaultProfile() : null;
+            org.onecnn.backend.ComputeProfile base = !explicitProfile && borrowed != null
+                    ? ProfileOption.load(borrowed)
                     : profile.load();
             // as in a run: without --engine, the profile's engine (cuda-hopper: cuda), else the default (fused)
             String chosenName = explicitEngine || base.engine() == null ? engine : base.engine();
@@ -117,15 +120,23 @@ final class BenchCommand implements Runnable {
                     org.onecnn.backend.Precision.parse("--data-type", dataType));
             if (threads != null) {
                 org.onecnn.experiment.Bounds.requireThreads("--threads", threads);
-                if (!chosenName.equals(org.onecnn.empirical.fused.FusedEngine.NAME)) {
-                    throw new InvalidInputException("--threads", "only the fused engine has threads of its own; the "
+                java.util.List<String> threaded = org.onecnn.empirical.EmpiricalEngines.known().values().stream()
+                        .filter(e -> e.bench().threads()).map(org.onecnn.empirical.EmpiricalEngine::name).toList();
+                if (threaded.isEmpty()) {
+                    throw new InvalidInputException("--threads", "no installed engine has threads of its own: remove "
+                            + "--threads");
+                }
+                if (!threaded.contains(chosenName)) {
+                    throw new InvalidInputException("--threads", "only the " + String.join(" and the ", threaded)
+                            + " engine" + (threaded.size() == 1 ? " has" : "s have") + " threads of its own; the "
                             + chosenName + " engine" + (fromProfile ? " (profile " + base.name() + "'s)" : "")
-                            + " would ignore it: remove --threads or add --engine fused");
+                            + " would ignore it: remove --threads or add --engine " + threaded.get(0));
                 }
             }
             EmpiricalBench.Spec spec = new EmpiricalBench.Spec(n, k, p, students, steps, mode, dataType, seed,
                     chosen.maxSamplesPerChunk(), chosen.reductionBlock(), chosenName, stride == null ? p : stride,
-                    threads == null ? org.onecnn.empirical.fused.FusedEngine.defaultThreads() : threads);
+                    threads != null ? threads : org.onecnn.empirical.EmpiricalEngines.names().contains(chosenName)
+                            ? org.onecnn.empirical.EmpiricalEngines.named(chosenName).bench().defaultThreads() : 1);
             org.onecnn.empirical.EmpiricalEngine chosenEngine = org.onecnn.empirical.EmpiricalEngines.named(
                     chosenName);
             try {
@@ -137,7 +148,7 @@ final class BenchCommand implements Runnable {
                         + " uses the " + chosenName + " engine, which cannot run here: " + problem + "; or use a "
                         + "profile made for this machine (e.g. cpu)") : new InvalidInputException("--engine", problem);
             }
-            java.util.Optional<org.onecnn.experiment.ComputeContext.Problem> problem =
+            java.util.Optional<org.onecnn.empirical.EngineProblem> problem =
                     org.onecnn.experiment.ComputeContext.problem(chosenName, chosen,
                             org.onecnn.experiment.ComputeContext.probe(),
                             org.onecnn.experiment.ComputeContext::cudaReadiness);
@@ -154,6 +165,14 @@ final class BenchCommand implements Runnable {
             }
             EmpiricalBench.run(spec, System.out);
             return 0;
+        }
+    }
+
+    /** The installed engines' names, which {@code bench empirical --help} lists for {@code --engine}. */
+    static final class EngineNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return org.onecnn.empirical.EmpiricalEngines.names().iterator();
         }
     }
 }

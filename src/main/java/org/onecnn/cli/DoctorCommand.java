@@ -14,11 +14,15 @@ import org.onecnn.backend.ComputeProfile;
 import org.onecnn.backend.DeviceProbe;
 import org.onecnn.backend.Nd4jSetup;
 import org.onecnn.backend.SystemDeviceProbe;
+import org.onecnn.empirical.DoctorSection;
+import org.onecnn.empirical.EmpiricalEngine;
+import org.onecnn.empirical.EmpiricalEngines;
+import org.onecnn.empirical.EngineHost;
+import org.onecnn.empirical.EngineProblem;
 import org.onecnn.empirical.cuda.CudaDriver;
 import org.onecnn.empirical.cuda.CudaDrivers;
 import org.onecnn.empirical.cuda.CudaReadiness;
 import org.onecnn.empirical.cuda.Ptx;
-import org.onecnn.experiment.ComputeContext;
 import org.onecnn.util.InvalidInputException;
 
 import picocli.CommandLine.Command;
@@ -26,14 +30,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code onecnn doctor [--profile NAME|FILE]}: what this build and machine offer, and whether the
- * profile can run on them, per GPU for both GPU paths: onecnn's own kernels (the {@code cuda} engine: the driver's
- * CUDA version against the PTX's, the PTX JIT-compiled, a probe kernel launched, through {@link CudaReadiness} on
- * a {@link CudaDriver}) and ND4J's CUDA backend (compute capability 3.7–8.9, from {@link BackendCheck}). The
- * engine is the profile's {@code engine} (default {@code fused}, the CPU); the verdict is that engine's: for
- * {@code dl4j} {@link BackendCheck} on what the {@link DeviceProbe} found, before ND4J is loaded; for {@code cuda}
- * the readiness and the device memory against the profile's {@code memory_limit_gb}; for {@code fused} the
- * Vector API module and the host memory. Every refusal is one line (no driver, no GPU, driver too old for the
+ * {@code onecnn doctor [--profile NAME|FILE]}: what this build and machine offer, what each installed engine says
+ * about the machine ({@link EmpiricalEngine#doctor}: the {@code cuda} engine reports the driver's CUDA version
+ * against the PTX's, the PTX JIT-compiled, a probe kernel launched, through {@link CudaReadiness} on a
+ * {@link CudaDriver}, and per GPU ND4J's CUDA path, 3.7–8.9, from {@link BackendCheck}), and whether the profile can
+ * run here. The engine is the profile's {@code engine} (else {@link EmpiricalEngines#DEFAULT}); the verdict is that
+ * engine's own judgement ({@link EmpiricalEngine#problem}, which a run and {@code bench empirical} make too), made on
+ * what the {@link DeviceProbe} found, before ND4J is loaded. Every refusal is one line (no driver, no GPU, driver too old for the
  * PTX, not enough device memory, ...). ND4J is initialised (through {@link Nd4jSetup}, its own report printed)
  * only for a CPU profile on a build that has ND4J's CPU backend, or when {@code --init} asks.
  */
@@ -94,29 +97,39 @@ final class DoctorCommand implements Callable<Integer> {
             row(out, "note", info.gpuNote());
         }
         out.println();
-        CudaReadiness cuda = CudaReadiness.check(cudaDrivers, Ptx.bundled());
-        out.println("cuda engine (onecnn's kernels: PTX through the driver API, no ND4J)");
-        row(out, "driver", cuda.driverVersion() > 0 ? "CUDA " + Ptx.versionString(cuda.driverVersion())
-                + " (the PTX needs " + Ptx.versionString(Ptx.bundled().minimumDriver()) + " or newer)" : "none");
-        for (CudaReadiness.DeviceStatus d : cuda.devices()) {
-            CudaDriver.DeviceInfo g = d.info();
-            row(out, "gpu " + g.ordinal(), g.name() + ", compute capability " + g.computeCapability() + ", "
-                    + g.totalMemory() / (1L << 20) + " MiB: cuda engine " + d.line() + "; ND4J CUDA path: "
-                    + (BackendCheck.nd4jRuns(org.onecnn.backend.ComputeCapability.of(g.major(), g.minor()))
-                            ? "possible (needs a -Pcuda build)" : "impossible (ND4J's kernels cover 3.7–8.9)")
-                    + "; engine here: " + pick(d.ready(), g));
+        // what each engine says about this machine (the cuda engine: its driver, PTX and GPUs), one finding per
+        // probe shared with the verdict below; doctor's own drivers, which tests replace, answer the cuda probe
+        EngineHost host = EngineHost.of(info).with(CudaReadiness.class,
+                () -> CudaReadiness.check(cudaDrivers, Ptx.bundled()));
+        // the profile is read first to know its engine, but a bad one is reported after the machine's report
+        ComputeProfile p;
+        RuntimeException bad = null;
+        try {
+            p = profile.load();
+        } catch (InvalidInputException x) {
+            p = null;
+            bad = x;
         }
-        row(out, "verdict", cuda.line());
-        out.println();
-        ComputeProfile p = profile.load();
+        String engine = p == null ? null : p.engine() != null ? p.engine() : EmpiricalEngines.DEFAULT;
+        for (EmpiricalEngine e : EmpiricalEngines.known().values()) {
+            Optional<DoctorSection> section = e.doctor(host, e.name().equals(engine));
+            if (section.isPresent()) {
+                out.println(section.get().title());
+                section.get().rows().forEach(r -> row(out, r.getKey(), r.getValue()));
+                out.println();
+            }
+        }
+        if (bad != null) {
+            out.flush();
+            throw bad;
+        }
         out.println("profile " + p.name() + " (" + p.source() + ")");
         p.settings().forEach((k, v) -> row(out, k, v));
         out.println();
-        String engine = p.engine() != null ? p.engine() : org.onecnn.empirical.EmpiricalEngines.DEFAULT;
         out.println("engine: " + engine + (p.engine() != null ? " (the profile's)" : " (the default; the profile "
                 + "names none)"));
-        // the judgement run and bench make too (ComputeContext.problem): what doctor refuses, they refuse
-        Optional<ComputeContext.Problem> problem = ComputeContext.problem(engine, p, info, () -> cuda);
+        // the judgement run and bench make too (the engine's problem): what doctor refuses, they refuse
+        Optional<EngineProblem> problem = EmpiricalEngines.named(engine).problem(p, host);
         if (problem.isPresent()) {
             out.println("verdict: not ready");
             out.flush();
@@ -137,15 +150,6 @@ final class DoctorCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /** The engine for GPU {@code g}: onecnn's kernels where they run, else ND4J's CUDA path where it can, else the CPU. */
-    static String pick(boolean cudaReady, CudaDriver.DeviceInfo g) {
-        if (cudaReady) {
-            return "cuda";
-        }
-        return BackendCheck.nd4jRuns(org.onecnn.backend.ComputeCapability.of(g.major(), g.minor()))
-                ? "dl4j (ND4J CUDA, -Pcuda build)" : "fused (CPU)";
     }
 
     private static String build(BackendInfo info) {

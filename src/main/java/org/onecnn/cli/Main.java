@@ -168,7 +168,15 @@ public final class Main implements Runnable {
             boolean nd4j = Version.class.getClassLoader().getResource("org/nd4j/linalg/factory/Nd4j.class") != null;
             return new String[] {"onecnn " + p.getProperty("onecnn.version", "unknown") + " (" + (nd4j ? "DL4J "
                 + p.getProperty("dl4j.version", "?") + ", backend " + p.getProperty("nd4j.backend", "?")
-                : "without DL4J/ND4J: engines fused and cuda") + ", Java " + System.getProperty("java.version") + ")"};
+                : "without DL4J/ND4J: engines " + withoutNd4j()) + ", Java " + System.getProperty("java.version") + ")"};
+        }
+
+        /** The installed engines that run without ND4J, as the registry lists them ("a, b and c"). */
+        private static String withoutNd4j() {
+            java.util.List<String> l = org.onecnn.empirical.EmpiricalEngines.known().values().stream()
+                    .filter(e -> !e.usesNd4j()).map(org.onecnn.empirical.EmpiricalEngine::name).toList();
+            return l.size() < 2 ? String.join("", l) : String.join(", ", l.subList(0, l.size() - 1)) + " and "
+                    + l.get(l.size() - 1);
         }
     }
 }

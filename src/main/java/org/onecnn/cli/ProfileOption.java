@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
  */
 final class ProfileOption {
     @Option(names = "--profile", paramLabel = "NAME|FILE", defaultValue = ComputeProfile.DEFAULT,
-            description = "Compute profile: cpu, cuda-ampere, cuda-ada, cuda-small (cuda-profiles/NAME.properties) "
+            completionCandidates = Shipped.class,
+            description = "Compute profile: ${COMPLETION-CANDIDATES} (cuda-profiles/NAME.properties) "
                 + "or the path of a profile file (default: ${DEFAULT-VALUE}).")
     String profile = ComputeProfile.DEFAULT;
 
@@ -33,6 +34,14 @@ final class ProfileOption {
             String m = e.getMessage();
             throw new InvalidInputException(FIELD, e.field().equals("profile") ? m.substring("profile: ".length())
                     : m);
+        }
+    }
+
+    /** The shipped profiles ({@link ComputeProfile#SHIPPED}), which {@code --help} lists for {@code --profile}. */
+    static final class Shipped implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return ComputeProfile.SHIPPED.iterator();
         }
     }
 

@@ -43,8 +43,9 @@ final class RunCommand implements Callable<Integer> {
             + "not depend on it.")
     Integer threads;
 
-    @Option(names = "--profile", paramLabel = "NAME|FILE", description = "Compute profile for finite-sample "
-            + "experiments (cuda-profiles/NAME.properties or a file); same as --set empirical.profile=NAME.")
+    @Option(names = "--profile", paramLabel = "NAME|FILE", completionCandidates = ProfileOption.Shipped.class,
+            description = "Compute profile for finite-sample experiments: ${COMPLETION-CANDIDATES} "
+            + "(cuda-profiles/NAME.properties) or a file; same as --set empirical.profile=NAME.")
     String profile;
 
     @Option(names = "--spark", paramLabel = "MASTER", description = "Compute the cells on Apache Spark: local[N], "
@@ -92,8 +93,8 @@ final class RunCommand implements Callable<Integer> {
                         + "and use no compute profile (only sample-size and paired-trajectories do); remove --profile");
             }
             if (profile.isBlank()) {
-                throw new InvalidInputException("--profile", "give a profile name (cpu, cuda-ampere, cuda-ada, "
-                        + "cuda-small) or the path to a .properties file");
+                throw new InvalidInputException("--profile", "give a profile name (" + String.join(", ",
+                        org.onecnn.backend.ComputeProfile.SHIPPED) + ") or the path to a .properties file");
             }
             sets.add("empirical.profile=" + profile);
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
+import org.onecnn.backend.ProfileEngines;
 import org.onecnn.util.InvalidInputException;
 
 /**
@@ -61,18 +62,52 @@ public final class EmpiricalEngines {
                 + String.join(", ", engines.stream().map(EmpiricalEngine::name).toList()));
     }
 
+    /**
+     * The installed engines for compute profiles ({@link ProfileEngines}, registered once in
+     * {@code META-INF/services/org.onecnn.backend.ProfileEngines}): each engine's name and {@link
+     * EmpiricalEngine#profileNeeds}, so that a profile may name any installed engine.
+     */
+    public static final class Profiles implements ProfileEngines {
+        @Override
+        public Map<String, Needs> engines() {
+            Map<String, Needs> m = new LinkedHashMap<>();
+            known().forEach((name, e) -> m.put(name, e.profileNeeds()));
+            return m;
+        }
+    }
+
     /** Loaded on first use, so that naming no engine loads none. */
     private static final class Installed {
         static final Map<String, EmpiricalEngine> ENGINES = load();
 
         private static Map<String, EmpiricalEngine> load() {
-            Map<String, EmpiricalEngine> m = new LinkedHashMap<>();
+            // onecnn's own engines first, in their services file's order, then those added by other jars or folders
+            // of the class path: the order of the lists in messages and help does not depend on the class path's
+            List<EmpiricalEngine> own = new java.util.ArrayList<>();
+            List<EmpiricalEngine> added = new java.util.ArrayList<>();
+            String home = codeSource(EmpiricalEngine.class);
             for (EmpiricalEngine e : ServiceLoader.load(EmpiricalEngine.class, EmpiricalEngine.class.getClassLoader())) {
+                (java.util.Objects.equals(codeSource(e.getClass()), home) ? own : added).add(e);
+            }
+            Map<String, EmpiricalEngine> m = new LinkedHashMap<>();
+            for (EmpiricalEngine e : concat(own, added)) {
                 if (m.putIfAbsent(e.name(), e) != null) {
                     throw new IllegalStateException("two empirical engines are called '" + e.name() + "'");
                 }
             }
             return java.util.Collections.unmodifiableMap(m);
+        }
+
+        private static List<EmpiricalEngine> concat(List<EmpiricalEngine> a, List<EmpiricalEngine> b) {
+            List<EmpiricalEngine> l = new java.util.ArrayList<>(a);
+            l.addAll(b);
+            return l;
+        }
+
+        /** Where a class was loaded from (its jar or folder), or null where the JVM does not say. */
+        private static String codeSource(Class<?> c) {
+            java.security.CodeSource s = c.getProtectionDomain().getCodeSource();
+            return s == null || s.getLocation() == null ? null : s.getLocation().toString();
         }
     }
 }

@@ -1,23 +1,23 @@
 package org.onecnn.experiment;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.onecnn.backend.BackendCheck;
 import org.onecnn.backend.BackendInfo;
-import org.onecnn.backend.ComputeCapability;
 import org.onecnn.backend.ComputeProfile;
 import org.onecnn.backend.DeviceProbe;
 import org.onecnn.backend.Nd4jSetup;
 import org.onecnn.backend.Precision;
 import org.onecnn.backend.SystemDeviceProbe;
 import org.onecnn.empirical.EmpiricalEngine;
+import org.onecnn.empirical.EmpiricalEngines;
+import org.onecnn.empirical.EngineHost;
+import org.onecnn.empirical.EngineProblem;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EngineCapabilities;
-import org.onecnn.empirical.cuda.CudaDriver;
 import org.onecnn.empirical.cuda.CudaDrivers;
 import org.onecnn.empirical.cuda.CudaReadiness;
 import org.onecnn.empirical.cuda.Ptx;
@@ -107,21 +107,11 @@ public final class ComputeContext {
         } catch (InvalidInputException x) {
             throw x.under("empirical");
         }
-        Optional<Problem> problem = problem(engine.name(), p, probe.probe(), ComputeContext::cudaReadiness);
+        Optional<EngineProblem> problem = problem(engine.name(), p, probe.probe(), ComputeContext::cudaReadiness);
         if (problem.isPresent()) {
             throw new InvalidInputException(problem.get().engine() && !fromProfile(p, engine.name())
                     ? "empirical.engine" : PROFILE_FIELD, problem.get().line());
         }
-    }
-
-    /**
-     * Why a profile cannot run here with an engine.
-     *
-     * @param engine whether the engine cannot run on this machine whatever the profile (no driver, no GPU), not the
-     *               profile's settings
-     * @param line   one line: what is wrong and what to do
-     */
-    public record Problem(boolean engine, String line) {
     }
 
     /** Whether the run's engine is its profile's (the config named none, or the same). */
@@ -156,58 +146,12 @@ public final class ComputeContext {
     /**
      * The first reason the profile {@code p} cannot run on this machine with {@code engine}, or empty: one judgement,
      * used by {@code onecnn doctor}, {@code run} ({@link #check}) and {@code bench empirical}, so that what one
-     * refuses the others refuse too. For {@code dl4j} {@link BackendCheck} on what the probe found (ND4J's build, its
-     * GPUs, their memory); for {@code cuda} the driver, the PTX and the GPUs ({@code cuda}, asked only for that
-     * engine), the profile's compute capabilities and its {@code memory_limit_gb} against each GPU's memory; for
-     * {@code fused} the Vector API module and, for a CPU profile, {@code memory_limit_gb} against the host's memory.
+     * refuses the others refuse too. The engine judges ({@link EmpiricalEngine#problem}); {@code cudaCheck} answers
+     * the cuda engine's readiness probe (tests play other drivers).
      */
-    public static Optional<Problem> problem(String engine, ComputeProfile p, BackendInfo info,
+    public static Optional<EngineProblem> problem(String engine, ComputeProfile p, BackendInfo info,
             Supplier<CudaReadiness> cudaCheck) {
-        switch (engine) {
-            case "dl4j":
-                return BackendCheck.problem(p, info).map(l -> new Problem(false, l));
-            case "cuda": {
-                CudaReadiness cuda = cudaCheck.get();
-                if (!cuda.ready()) {
-                    return Optional.of(new Problem(true, (fromProfile(p, engine) ? "profile " + p.name() + " uses "
-                            + "the cuda engine, which" : "the cuda engine") + " cannot run here: " + cuda.line()));
-                }
-                for (CudaReadiness.DeviceStatus d : cuda.devices()) {
-                    if (!d.ready()) {
-                        continue;
-                    }
-                    if (p.backend() != ComputeProfile.Backend.CUDA) {
-                        // a CPU profile names no GPUs: its memory limit is the host's (the engine checks the
-                        // device's free memory itself before it allocates)
-                        return Optional.empty();
-                    }
-                    CudaDriver.DeviceInfo g = d.info();
-                    ComputeCapability cc = ComputeCapability.of(g.major(), g.minor());
-                    if (!cc.within(p.minComputeCapability(), p.maxComputeCapability())) {
-                        return Optional.of(new Problem(false, "profile " + p.name() + " is made for compute "
-                                + "capability " + p.minComputeCapability() + " to " + p.maxComputeCapability()
-                                + ", but GPU " + g.ordinal() + " (" + g.name() + ") has " + cc + ": use the profile "
-                                + "of its family (cuda-volta, cuda-turing, cuda-hopper, cuda-blackwell, ...)"));
-                    }
-                    if (p.memoryLimitBytes() > g.totalMemory()) {
-                        return Optional.of(new Problem(false, "out of device memory: profile " + p.name()
-                                + " may use " + ComputeProfile.formatGb(p.memoryLimitGb()) + " GiB, but GPU "
-                                + g.ordinal() + " (" + g.name() + ") has " + String.format(Locale.ROOT, "%.1f",
-                                        g.totalMemory() / (double) (1L << 30)) + " GiB: lower memory_limit_gb ("
-                                + p.source() + ")"));
-                    }
-                    return Optional.empty();
-                }
-                return Optional.of(new Problem(true, cuda.line()));
-            }
-            default: {
-                if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                    return Optional.of(new Problem(true, "the fused engine needs the JVM option --add-modules "
-                            + "jdk.incubator.vector (the ./onecnn launcher adds it)"));
-                }
-                return BackendCheck.hostMemoryProblem(p, info).map(l -> new Problem(false, l));
-            }
-        }
+        return EmpiricalEngines.named(engine).problem(p, EngineHost.of(info).with(CudaReadiness.class, cudaCheck));
     }
 
     /**

@@ -36,7 +36,7 @@ class EmpiricalEnginesTest {
 
     @Test
     void theRegistryKnowsTheFusedDl4jAndCudaEnginesAndFusedIsTheDefault() {
-        assertEquals(List.of("fused", "dl4j", "cuda"), EmpiricalEngines.names());
+        assertEquals(List.of("fused", "dl4j", "cuda", "testbed"), EmpiricalEngines.names()); // testbed: the test engine
         assertEquals("fused", EmpiricalEngines.DEFAULT);
         assertTrue(EmpiricalEngines.named("fused") instanceof FusedEngine);
         assertSame(EmpiricalEngines.named("fused"), EmpiricalEngines.defaultEngine());

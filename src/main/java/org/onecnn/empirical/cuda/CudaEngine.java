@@ -1,13 +1,24 @@
 package org.onecnn.empirical.cuda;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import org.onecnn.backend.BackendCheck;
+import org.onecnn.backend.ComputeCapability;
+import org.onecnn.backend.ComputeProfile;
 import org.onecnn.backend.Precision;
+import org.onecnn.backend.ProfileEngines;
+import org.onecnn.empirical.DoctorSection;
 import org.onecnn.empirical.EmpiricalEngine;
+import org.onecnn.empirical.EngineHost;
+import org.onecnn.empirical.EngineProblem;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EngineCapabilities;
 import org.onecnn.empirical.Regime;
@@ -87,6 +98,132 @@ public final class CudaEngine implements EmpiricalEngine {
         return new EngineCapabilities(EnumSet.allOf(Regime.class), DISTRIBUTIONS, true, EnumSet.allOf(Precision.class),
                 true);
     }
+
+    /**
+     * A GPU profile, compute capability {@value #LOWEST_CAPABILITY} and above: onecnn's kernels are PTX for sm_70,
+     * which the driver compiles for any GPU from Volta on (not ND4J's 3.7 to 8.9).
+     */
+    @Override
+    public ProfileEngines.Needs profileNeeds() {
+        return new ProfileEngines.Needs(true, ComputeCapability.parse("min_compute_capability", LOWEST_CAPABILITY),
+                "onecnn's CUDA kernels need Volta or newer");
+    }
+
+    /** The lowest compute capability onecnn's own CUDA kernels run on (Volta; their PTX targets sm_70). */
+    public static final String LOWEST_CAPABILITY = "7.0";
+
+    /** The system's readiness ({@link CudaReadiness#check}): where there is no NVIDIA driver nothing of JCuda loads. */
+    private static CudaReadiness readiness(EngineHost host) {
+        return host.probe(CudaReadiness.class, () -> CudaReadiness.check(CudaDrivers::system, Ptx.bundled()));
+    }
+
+    /**
+     * The driver, the PTX and the GPUs ({@link CudaReadiness}, asked only for this engine), then, for a GPU profile,
+     * its compute capabilities and its {@code memory_limit_gb} against the first ready GPU's (a CPU profile names no
+     * GPU: its memory limit is the host's, and the engine checks the device's free memory itself before it
+     * allocates).
+     */
+    @Override
+    public Optional<EngineProblem> problem(ComputeProfile p, EngineHost host) {
+        CudaReadiness cuda = readiness(host);
+        if (!cuda.ready()) {
+            return Optional.of(new EngineProblem(true, (NAME.equals(p.engine()) ? "profile " + p.name() + " uses "
+                    + "the cuda engine, which" : "the cuda engine") + " cannot run here: " + cuda.line()));
+        }
+        for (CudaReadiness.DeviceStatus d : cuda.devices()) {
+            if (!d.ready()) {
+                continue;
+            }
+            if (p.backend() != ComputeProfile.Backend.CUDA) {
+                return Optional.empty();
+            }
+            CudaDriver.DeviceInfo g = d.info();
+            ComputeCapability cc = ComputeCapability.of(g.major(), g.minor());
+            if (!cc.within(p.minComputeCapability(), p.maxComputeCapability())) {
+                return Optional.of(new EngineProblem(false, "profile " + p.name() + " is made for compute "
+                        + "capability " + p.minComputeCapability() + " to " + p.maxComputeCapability()
+                        + ", but GPU " + g.ordinal() + " (" + g.name() + ") has " + cc + ": use the profile "
+                        + "of its family (cuda-volta, cuda-turing, cuda-hopper, cuda-blackwell, ...)"));
+            }
+            if (p.memoryLimitBytes() > g.totalMemory()) {
+                return Optional.of(new EngineProblem(false, "out of device memory: profile " + p.name()
+                        + " may use " + ComputeProfile.formatGb(p.memoryLimitGb()) + " GiB, but GPU "
+                        + g.ordinal() + " (" + g.name() + ") has " + String.format(Locale.ROOT, "%.1f",
+                                g.totalMemory() / (double) (1L << 30)) + " GiB: lower memory_limit_gb ("
+                        + p.source() + ")"));
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new EngineProblem(true, cuda.line()));
+    }
+
+    /**
+     * Always (doctor is about the machine): the driver's CUDA version against the PTX's, and per GPU whether
+     * onecnn's kernels run (the PTX JIT-compiled, a probe kernel launched), whether ND4J's CUDA path could, and
+     * which engine fits it.
+     */
+    @Override
+    public Optional<DoctorSection> doctor(EngineHost host, boolean chosen) {
+        CudaReadiness cuda = readiness(host);
+        List<Map.Entry<String, String>> rows = new ArrayList<>();
+        rows.add(Map.entry("driver", cuda.driverVersion() > 0 ? "CUDA " + Ptx.versionString(cuda.driverVersion())
+                + " (the PTX needs " + Ptx.versionString(Ptx.bundled().minimumDriver()) + " or newer)" : "none"));
+        for (CudaReadiness.DeviceStatus d : cuda.devices()) {
+            CudaDriver.DeviceInfo g = d.info();
+            rows.add(Map.entry("gpu " + g.ordinal(), g.name() + ", compute capability " + g.computeCapability() + ", "
+                    + g.totalMemory() / (1L << 20) + " MiB: cuda engine " + d.line() + "; ND4J CUDA path: "
+                    + (BackendCheck.nd4jRuns(ComputeCapability.of(g.major(), g.minor()))
+                            ? "possible (needs a -Pcuda build)" : "impossible (ND4J's kernels cover 3.7–8.9)")
+                    + "; engine here: " + pick(d.ready(), g)));
+        }
+        rows.add(Map.entry("verdict", cuda.line()));
+        return Optional.of(new DoctorSection("cuda engine (onecnn's kernels: PTX through the driver API, no ND4J)",
+                rows));
+    }
+
+    /** The engine for GPU {@code g}: onecnn's kernels where they run, else ND4J's CUDA path where it can, else the CPU. */
+    static String pick(boolean cudaReady, CudaDriver.DeviceInfo g) {
+        if (cudaReady) {
+            return NAME;
+        }
+        return BackendCheck.nd4jRuns(ComputeCapability.of(g.major(), g.minor()))
+                ? "dl4j (ND4J CUDA, -Pcuda build)" : "fused (CPU)";
+    }
+
+    /**
+     * The GPU profiles' chunk sizes without {@code --profile} ({@link #BENCH_PROFILE}), its arrays on the GPU (only
+     * the data set counts against ND4J's memory; the engine checks the GPU's memory itself, at open), the driver
+     * checked before anything is generated, and the device and its arithmetic rate reported.
+     */
+    @Override
+    public Bench bench() {
+        return BENCH;
+    }
+
+    private static final Bench BENCH = new Bench() {
+        @Override
+        public String defaultProfile() {
+            return BENCH_PROFILE;
+        }
+
+        @Override
+        public boolean activationsInNd4j(EmpiricalEngine engine) {
+            return false;
+        }
+
+        @Override
+        public void requireReady(String field) {
+            requireDriver(field);
+        }
+
+        @Override
+        public void report(EmpiricalEngine trained, int p, int k, double rate, PrintStream out) {
+            // what the GPU did: its name, and the arithmetic rate against which to read its fp32 peak
+            out.printf(Locale.ROOT, "device=%s%n", ((CudaEngine) trained).describeDevice());
+            int flops = flopsPerSampleGradient(p, k);
+            out.printf(Locale.ROOT, "flops_per_sample_gradient=%d gflops_per_s=%.1f%n", flops, rate * flops / 1e9);
+        }
+    };
 
     /** The input distribution's code in the kernels (onecnn.cu: ONECNN_GAUSSIAN, …). */
     static int distributionCode(String name) {

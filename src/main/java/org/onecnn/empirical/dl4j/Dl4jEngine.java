@@ -53,6 +53,14 @@ public final class Dl4jEngine implements EmpiricalEngine {
         EmpiricalEngine.super.require(spec, distribution);
     }
 
+    /** {@link org.onecnn.backend.BackendCheck} on what the probe found: ND4J's build, its GPUs, their memory. */
+    @Override
+    public java.util.Optional<org.onecnn.empirical.EngineProblem> problem(org.onecnn.backend.ComputeProfile p,
+            org.onecnn.empirical.EngineHost host) {
+        return org.onecnn.backend.BackendCheck.problem(p, host.devices())
+                .map(l -> new org.onecnn.empirical.EngineProblem(false, l));
+    }
+
     @Override
     public void requireRunnable() {
         requireOnClassPath();

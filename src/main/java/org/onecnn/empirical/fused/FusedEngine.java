@@ -1,8 +1,13 @@
 package org.onecnn.empirical.fused;
 
 import java.util.List;
+import java.util.Optional;
 
+import org.onecnn.backend.BackendCheck;
+import org.onecnn.backend.ComputeProfile;
 import org.onecnn.empirical.EmpiricalEngine;
+import org.onecnn.empirical.EngineHost;
+import org.onecnn.empirical.EngineProblem;
 import org.onecnn.empirical.EmpiricalSpec;
 import org.onecnn.empirical.EngineCapabilities;
 import org.onecnn.empirical.StudentEnsemble;
@@ -97,6 +102,52 @@ public final class FusedEngine implements EmpiricalEngine {
     public void requireRunnable() {
         requireVectorModule();
     }
+
+    /** The Vector API's module, then, for a CPU profile, {@code memory_limit_gb} against the host's memory. */
+    @Override
+    public Optional<EngineProblem> problem(ComputeProfile p, EngineHost host) {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return Optional.of(new EngineProblem(true, "the fused engine needs the JVM option --add-modules "
+                    + "jdk.incubator.vector (the ./onecnn launcher adds it)"));
+        }
+        return BackendCheck.hostMemoryProblem(p, host.devices()).map(l -> new EngineProblem(false, l));
+    }
+
+    /**
+     * Threads of its own ({@code --threads}), its arrays in Java (only the data set counts against ND4J's memory),
+     * and a long warm-up: C2 compiles its step methods and recompiles its kernel 1.5–2 s into a run.
+     */
+    @Override
+    public Bench bench() {
+        return BENCH;
+    }
+
+    private static final Bench BENCH = new Bench() {
+        @Override
+        public boolean threads() {
+            return true;
+        }
+
+        @Override
+        public int defaultThreads() {
+            return FusedEngine.defaultThreads();
+        }
+
+        @Override
+        public EmpiricalEngine withThreads(EmpiricalEngine engine, int threads) {
+            return new FusedEngine(threads);
+        }
+
+        @Override
+        public boolean activationsInNd4j(EmpiricalEngine engine) {
+            return false;
+        }
+
+        @Override
+        public boolean longWarmUp() {
+            return true;
+        }
+    };
 
     /** Also refuses to start without the Vector API's module ({@link #requireVectorModule}). */
     @Override

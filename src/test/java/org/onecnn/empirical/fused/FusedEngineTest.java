@@ -388,7 +388,7 @@ class FusedEngineTest {
     void fusedIsTheDefaultAndDl4jStaysSelectable() {
         assertEquals("fused", EmpiricalEngines.DEFAULT);
         assertTrue(EmpiricalEngines.defaultEngine() instanceof FusedEngine);
-        assertEquals(List.of("fused", "dl4j", "cuda"), EmpiricalEngines.names());
+        assertEquals(List.of("fused", "dl4j", "cuda", "testbed"), EmpiricalEngines.names()); // testbed: the test engine
         EmpiricalEngine e = new FusedEngine();
         assertTrue(e.capabilities().overlap() && e.capabilities().leaky());
         assertTrue(e.capabilities().distributions().isEmpty());
