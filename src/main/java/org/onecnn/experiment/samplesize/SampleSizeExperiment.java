@@ -87,8 +87,8 @@ public final class SampleSizeExperiment implements Experiment {
 
     /**
      * The population reference ({@code population.csv}), then every (n, data set) not done yet as a cell
-     * ({@link SampleSizeCells}), then the statistics ({@link SampleSizeStatistics}) and report ({@link SampleSizeReport}) from the cells read
-     * back from the store.
+     * ({@link SampleSizeCells}), then the statistics ({@link SampleSizeStatistics}) and the report
+     * ({@link SampleSizeReport}) from the cells read back from the store.
      */
     @Override
     public void execute(RunContext ctx) throws IOException, InterruptedException {

@@ -89,7 +89,8 @@ final class SampleSizeFigures {
         for (Outcome o : List.of(Outcome.GLOBAL, Outcome.SPURIOUS)) {
             String name = "n = ∞: " + o.name();
             // from below the smallest n to above the largest (xs is ascending; one n gives [n/1.5, 1.5 n])
-            Plots.addHorizontalLine(chart, name, summary.getDouble(0, "p_" + SampleSizeStatistics.column(o)), xs[0] / 1.5, xs[xs.length - 1] * 1.5);
+            double population = summary.getDouble(0, "p_" + SampleSizeStatistics.column(o));
+            Plots.addHorizontalLine(chart, name, population, xs[0] / 1.5, xs[xs.length - 1] * 1.5);
             XYSeries line = chart.getSeriesMap().get(name);
             XYSeries owner = chart.getSeriesMap().get("P(" + o.name() + ")");
             if (line != null && owner != null) {

@@ -17,10 +17,11 @@ import org.onecnn.report.Statistics;
 import org.onecnn.report.Table;
 
 /**
- * The statistics of {@link SampleSizeStatistics} (and the warning of {@link SampleSizeReport}) on result tables written by hand: each class's probability and
- * interval are those of {@link Statistics#crossedProportion} on the initialization × data set table of that class,
- * NOT_CONVERGED is a class of its own (never "other"), the paired difference from the population, the spread
- * between data sets, the cost, and the warning about unconverged runs.
+ * The statistics of {@link SampleSizeStatistics} (and the warning of {@link SampleSizeReport}) on result tables
+ * written by hand: each class's probability and interval are those of {@link Statistics#crossedProportion} on the
+ * initialization × data set table of that class, NOT_CONVERGED is a class of its own (never "other"), the paired
+ * difference from the population, the spread between data sets, the cost, the warning about unconverged runs, and
+ * the population row as a flag rather than a number.
  */
 class SampleSizeReportTest {
     private static final int R = 4;
