@@ -542,7 +542,7 @@ class BadInputBatteryTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        System.setProperty("onecnn.home", home.toString());
+        console = CliFixture.open(home);
         in = Files.createDirectory(home.resolve("inputs"));
         Files.createDirectory(in.resolve("a-folder"));
         // a run folder (as a run leaves it while it runs: config.yaml, its lock, cells/)
@@ -593,13 +593,11 @@ class BadInputBatteryTest {
         } catch (UnsupportedOperationException e) {
             // not POSIX: readOnlyParent falls back
         }
-        console = Console.capture();
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        console.close();
-        System.clearProperty("onecnn.home");
+        CliFixture.close(console);
         Files.setPosixFilePermissions(in.resolve("read-only"), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 

@@ -8,7 +8,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a command-line test needs: a fresh onecnn home (system property {@code onecnn.home}, so run folders land
- * in a temporary folder) and the console captured for the duration of each test.
+ * in a temporary folder) and the console captured for the duration of each test. Every in-process CLI test
+ * extends it (a subclass's own {@code @BeforeEach} runs after this one's, its {@code @AfterEach} before), or, if
+ * a {@code run} helper of its own would clash with {@link #run}, calls {@link #open} and {@link #close}. For a
+ * command outside a test method ({@code @BeforeAll}) use {@link Console} in a try-with-resources; for onecnn in
+ * a separate JVM, {@link Child}.
  */
 abstract class CliFixture {
     @TempDir
@@ -18,12 +22,25 @@ abstract class CliFixture {
 
     @BeforeEach
     void openHomeAndConsole() {
-        System.setProperty("onecnn.home", home.toString());
-        console = Console.capture();
+        console = open(home);
     }
 
     @AfterEach
     void closeHomeAndConsole() {
+        close(console);
+    }
+
+    /**
+     * What {@code @BeforeEach} does, for a test class that cannot extend this one (its own {@code run} helper
+     * would be ambiguous with {@link #run}): {@code home} becomes the onecnn home, and the console is captured.
+     */
+    static Console open(Path home) {
+        System.setProperty("onecnn.home", home.toString());
+        return Console.capture();
+    }
+
+    /** What {@code @AfterEach} does: the console restored, the onecnn home cleared. */
+    static void close(Console console) {
         console.close();
         System.clearProperty("onecnn.home");
     }
@@ -36,5 +53,9 @@ abstract class CliFixture {
 
     String stderr() {
         return console.stderr();
+    }
+
+    String stdout() {
+        return console.stdout();
     }
 }

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Standard error and output captured for a command-line test (UTF-8), restored by {@link #close}:
- * {@code console = Console.capture()} in {@code @BeforeEach}, {@code console.close()} in
- * {@code @AfterEach}.
+ * {@link CliFixture} holds one for each test; elsewhere (a {@code @BeforeAll}) {@code try (Console c =
+ * Console.capture()) { … }}.
  */
 final class Console implements AutoCloseable {
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -37,6 +37,11 @@ final class Console implements AutoCloseable {
 
     String stdout() {
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Both streams, standard output first: for a failure's message. */
+    String output() {
+        return stdout() + stderr();
     }
 
     /** Restores the streams that were in place before {@link #capture}. */

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.onecnn.backend.BackendInfo;
 import org.onecnn.backend.DeviceProbe;
 
@@ -24,27 +23,19 @@ import org.onecnn.backend.DeviceProbe;
  * {@code onecnn doctor} on machines played by a stubbed probe: the verdict, the exit code and the one
  * error line come from the real check.
  */
-class DoctorCommandTest {
+class DoctorCommandTest extends CliFixture {
     private static final String MAX_BYTES = "org.bytedeco.javacpp.maxbytes";
 
-    @TempDir
-    Path home;
-
-    private Console console;
     private DeviceProbe oldProbe;
     private String oldMaxBytes;
 
     @BeforeEach
     void capture() {
-        System.setProperty("onecnn.home", home.toString());
-        console = Console.capture();
         oldMaxBytes = System.getProperty(MAX_BYTES);
     }
 
     @AfterEach
     void restore() {
-        console.close();
-        System.clearProperty("onecnn.home");
         if (oldProbe != null) {
             DoctorCommand.useProbe(oldProbe);
         }
@@ -63,14 +54,6 @@ class DoctorCommandTest {
         argv[0] = "doctor";
         System.arraycopy(args, 0, argv, 1, args.length);
         return Main.execute(argv);
-    }
-
-    private String stdout() {
-        return console.stdout();
-    }
-
-    private String stderr() {
-        return console.stderr();
     }
 
     /** Exit 2 with exactly one line on standard error, {@code onecnn: error: <expected...>}. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.onecnn.backend.TestDevices.cpuBuild;
 
 import java.lang.reflect.Proxy;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -14,7 +13,6 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.onecnn.backend.DeviceProbe;
 import org.onecnn.empirical.cuda.CudaDriver;
 import org.onecnn.empirical.cuda.CudaException;
@@ -27,27 +25,19 @@ import org.onecnn.empirical.cuda.KernelArgs;
  * ({@code out[i] = 3i + 1}, or a wrong value when told to). The readiness checks, the engine picked per GPU, the
  * verdict and the one-line refusals come from the real code.
  */
-class DoctorCudaTest {
+class DoctorCudaTest extends CliFixture {
     private static final long GIB = 1L << 30;
 
-    @TempDir
-    Path home;
-
-    private Console console;
     private DeviceProbe oldProbe;
     private Supplier<CudaDriver> oldDrivers;
 
     @BeforeEach
     void capture() {
-        System.setProperty("onecnn.home", home.toString());
-        console = Console.capture();
         oldProbe = DoctorCommand.useProbe(() -> cpuBuild());
     }
 
     @AfterEach
     void restore() {
-        console.close();
-        System.clearProperty("onecnn.home");
         DoctorCommand.useProbe(oldProbe);
         if (oldDrivers != null) {
             DoctorCommand.useCudaDrivers(oldDrivers);

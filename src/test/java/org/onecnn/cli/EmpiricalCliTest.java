@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.onecnn.backend.DeviceProbe;
 import org.onecnn.backend.TestDevices;
 import org.onecnn.experiment.ComputeContext;
@@ -30,23 +28,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * chunk sizes (ND4J/OpenBLAS order the sums inside a block by shape and CPU); an unsupported GPU (stubbed where ND4J would report the devices) or a CUDA profile on this
  * CPU-only build is one line, exit 2, and no run folder.
  */
-class EmpiricalCliTest {
-    @TempDir
-    Path home;
-
-    private Console console;
+class EmpiricalCliTest extends CliFixture {
     private DeviceProbe oldProbe;
-
-    @BeforeEach
-    void capture() {
-        System.setProperty("onecnn.home", home.toString());
-        console = Console.capture();
-    }
 
     @AfterEach
     void restore() {
-        console.close();
-        System.clearProperty("onecnn.home");
         if (oldProbe != null) {
             ComputeContext.useProbe(oldProbe);
         }
@@ -55,7 +41,7 @@ class EmpiricalCliTest {
     private static final String[] SMALL = {"--set", "init.count=12", "--set", "empirical.n=[64,256]", "--set",
         "empirical.datasets=2", "--set", "empirical.max_steps=400", "--set", "empirical.check_every=50", "-q"};
 
-    private int run(String first, String... more) {
+    private int onecnn(String first, String... more) {
         console.reset();
         String[] args = new String[more.length + 1];
         args[0] = first;
@@ -77,10 +63,10 @@ class EmpiricalCliTest {
         Path three = home.resolve("three");
         // double precision: the rounding bound is then tight enough to catch a wrong chunking
         String[] dbl = join(SMALL, "--set", "empirical.data_type=double");
-        assertEquals(0, run("run", join(dbl, "sample-size", "--out", one.toString())), console.stderr());
-        assertEquals(0, run("run", join(dbl, "sample-size", "--out", two.toString(), "--set",
+        assertEquals(0, onecnn("run", join(dbl, "sample-size", "--out", one.toString())), console.stderr());
+        assertEquals(0, onecnn("run", join(dbl, "sample-size", "--out", two.toString(), "--set",
                 "empirical.student_chunk=5", "--set", "empirical.sample_chunk=2048")), console.stderr());
-        assertEquals(0, run("run", join(dbl, "sample-size", "--out", three.toString(), "--threads", "1")),
+        assertEquals(0, onecnn("run", join(dbl, "sample-size", "--out", three.toString(), "--threads", "1")),
                 console.stderr());
         for (String f : List.of("config.yaml", "provenance.json", "population.csv", "results.csv", "summary.csv",
                 "summary.json", "per_dataset.csv", "transitions.csv", "spurious_position.csv", "report.md",
@@ -173,7 +159,7 @@ class EmpiricalCliTest {
     @Test
     void unsupportedGpuIsOneLineAndNothingIsWritten() throws Exception {
         oldProbe = ComputeContext.useProbe(() -> TestDevices.cudaBuild(TestDevices.h100(0)));
-        assertEquals(2, run("run", join(SMALL, "sample-size", "--profile", "cuda-small")));
+        assertEquals(2, onecnn("run", join(SMALL, "sample-size", "--profile", "cuda-small")));
         String e = console.stderr();
         assertTrue(e.startsWith("onecnn: error: ") && e.contains("compute capability 9.0"), e);
         assertFalse(e.contains("\tat "), e);
@@ -183,7 +169,7 @@ class EmpiricalCliTest {
     @Test
     void cudaProfileOnThisCpuBuildIsRefused() {
         oldProbe = ComputeContext.useProbe(() -> TestDevices.cpuBuild());
-        assertEquals(2, run("run", join(SMALL, "paired-trajectories", "--profile", "cuda-ampere")));
+        assertEquals(2, onecnn("run", join(SMALL, "paired-trajectories", "--profile", "cuda-ampere")));
         assertTrue(console.stderr().contains("CPU-only"), console.stderr());
     }
 }

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -46,73 +42,22 @@ class JobArrayTest {
     @TempDir
     static Path shared;
 
-    private static final String MAIN = "org.onecnn.cli.Main";
-
     private static final List<String> RUN = List.of("run", "du2018-table1", "--set", "init.count=64", "--threads",
             "1", "-q");
 
-    /** A child onecnn process and everything it printed. */
-    private static final class Child {
-        final Process process;
-        final StringBuffer output = new StringBuffer();
-        final CountDownLatch paused = new CountDownLatch(1);
-        final Thread reader;
-
-        Child(Process process) {
-            this.process = process;
-            reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String l = r.readLine(); l != null; l = r.readLine()) {
-                        output.append(l).append('\n');
-                        if (l.startsWith(TestHooks.MARKER)) {
-                            paused.countDown();
-                        }
-                    }
-                } catch (IOException e) {
-                    // the process was killed; what was read is in output
-                }
-            }, "child-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** Waits for the end; returns the exit code. */
-        int end() throws InterruptedException {
-            assertTrue(process.waitFor(240, TimeUnit.SECONDS), "child did not finish: " + output);
-            reader.join(10_000);
-            return process.exitValue();
-        }
-    }
-
+    /** onecnn in a child JVM ({@link Child}), paused at {@code pauseAt} unless it is null. */
     private Child start(String pauseAt, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Donecnn.home=" + home));
-        if (pauseAt != null) {
-            cmd.add("-D" + TestHooks.PAUSE_AT + "=" + pauseAt);
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN));
-        cmd.addAll(args);
-        return new Child(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        return Child.in(home).pauseAt(pauseAt).start(args);
     }
 
     /** Runs onecnn to the end in a child; fails unless it exits 0; returns what it printed. */
     private String complete(List<String> args) throws IOException, InterruptedException {
-        Child c = start(null, args);
-        assertEquals(0, c.end(), c.output.toString());
-        return c.output.toString();
+        return Child.in(home).complete(args, 240);
     }
 
     /** Runs onecnn in a child until it pauses at {@code pauseAt}; returns it paused. */
     private Child pauseAt(String pauseAt, List<String> args) throws IOException, InterruptedException {
-        Child c = start(pauseAt, args);
-        while (!c.paused.await(200, TimeUnit.MILLISECONDS)) {
-            if (!c.process.isAlive()) {
-                fail("the child ended (exit " + c.process.exitValue() + ") without pausing at " + pauseAt + ":\n"
-                        + c.output);
-            }
-        }
-        return c;
+        return start(pauseAt, args).awaitPause(pauseAt);
     }
 
     /** Runs onecnn in a child until it pauses at {@code pauseAt}, then kills it with SIGKILL. */
@@ -121,9 +66,7 @@ class JobArrayTest {
     }
 
     private static void kill(Child c) throws InterruptedException {
-        c.process.destroyForcibly();
-        assertTrue(c.process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(137, c.process.exitValue(), "killed by SIGKILL (128 + 9)");
+        c.kill();
     }
 
     private static List<String> with(List<String> base, String... more) {
@@ -202,9 +145,9 @@ class JobArrayTest {
         }
         int merged = 0;
         for (Child c : shards) {
-            assertEquals(0, c.end(), c.output.toString());
-            assertTrue(c.output.toString().contains("computed 9 cell(s)"), c.output.toString());
-            merged += c.output.toString().contains("so this shard merged it") ? 1 : 0;
+            assertEquals(0, c.end(240), c.output());
+            assertTrue(c.output().contains("computed 9 cell(s)"), c.output());
+            merged += c.output().contains("so this shard merged it") ? 1 : 0;
         }
         assertEquals(1, merged, "exactly one shard, the last, merges");
         assertSameAsLocal(ref, dir);
@@ -239,8 +182,8 @@ class JobArrayTest {
         // a merge now is refused on one line naming the missing cells and their shard, and changes nothing
         Map<String, byte[]> before = snapshot(dir);
         Child m = start(null, List.of("merge", dir.toString()));
-        assertEquals(2, m.end(), m.output.toString());
-        String err = m.output.toString().strip();
+        assertEquals(2, m.end(240), m.output());
+        String err = m.output().strip();
         assertEquals(1, err.lines().filter(l -> !l.startsWith("WARNING: Using incubator")).count(), err);
         assertTrue(err.contains("8 of 36 cells missing: cell 5: k=25, ratio=25; cell 9: k=36, ratio=9;")
                 && err.contains("(cells of shard 2/4)"), err);
@@ -289,8 +232,8 @@ class JobArrayTest {
         // shard 1/2 computes cells 0 and 2: paused while writing cell 2, cell 0 written
         Child first = pauseAt("write:cell-00002.csv", one);
         Child second = start(null, one);
-        assertEquals(2, second.end(), second.output.toString());
-        String err = second.output.toString().strip();
+        assertEquals(2, second.end(240), second.output());
+        String err = second.output().strip();
         List<String> lines = err.lines().filter(l -> !l.startsWith("WARNING: Using incubator")).toList();
         assertEquals(1, lines.size(), err);
         assertTrue(lines.get(0).startsWith("onecnn: error: --shard: 1/2 of " + dir + " is running already in another "
@@ -326,7 +269,7 @@ class JobArrayTest {
         List<Child> tasks = List.of(start(null, with(run, "--shard", "1/2", "--out", dir.toString())),
                 start(null, with(run, "--shard", "2/2", "--out", dir.toString())));
         for (Child c : tasks) {
-            assertEquals(0, c.end(), c.output.toString());
+            assertEquals(0, c.end(240), c.output());
         }
         assertSameAsLocal(ref, dir);
     }

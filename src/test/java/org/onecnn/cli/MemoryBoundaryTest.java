@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -38,20 +36,11 @@ class MemoryBoundaryTest {
     private record Result(int exit, String output) {
     }
 
-    /** onecnn in a child JVM with {@link #HEAP}, to the end; its output without the JVM's incubator notice. */
+    /** onecnn in a child JVM ({@link Child}) with {@link #HEAP}, to the end; its output, no incubator notice. */
     private Result onecnn(List<String> args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                HEAP, "--add-modules", "jdk.incubator.vector", "-Donecnn.home=" + home, "-cp",
-                System.getProperty("java.class.path"), "org.onecnn.cli.Main"));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8)
-                .replace("WARNING: Using incubator modules: jdk.incubator.vector\n", ""));
+        Child c = Child.in(home).jvmFlag(HEAP).singleOmpThread().start(args);
+        int exit = c.end(300);
+        return new Result(exit, c.output().replace(Child.INCUBATOR_NOTICE, ""));
     }
 
     /** Every path under the home, with its size. */

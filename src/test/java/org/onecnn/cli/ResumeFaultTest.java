@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -49,71 +43,23 @@ class ResumeFaultTest {
     @TempDir
     Path home;
 
-    private static final String MAIN = "org.onecnn.cli.Main";
-
-    /** A child onecnn process and everything it printed. */
-    private static final class Child {
-        final Process process;
-        final StringBuffer output = new StringBuffer();
-        final CountDownLatch paused = new CountDownLatch(1);
-
-        Child(Process process) {
-            this.process = process;
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String l = r.readLine(); l != null; l = r.readLine()) {
-                        output.append(l).append('\n');
-                        if (l.startsWith(TestHooks.MARKER)) {
-                            paused.countDown();
-                        }
-                    }
-                } catch (IOException e) {
-                    // the process was killed; what was read is in output
-                }
-            }, "child-output");
-            t.setDaemon(true);
-            t.start();
-        }
-    }
-
+    /** onecnn in a child JVM ({@link Child}) with one OpenMP thread, paused at {@code pauseAt} unless null. */
     private Child start(String pauseAt, List<String> args) throws IOException {
-        // the fused engine's Vector API module, as the launcher adds it
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Donecnn.home=" + home));
-        if (pauseAt != null) {
-            cmd.add("-D" + TestHooks.PAUSE_AT + "=" + pauseAt);
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        return new Child(pb.start());
+        return Child.in(home).singleOmpThread().pauseAt(pauseAt).start(args);
     }
 
     /** Runs onecnn to the end in a child; fails unless it exits 0. */
     private void complete(List<String> args) throws IOException, InterruptedException {
-        Child c = start(null, args);
-        assertTrue(c.process.waitFor(300, TimeUnit.SECONDS), "child did not finish: " + c.output);
-        assertEquals(0, c.process.exitValue(), c.output.toString());
+        Child.in(home).singleOmpThread().complete(args, 300);
     }
 
     /** Runs onecnn in a child until it pauses at {@code pauseAt}; returns it paused (not killed yet). */
     private Child pauseAt(String pauseAt, List<String> args) throws IOException, InterruptedException {
-        Child c = start(pauseAt, args);
-        while (!c.paused.await(200, TimeUnit.MILLISECONDS)) {
-            if (!c.process.isAlive()) {
-                fail("the child ended (exit " + c.process.exitValue() + ") without pausing at " + pauseAt + ":\n"
-                        + c.output);
-            }
-        }
-        return c;
+        return start(pauseAt, args).awaitPause(pauseAt);
     }
 
     private static void kill(Child c) throws InterruptedException {
-        c.process.destroyForcibly();
-        assertTrue(c.process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(137, c.process.exitValue(), "killed by SIGKILL (128 + 9)");
+        c.kill();
     }
 
     /** Runs onecnn until it pauses at {@code point}, then kills it with SIGKILL. */
@@ -271,10 +217,9 @@ class ResumeFaultTest {
         Files.write(x, flipped);
         Map<String, byte[]> before = contents(dir);
         Child c = start(null, resumeArgs(dir));
-        assertTrue(c.process.waitFor(300, TimeUnit.SECONDS), "child did not finish: " + c.output);
-        assertEquals(2, c.process.exitValue(), c.output.toString());
+        assertEquals(2, c.end(300), c.output());
         // the JVM's own notice of the incubator module aside, one line
-        String out = c.output.toString().replace("WARNING: Using incubator modules: jdk.incubator.vector\n", "");
+        String out = c.output().replace(Child.INCUBATOR_NOTICE, "");
         assertTrue(out.startsWith("onecnn: error: empirical.datasets_from: " + data.resolve("n-200-d-0")
                 + " changed since the run started") && out.indexOf('\n') == out.length() - 1, out);
         Map<String, byte[]> after = contents(dir);
@@ -304,16 +249,12 @@ class ResumeFaultTest {
 
     /** While a child holds the folder, a resume in this process is refused with one line naming the child. */
     private static void assertSecondProcessRefused(Path dir, long pid) throws IOException {
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         String before = Files.readString(dir.resolve("provenance.json"));
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        String e;
+        try (Console console = Console.capture()) {
             assertEquals(2, Main.execute("run", "--resume", dir.toString(), "-q"));
-        } finally {
-            System.setErr(oldErr);
+            e = console.stderr().strip();
         }
-        String e = err.toString(StandardCharsets.UTF_8).strip();
         assertEquals("onecnn: error: --resume: " + dir + " is being run by another onecnn process (pid " + pid + "); "
                 + "wait for it to finish, or stop it and resume again", e);
         assertEquals(before, Files.readString(dir.resolve("provenance.json")));

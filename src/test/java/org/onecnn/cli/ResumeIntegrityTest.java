@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +16,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.onecnn.experiment.RunFolder;
@@ -35,34 +31,22 @@ import org.onecnn.report.Table;
  * the run refuse the resume with one line, exit 2, and nothing in the folder changes; a folder run by
  * another process is refused.
  */
-class ResumeIntegrityTest {
+class ResumeIntegrityTest extends CliFixture {
     @TempDir
     static Path shared;
 
-    @TempDir
-    Path home;
 
     /** A complete, uninterrupted run: what every repaired resume must reproduce byte for byte. */
     private static Path full;
 
     private static final List<String> SMALL = List.of("init.count=64", "grid.k=[25,36]", "grid.ratio=[0,4]");
 
-    private Console console;
-
     @BeforeAll
     static void runOnce() {
         full = shared.resolve("full");
-        PrintStream o = System.out;
-        PrintStream e = System.err;
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(sink, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(sink, true, StandardCharsets.UTF_8));
+        try (Console c = Console.capture()) {
             int rc = Main.execute(args("run", "du2018-table1", "--out", full.toString(), "-q", "--threads", "2"));
-            assertEquals(0, rc, sink.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(o);
-            System.setErr(e);
+            assertEquals(0, rc, c.output());
         }
     }
 
@@ -73,18 +57,6 @@ class ResumeIntegrityTest {
             l.add(s);
         }
         return l.toArray(new String[0]);
-    }
-
-    @BeforeEach
-    void capture() {
-        System.setProperty("onecnn.home", home.toString());
-        console = Console.capture();
-    }
-
-    @AfterEach
-    void restore() {
-        console.close();
-        System.clearProperty("onecnn.home");
     }
 
     private int resume(Path dir, String... more) {

@@ -2,9 +2,6 @@ package org.onecnn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code summary.json} keeps one key order (issue 7: sample-size and paired-trajectories wrote their fit
@@ -21,29 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
  * gave different bytes). The order is the one written in the code; a {@code Map.of} would almost never
  * give it. (Sample-size's summary.json is compared byte for byte between two JVMs in ResumeFaultTest.)
  */
-class SummaryJsonOrderTest {
-    @TempDir
-    Path home;
-
+class SummaryJsonOrderTest extends CliFixture {
     private static final String[] TINY = {"--set", "init.count=2", "--set", "empirical.n=[64,128]", "--set",
         "empirical.datasets=1", "--set", "empirical.max_steps=50", "--threads", "1", "-q"};
 
-    private JsonNode run(String experiment, String... more) throws Exception {
+    private JsonNode runJson(String experiment, String... more) throws Exception {
         Path out = home.resolve(experiment);
         List<String> args = new ArrayList<>(List.of("run", experiment, "--out", out.toString()));
         args.addAll(List.of(TINY));
         args.addAll(List.of(more));
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(sink, true, StandardCharsets.UTF_8));
-            System.setOut(new PrintStream(sink, true, StandardCharsets.UTF_8));
-            assertEquals(0, Main.execute(args.toArray(new String[0])), sink.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
+        console.reset();
+        assertEquals(0, Main.execute(args.toArray(new String[0])), console.output());
         return new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     }
 
@@ -55,7 +39,7 @@ class SummaryJsonOrderTest {
 
     @Test
     void pairedTrajectoriesWritesItsKeysInOneOrder() throws Exception {
-        JsonNode p = run("paired-trajectories", "--set", "empirical.every=10");
+        JsonNode p = runJson("paired-trajectories", "--set", "empirical.every=10");
         assertEquals(List.of("experiment", "teacher", "initializations", "fit", "summary"), keys(p));
         assertEquals(List.of("slope", "intercept", "model", "expected_slope"), keys(p.get("fit")));
     }

@@ -87,8 +87,8 @@ public final class SampleSizeExperiment implements Experiment {
 
     /**
      * The population reference ({@code population.csv}), then every (n, data set) not done yet as a cell
-     * ({@link SampleSizeCells}), then the statistics and report ({@link SampleSizeReport}) from the cells read
-     * back from the store.
+     * ({@link SampleSizeCells}), then the statistics ({@link SampleSizeStatistics}) and the report
+     * ({@link SampleSizeReport}) from the cells read back from the store.
      */
     @Override
     public void execute(RunContext ctx) throws IOException, InterruptedException {
@@ -109,7 +109,7 @@ public final class SampleSizeExperiment implements Experiment {
                     e.datasets()));
             ctx.log("data sets saved to " + saveTo);
         }
-        SampleSizeReport.of(cfg, pop, readCells(ctx, cfg)).write(ctx);
+        new SampleSizeReport(cfg, SampleSizeStatistics.of(cfg, pop, readCells(ctx, cfg))).write(ctx);
     }
 
     /**

@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
 import org.onecnn.empirical.Regime;
 import org.onecnn.experiment.ComputeContext;
 import org.onecnn.experiment.Divergence;
@@ -18,302 +15,56 @@ import org.onecnn.experiment.EmpiricalSetup;
 import org.onecnn.experiment.PopulationSetup;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.experiment.Sections;
+import org.onecnn.experiment.samplesize.SampleSizeResult.Size;
+import org.onecnn.model.Outcome;
 import org.onecnn.population.RunResult;
 import org.onecnn.report.Json;
 import org.onecnn.report.MarkdownReport;
-import org.onecnn.report.Plots;
 import org.onecnn.report.Statistics;
 import org.onecnn.report.Table;
 
 /**
- * The report of a sample-size run, from its result rows: {@link #of} computes the statistics, {@link #write} writes
- * them as tables, {@code summary.json}, figures and {@code report.md}.
+ * The report of a sample-size run, from its {@link SampleSizeResult} ({@link SampleSizeStatistics} computes it):
+ * {@link #write} writes the tables, {@code summary.json}, the figures ({@link SampleSizeFigures}) and
+ * {@code report.md}, and records the divergence in provenance.
  *
- * <p><b>The design, and the intervals.</b> At each n, D data sets are each trained from the same R
- * initializations: the R·D runs form a crossed table (initialization × data set), and neither the runs nor the
- * data sets are independent draws (two data sets of the same n gave 50 % and 7 % of population-spurious
- * initializations ending GLOBAL in issue 9). Every probability P(class | n) — GLOBAL, SPURIOUS, NOT_CONVERGED,
- * DIVERGED and OTHER, each a column of its own — is the share of the R·D runs in that class, with the 95 %
- * interval of {@link Statistics#crossedProportion}: Wilson's interval on the effective number of runs that the
- * two-way (initialization, data set) variance estimate leaves, with Student's t on its Satterthwaite degrees of
- * freedom. The population row (n = inf) has R independent runs and Wilson's interval. Beside each n the report
- * gives the spread between data sets (sd, min and max of the per-set proportions), the data sets' intraclass
- * correlation and the design effect of P(SPURIOUS), and the paired difference P_n(SPURIOUS) − P_∞(SPURIOUS) on
- * the same initializations ({@link Statistics#crossedMean} of {@code 1[run r on set d is SPURIOUS] −
- * 1[population run r is SPURIOUS]}).
- *
- * <p><b>Unconverged runs</b> are a class of their own (p_not_converged), never "other": a run still moving at the
- * budget may yet reach either minimum. Above {@link #UNCONVERGED_WARNING} at some n the report and the command
- * line warn that the probabilities at that n do not answer the question and suggest a larger
+ * <p><b>Unconverged runs.</b> Above {@link #UNCONVERGED_WARNING} NOT_CONVERGED at some n the report and the
+ * command line warn that the probabilities at that n do not answer the question and suggest a larger
  * {@code empirical.max_steps}.
- *
- * <p><b>Cost.</b> Each n also gives its mean number of steps per run and the sample-gradients spent, {@code
- * Σ_runs steps × (samples per step)} with n samples per step in full batch and the batch size otherwise: the
- * numbers that size a study (docs/experiments.md).
  */
 final class SampleSizeReport {
-    /** Confidence of every interval. */
-    static final double CONFIDENCE = 0.95;
-
     /**
      * The share of NOT_CONVERGED runs at one n above which the report warns: beyond it the runs still moving can
      * change P(SPURIOUS | n) by more than the ±0.02 that a study at ±0.05 can afford to lose to them.
      */
     static final double UNCONVERGED_WARNING = 0.02;
 
-    /** The outcome classes of the summary, in column order; an outcome not named here counts as "other". */
-    static final List<String> CLASSES = List.of("global", "spurious", "not_converged", "diverged", "other");
-
-    /** The class index of an outcome name (see {@link #CLASSES}). */
-    static int classOf(String outcome) {
-        return switch (outcome) {
-            case "GLOBAL" -> 0;
-            case "SPURIOUS" -> 1;
-            case "NOT_CONVERGED" -> 2;
-            case "DIVERGED" -> 3;
-            default -> 4;
-        };
-    }
-
-    static final List<String> SUMMARY_COLUMNS = summaryColumns();
-
-    private static List<String> summaryColumns() {
-        List<String> c = new ArrayList<>(List.of("n", "n_runs", "n_datasets"));
-        for (String k : CLASSES) {
-            c.addAll(List.of("p_" + k, "p_" + k + "_lo", "p_" + k + "_hi"));
-        }
-        c.addAll(List.of("p_global_dataset_sd", "p_global_dataset_min", "p_global_dataset_max",
-                "p_spurious_dataset_sd", "p_spurious_dataset_min", "p_spurious_dataset_max",
-                "p_not_converged_dataset_max", "spurious_icc_dataset", "spurious_icc_init", "spurious_design_effect",
-                "spurious_minus_population", "spurious_minus_population_lo", "spurious_minus_population_hi",
-                "mean_steps", "sample_gradients", "spurious_pi_minus_phi_median", "spurious_loss_n_median",
-                "spurious_population_loss_median"));
-        return List.copyOf(c);
-    }
-
-    /** The statistics of one sample size, or of the population (n = inf, {@code datasets} 0). */
-    private record Size(String n, int runs, int datasets, Statistics.Interval[] p, double[][] perSet,
-            Statistics.CrossedProportion spurious, Statistics.Interval spuriousDiff, double meanSteps,
-            double sampleGradients, List<Double> spuriousGaps, double lossMedian, double popLossMedian) {
-        double share(int cls) {
-            return p[cls].estimate();
-        }
-    }
-
     private final SampleSizeSpec cfg;
+    private final SampleSizeResult result;
     private final List<RunResult> pop;
     private final List<Size> sizes;
     private final Table summary;
-    private final Table perDataset;
     private final Table position;
     private final Table transitions;
-    private final List<Long> fitSizes;
-    /** {slope, intercept} of log median(π − φ) on log n, NaN without two sample sizes with SPURIOUS runs. */
-    private final Statistics.Line fit;
-    /** The second-order section, kept in its own class ({@link SecondOrderSection}). */
-    private SecondOrderSection secondOrder;
 
-    private SampleSizeReport(SampleSizeSpec cfg, List<RunResult> pop, List<Size> sizes, Table perDataset,
-            Table transitions) {
+    SampleSizeReport(SampleSizeSpec cfg, SampleSizeResult result) {
         this.cfg = cfg;
-        this.pop = pop;
-        this.sizes = sizes;
-        this.perDataset = perDataset;
-        this.transitions = transitions;
-        Table.Builder s = Table.builder(SUMMARY_COLUMNS);
-        Table.Builder pos = Table.builder("n", "count", "pi_minus_phi_median", "pi_minus_phi_min",
-                "pi_minus_phi_max", "loss_n_median", "population_loss_median");
-        List<double[]> fitPoints = new ArrayList<>();
-        List<Long> fitN = new ArrayList<>();
-        for (Size z : sizes) {
-            s.row(summaryRow(z));
-            if (!z.spuriousGaps().isEmpty()) {
-                double med = Statistics.median(z.spuriousGaps());
-                pos.row(Long.parseLong(z.n()), z.spuriousGaps().size(), med,
-                        z.spuriousGaps().stream().mapToDouble(x -> x).min().orElse(Double.NaN),
-                        z.spuriousGaps().stream().mapToDouble(x -> x).max().orElse(Double.NaN), z.lossMedian(),
-                        z.popLossMedian());
-                fitPoints.add(new double[] {Math.log(Long.parseLong(z.n())), Math.log(med)});
-                fitN.add(Long.parseLong(z.n()));
-            }
-        }
-        this.summary = s.build();
-        this.position = pos.build();
-        this.fitSizes = fitN;
-        this.fit = Statistics.leastSquares(fitPoints);
+        this.result = result;
+        this.pop = result.population();
+        this.sizes = result.sizes();
+        this.summary = result.summary();
+        this.position = result.position();
+        this.transitions = result.transitions();
     }
 
-    /**
-     * The statistics of a run.
-     *
-     * @param pop   the population runs (row n = inf), in initialization order
-     * @param cells the cells' result tables, n major, data set minor
-     */
-    static SampleSizeReport of(SampleSizeSpec cfg, List<RunResult> pop, List<Table> cells) {
-        Sections.Empirical e = cfg.empirical();
-        List<Size> sizes = new ArrayList<>();
-        sizes.add(population(pop));
-        Table.Builder perDataset = Table.builder("n", "dataset", "n_runs", "p_global", "p_spurious", "p_not_converged",
-                "p_diverged", "p_other");
-        Table.Builder transitions = Table.builder("n", "population_outcome", "empirical_outcome", "count");
-        for (int i = 0; i < e.n().size(); i++) {
-            long n = e.n().get(i);
-            List<Table> sets = cells.subList(i * e.datasets(), (i + 1) * e.datasets());
-            Size z = size(cfg, pop, n, sets, transitions);
-            sizes.add(z);
-            for (int d = 0; d < sets.size(); d++) {
-                perDataset.row(n, d, pop.size(), z.perSet()[0][d], z.perSet()[1][d], z.perSet()[2][d],
-                        z.perSet()[3][d], z.perSet()[4][d]);
-            }
-        }
-        SampleSizeReport report = new SampleSizeReport(cfg, pop, sizes, perDataset.build(), transitions.build());
-        report.secondOrder = SecondOrderSection.of(cfg, cells); // second-order section (helper H)
-        return report;
-    }
-
-    /** The population row: R independent runs, Wilson intervals. */
-    private static Size population(List<RunResult> pop) {
-        int[] c = new int[CLASSES.size()];
-        double steps = 0;
-        for (RunResult r : pop) {
-            c[classOf(r.outcome().name())]++;
-            steps += r.iterations();
-        }
-        Statistics.Interval[] p = new Statistics.Interval[CLASSES.size()];
-        for (int k = 0; k < p.length; k++) {
-            p[k] = Statistics.wilson(c[k], pop.size(), CONFIDENCE);
-        }
-        return new Size("inf", pop.size(), 0, p, null, null, null, steps / pop.size(), Double.NaN, List.of(),
-                Double.NaN, Double.NaN);
-    }
-
-    /** Sample size n from the tables of its data sets (one row per initialization each); adds its transitions. */
-    private static Size size(SampleSizeSpec cfg, List<RunResult> pop, long n, List<Table> sets,
-            Table.Builder transitions) {
-        int runs = pop.size();
-        int sets0 = sets.size();
-        double[][][] y = new double[CLASSES.size()][runs][sets0];
-        double[][] diff = new double[runs][sets0];
-        double[][] perSet = new double[CLASSES.size()][sets0];
-        long steps = 0;
-        List<Double> gaps = new ArrayList<>();
-        List<Double> loss = new ArrayList<>();
-        List<Double> popLoss = new ArrayList<>();
-        Map<String, Integer> trans = new LinkedHashMap<>();
-        for (int d = 0; d < sets0; d++) {
-            Table t = sets.get(d);
-            for (int row = 0; row < t.size(); row++) {
-                int r = (int) t.getLong(row, "run");
-                String out = t.getString(row, "outcome");
-                int cls = classOf(out);
-                y[cls][r][d] = 1;
-                perSet[cls][d]++;
-                diff[r][d] = (cls == 1 ? 1 : 0) - (pop.get(r).outcome().name().equals("SPURIOUS") ? 1 : 0);
-                steps += t.getLong(row, "iterations");
-                trans.merge(t.getString(row, "population_outcome") + ">" + out, 1, Integer::sum);
-                if (cls == 1) {
-                    gaps.add(t.getDouble(row, "pi_minus_phi"));
-                    loss.add(t.getDouble(row, "loss_n"));
-                    popLoss.add(t.getDouble(row, "population_loss"));
-                }
-            }
-        }
-        for (double[] v : perSet) {
-            for (int d = 0; d < sets0; d++) {
-                v[d] /= runs;
-            }
-        }
-        Statistics.Interval[] p = new Statistics.Interval[CLASSES.size()];
-        Statistics.CrossedProportion spurious = null;
-        for (int k = 0; k < p.length; k++) {
-            Statistics.CrossedProportion cp = Statistics.crossedProportion(y[k], CONFIDENCE);
-            p[k] = cp.interval();
-            if (k == 1) {
-                spurious = cp;
-            }
-        }
-        for (String po : outcomeNames()) {
-            for (String eo : outcomeNames()) {
-                Integer k = trans.get(po + ">" + eo);
-                if (k != null) {
-                    transitions.row(n, po, eo, k);
-                }
-            }
-        }
-        double perStep = samplesPerStep(cfg.empirical(), n);
-        return new Size(Long.toString(n), runs * sets0, sets0, p, perSet, spurious,
-                Statistics.crossedMean(diff, CONFIDENCE), steps / (double) (runs * sets0), steps * perStep, gaps,
-                Statistics.median(loss), Statistics.median(popLoss));
-    }
-
-    /** The outcome names in enum order (transitions are listed in this order). */
-    private static List<String> outcomeNames() {
-        return java.util.Arrays.stream(org.onecnn.model.Outcome.values()).map(Enum::name).toList();
-    }
-
-    /**
-     * Samples whose gradient one step of one student computes: n in full batch, the batch (at most n) in minibatch
-     * and the batch in online SGD.
-     */
-    static double samplesPerStep(Sections.Empirical e, long n) {
-        return switch (e.regime()) {
-            case FULL_BATCH -> n;
-            case MINIBATCH -> Math.min(n, e.batchSize());
-            case ONLINE -> e.batchSize();
-        };
-    }
-
-    private static Object[] summaryRow(Size z) {
-        List<Object> row = new ArrayList<>(List.of(z.n(), z.runs(), z.datasets() == 0 ? (Object) Double.NaN
-                : (Object) z.datasets()));
-        for (Statistics.Interval i : z.p()) {
-            row.addAll(List.of(i.estimate(), i.lower(), i.upper()));
-        }
-        if (z.perSet() == null) {
-            for (int k = 0; k < 13; k++) {
-                row.add(Double.NaN);
-            }
-        } else {
-            row.addAll(spread(z.perSet()[0]));
-            row.addAll(spread(z.perSet()[1]));
-            row.add(max(z.perSet()[2]));
-            row.add(z.spurious().crossed().columnIcc());
-            row.add(z.spurious().crossed().rowIcc());
-            row.add(z.spurious().designEffect());
-            row.addAll(List.of(z.spuriousDiff().estimate(), z.spuriousDiff().lower(), z.spuriousDiff().upper()));
-        }
-        row.addAll(List.of(z.meanSteps(), z.sampleGradients(), Statistics.median(z.spuriousGaps()), z.lossMedian(),
-                z.popLossMedian()));
-        return row.toArray();
-    }
-
-    /** sd (NaN for one data set), min, max of per-data-set proportions. */
-    private static List<Double> spread(double[] v) {
-        List<Double> xs = new ArrayList<>();
-        for (double x : v) {
-            xs.add(x);
-        }
-        double m = Statistics.mean(xs);
-        return List.of(Statistics.sampleStandardDeviation(xs, m), xs.stream().mapToDouble(x -> x).min().orElse(
-                Double.NaN), Statistics.max(xs));
-    }
-
-    private static double max(double[] v) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double x : v) {
-            m = Math.max(m, x);
-        }
-        return v.length == 0 ? Double.NaN : m;
-    }
-
-    /** The summary table (row 0 the population, then one row per n), as {@code summary.csv} holds it. */
-    Table summary() {
-        return summary;
+    /** The population's statistics (row n = inf). */
+    private Size pop0() {
+        return result.populationSize();
     }
 
     /** The sizes whose NOT_CONVERGED share exceeds {@link #UNCONVERGED_WARNING}, with their shares. */
     private List<Size> unconverged() {
-        return sizes.subList(1, sizes.size()).stream().filter(z -> z.share(2) > UNCONVERGED_WARNING).toList();
+        return result.empirical().stream().filter(z -> z.share(Outcome.NOT_CONVERGED) > UNCONVERGED_WARNING).toList();
     }
 
     /**
@@ -322,14 +73,14 @@ final class SampleSizeReport {
      */
     String unconvergedWarning() {
         List<Size> bad = unconverged();
-        String popLine = sizes.get(0).share(2) > UNCONVERGED_WARNING ? String.format(Locale.ROOT, "%.1f%% of the "
+        String popLine = pop0().share(Outcome.NOT_CONVERGED) > UNCONVERGED_WARNING ? String.format(Locale.ROOT, "%.1f%% of the "
                 + "population runs are NOT_CONVERGED after stop.max_steps = %d steps, so the population reference "
-                + "P(SPURIOUS) is not final; raise stop.max_steps.", 100 * sizes.get(0).share(2), cfg.stop().maxSteps())
+                + "P(SPURIOUS) is not final; raise stop.max_steps.", 100 * pop0().share(Outcome.NOT_CONVERGED), cfg.stop().maxSteps())
                 : null;
         if (bad.isEmpty()) {
             return popLine;
         }
-        List<String> at = bad.stream().map(z -> String.format(Locale.ROOT, "n = %s: %.1f%%", z.n(), 100 * z.share(2)))
+        List<String> at = bad.stream().map(z -> String.format(Locale.ROOT, "n = %s: %.1f%%", z.n(), 100 * z.share(Outcome.NOT_CONVERGED)))
                 .toList();
         long steps = cfg.empirical().maxSteps();
         return String.format(Locale.ROOT, "Runs NOT_CONVERGED after empirical.max_steps = %d steps exceed %.0f%% (%s): "
@@ -341,10 +92,10 @@ final class SampleSizeReport {
     /** Writes the tables, {@code summary.json}, the figures and {@code report.md} into the run folder. */
     void write(RunContext ctx) throws IOException {
         summary.writeCsv(ctx.folder().path("summary.csv"));
-        perDataset.writeCsv(ctx.folder().path("per_dataset.csv"));
+        result.perDataset().writeCsv(ctx.folder().path("per_dataset.csv"));
         position.writeCsv(ctx.folder().path("spurious_position.csv"));
         transitions.writeCsv(ctx.folder().path("transitions.csv"));
-        secondOrder.write(ctx.folder().dir());
+        result.secondOrder().write(ctx.folder().dir());
         String warning = unconvergedWarning();
         if (warning != null) {
             Divergence.warn(ctx, warning);
@@ -353,11 +104,12 @@ final class SampleSizeReport {
         List<String> figures = new ArrayList<>();
         Path dir = ctx.folder().dir();
         if (org.onecnn.report.PlotSupport.available()) {
-            figures.add(probabilityPlot(dir));
+            SampleSizeFigures draw = new SampleSizeFigures(cfg, result);
+            figures.add(draw.probabilityPlot(dir));
             if (position.size() > 0) {
-                figures.add(positionPlot(dir));
+                figures.add(draw.positionPlot(dir));
             }
-            figures.add(transitionsPlot(dir));
+            figures.add(draw.transitionsPlot(dir));
         }
         writeMarkdown(ctx, figures, warning);
     }
@@ -378,191 +130,21 @@ final class SampleSizeReport {
         js.put("warnings", warning == null ? List.of() : List.of(warning));
         Map<String, Object> cost = new LinkedHashMap<>();
         double total = 0;
-        for (Size z : sizes.subList(1, sizes.size())) {
+        for (Size z : result.empirical()) {
             total += z.sampleGradients();
         }
         cost.put("sample_gradients", total);
         cost.put("model", "sum over n of samples per step (n in full batch) x datasets x initializations x mean_steps");
         js.put("cost", cost);
         Map<String, Object> fitJson = new LinkedHashMap<>(); // not Map.of: its order changes from run to run
-        fitJson.put("slope", fit.slope());
-        fitJson.put("intercept", fit.intercept());
+        fitJson.put("slope", result.fit().slope());
+        fitJson.put("intercept", result.fit().intercept());
         fitJson.put("model", "log(median(pi - phi)) = intercept + slope * log(n)");
         js.put("spurious_position_fit", fitJson);
         js.put("summary", new com.fasterxml.jackson.databind.ObjectMapper().readTree(Json.tableToJson(summary))
                 .get("rows"));
-        js.put("second_order", secondOrder.json());
+        js.put("second_order", result.secondOrder().json());
         Json.write(ctx.folder().path("summary.json"), js);
-    }
-
-    /**
-     * P(GLOBAL | n), P(SPURIOUS | n) and P(NOT_CONVERGED | n) against n (log x) with their intervals, each data set's
-     * proportion as a faint point (slightly spread in x so that equal values stay visible), the population values
-     * as horizontal lines in the series' colours.
-     */
-    private String probabilityPlot(Path dir) throws IOException {
-        List<Long> ns = cfg.empirical().n();
-        int sets = cfg.empirical().datasets();
-        XYChart chart = Plots.line("Outcome probabilities against the sample size (faint dots: single data sets)",
-                "n (samples)", "probability", true, false);
-        // empirical.n may be in any order (it is the order of the tables); the lines are drawn in ascending n, so
-        // that they join neighbouring sizes: row ord[i] + 1 of the summary is the i-th smallest n
-        int[] ord = ascending(ns);
-        double[] xs = new double[ns.size()];
-        for (int i = 0; i < xs.length; i++) {
-            xs[i] = ns.get(ord[i]);
-        }
-        String[][] shown = {{"GLOBAL", "p_global", "0"}, {"SPURIOUS", "p_spurious", "1"},
-            {"NOT_CONVERGED", "p_not_converged", "2"}};
-        for (String[] o : shown) {
-            double[] y = new double[xs.length];
-            double[] lo = new double[xs.length];
-            double[] hi = new double[xs.length];
-            for (int i = 0; i < xs.length; i++) {
-                y[i] = summary.getDouble(ord[i] + 1, o[1]);
-                lo[i] = summary.getDouble(ord[i] + 1, o[1] + "_lo");
-                hi[i] = summary.getDouble(ord[i] + 1, o[1] + "_hi");
-            }
-            String name = "P(" + o[0] + ")";
-            Plots.addSeriesWithErrorBars(chart, name, xs, y, lo, hi);
-            if (sets > 1 && !o[0].equals("NOT_CONVERGED")) {
-                int cls = Integer.parseInt(o[2]);
-                double[] px = new double[xs.length * sets];
-                double[] py = new double[xs.length * sets];
-                for (int i = 0; i < xs.length; i++) {
-                    for (int d = 0; d < sets; d++) {
-                        // ±4 % in n around the size: apart on the log axis, still clearly at that n
-                        px[i * sets + d] = xs[i] * (1 + 0.08 * ((d + 0.5) / sets - 0.5));
-                        py[i * sets + d] = sizes.get(ord[i] + 1).perSet()[cls][d];
-                    }
-                }
-                Plots.addFaintPoints(chart, name + " per data set", name, px, py);
-            }
-        }
-        if (sizes.subList(1, sizes.size()).stream().anyMatch(z -> z.share(3) > 0)) {
-            double[] y = new double[xs.length];
-            for (int i = 0; i < xs.length; i++) {
-                y[i] = summary.getDouble(ord[i] + 1, "p_diverged");
-            }
-            Plots.addSeries(chart, "P(DIVERGED)", xs, y);
-        }
-        for (String[] o : new String[][] {{"GLOBAL", "p_global"}, {"SPURIOUS", "p_spurious"}}) {
-            String name = "n = ∞: " + o[0];
-            // from below the smallest n to above the largest (xs is ascending; one n gives [n/1.5, 1.5 n])
-            Plots.addHorizontalLine(chart, name, summary.getDouble(0, o[1]), xs[0] / 1.5, xs[xs.length - 1] * 1.5);
-            XYSeries line = chart.getSeriesMap().get(name);
-            XYSeries owner = chart.getSeriesMap().get("P(" + o[0] + ")");
-            if (line != null && owner != null) {
-                line.setLineColor(owner.getLineColor());
-            }
-        }
-        Plots.save(chart, dir, "probability_vs_n");
-        return "probability_vs_n";
-    }
-
-    /** The indices of {@code ns} in ascending order of their values (the sizes are distinct). */
-    private static int[] ascending(List<Long> ns) {
-        return java.util.stream.IntStream.range(0, ns.size()).boxed().sorted(java.util.Comparator.comparing(ns::get))
-                .mapToInt(Integer::intValue).toArray();
-    }
-
-    /**
-     * π − φ at the empirical spurious minimum against n (log-log): every SPURIOUS run as a faint point, the median
-     * with min–max bars, and the fitted power law.
-     */
-    private String positionPlot(Path dir) throws IOException {
-        XYChart sp = Plots.line("Where the empirical spurious minimum sits (faint dots: single runs)", "n (samples)",
-                "π − φ", true, true);
-        double[] px = new double[position.size()];
-        double[] py = new double[position.size()];
-        double[] plo = new double[position.size()];
-        double[] phi = new double[position.size()];
-        List<Long> rowsN = new ArrayList<>();
-        for (int r = 0; r < position.size(); r++) {
-            rowsN.add(position.getLong(r, "n"));
-        }
-        int[] ord = ascending(rowsN); // the table is in the config's order of n; the line joins ascending n
-        for (int i = 0; i < px.length; i++) {
-            px[i] = position.getDouble(ord[i], "n");
-            py[i] = position.getDouble(ord[i], "pi_minus_phi_median");
-            plo[i] = position.getDouble(ord[i], "pi_minus_phi_min");
-            phi[i] = position.getDouble(ord[i], "pi_minus_phi_max");
-        }
-        String name = "median (bars: min–max)";
-        Plots.addSeriesWithErrorBars(sp, name, px, py, plo, phi);
-        List<Double> ax = new ArrayList<>();
-        List<Double> ay = new ArrayList<>();
-        for (Size z : sizes.subList(1, sizes.size())) {
-            for (double g : z.spuriousGaps()) {
-                ax.add(Double.parseDouble(z.n()));
-                ay.add(g);
-            }
-        }
-        if (sp.getSeriesMap().containsKey(name)) {
-            Plots.addFaintPoints(sp, "single runs", name, ax.stream().mapToDouble(x -> x).toArray(),
-                    ay.stream().mapToDouble(x -> x).toArray());
-        }
-        if (!Double.isNaN(fit.slope())) {
-            double[] fy = new double[px.length];
-            for (int i = 0; i < px.length; i++) {
-                fy[i] = fit.powerLaw(px[i]);
-            }
-            Plots.addSeries(sp, String.format(Locale.ROOT, "fit: ∝ n^%.2f", fit.slope()), px, fy);
-        }
-        Plots.save(sp, dir, "spurious_position");
-        return "spurious_position";
-    }
-
-    /**
-     * The transition matrix as a heat map: one column per n, one row per (population outcome → empirical outcome)
-     * that occurs at some n, the value the fraction of the runs with that population outcome that ended in that
-     * empirical outcome (each population outcome's rows add up to 1 per column). Reading across a row shows one
-     * transition change with n, e.g. SPURIOUS → GLOBAL falling as the finite-sample landscape approaches the
-     * population's.
-     */
-    private String transitionsPlot(Path dir) throws IOException {
-        List<String> rows = new ArrayList<>();
-        for (String po : outcomeNames()) {
-            for (String eo : outcomeNames()) {
-                for (int r = 0; r < transitions.size(); r++) {
-                    if (transitions.getString(r, "population_outcome").equals(po)
-                            && transitions.getString(r, "empirical_outcome").equals(eo)) {
-                        rows.add(po + " → " + eo);
-                        break;
-                    }
-                }
-            }
-        }
-        java.util.Collections.reverse(rows); // the heat map draws row 0 at the bottom: keep reading order top-down
-        // columns in ascending n, as the other figures' x axes (empirical.n may be in any order)
-        List<Long> ns = cfg.empirical().n().stream().sorted().toList();
-        double[][] z = new double[Math.max(1, rows.size())][ns.size()];
-        for (int j = 0; j < rows.size(); j++) {
-            String[] pe = rows.get(j).split(" → ");
-            for (int i = 0; i < ns.size(); i++) {
-                z[j][i] = transitionFraction(ns.get(i), pe[0], pe[1]);
-            }
-        }
-        HeatMapChart chart = Plots.heatmap("Population outcome → empirical outcome (same initialization)",
-                "n (samples)", "", ns.stream().map(n -> Long.toString(n)).toList(), rows.isEmpty() ? List.of("none")
-                        : rows, z, 0, 1);
-        Plots.save(chart, dir, "transitions");
-        return "transitions";
-    }
-
-    /** The fraction of runs with population outcome {@code po} at sample size n that ended in {@code eo}. */
-    private double transitionFraction(long n, String po, String eo) {
-        double tot = 0;
-        double k = 0;
-        for (int r = 0; r < transitions.size(); r++) {
-            if (transitions.getLong(r, "n") == n && transitions.getString(r, "population_outcome").equals(po)) {
-                tot += transitions.getLong(r, "count");
-                if (transitions.getString(r, "empirical_outcome").equals(eo)) {
-                    k += transitions.getLong(r, "count");
-                }
-            }
-        }
-        return tot == 0 ? Double.NaN : k / tot;
     }
 
     private void writeMarkdown(RunContext ctx, List<String> figures, String warning) throws IOException {
@@ -606,7 +188,7 @@ final class SampleSizeReport {
         } else {
             md.paragraph("No run ended at an empirical spurious minimum.");
         }
-        secondOrder.markdown(md);
+        result.secondOrder().markdown(md);
         md.heading(2, "Figures");
         for (String f : figures) {
             md.image(f, f + ".png");
@@ -631,7 +213,7 @@ final class SampleSizeReport {
         Table.Builder b = Table.builder("n", "runs (inits × sets)", "P(GLOBAL)", "P(SPURIOUS)", "unconverged",
                 "diverged", "other", "P(SPURIOUS) per set: sd (min–max)", "deff", "ICC set", "P_n − P_∞ (SPURIOUS)");
         for (Size z : sizes) {
-            boolean popRow = z.datasets() == 0;
+            boolean popRow = z.n().population();
             String runs = popRow ? Integer.toString(z.runs()) : z.runs() / z.datasets() + " × " + z.datasets();
             String spread = popRow ? "–" : String.format(Locale.ROOT, "%.3f (%.3f–%.3f)",
                     summary.getDouble(sizes.indexOf(z), "p_spurious_dataset_sd"),
@@ -642,8 +224,10 @@ final class SampleSizeReport {
                     .replace("NaN", "–");
             String diff = popRow ? "–" : String.format(Locale.ROOT, "%+.3f [%+.3f, %+.3f]", z.spuriousDiff().estimate(),
                     z.spuriousDiff().lower(), z.spuriousDiff().upper());
-            b.row(z.n(), runs, pct(z.p()[0]), pct(z.p()[1]), pct(z.p()[2]), String.format(Locale.ROOT, "%.3f",
-                    z.share(3)), String.format(Locale.ROOT, "%.3f", z.share(4)), spread, deff, icc, diff);
+            b.row(z.n().toString(), runs, pct(z.interval(Outcome.GLOBAL)), pct(z.interval(Outcome.SPURIOUS)),
+                    pct(z.interval(Outcome.NOT_CONVERGED)), String.format(Locale.ROOT, "%.3f",
+                    z.share(Outcome.DIVERGED)), String.format(Locale.ROOT, "%.3f", z.share(Outcome.OTHER)), spread,
+                    deff, icc, diff);
         }
         return b.build();
     }
@@ -651,24 +235,24 @@ final class SampleSizeReport {
     /** Per n and population outcome: the count and the fractions of each empirical outcome. */
     private Table transitionTable() {
         List<String> cols = new ArrayList<>(List.of("n", "population", "runs"));
-        for (String eo : outcomeNames()) {
+        for (Outcome eo : Outcome.values()) {
             cols.add("→ " + eo);
         }
         Table.Builder b = Table.builder(cols);
         for (long n : cfg.empirical().n()) {
-            for (String po : outcomeNames()) {
+            for (Outcome po : Outcome.values()) {
                 long tot = 0;
                 for (int r = 0; r < transitions.size(); r++) {
-                    if (transitions.getLong(r, "n") == n && transitions.getString(r, "population_outcome").equals(po)) {
+                    if (transitions.getLong(r, "n") == n && transitions.getString(r, "population_outcome").equals(po.name())) {
                         tot += transitions.getLong(r, "count");
                     }
                 }
                 if (tot == 0) {
                     continue;
                 }
-                List<Object> row = new ArrayList<>(List.of(n, po, tot));
-                for (String eo : outcomeNames()) {
-                    row.add(String.format(Locale.ROOT, "%.3f", transitionFraction(n, po, eo)));
+                List<Object> row = new ArrayList<>(List.of(n, po.name(), tot));
+                for (Outcome eo : Outcome.values()) {
+                    row.add(String.format(Locale.ROOT, "%.3f", result.transitionFraction(n, po, eo)));
                 }
                 b.row(row);
             }
@@ -705,13 +289,13 @@ final class SampleSizeReport {
         long empRuns = 0;
         long empDiverged = 0;
         boolean measured = false;
-        for (Size z : sizes.subList(1, sizes.size())) {
-            long div = Math.round(z.share(3) * z.runs());
+        for (Size z : result.empirical()) {
+            long div = Math.round(z.share(Outcome.DIVERGED) * z.runs());
             empRuns += z.runs();
             empDiverged += div;
             measured |= div < z.runs();
         }
-        long popDiverged = Math.round(sizes.get(0).share(3) * pop.size());
+        long popDiverged = Math.round(pop0().share(Outcome.DIVERGED) * pop.size());
         String dl = Divergence.line(empDiverged, empRuns, "empirical runs", "counted in p_diverged "
                 + "(not p_other) and excluded from the spurious-position medians and fit");
         String pl = Divergence.line(popDiverged, pop.size(), "population runs", "counted in p_diverged of row n = inf");
@@ -745,15 +329,15 @@ final class SampleSizeReport {
      */
     private String largestSizeLine() {
         // the largest n, wherever it is in empirical.n (any order is allowed)
-        Size last = sizes.get(1);
-        for (Size z : sizes.subList(1, sizes.size())) {
-            if (Long.parseLong(z.n()) > Long.parseLong(last.n())) {
+        Size last = result.empirical().get(0);
+        for (Size z : result.empirical()) {
+            if (z.n().n() > last.n().n()) {
                 last = z;
             }
         }
-        Size inf = sizes.get(0);
-        double popSp = inf.share(1);
-        Statistics.Interval sp = last.p()[1];
+        Size inf = pop0();
+        double popSp = inf.share(Outcome.SPURIOUS);
+        Statistics.Interval sp = last.interval(Outcome.SPURIOUS);
         boolean inside = sp.lower() <= popSp && popSp <= sp.upper();
         Statistics.Interval d = last.spuriousDiff();
         boolean zero = d.lower() <= 0 && 0 <= d.upper();
@@ -761,19 +345,19 @@ final class SampleSizeReport {
                 + "on the same initializations: the population value lies %s the interval. Paired by initialization, "
                 + "P_n − P_∞ = %+.3f [%+.3f, %+.3f], %s. P(GLOBAL) = %s against %.3f.", last.n(), pct(sp), popSp,
                 inside ? "inside" : "outside", d.estimate(), d.lower(), d.upper(), zero
-                        ? "consistent with no difference" : "a difference the intervals resolve", pct(last.p()[0]),
-                inf.share(0));
-        if (last.share(2) > UNCONVERGED_WARNING) {
+                        ? "consistent with no difference" : "a difference the intervals resolve", pct(last.interval(Outcome.GLOBAL)),
+                inf.share(Outcome.GLOBAL));
+        if (last.share(Outcome.NOT_CONVERGED) > UNCONVERGED_WARNING) {
             s += String.format(Locale.ROOT, " But %.1f%% of the runs at this n had not converged: the comparison is "
-                    + "not final.", 100 * last.share(2));
+                    + "not final.", 100 * last.share(Outcome.NOT_CONVERGED));
         }
-        int flat = secondOrder == null ? 0 : secondOrder.uncertifiedFarSide(Long.parseLong(last.n()));
+        int flat = result.secondOrder().uncertifiedFarSide(last.n().n());
         if (flat > 0) {
             // SPURIOUS is certified, not assumed: say how much of the gap is points the test could not decide
             s += String.format(Locale.ROOT, " %d of its %d runs (%.3f) stopped at far-side stationary points that the "
                     + "second-order test could not certify as minima (degenerate-flat: no fall, too few rises at the "
                     + "probe distances) and count as OTHER; counted as spurious they would give %.3f.", flat,
-                    last.runs(), (double) flat / last.runs(), last.share(1) + (double) flat / last.runs());
+                    last.runs(), (double) flat / last.runs(), last.share(Outcome.SPURIOUS) + (double) flat / last.runs());
         }
         return s;
     }
@@ -782,7 +366,7 @@ final class SampleSizeReport {
     private String costLine() {
         double total = 0;
         StringBuilder per = new StringBuilder();
-        for (Size z : sizes.subList(1, sizes.size())) {
+        for (Size z : result.empirical()) {
             total += z.sampleGradients();
             per.append(per.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s: %.0f", z.n(),
                     z.meanSteps()));
@@ -795,6 +379,8 @@ final class SampleSizeReport {
 
     /** The fit uses only sample sizes with SPURIOUS points, never one where nothing converged there. */
     private String fitLine() {
+        List<Long> fitSizes = result.fitSizes();
+        Statistics.Line fit = result.fit();
         List<Long> without = cfg.empirical().n().stream().filter(x -> !fitSizes.contains(x)).toList();
         return Double.isNaN(fit.slope()) ? "No fit: only n = " + fitSizes + " has runs at an empirical spurious "
                 + "minimum, and a slope needs at least two sample sizes."

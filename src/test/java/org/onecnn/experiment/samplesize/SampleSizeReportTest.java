@@ -2,6 +2,7 @@ package org.onecnn.experiment.samplesize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -16,10 +17,11 @@ import org.onecnn.report.Statistics;
 import org.onecnn.report.Table;
 
 /**
- * The statistics of {@link SampleSizeReport} on result tables written by hand: each class's probability and
- * interval are those of {@link Statistics#crossedProportion} on the initialization × data set table of that class,
- * NOT_CONVERGED is a class of its own (never "other"), the paired difference from the population, the spread
- * between data sets, the cost, and the warning about unconverged runs.
+ * The statistics of {@link SampleSizeStatistics} (and the warning of {@link SampleSizeReport}) on result tables
+ * written by hand: each class's probability and interval are those of {@link Statistics#crossedProportion} on the
+ * initialization × data set table of that class, NOT_CONVERGED is a class of its own (never "other"), the paired
+ * difference from the population, the spread between data sets, the cost, the warning about unconverged runs, and
+ * the population row as a flag rather than a number.
  */
 class SampleSizeReportTest {
     private static final int R = 4;
@@ -72,9 +74,10 @@ class SampleSizeReportTest {
                 cell(100, 1, pop, 300, "GLOBAL", "GLOBAL", "SPURIOUS", "OTHER"),
                 cell(200, 0, pop, 50, "GLOBAL", "GLOBAL", "SPURIOUS", "SPURIOUS"),
                 cell(200, 1, pop, 50, "GLOBAL", "DIVERGED", "SPURIOUS", "SPURIOUS"));
-        SampleSizeReport rep = SampleSizeReport.of(spec(), pop, cells);
-        Table s = rep.summary();
-        assertEquals(SampleSizeReport.SUMMARY_COLUMNS, s.columns());
+        SampleSizeResult res = SampleSizeStatistics.of(spec(), pop, cells);
+        SampleSizeReport rep = new SampleSizeReport(spec(), res);
+        Table s = res.summary();
+        assertEquals(SampleSizeStatistics.SUMMARY_COLUMNS, s.columns());
         // n = 100: GLOBAL 5 of 8, SPURIOUS 1, NOT_CONVERGED 1 (not "other"), OTHER 1
         assertEquals("100", s.getString(1, "n"));
         assertEquals(8, s.getLong(1, "n_runs"));
@@ -102,7 +105,8 @@ class SampleSizeReportTest {
         assertEquals(0.125, s.getDouble(2, "p_diverged"));
         for (int row = 0; row < s.size(); row++) {
             double sum = 0;
-            for (String c : SampleSizeReport.CLASSES) {
+            for (Outcome o : Outcome.values()) {
+                String c = SampleSizeStatistics.column(o);
                 double p = s.getDouble(row, "p_" + c);
                 sum += p;
                 assertTrue(s.getDouble(row, "p_" + c + "_lo") <= p && p <= s.getDouble(row, "p_" + c + "_hi"),
@@ -125,11 +129,34 @@ class SampleSizeReportTest {
                 cells.add(cell(n, d, pop, 10, "GLOBAL", "GLOBAL", "SPURIOUS", "SPURIOUS"));
             }
         }
-        SampleSizeReport rep = SampleSizeReport.of(spec(), pop, cells);
-        assertNull(rep.unconvergedWarning());
+        SampleSizeResult res = SampleSizeStatistics.of(spec(), pop, cells);
+        assertNull(new SampleSizeReport(spec(), res).unconvergedWarning());
         // identical data sets and equal to the population: no spread, no difference, the data sets add nothing
-        assertEquals(0.0, rep.summary().getDouble(2, "p_spurious_dataset_sd"));
-        assertEquals(0.0, rep.summary().getDouble(2, "spurious_icc_dataset"));
-        assertEquals(0.0, rep.summary().getDouble(2, "spurious_minus_population"));
+        assertEquals(0.0, res.summary().getDouble(2, "p_spurious_dataset_sd"));
+        assertEquals(0.0, res.summary().getDouble(2, "spurious_icc_dataset"));
+        assertEquals(0.0, res.summary().getDouble(2, "spurious_minus_population"));
+    }
+
+    /** A size is a number plus a population flag: the population row is "inf" and has no number to misread. */
+    @Test
+    void sampleSizeIsANumberOrThePopulation() {
+        List<RunResult> pop = population();
+        List<Table> cells = new ArrayList<>();
+        for (long n : new long[] {100, 200}) {
+            for (int d = 0; d < 2; d++) {
+                cells.add(cell(n, d, pop, 10, "GLOBAL", "GLOBAL", "SPURIOUS", "SPURIOUS"));
+            }
+        }
+        SampleSizeResult res = SampleSizeStatistics.of(spec(), pop, cells);
+        SampleSizeResult.SampleSize inf = res.populationSize().n();
+        assertTrue(inf.population());
+        assertEquals("inf", inf.toString());
+        assertThrows(IllegalStateException.class, inf::n);
+        assertEquals(List.of(100L, 200L), res.empirical().stream().map(z -> z.n().n()).toList());
+        assertEquals("inf", res.summary().getString(0, "n"));
+        // keyed by Outcome: the population's shares are those of its runs (2 GLOBAL, 2 SPURIOUS of 4)
+        assertEquals(0.5, res.populationSize().share(Outcome.GLOBAL));
+        assertEquals(0.5, res.populationSize().share(Outcome.SPURIOUS));
+        assertEquals(0.0, res.populationSize().share(Outcome.OTHER));
     }
 }

@@ -20,6 +20,9 @@ import org.onecnn.util.InvalidInputException;
  *
  * <p>The parameters are handed to {@code init}, so building a teacher draws nothing at random. Not
  * thread-safe (a DL4J network is not).
+ *
+ * <p>Test code: a second computation of the teacher's labels, through the students' DL4J layers, which the tests
+ * compare with the formula and with the labels of the generator and the Convotron; no run uses it.
  */
 public final class TeacherNetwork {
     /** Rows per forward pass, which bounds the activation memory ({@code rows · k} values). */
