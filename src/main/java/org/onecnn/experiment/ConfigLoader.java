@@ -427,6 +427,7 @@ public final class ConfigLoader {
         Map<String, String> replaced = replacedByGrid(cfg);
         if (!recorded) {
             refuseGivenFieldsTheGridReplaces(tree, src.builtIn(), set, replaced);
+            refuseStrideTheStridesReplace(tree, cfg, set);
         }
         ExperimentSpec canonical = withoutReplaced(cfg, replaced);
         return new Loaded(src, canonical, canonical == cfg ? cells : cells(canonical));
@@ -507,6 +508,30 @@ public final class ConfigLoader {
                             + "which drops " + field + " (it follows from " + axisPath + "), so it would change "
                             + "nothing; remove " + field);
         }
+    }
+
+    /**
+     * Double Convotron and overlap-landscape run every stride of {@code convotron.strides} on the input dimension
+     * {@code model.d}: {@code model.s} is used nowhere, so a stride the user gives would change nothing (and, by
+     * {@code --set}, it drops {@code model.d}, which then silently follows from the default {@code k}: {@code --set
+     * model.s=12} on dg2019-double-convotron ran d = 304 instead of 160). Refused naming both fields. A file's
+     * {@code s} equal to {@code p}, the default, is what {@code show --resolved} writes: it is let through.
+     */
+    private static void refuseStrideTheStridesReplace(ObjectNode tree, ExperimentSpec cfg, java.util.Set<String> sets) {
+        if (!(cfg instanceof Sections.ConvotronSpec c)) {
+            return;
+        }
+        JsonNode s = tree.path("model").path("s");
+        if (s.isMissingNode() || s.isNull()) {
+            return;
+        }
+        if (!sets.contains("model.s") && c.model().s() == c.model().p()) {
+            return;
+        }
+        throw new InvalidInputException("model.s", "is " + s.asText() + ", but experiments of type " + cfg.type()
+                + " run every stride of convotron.strides (on d = model.d), so it would change nothing; remove "
+                + "model.s and give the strides in convotron.strides, e.g. --set 'convotron.strides=["
+                + s.asText() + "]'");
     }
 
     /**

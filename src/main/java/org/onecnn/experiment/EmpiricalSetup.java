@@ -297,9 +297,21 @@ public final class EmpiricalSetup {
      * @throws InvalidInputException ({@code empirical.save_datasets}) naming the folder and what is in the way
      */
     public static void requireSavable(Sections.FiniteSampleSpec cfg, Path root) {
+        requireSavable(cfg, root, false);
+    }
+
+    /**
+     * As {@link #requireSavable(Sections.FiniteSampleSpec, Path)}; on a resume ({@code resumed}) the fix is the one
+     * a resume can take: {@code --out} and {@code --set} cannot be combined with {@code --resume}, and the cells
+     * done so far were trained on the data sets saved there.
+     */
+    public static void requireSavable(Sections.FiniteSampleSpec cfg, Path root, boolean resumed) {
         String field = "empirical.save_datasets";
-        String fix = "; saved data sets are never overwritten: move that folder away, give the run another folder "
-                + "name (--out), or set save_datasets=false";
+        String fix = resumed
+                ? "; this run saved its data sets there when it started, and its finished cells were trained on "
+                    + "them: put the original folder back and resume again, or start a new run"
+                : "; saved data sets are never overwritten: move that folder away, give the run another folder "
+                    + "name (--out), or set save_datasets=false";
         Path dir = root.toAbsolutePath().normalize();
         Path p = dir;
         while (p != null && !Files.exists(p)) {

@@ -30,9 +30,11 @@ public final class MemoryBudget {
     /** The Java heap: {@link #HEAP_SHARE} of {@code Runtime.maxMemory()}. */
     public static MemoryBudget heap() {
         double max = Runtime.getRuntime().maxMemory();
-        return new MemoryBudget(max * HEAP_SHARE, String.format(Locale.ROOT, "the %.1f GiB of Java heap this JVM may "
-                + "use (%.0f%% of -Xmx %.1f GiB; raise it with ONECNN_JAVA_OPTS=-Xmx...)", max * HEAP_SHARE / GIB,
-                HEAP_SHARE * 100, max / GIB));
+        // rounded down, as an estimate is rounded up (gib): a size just over the limit never reads as less than it
+        // ("0.19 GiB ..., more than the 0.2 GiB of Java heap" with -Xmx256m)
+        return new MemoryBudget(max * HEAP_SHARE, String.format(Locale.ROOT, "the %s of Java heap this JVM may "
+                + "use (%.0f%% of -Xmx %s; raise it with ONECNN_JAVA_OPTS=-Xmx...)", gibDown(max * HEAP_SHARE),
+                HEAP_SHARE * 100, gibDown(max)));
     }
 
     /** An explicit limit (e.g. a compute profile's {@code memory_limit_gb}), described by {@code name}. */
@@ -113,8 +115,19 @@ public final class MemoryBudget {
         return lo;
     }
 
+    /**
+     * An estimate in GiB, rounded up (whole GiB from 10 GiB on, else hundredths), so that it never reads as less
+     * than a limit it exceeds ({@link #gibDown} rounds limits down). The 1e-9 keeps a value that is a whole number
+     * of hundredths up to floating-point error (0.07 × 100 = 7.000000000000001) from rounding up a step.
+     */
     static String gib(double b) {
-        return b >= GIB * 10 ? String.format(Locale.ROOT, "%.0f GiB", b / GIB)
-                : String.format(Locale.ROOT, "%.2f GiB", b / GIB);
+        return b >= GIB * 10 ? String.format(Locale.ROOT, "%.0f GiB", Math.ceil(b / GIB - 1e-9))
+                : String.format(Locale.ROOT, "%.2f GiB", Math.ceil(b / GIB * 100 - 1e-9) / 100);
+    }
+
+    /** A limit in GiB, rounded down ({@link #gib}'s counterpart). */
+    static String gibDown(double b) {
+        return b >= GIB * 10 ? String.format(Locale.ROOT, "%.0f GiB", Math.floor(b / GIB + 1e-9))
+                : String.format(Locale.ROOT, "%.2f GiB", Math.floor(b / GIB * 100 + 1e-9) / 100);
     }
 }

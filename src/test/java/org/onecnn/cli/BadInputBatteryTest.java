@@ -335,6 +335,9 @@ class BadInputBatteryTest {
                 "two_phase.max_draws=5")),
             c("field of a section double-convotron does not use", "init.count", run(dc, "init.count=5")),
             c("teacher on overlap-landscape (unused)", "teacher.ratio", run(ol, "teacher.ratio=2")),
+            // convotron.strides gives every cell's stride; model.s would only have moved d (160 to 304)
+            c("stride on double-convotron (strides replace it)", "model.s", run(dc, "model.s=12")),
+            c("stride on overlap-landscape (strides replace it)", "model.s", run(ol, "model.s=4")),
             c("empirical section on a population sweep", "empirical.n", run(du, "empirical.n=[100]")),
             // ---- data sets in and out (empirical.save_datasets, empirical.datasets_from)
             f("datasets_from: missing folder", "empirical.datasets_from", d -> run(ss, "empirical.n=null",

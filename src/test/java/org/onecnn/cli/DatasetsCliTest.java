@@ -164,6 +164,16 @@ class DatasetsCliTest extends CliFixture {
         assertOneLine("empirical.save_datasets: " + saved + " holds another data set than the one this run "
                 + "generates: X.npy differs at element " + element + " (sample 39, input 143)");
         assertEquals(before, snapshot(), "nothing written");
+        // the same tampered set on a resume of the run that saved it: refused with the fix a resume can take (its
+        // cells were trained on the saved sets; --out and --set cannot be combined with --resume)
+        Files.delete(first.resolve("report.md"));
+        before = snapshot();
+        assertEquals(2, run("run", "--resume", first.toString(), "-q"));
+        assertOneLine("empirical.save_datasets: " + saved + " holds another data set than the one this run "
+                + "generates: X.npy differs at element " + element + " (sample 39, input 143)");
+        assertTrue(stderr().contains("put the original folder back and resume again, or start a new run"), stderr());
+        assertFalse(stderr().contains("--out"), stderr());
+        assertEquals(before, snapshot(), "nothing written");
         Files.write(x, original);
     }
 

@@ -50,4 +50,21 @@ class MemoryBudgetTest {
             () -> KIB.require("n", 10, 1, x -> 5000 + x, "n"));
         assertTrue(e.getMessage().contains("not even n = 1 fits with the other settings"), e.getMessage());
     }
+    @Test
+    void anEstimateJustOverALimitNeverReadsAsLessThanIt() {
+        double gib = 1024.0 * 1024 * 1024;
+        // the -Xmx256m boundary: 0.1875 GiB of heap, an estimate a little above it (was "0.19 GiB ..., more than
+        // the 0.2 GiB")
+        assertEquals("0.19 GiB", MemoryBudget.gib(0.18751 * gib));
+        assertEquals("0.18 GiB", MemoryBudget.gibDown(0.1875 * gib));
+        assertEquals("0.07 GiB", MemoryBudget.gib(0.07 * gib)); // a whole number of hundredths stays as it is
+        assertEquals("0.07 GiB", MemoryBudget.gibDown(0.07 * gib));
+        assertEquals("12 GiB", MemoryBudget.gib(11.2 * gib));
+        assertEquals("11 GiB", MemoryBudget.gibDown(11.8 * gib));
+        MemoryBudget heapLike = MemoryBudget.of(0.1875 * gib, "the " + MemoryBudget.gibDown(0.1875 * gib) + " of heap");
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+            () -> heapLike.require("n", 2, 1, x -> x * 0.1 * gib, "n"));
+        assertTrue(e.getMessage().contains("needs about 0.20 GiB of memory for n, more than the 0.18 GiB of heap"),
+            e.getMessage());
+    }
 }

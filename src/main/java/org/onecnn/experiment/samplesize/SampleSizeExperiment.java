@@ -131,7 +131,7 @@ public final class SampleSizeExperiment implements Experiment {
             throws IOException {
         SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
         if (cfg.empirical().saveDatasets()) {
-            EmpiricalSetup.requireSavable(cfg, datasetsFolder(runFolder));
+            EmpiricalSetup.requireSavable(cfg, datasetsFolder(runFolder), resumed);
         }
         java.util.Map<String, Object> rec = EmpiricalSetup.datasetsFromRecord(cfg, resumed
                 ? runFolder.resolve("provenance.json") : null);
