@@ -40,10 +40,6 @@ public final class DoubleConvotronExperiment implements Experiment {
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
-        if (loaded.cells().size() != 1) {
-            throw new InvalidInputException("grid", "double-convotron takes no grid (strides and distributions are "
-                    + "convotron.strides and convotron.distributions); remove the grid section");
-        }
         DoubleConvotronSpec cfg = (DoubleConvotronSpec) loaded.config();
         List<Integer> strides = cfg.convotron().stridesFor(cfg.model().p());
         for (int s : strides) {

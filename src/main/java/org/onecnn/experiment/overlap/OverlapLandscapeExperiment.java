@@ -48,9 +48,6 @@ public final class OverlapLandscapeExperiment implements Experiment {
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
-        if (loaded.cells().size() != 1) {
-            throw new InvalidInputException("grid", "overlap-landscape takes no grid (strides are convotron.strides)");
-        }
         OverlapLandscapeSpec cfg = (OverlapLandscapeSpec) loaded.config();
         if (cfg.train().algorithm() != Algorithm.WN_GD || cfg.train().engine() != EngineKind.FULL) {
             throw new InvalidInputException("train.engine", "overlap-landscape runs Algorithm 1 (wn-gd) on the full "

@@ -43,9 +43,6 @@ public final class PairedTrajectoriesExperiment implements Experiment {
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
-        if (loaded.cells().size() != 1) {
-            throw new InvalidInputException("grid", "paired-trajectories takes no grid; remove the grid section");
-        }
         PairedTrajectoriesSpec cfg = (PairedTrajectoriesSpec) loaded.config();
         if (cfg.empirical().regime() != org.onecnn.empirical.Regime.FULL_BATCH) {
             throw new InvalidInputException("empirical.regime", "paired-trajectories compares full-batch gradient "

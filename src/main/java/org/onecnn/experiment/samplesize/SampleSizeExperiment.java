@@ -60,10 +60,6 @@ public final class SampleSizeExperiment implements Experiment {
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
-        if (loaded.cells().size() != 1) {
-            throw new InvalidInputException("grid", "the sample-size experiment takes no grid (its sample sizes are "
-                    + "empirical.n); remove the grid section");
-        }
         SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
         if (cfg.train().algorithm() != org.onecnn.population.Algorithm.WN_GD) {
             throw new InvalidInputException("train.algorithm", "sample-size compares weight-normalised GD (wn-gd)");

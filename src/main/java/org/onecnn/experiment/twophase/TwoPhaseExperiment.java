@@ -36,9 +36,6 @@ public final class TwoPhaseExperiment implements Experiment {
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
-        if (loaded.cells().size() != 1) {
-            throw new InvalidInputException("grid", "the two-phase experiment takes no grid; remove the grid section");
-        }
         TwoPhaseSpec cfg = (TwoPhaseSpec) loaded.config();
         if (cfg.train().algorithm() != Algorithm.WN_GD) {
             throw new InvalidInputException("train.algorithm", "the two-phase experiment runs wn-gd (Algorithm 1)");
