@@ -18,7 +18,7 @@ import org.onecnn.empirical.cuda.CudaDriver;
 import org.onecnn.empirical.cuda.CudaDrivers;
 import org.onecnn.empirical.cuda.CudaReadiness;
 import org.onecnn.empirical.cuda.Ptx;
-import org.onecnn.experiment.ComputeContext;
+import org.onecnn.experiment.setup.ComputeContext;
 import org.onecnn.util.InvalidInputException;
 
 import picocli.CommandLine.Command;

@@ -55,7 +55,7 @@ public final class Runner {
             return new LocalCellExecutor(Math.max(1, req.threads()));
         }
         if (loaded.config() instanceof Sections.FiniteSampleSpec f && !exp.cellKeys(loaded).isEmpty()) {
-            EmpiricalSetup.requireNoSavedDatasets(f, "--spark");
+            f.requireNoSavedDatasets("--spark");
         }
         String missing = "this build of onecnn has no Spark executor (the launcher builds without Spark): build it "
                 + "with the spark profile, ONECNN_MAVEN_ARGS=-Pspark ./onecnn run ..., or submit it with spark-submit "

@@ -514,7 +514,7 @@ class BadInputBatteryTest {
                 return root;
             }
             org.onecnn.model.Teacher t = teacher == 1
-                    ? org.onecnn.experiment.PopulationSetup.teacher((org.onecnn.experiment.Sections.PopulationSpec)
+                    ? org.onecnn.experiment.setup.PopulationSetup.teacher((org.onecnn.experiment.Sections.PopulationSpec)
                             org.onecnn.experiment.ConfigLoader.load("sample-size", List.of()).config())
                     : org.onecnn.model.Teacher.gaussian(arch.k(), arch.r(), 3);
             org.onecnn.empirical.data.DatasetStore.saveTo(org.onecnn.empirical.data.DatasetGenerator.generate(arch, t,

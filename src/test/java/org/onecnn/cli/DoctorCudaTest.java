@@ -234,11 +234,11 @@ class DoctorCudaTest {
         Machine v100 = new Machine(12020, List.of(gpu(0, "Tesla V100-SXM2-32GB", 7, 0, 32)), false, false);
         Machine small = new Machine(12040, List.of(gpu(0, "NVIDIA A100-SXM4-40GB", 8, 0, 40)), false, false);
         java.util.function.BiFunction<Machine, org.onecnn.backend.ComputeProfile,
-                java.util.Optional<org.onecnn.experiment.ComputeContext.Problem>> judge = (m, p) ->
-                        org.onecnn.experiment.ComputeContext.problem("cuda", p, cpuBuild(),
+                java.util.Optional<org.onecnn.experiment.setup.ComputeContext.Problem>> judge = (m, p) ->
+                        org.onecnn.experiment.setup.ComputeContext.problem("cuda", p, cpuBuild(),
                                 () -> org.onecnn.empirical.cuda.CudaReadiness.check(() -> fake(m, new ArrayList<>()),
                                         org.onecnn.empirical.cuda.Ptx.bundled()));
-        org.onecnn.experiment.ComputeContext.Problem p = judge.apply(none, cpu).orElseThrow();
+        org.onecnn.experiment.setup.ComputeContext.Problem p = judge.apply(none, cpu).orElseThrow();
         assertTrue(p.engine() && p.line().startsWith("the cuda engine cannot run here: no GPU"), p.toString());
         p = judge.apply(none, hopper).orElseThrow();
         assertTrue(p.engine() && p.line().startsWith("profile cuda-hopper uses the cuda engine, which cannot run "

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.onecnn.backend.DeviceProbe;
 import org.onecnn.backend.TestDevices;
-import org.onecnn.experiment.ComputeContext;
+import org.onecnn.experiment.setup.ComputeContext;
 import org.onecnn.report.Table;
 import org.onecnn.testutil.RoundingTolerance;
 

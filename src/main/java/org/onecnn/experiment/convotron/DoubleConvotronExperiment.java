@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.onecnn.experiment.ConfigLoader;
-import org.onecnn.experiment.ConvotronCells;
+import org.onecnn.experiment.convotron.ConvotronCells;
 import org.onecnn.experiment.Experiment;
-import org.onecnn.experiment.MemoryEstimate;
+import org.onecnn.experiment.setup.MemoryEstimate;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.util.InvalidInputException;
 

@@ -2,12 +2,12 @@ package org.onecnn.experiment.paired;
 
 import java.io.IOException;
 
-import org.onecnn.experiment.ComputeContext;
+import org.onecnn.experiment.setup.ComputeContext;
 import org.onecnn.experiment.ConfigLoader;
-import org.onecnn.experiment.EmpiricalSetup;
+import org.onecnn.experiment.setup.EmpiricalSetup;
 import org.onecnn.experiment.Experiment;
-import org.onecnn.experiment.MemoryEstimate;
-import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.setup.MemoryEstimate;
+import org.onecnn.experiment.setup.PopulationSetup;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.util.InvalidInputException;
 

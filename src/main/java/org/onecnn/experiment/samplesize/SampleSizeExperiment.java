@@ -7,12 +7,12 @@ import java.util.List;
 
 import org.onecnn.experiment.CellStore;
 import org.onecnn.experiment.CellSweep;
-import org.onecnn.experiment.ComputeContext;
+import org.onecnn.experiment.setup.ComputeContext;
 import org.onecnn.experiment.ConfigLoader;
-import org.onecnn.experiment.EmpiricalSetup;
+import org.onecnn.experiment.setup.EmpiricalSetup;
 import org.onecnn.experiment.Experiment;
-import org.onecnn.experiment.MemoryEstimate;
-import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.setup.MemoryEstimate;
+import org.onecnn.experiment.setup.PopulationSetup;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.experiment.RunFolder;
 import org.onecnn.experiment.Sections;
@@ -144,7 +144,7 @@ public final class SampleSizeExperiment implements Experiment {
     @Override
     public CellSweep cells(ConfigLoader.Loaded loaded) {
         SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
-        EmpiricalSetup.requireNoSavedDatasets(cfg, "a distributed executor");
+        cfg.requireNoSavedDatasets("a distributed executor");
         Shared shared = Shared.of(cfg);
         return new SampleSizeCells(cfg, shared.teacher(), shared.inits(), shared.population(),
                 ComputeContext.open(cfg), null);
