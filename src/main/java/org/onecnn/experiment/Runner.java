@@ -106,8 +106,8 @@ public final class Runner {
         RunFolder.Lock lock = folder.lock();
         try (Interruption.Active active = Interruption.begin(folder, resumeHint(folder), true)) {
             prepared.writeConfig(folder);
-            return execute(req, loaded, exp, folder, CellStore.fresh(folder, prepared.hash(), prepared.keys()), executor,
-                    early, active);
+            return execute(req, loaded, exp, folder, CellStore.fresh(folder, prepared.hash(), prepared.keys()),
+                    executor, early, active);
         } finally {
             lock.close();
         }
@@ -373,7 +373,7 @@ public final class Runner {
                 + "SplitMix64 hash of its arguments; seeds of single runs are in results.csv");
         seeds.put("streams", new TreeMap<String, String>());
         m.put("seeds", seeds);
-        m.put("cells", loaded.cells().size());
+        m.put("grid_points", loaded.cells().size()); // the grid's size; a sample-size run has 1 and many cells
         m.put("versions", org.onecnn.util.Installation.versions());
         m.put("backend", exp.backend());
         m.put("environment", Provenance.environment(req.threads()));
