@@ -281,6 +281,45 @@ class ArchitectureTest {
         assertEquals(List.of("F: \"cuda\"", "F: \"engine: fused, dl4j or cuda\""), engineNamesIn("F", src, engines));
     }
 
+    /** The packages of the experiment types (each a sub-package of {@code org.onecnn.experiment} but setup). */
+    static final String EXPERIMENT = "org.onecnn.experiment";
+    static final String SETUP = "org.onecnn.experiment.setup";
+
+    static boolean isType(String pkg) {
+        return pkg.startsWith(EXPERIMENT + ".") && !pkg.equals(SETUP);
+    }
+
+    /**
+     * What each room of the experiment framework may use (docs/architecture.md): the contract
+     * ({@code org.onecnn.experiment}) uses no experiment type and not the shared setup; the shared setup uses no
+     * type, and neither the CLI nor the benches; a type uses no other type except the one whose cells or report it
+     * builds on (two-phase uses population-sweep's report setup, overlap-landscape the Double Convotron cells).
+     */
+    @Test
+    void experimentRoomsUseOnlyWhatTheyMay() throws IOException {
+        SortedMap<String, SortedMap<String, String>> g = packageGraph(readAll(mainClasses()));
+        assertTrue(g.containsKey(SETUP), "read " + g.keySet());
+        java.util.Set<String> typeToType = Set.of("org.onecnn.experiment.twophase -> org.onecnn.experiment.sweep",
+                "org.onecnn.experiment.overlap -> org.onecnn.experiment.convotron");
+        List<String> bad = new ArrayList<>();
+        for (Map.Entry<String, SortedMap<String, String>> e : g.entrySet()) {
+            String from = e.getKey();
+            for (Map.Entry<String, String> to : e.getValue().entrySet()) {
+                String t = to.getKey();
+                String edge = from + " -> " + t + " (e.g. " + to.getValue() + ")";
+                if (from.equals(EXPERIMENT) && (isType(t) || t.equals(SETUP))) {
+                    bad.add("the contract uses " + edge);
+                } else if (from.equals(SETUP) && (isType(t) || t.startsWith("org.onecnn.cli")
+                        || t.startsWith("org.onecnn.bench"))) {
+                    bad.add("the shared setup uses " + edge);
+                } else if (isType(from) && isType(t) && !typeToType.contains(from + " -> " + t)) {
+                    bad.add("one type uses another: " + edge);
+                }
+            }
+        }
+        assertEquals(List.of(), bad, String.join("\n", bad));
+    }
+
     /** The detector itself: a two-package cycle and a three-package one are found and named, a chain is not. */
     @Test
     void theCycleFinderFindsCycles() {

@@ -149,9 +149,9 @@ final class BenchCommand implements Runnable {
                         + "profile made for this machine (e.g. cpu)") : new InvalidInputException("--engine", problem);
             }
             java.util.Optional<org.onecnn.empirical.EngineProblem> problem =
-                    org.onecnn.experiment.ComputeContext.problem(chosenName, chosen,
-                            org.onecnn.experiment.ComputeContext.probe(),
-                            org.onecnn.experiment.ComputeContext::cudaReadiness);
+                    org.onecnn.experiment.setup.ComputeContext.problem(chosenName, chosen,
+                            org.onecnn.experiment.setup.ComputeContext.probe(),
+                            org.onecnn.experiment.setup.ComputeContext::cudaReadiness);
             // without --profile the bench only borrows a profile's chunk sizes (cuda-hopper's for --engine cuda, on
             // any GPU): then only what stops the engine itself counts, not the profile's GPUs or memory
             if (problem.isPresent() && (explicitProfile || problem.get().engine())) {
@@ -161,7 +161,7 @@ final class BenchCommand implements Runnable {
             EmpiricalBench.requireFits(spec, chosen);
             // an engine without ND4J (fused, cuda) runs where no ND4J jar is: nothing of ND4J is checked or loaded
             if (chosenEngine.usesNd4j()) {
-                org.onecnn.experiment.ComputeContext.forBench(chosen, dataType, seed);
+                org.onecnn.experiment.setup.ComputeContext.forBench(chosen, dataType, seed);
             }
             EmpiricalBench.run(spec, System.out);
             return 0;

@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
  * The {@code onecnn} command line: a thin layer over the experiment runner and the benchmarks.
  * Bad input is one line on standard error and exit code 2; other failures exit 1; a stack trace only
  * with {@code --verbose}. A run that completed but in which every run diverged exits 3
- * ({@link org.onecnn.experiment.Divergence#ALL_DIVERGED_EXIT}), its run folder kept.
+ * ({@link org.onecnn.experiment.setup.Divergence#ALL_DIVERGED_EXIT}), its run folder kept.
  */
 @Command(name = "onecnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gradient descent on one-hidden-layer CNNs: exact population dynamics and finite-sample training.",

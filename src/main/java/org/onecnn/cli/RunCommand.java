@@ -156,14 +156,14 @@ final class RunCommand implements Callable<Integer> {
      * exited 3.
      */
     static int divergence(Path dir, boolean exitCode) throws java.io.IOException {
-        for (String w : org.onecnn.experiment.Divergence.warnings(dir)) {
+        for (String w : org.onecnn.experiment.setup.Divergence.warnings(dir)) {
             System.err.println("onecnn: warning: " + w);
         }
-        long[] dv = org.onecnn.experiment.Divergence.read(dir);
+        long[] dv = org.onecnn.experiment.setup.Divergence.read(dir);
         if (dv != null && dv[1] > 0) {
             boolean all = dv[1] == dv[0];
-            String[] part = all ? null : org.onecnn.experiment.Divergence.allDivergedPart(dir);
-            String code = exitCode ? " (exit code " + org.onecnn.experiment.Divergence.ALL_DIVERGED_EXIT + ")" : "";
+            String[] part = all ? null : org.onecnn.experiment.setup.Divergence.allDivergedPart(dir);
+            String code = exitCode ? " (exit code " + org.onecnn.experiment.setup.Divergence.ALL_DIVERGED_EXIT + ")" : "";
             if (all) {
                 System.err.println("onecnn: warning: every one of the " + dv[0] + " runs diverged (non-finite "
                         + "iterates): nothing was measured; lower the step size" + code);
@@ -177,7 +177,7 @@ final class RunCommand implements Callable<Integer> {
                         + "iterates); see " + dir.resolve("report.md"));
             }
             if ((all || part != null) && exitCode) {
-                return org.onecnn.experiment.Divergence.ALL_DIVERGED_EXIT;
+                return org.onecnn.experiment.setup.Divergence.ALL_DIVERGED_EXIT;
             }
         }
         return 0;

@@ -439,7 +439,7 @@ public final class ConfigLoader {
      * {@code s} is swept, {@code model.s} of a non-overlapping model when {@code p} is). Their base values are
      * used nowhere.
      */
-    static Map<String, String> replacedByGrid(ExperimentSpec cfg) {
+    public static Map<String, String> replacedByGrid(ExperimentSpec cfg) {
         Map<String, String> out = new LinkedHashMap<>();
         if (cfg.axes().isEmpty()) {
             return out;
@@ -627,7 +627,7 @@ public final class ConfigLoader {
      * {@code train.eta} on a population sweep and ambiguous on sample-size ({@code train.eta} and
      * {@code empirical.eta}).
      */
-    static String resolvePath(String name, String type) {
+    public static String resolvePath(String name, String type) {
         JsonNode schema = schema(null);
         String[] parts = name.split("\\.");
         if (name.isEmpty() || parts.length == 0 || parts[0].isEmpty()) {

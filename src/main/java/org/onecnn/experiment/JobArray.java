@@ -101,10 +101,10 @@ public final class JobArray {
             throw new InvalidInputException(Shard.OPTION, "cannot be combined with --resume: run the same --shard "
                     + "command again; it continues where that shard stopped");
         }
-        ConfigLoader.Loaded loaded = ConfigLoader.load(req.config(), req.sets());
-        Experiment exp = Experiment.of(loaded.config().type());
-        exp.validate(loaded);
-        List<CellStore.Key> keys = exp.cellKeys(loaded);
+        Prepared prepared = Prepared.of(ConfigLoader.load(req.config(), req.sets()));
+        ConfigLoader.Loaded loaded = prepared.loaded();
+        Experiment exp = prepared.exp();
+        List<CellStore.Key> keys = prepared.keys();
         if (keys.isEmpty()) {
             throw new InvalidInputException(Shard.OPTION, "experiments of type " + loaded.config().type() + " do not "
                     + "compute in cells (population-sweep and sample-size do), so they cannot be split into shards; "
@@ -115,7 +115,7 @@ public final class JobArray {
                     + (keys.size() == 1 ? "" : "s") + ", so at most " + keys.size() + " shards have work; use N ≤ "
                     + keys.size());
         }
-        String hash = CellStore.configHash(loaded.config());
+        String hash = prepared.hash();
         Path dir = req.out() != null ? req.out() : defaultFolder(loaded);
         RunFolder folder = RunFolder.shared(dir);
         int threads = Math.max(1, req.threads());
@@ -246,12 +246,12 @@ public final class JobArray {
             if (complete(folder)) {
                 return new MergeOutcome(dir, true);
             }
-            ConfigLoader.Loaded loaded = ConfigLoader.loadRecorded(folder.path("config.yaml"));
-            Experiment exp = Experiment.of(loaded.config().type());
-            exp.validate(loaded);
-            String hash = CellStore.configHash(loaded.config());
+            Prepared prepared = Prepared.of(ConfigLoader.loadRecorded(folder.path("config.yaml")));
+            ConfigLoader.Loaded loaded = prepared.loaded();
+            Experiment exp = prepared.exp();
+            String hash = prepared.hash();
             checkWritten(folder, hash, field);
-            List<CellStore.Key> keys = exp.cellKeys(loaded);
+            List<CellStore.Key> keys = prepared.keys();
             if (keys.isEmpty()) {
                 throw new InvalidInputException(field, dir + " holds a run of type " + loaded.config().type()
                         + ", which does not compute in cells: there is nothing to merge; finish it with ./onecnn run "
@@ -377,9 +377,7 @@ public final class JobArray {
                         + "(it has " + String.join(", ", new TreeSet<>(other)) + "): it is not a run folder of a job "
                         + "array; choose another --out");
             }
-            RunFolder.writeAtomically(folder.path("config.yaml"), "# resolved config of " + loaded.source().label()
-                    + " (every default filled in); run it again with: ./onecnn run <this file>\n"
-                    + ConfigLoader.toYaml(loaded.config()));
+            Prepared.writeConfig(folder, loaded);
         }
         if (!Files.isRegularFile(folder.path("provenance.json"))) {
             Map<String, Object> prov = Runner.provenance(req, loaded, exp, folder);
@@ -711,20 +709,14 @@ public final class JobArray {
     @SuppressWarnings("unchecked")
     static void recordMerge(Map<String, Object> prov, List<Map<String, Object>> records,
             Map<String, String> ownStreams, String by, List<String> commandLine) {
-        Map<String, Object> seeds = prov.get("seeds") instanceof Map<?, ?> m
-                ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
-        Map<String, Object> streams = new TreeMap<>();
-        if (seeds.get("streams") instanceof Map<?, ?> old) {
-            streams.putAll((Map<String, Object>) old);
-        }
+        List<Map<String, ?>> sources = new ArrayList<>();
         for (Map<String, Object> r : records) {
             if (r.get("seed_streams") instanceof Map<?, ?> st) {
-                ((Map<String, Object>) st).forEach(streams::putIfAbsent);
+                sources.add((Map<String, Object>) st);
             }
         }
-        ownStreams.forEach(streams::putIfAbsent);
-        seeds.put("streams", streams);
-        prov.put("seeds", seeds);
+        sources.add(ownStreams);
+        Provenance.mergeStreams(prov, sources);
         Map<String, Object> array = prov.get(KEY) instanceof Map<?, ?> a
                 ? new LinkedHashMap<>((Map<String, Object>) a) : new LinkedHashMap<>();
         if (!records.isEmpty()) {

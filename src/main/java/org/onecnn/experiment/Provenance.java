@@ -42,6 +42,27 @@ public final class Provenance {
         return m;
     }
 
+    /**
+     * Adds seed streams to {@code seeds.streams} of the provenance {@code prov}, keeping those it holds (an earlier
+     * session's, which drew the seeds of the cells done then) and, of the new ones, the first of each name in the
+     * order given; the streams stay sorted by name. The one merge of seed streams: a run's own ledger, a resume's,
+     * and a job array's shard records and merging process all go through it.
+     */
+    @SuppressWarnings("unchecked")
+    public static void mergeStreams(Map<String, Object> prov, List<? extends Map<String, ?>> sources) {
+        Map<String, Object> seeds = prov.get("seeds") instanceof Map<?, ?> m
+                ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+        Map<String, Object> streams = new java.util.TreeMap<>();
+        if (seeds.get("streams") instanceof Map<?, ?> old) {
+            streams.putAll((Map<String, Object>) old);
+        }
+        for (Map<String, ?> source : sources) {
+            source.forEach(streams::putIfAbsent);
+        }
+        seeds.put("streams", streams);
+        prov.put("seeds", seeds);
+    }
+
     private static String run(List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();

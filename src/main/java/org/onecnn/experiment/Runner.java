@@ -55,7 +55,7 @@ public final class Runner {
             return new LocalCellExecutor(Math.max(1, req.threads()));
         }
         if (loaded.config() instanceof Sections.FiniteSampleSpec f && !exp.cellKeys(loaded).isEmpty()) {
-            EmpiricalSetup.requireNoSavedDatasets(f, "--spark");
+            f.requireNoSavedDatasets("--spark");
         }
         String missing = "this build of onecnn has no Spark executor (the launcher builds without Spark): build it "
                 + "with the spark profile, ONECNN_MAVEN_ARGS=-Pspark ./onecnn run ..., or submit it with spark-submit "
@@ -96,21 +96,18 @@ public final class Runner {
         if (req.resume() != null) {
             return resume(req);
         }
-        ConfigLoader.Loaded loaded = ConfigLoader.load(req.config(), req.sets());
-        Experiment exp = Experiment.of(loaded.config().type());
-        exp.validate(loaded);
+        Prepared prepared = Prepared.of(ConfigLoader.load(req.config(), req.sets()));
+        ConfigLoader.Loaded loaded = prepared.loaded();
+        Experiment exp = prepared.exp();
         CellExecutor executor = executor(req, loaded, exp);
         Path dir = RunFolder.plan(org.onecnn.util.Installation.home().resolve("runs"), loaded.config().name(), req.out());
         Map<String, Object> early = exp.beforeWriting(loaded, dir.toAbsolutePath(), false);
         RunFolder folder = RunFolder.create(dir);
         RunFolder.Lock lock = folder.lock();
         try (Interruption.Active active = Interruption.begin(folder, resumeHint(folder), true)) {
-            RunFolder.writeAtomically(folder.path("config.yaml"), "# resolved config of " + loaded.source().label()
-                    + " (every default filled in); run it again with: ./onecnn run <this file>\n"
-                    + ConfigLoader.toYaml(loaded.config()));
-            String hash = CellStore.configHash(loaded.config());
-            return execute(req, loaded, exp, folder, CellStore.fresh(folder, hash, exp.cellKeys(loaded)), executor,
-                    early, active);
+            prepared.writeConfig(folder);
+            return execute(req, loaded, exp, folder, CellStore.fresh(folder, prepared.hash(), prepared.keys()),
+                    executor, early, active);
         } finally {
             lock.close();
         }
@@ -137,10 +134,10 @@ public final class Runner {
                 throw new InvalidInputException("--resume", req.resume() + " is already complete (report.md is there); "
                         + "nothing to resume");
             }
-            Experiment exp = Experiment.of(loaded.config().type());
-            exp.validate(loaded);
+            Prepared prepared = Prepared.of(loaded);
+            Experiment exp = prepared.exp();
             CellExecutor executor = executor(req, loaded, exp);
-            String hash = CellStore.configHash(loaded.config());
+            String hash = prepared.hash();
             String recorded = recordedConfigHash(folder);
             if (recorded != null && !recorded.equals(hash)) {
                 if (recorded.equals(writtenConfigHash(folder))) {
@@ -154,7 +151,7 @@ public final class Runner {
                         + CellStore.shortHash(hash) + "); nothing was changed; start a new run: ./onecnn run "
                         + folder.path("config.yaml"));
             }
-            CellStore store = CellStore.verify(folder, hash, exp.cellKeys(loaded), System.err::println);
+            CellStore store = CellStore.verify(folder, hash, prepared.keys(), System.err::println);
             // after the cells (a cell of another config is the more telling refusal), before anything changes
             Map<String, Object> started = checkProvenance(folder, "--resume", "resume again");
             List<Map<String, Object>> records = List.of();
@@ -337,17 +334,8 @@ public final class Runner {
      * Adds the streams the ledger saw to {@code seeds.streams} of the provenance (on a resume, to those of the
      * earlier sessions, which drew the seeds of the cells done then).
      */
-    @SuppressWarnings("unchecked")
     private static void recordStreams(Map<String, Object> prov, SeedLedger ledger) {
-        Map<String, Object> seeds = prov.get("seeds") instanceof Map<?, ?> s
-                ? new LinkedHashMap<>((Map<String, Object>) s) : new LinkedHashMap<>();
-        Map<String, Object> streams = new TreeMap<>();
-        if (seeds.get("streams") instanceof Map<?, ?> old) {
-            streams.putAll((Map<String, Object>) old);
-        }
-        ledger.streams().forEach(streams::putIfAbsent);
-        seeds.put("streams", streams);
-        prov.put("seeds", seeds);
+        Provenance.mergeStreams(prov, List.of(ledger.streams()));
     }
 
     @SuppressWarnings("unchecked")
@@ -385,7 +373,7 @@ public final class Runner {
                 + "SplitMix64 hash of its arguments; seeds of single runs are in results.csv");
         seeds.put("streams", new TreeMap<String, String>());
         m.put("seeds", seeds);
-        m.put("cells", loaded.cells().size());
+        m.put("grid_points", loaded.cells().size()); // the grid's size; a sample-size run has 1 and many cells
         m.put("versions", org.onecnn.util.Installation.versions());
         m.put("backend", exp.backend());
         m.put("environment", Provenance.environment(req.threads()));

@@ -59,6 +59,22 @@ public final class Sections {
     /** A spec that also trains on finite samples ({@code empirical} section). */
     public interface FiniteSampleSpec extends PopulationSpec {
         Empirical empirical();
+
+        /**
+         * Refuses {@code empirical.save_datasets} for a run whose cells are computed elsewhere: each cell would save
+         * its data set on the machine that trains it. (Here, with the spec, so that the runner and the types reach
+         * it without the runner depending on the shared setup.)
+         *
+         * @param how the option that distributes the run, e.g. {@code --spark}
+         */
+        default void requireNoSavedDatasets(String how) {
+            if (empirical().saveDatasets()) {
+                throw new org.onecnn.util.InvalidInputException("empirical.save_datasets", "cannot be combined with "
+                        + how + ": each cell would save its data set on the machine that trains it; set it to false "
+                        + "(the data sets are reproducible from the seed: a run on one machine with save_datasets "
+                        + "writes them)");
+            }
+        }
     }
 
     /** A spec that runs Double Convotron ({@code convotron} section). */

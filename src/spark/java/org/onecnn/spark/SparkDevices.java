@@ -2,7 +2,7 @@ package org.onecnn.spark;
 
 import org.nd4j.linalg.factory.Nd4j;
 import org.onecnn.backend.ComputeProfile;
-import org.onecnn.experiment.ComputeContext;
+import org.onecnn.experiment.setup.ComputeContext;
 import org.onecnn.experiment.ExperimentSpec;
 import org.onecnn.experiment.Sections;
 import org.onecnn.util.InvalidInputException;

@@ -400,6 +400,10 @@ class BadInputBatteryTest {
             c("grid on two-phase", "grid.k", run(tp, "grid.k=[20]")),
             f("grid in a sample-size file", "grid", d -> run(d.resolve("grid-sample-size.yaml").toString())),
             f("grid in a double-convotron file", "grid", d -> run(d.resolve("grid-convotron.yaml").toString())),
+            // the types' own "takes no grid" checks were removed as unreachable: these show the loader refuses first
+            f("grid in a two-phase file", "grid", d -> run(d.resolve("grid-two-phase.yaml").toString())),
+            f("grid in a paired-trajectories file", "grid", d -> run(d.resolve("grid-paired.yaml").toString())),
+            f("grid in an overlap-landscape file", "grid", d -> run(d.resolve("grid-overlap.yaml").toString())),
             // ---- duplicates
             f("duplicate top-level YAML key", "model", d -> run(d.resolve("dup-top.yaml").toString())),
             f("duplicate nested YAML key", "model.p", d -> run(d.resolve("dup-nested.yaml").toString())),
@@ -513,7 +517,7 @@ class BadInputBatteryTest {
                 return root;
             }
             org.onecnn.model.Teacher t = teacher == 1
-                    ? org.onecnn.experiment.PopulationSetup.teacher((org.onecnn.experiment.Sections.PopulationSpec)
+                    ? org.onecnn.experiment.setup.PopulationSetup.teacher((org.onecnn.experiment.Sections.PopulationSpec)
                             org.onecnn.experiment.ConfigLoader.load("sample-size", List.of()).config())
                     : org.onecnn.model.Teacher.gaussian(arch.k(), arch.r(), 3);
             org.onecnn.empirical.data.DatasetStore.saveTo(org.onecnn.empirical.data.DatasetGenerator.generate(arch, t,
@@ -561,6 +565,9 @@ class BadInputBatteryTest {
         Files.writeString(in.resolve("grid-sample-size.yaml"), "name: x\ntype: sample-size\ngrid: {k: [4]}\n");
         Files.writeString(in.resolve("grid-convotron.yaml"), "name: x\ntype: double-convotron\nmodel: {d: 160, p: 16}\n"
                 + "grid: {p: [16]}\n");
+        Files.writeString(in.resolve("grid-two-phase.yaml"), "name: x\ntype: two-phase\ngrid: {k: [4]}\n");
+        Files.writeString(in.resolve("grid-paired.yaml"), "name: x\ntype: paired-trajectories\ngrid: {k: [4]}\n");
+        Files.writeString(in.resolve("grid-overlap.yaml"), "name: x\ntype: overlap-landscape\ngrid: {p: [6]}\n");
         Files.writeString(in.resolve("grid-replaced.yaml"), "name: x\ntype: population-sweep\nteacher: {ratio: 9}\n"
                 + "grid: {ratio: [0, 1]}\n");
         Files.writeString(in.resolve("hex.yaml"), "name: x\ntype: population-sweep\ninit: {count: 0x14}\n");

@@ -141,7 +141,7 @@ class DatasetsCliTest extends CliFixture {
         Path other = home.resolve("c").resolve("same-name");
         List<String> before = snapshot();
         assertEquals(2, run(args(other, "empirical.save_datasets=true", "empirical.n=[40]", "seed=7")));
-        long seed7 = org.onecnn.experiment.EmpiricalSetup.dataSeed((Sections.FiniteSampleSpec) ConfigLoader.load(
+        long seed7 = org.onecnn.experiment.setup.EmpiricalSetup.dataSeed((Sections.FiniteSampleSpec) ConfigLoader.load(
                 "sample-size", List.of("seed=7")).config(), 40, 0);
         assertOneLine("empirical.save_datasets: " + saved + " holds another data set than the one this run "
                 + "generates: seed = " + json(saved.resolve("manifest.json")).get("seed").asLong() + " in its "

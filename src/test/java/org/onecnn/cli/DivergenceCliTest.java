@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.onecnn.experiment.Divergence;
+import org.onecnn.experiment.setup.Divergence;
 import org.onecnn.report.Table;
 
 /**
@@ -306,7 +306,7 @@ class DivergenceCliTest extends CliFixture {
                         + org.onecnn.empirical.data.CounterSamples.DATASET.purpose(),
                         seeds.get("streams").get("dataset").asText());
             default -> assertEquals("Seeds.derive(master, \"init\", cell, run): "
-                    + org.onecnn.experiment.PopulationSetup.INIT.purpose(), init);
+                    + org.onecnn.experiment.setup.PopulationSetup.INIT.purpose(), init);
         }
     }
 }

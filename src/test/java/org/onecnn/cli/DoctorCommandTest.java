@@ -146,7 +146,7 @@ class DoctorCommandTest extends CliFixture {
                 + "memory_limit_gb (" + big + ")"},
             {bigFused.toString(), "profile big-fused may use 200 GiB, but this machine has 128 GiB of memory: "
                 + "lower memory_limit_gb (" + bigFused + ")"}};
-        org.onecnn.backend.DeviceProbe oldRunProbe = org.onecnn.experiment.ComputeContext.useProbe(() -> cpuBuild());
+        org.onecnn.backend.DeviceProbe oldRunProbe = org.onecnn.experiment.setup.ComputeContext.useProbe(() -> cpuBuild());
         try {
             for (String[] c : cases) {
                 assertEquals(2, doctor(cpuBuild(), "--profile", c[0]), stdout());
@@ -160,7 +160,7 @@ class DoctorCommandTest extends CliFixture {
                 assertFalse(Files.exists(home.resolve("runs")), "nothing written");
             }
         } finally {
-            org.onecnn.experiment.ComputeContext.useProbe(oldRunProbe);
+            org.onecnn.experiment.setup.ComputeContext.useProbe(oldRunProbe);
         }
     }
 

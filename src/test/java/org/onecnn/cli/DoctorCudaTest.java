@@ -225,7 +225,7 @@ class DoctorCudaTest extends CliFixture {
         Machine small = new Machine(12040, List.of(gpu(0, "NVIDIA A100-SXM4-40GB", 8, 0, 40)), false, false);
         java.util.function.BiFunction<Machine, org.onecnn.backend.ComputeProfile,
                 java.util.Optional<org.onecnn.empirical.EngineProblem>> judge = (m, p) ->
-                        org.onecnn.experiment.ComputeContext.problem("cuda", p, cpuBuild(),
+                        org.onecnn.experiment.setup.ComputeContext.problem("cuda", p, cpuBuild(),
                                 () -> org.onecnn.empirical.cuda.CudaReadiness.check(() -> fake(m, new ArrayList<>()),
                                         org.onecnn.empirical.cuda.Ptx.bundled()));
         org.onecnn.empirical.EngineProblem p = judge.apply(none, cpu).orElseThrow();

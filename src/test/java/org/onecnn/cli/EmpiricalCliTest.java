@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.onecnn.backend.DeviceProbe;
 import org.onecnn.backend.TestDevices;
-import org.onecnn.experiment.ComputeContext;
+import org.onecnn.experiment.setup.ComputeContext;
 import org.onecnn.report.Table;
 import org.onecnn.testutil.RoundingTolerance;
 

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
-import org.onecnn.experiment.Divergence;
+import org.onecnn.experiment.setup.Divergence;
 import org.onecnn.experiment.RunFolder;
 
 /**

@@ -81,6 +81,11 @@ class ExperimentTypesTest {
             assertTrue(Files.readString(out.resolve("provenance.json")).contains("toy-draw"), "its seed stream is "
                     + "recorded in provenance");
             assertTrue(Files.readString(out.resolve("config.yaml")).contains("draws: 4"));
+            // provenance names the grid's size for what it is (a type without a grid has one point)
+            com.fasterxml.jackson.databind.JsonNode prov = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(out.resolve("provenance.json").toFile());
+            assertEquals(1, prov.path("grid_points").asInt(-1));
+            assertTrue(prov.path("cells").isMissingNode(), "'cells' was the grid size under another name");
         } finally {
             System.setErr(oldErr);
             System.clearProperty("onecnn.home");

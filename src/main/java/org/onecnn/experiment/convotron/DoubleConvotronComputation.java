@@ -3,7 +3,7 @@ package org.onecnn.experiment.convotron;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.onecnn.experiment.ConvotronCells;
+import org.onecnn.experiment.convotron.ConvotronCells;
 import org.onecnn.util.Progress;
 
 /**

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.onecnn.experiment.ConfigLoader;
-import org.onecnn.experiment.ConvotronCells;
+import org.onecnn.experiment.convotron.ConvotronCells;
 import org.onecnn.experiment.Experiment;
-import org.onecnn.experiment.MemoryEstimate;
+import org.onecnn.experiment.setup.MemoryEstimate;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.util.InvalidInputException;
 
@@ -40,10 +40,6 @@ public final class DoubleConvotronExperiment implements Experiment {
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
-        if (loaded.cells().size() != 1) {
-            throw new InvalidInputException("grid", "double-convotron takes no grid (strides and distributions are "
-                    + "convotron.strides and convotron.distributions); remove the grid section");
-        }
         DoubleConvotronSpec cfg = (DoubleConvotronSpec) loaded.config();
         List<Integer> strides = cfg.convotron().stridesFor(cfg.model().p());
         for (int s : strides) {

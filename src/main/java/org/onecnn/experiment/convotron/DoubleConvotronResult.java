@@ -2,7 +2,7 @@ package org.onecnn.experiment.convotron;
 
 import java.util.List;
 
-import org.onecnn.experiment.ConvotronCells;
+import org.onecnn.experiment.convotron.ConvotronCells;
 
 /**
  * What a double-convotron run computed, before any table or figure: for every cell (stride × input distribution,

@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.onecnn.population.EngineKind;
 import org.onecnn.algorithms.DoubleConvotron;
-import org.onecnn.experiment.ConvotronCells;
+import org.onecnn.experiment.convotron.ConvotronCells;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.DuInitialization;
 import org.onecnn.model.InitialPoint;

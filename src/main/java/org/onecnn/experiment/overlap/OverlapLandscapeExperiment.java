@@ -8,9 +8,9 @@ import java.util.Map;
 import org.onecnn.population.EngineKind;
 import org.onecnn.population.Algorithm;
 import org.onecnn.experiment.ConfigLoader;
-import org.onecnn.experiment.ConvotronCells;
+import org.onecnn.experiment.convotron.ConvotronCells;
 import org.onecnn.experiment.Experiment;
-import org.onecnn.experiment.MemoryEstimate;
+import org.onecnn.experiment.setup.MemoryEstimate;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.MemoryBudget;
@@ -48,9 +48,6 @@ public final class OverlapLandscapeExperiment implements Experiment {
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
-        if (loaded.cells().size() != 1) {
-            throw new InvalidInputException("grid", "overlap-landscape takes no grid (strides are convotron.strides)");
-        }
         OverlapLandscapeSpec cfg = (OverlapLandscapeSpec) loaded.config();
         if (cfg.train().algorithm() != Algorithm.WN_GD || cfg.train().engine() != EngineKind.FULL) {
             throw new InvalidInputException("train.engine", "overlap-landscape runs Algorithm 1 (wn-gd) on the full "

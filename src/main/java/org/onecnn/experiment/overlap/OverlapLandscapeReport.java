@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.knowm.xchart.XYChart;
-import org.onecnn.experiment.ConvotronCells;
-import org.onecnn.experiment.Divergence;
+import org.onecnn.experiment.convotron.ConvotronCells;
+import org.onecnn.experiment.setup.Divergence;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.experiment.Sections;
 import org.onecnn.model.Outcome;

@@ -2,7 +2,7 @@ package org.onecnn.experiment.overlap;
 
 import java.util.List;
 
-import org.onecnn.experiment.ConvotronCells;
+import org.onecnn.experiment.convotron.ConvotronCells;
 import org.onecnn.model.Teacher;
 import org.onecnn.population.RunResult;
 

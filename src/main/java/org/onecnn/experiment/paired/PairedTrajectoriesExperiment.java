@@ -2,12 +2,12 @@ package org.onecnn.experiment.paired;
 
 import java.io.IOException;
 
-import org.onecnn.experiment.ComputeContext;
+import org.onecnn.experiment.setup.ComputeContext;
 import org.onecnn.experiment.ConfigLoader;
-import org.onecnn.experiment.EmpiricalSetup;
+import org.onecnn.experiment.setup.EmpiricalSetup;
 import org.onecnn.experiment.Experiment;
-import org.onecnn.experiment.MemoryEstimate;
-import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.setup.MemoryEstimate;
+import org.onecnn.experiment.setup.PopulationSetup;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.util.InvalidInputException;
 
@@ -43,9 +43,6 @@ public final class PairedTrajectoriesExperiment implements Experiment {
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
-        if (loaded.cells().size() != 1) {
-            throw new InvalidInputException("grid", "paired-trajectories takes no grid; remove the grid section");
-        }
         PairedTrajectoriesSpec cfg = (PairedTrajectoriesSpec) loaded.config();
         if (cfg.empirical().regime() != org.onecnn.empirical.Regime.FULL_BATCH) {
             throw new InvalidInputException("empirical.regime", "paired-trajectories compares full-batch gradient "

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 import org.knowm.xchart.XYChart;
-import org.onecnn.experiment.Divergence;
-import org.onecnn.experiment.EmpiricalSetup;
+import org.onecnn.experiment.setup.Divergence;
+import org.onecnn.experiment.setup.EmpiricalSetup;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.experiment.Sections;
 import org.onecnn.model.Outcome;

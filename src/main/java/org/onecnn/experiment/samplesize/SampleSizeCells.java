@@ -5,8 +5,8 @@ import java.util.function.LongConsumer;
 
 import org.onecnn.experiment.CellStore;
 import org.onecnn.experiment.CellSweep;
-import org.onecnn.experiment.ComputeContext;
-import org.onecnn.experiment.EmpiricalSetup;
+import org.onecnn.experiment.setup.ComputeContext;
+import org.onecnn.experiment.setup.EmpiricalSetup;
 import org.onecnn.experiment.Sections;
 import org.onecnn.empirical.EmpiricalResult;
 import org.onecnn.empirical.EmpiricalSpec;

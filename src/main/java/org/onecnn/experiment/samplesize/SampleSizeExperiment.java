@@ -7,12 +7,12 @@ import java.util.List;
 
 import org.onecnn.experiment.CellStore;
 import org.onecnn.experiment.CellSweep;
-import org.onecnn.experiment.ComputeContext;
+import org.onecnn.experiment.setup.ComputeContext;
 import org.onecnn.experiment.ConfigLoader;
-import org.onecnn.experiment.EmpiricalSetup;
+import org.onecnn.experiment.setup.EmpiricalSetup;
 import org.onecnn.experiment.Experiment;
-import org.onecnn.experiment.MemoryEstimate;
-import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.setup.MemoryEstimate;
+import org.onecnn.experiment.setup.PopulationSetup;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.experiment.RunFolder;
 import org.onecnn.experiment.Sections;
@@ -60,10 +60,6 @@ public final class SampleSizeExperiment implements Experiment {
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
-        if (loaded.cells().size() != 1) {
-            throw new InvalidInputException("grid", "the sample-size experiment takes no grid (its sample sizes are "
-                    + "empirical.n); remove the grid section");
-        }
         SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
         if (cfg.train().algorithm() != org.onecnn.population.Algorithm.WN_GD) {
             throw new InvalidInputException("train.algorithm", "sample-size compares weight-normalised GD (wn-gd)");
@@ -148,7 +144,7 @@ public final class SampleSizeExperiment implements Experiment {
     @Override
     public CellSweep cells(ConfigLoader.Loaded loaded) {
         SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
-        EmpiricalSetup.requireNoSavedDatasets(cfg, "a distributed executor");
+        cfg.requireNoSavedDatasets("a distributed executor");
         Shared shared = Shared.of(cfg);
         return new SampleSizeCells(cfg, shared.teacher(), shared.inits(), shared.population(),
                 ComputeContext.open(cfg), null);

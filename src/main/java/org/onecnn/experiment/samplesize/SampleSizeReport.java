@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.onecnn.empirical.Regime;
-import org.onecnn.experiment.ComputeContext;
-import org.onecnn.experiment.Divergence;
-import org.onecnn.experiment.EmpiricalSetup;
-import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.setup.ComputeContext;
+import org.onecnn.experiment.setup.Divergence;
+import org.onecnn.experiment.setup.EmpiricalSetup;
+import org.onecnn.experiment.setup.PopulationSetup;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.experiment.Sections;
 import org.onecnn.experiment.samplesize.SampleSizeResult.Size;

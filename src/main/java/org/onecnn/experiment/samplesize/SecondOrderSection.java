@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.setup.PopulationSetup;
 import org.onecnn.model.Architecture;
 import org.onecnn.model.SecondOrderKind;
 import org.onecnn.model.SecondOrderResult;

@@ -10,7 +10,7 @@ import java.util.function.LongConsumer;
 import org.onecnn.experiment.CellStore;
 import org.onecnn.experiment.CellSweep;
 import org.onecnn.experiment.ConfigLoader;
-import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.setup.PopulationSetup;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Teacher;
 import org.onecnn.population.PopulationEngine;

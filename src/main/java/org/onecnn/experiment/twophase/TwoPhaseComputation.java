@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.setup.PopulationSetup;
 import org.onecnn.model.InitialPoint;
 import org.onecnn.model.Outcome;
 import org.onecnn.model.Teacher;

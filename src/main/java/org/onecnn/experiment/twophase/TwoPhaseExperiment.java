@@ -3,8 +3,8 @@ package org.onecnn.experiment.twophase;
 import org.onecnn.population.Algorithm;
 import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.Experiment;
-import org.onecnn.experiment.MemoryEstimate;
-import org.onecnn.experiment.PopulationSetup;
+import org.onecnn.experiment.setup.MemoryEstimate;
+import org.onecnn.experiment.setup.PopulationSetup;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.MemoryBudget;
@@ -36,9 +36,6 @@ public final class TwoPhaseExperiment implements Experiment {
 
     @Override
     public void validate(ConfigLoader.Loaded loaded) {
-        if (loaded.cells().size() != 1) {
-            throw new InvalidInputException("grid", "the two-phase experiment takes no grid; remove the grid section");
-        }
         TwoPhaseSpec cfg = (TwoPhaseSpec) loaded.config();
         if (cfg.train().algorithm() != Algorithm.WN_GD) {
             throw new InvalidInputException("train.algorithm", "the two-phase experiment runs wn-gd (Algorithm 1)");

@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.knowm.xchart.XYChart;
-import org.onecnn.experiment.Divergence;
+import org.onecnn.experiment.setup.Divergence;
 import org.onecnn.experiment.RunContext;
-import org.onecnn.experiment.SweepReport;
+import org.onecnn.experiment.sweep.SweepReport;
 import org.onecnn.model.Outcome;
 import org.onecnn.population.RunResult;
 import org.onecnn.report.Json;

@@ -6,7 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.onecnn.experiment.ConfigLoader;
-import org.onecnn.experiment.ConvotronCells;
+import org.onecnn.experiment.convotron.ConvotronCells;
 
 /**
  * double-convotron's computation is a function of the spec: the same runs, bit for bit (onecnn orders every

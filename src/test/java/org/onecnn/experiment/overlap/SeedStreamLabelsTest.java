@@ -3,7 +3,7 @@ package org.onecnn.experiment.overlap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
-import org.onecnn.experiment.ConvotronCells;
+import org.onecnn.experiment.convotron.ConvotronCells;
 import org.onecnn.util.Seeds;
 
 /**

@@ -1,4 +1,4 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.setup;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +16,9 @@ import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.SeededRandom;
 import org.onecnn.util.SeedStream;
 import org.onecnn.population.Algorithm;
+import org.onecnn.experiment.Bounds;
+import org.onecnn.experiment.Eta;
+import org.onecnn.experiment.Sections;
 
 /**
  * Turns a (cell) config into the objects of the population engine: the teacher, the initial points

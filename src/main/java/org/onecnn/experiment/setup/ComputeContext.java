@@ -1,4 +1,4 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.setup;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +22,7 @@ import org.onecnn.empirical.cuda.CudaDrivers;
 import org.onecnn.empirical.cuda.CudaReadiness;
 import org.onecnn.empirical.cuda.Ptx;
 import org.onecnn.util.InvalidInputException;
+import org.onecnn.experiment.Sections;
 
 /**
  * The compute side of a finite-sample run: the compute profile ({@code empirical.profile}, or

@@ -1,9 +1,13 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.setup;
 
 import java.util.List;
 
 import org.onecnn.backend.ComputeProfile;
 import org.onecnn.util.MemoryBudget;
+import org.onecnn.experiment.Bounds;
+import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.ExperimentSpec;
+import org.onecnn.experiment.Sections;
 
 /**
  * The memory an experiment will need, estimated from its sizes before anything runs or is written, and

@@ -1,4 +1,4 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.setup;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +22,8 @@ import org.onecnn.model.Architecture;
 import org.onecnn.empirical.layers.WeightNormConv;
 import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.SeedStream;
+import org.onecnn.experiment.RunContext;
+import org.onecnn.experiment.Sections;
 
 /**
  * Turns the {@code empirical} section of a config (and the compute profile) into the trainer's
@@ -135,21 +137,6 @@ public final class EmpiricalSetup {
         }
         return DatasetGenerator.generate(cfg.model().architecture(), teacher, e.leakySlope(), e.inputDistribution(),
                 n, e.noise(), dataSeed(cfg, n, dataset), type);
-    }
-
-    /**
-     * Refuses {@code empirical.save_datasets} where cells are computed on other machines (a distributed
-     * executor): each cell would save its data set on the machine that trained it, where the run cannot gather
-     * it. The data sets are reproducible from the seed, so a run on one machine can save them afterwards.
-     *
-     * @param how the option that distributes the run, e.g. {@code --spark}
-     */
-    public static void requireNoSavedDatasets(Sections.FiniteSampleSpec cfg, String how) {
-        if (cfg.empirical().saveDatasets()) {
-            throw new org.onecnn.util.InvalidInputException("empirical.save_datasets", "cannot be combined with " + how
-                    + ": each cell would save its data set on the machine that trains it; set it to false (the data "
-                    + "sets are reproducible from the seed: a run on one machine with save_datasets writes them)");
-        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.sweep;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,6 +18,11 @@ import org.onecnn.report.Json;
 import org.onecnn.report.MarkdownReport;
 import org.onecnn.report.Plots;
 import org.onecnn.report.Table;
+import org.onecnn.experiment.setup.Divergence;
+import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.RunContext;
+import org.onecnn.experiment.RunFolder;
+import org.onecnn.experiment.Sections;
 
 /**
  * The summaries, plots and {@code report.md} of a population sweep.

@@ -1,4 +1,4 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.convotron;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +10,7 @@ import org.onecnn.util.InvalidInputException;
 import org.onecnn.util.Parallel;
 import org.onecnn.util.Progress;
 import org.onecnn.util.SeedStream;
+import org.onecnn.experiment.Sections;
 
 /**
  * Double Convotron over strides and input distributions, shared by the double-convotron and

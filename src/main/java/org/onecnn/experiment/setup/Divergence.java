@@ -1,4 +1,6 @@
-package org.onecnn.experiment;
+package org.onecnn.experiment.setup;
+
+import org.onecnn.experiment.RunContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
