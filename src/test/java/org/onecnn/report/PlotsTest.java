@@ -184,7 +184,7 @@ class PlotsTest {
     /** Saves the chart and checks that both files are what they claim to be. */
     private static void checkFiles(Chart<?, ?> chart, String name) throws Exception {
         List<Path> files = Plots.save(chart, OUT, name);
-        assertEquals(List.of(OUT.resolve(name + ".png"), OUT.resolve(name + ".svg")), files);
+        assertEquals(List.of(OUT.resolve(name + ".png"), OUT.resolve(name + ".svg"), OUT.resolve(name + ".pdf")), files);
 
         byte[] png = Files.readAllBytes(files.get(0));
         assertTrue(png.length > 1000, "PNG is suspiciously small: " + png.length);
