@@ -34,6 +34,14 @@ public interface ExperimentSpec {
     /** The master seed; every other seed is derived from it. */
     Long seed();
 
+    /** How the figures are drawn (section {@code figures}); every type has it, since every type draws figures. */
+    Sections.Figures figures();
+
+    /** Whether figures carry titles ({@code figures.titles}, default true). */
+    default boolean figureTitles() {
+        return figures() == null || figures().titles();
+    }
+
     /** The grid axes and their values (field path or unique field name → values); empty for types without one. */
     default Map<String, List<JsonNode>> grid() {
         return Map.of();

@@ -84,11 +84,11 @@ public final class MarkdownReport {
     }
 
     /**
-     * A figure saved by {@link Plots#save}: the PNG inline and a link to its SVG twin beside it,
+     * A figure saved by {@link Plots#save}: the PNG inline and links to its SVG and PDF twins beside it,
      *
      * <pre>
      * ![alt](fig/global.png)
-     * *(vector version: [global.svg](fig/global.svg))*
+     * *(vector versions: [global.svg](fig/global.svg), [global.pdf](fig/global.pdf))*
      * </pre>
      *
      * Spaces and parentheses in the path are percent-encoded so the link survives them, and
@@ -113,9 +113,12 @@ public final class MarkdownReport {
         }
         String svg = relativePath.substring(0, relativePath.length() - 4) + ".svg";
         String svgName = svg.substring(svg.lastIndexOf('/') + 1);
+        String pdf = relativePath.substring(0, relativePath.length() - 4) + ".pdf";
+        String pdfName = pdf.substring(pdf.lastIndexOf('/') + 1);
         String escapedAlt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]");
-        blocks.add("![" + escapedAlt + "](" + encodePath(relativePath) + ")\n*(vector version: ["
-                + svgName.replace("[", "\\[").replace("]", "\\]") + "](" + encodePath(svg) + "))*");
+        blocks.add("![" + escapedAlt + "](" + encodePath(relativePath) + ")\n*(vector versions: ["
+                + svgName.replace("[", "\\[").replace("]", "\\]") + "](" + encodePath(svg) + "), ["
+                + pdfName.replace("[", "\\[").replace("]", "\\]") + "](" + encodePath(pdf) + "))*");
         return this;
     }
 

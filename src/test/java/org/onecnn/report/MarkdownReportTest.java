@@ -31,7 +31,8 @@ class MarkdownReportTest {
     @Test
     void imageLinksPngAndSvg() {
         String md = MarkdownReport.titled("T").image("a (b)", "figs/x(1).png").render();
-        assertEquals("# T\n\n![a (b)](figs/x%281%29.png)\n*(vector version: [x(1).svg](figs/x%281%29.svg))*\n", md);
+        assertEquals("# T\n\n![a (b)](figs/x%281%29.png)\n*(vector versions: [x(1).svg](figs/x%281%29.svg), "
+                + "[x(1).pdf](figs/x%281%29.pdf))*\n", md);
     }
 
     @Test

@@ -159,8 +159,8 @@ final class DoubleConvotronReport {
                 ErrorTrace et = run.result().chosenTrace();
                 Plots.addSeries(e, "teacher " + run.teacher(), toDouble(et.steps()), et.relative());
             }
-            Plots.save(a, ctx.folder().dir(), "stage1_" + tag);
-            Plots.save(e, ctx.folder().dir(), "stage2_" + tag);
+            Plots.save(a, ctx.folder().dir(), "stage1_" + tag, ctx.config().figureTitles());
+            Plots.save(e, ctx.folder().dir(), "stage2_" + tag, ctx.config().figureTitles());
             figures.add("stage1_" + tag);
             figures.add("stage2_" + tag);
         }

@@ -131,7 +131,7 @@ final class OverlapLandscapeReport {
         for (String dist : cfg.convotron().distributions()) {
             addSeries(ch, "Double Convotron success (" + dist + ")", xs, summary, "dc_success_" + dist);
         }
-        Plots.save(ch, ctx.folder().dir(), "landscape");
+        Plots.save(ch, ctx.folder().dir(), "landscape", ctx.config().figureTitles());
     }
 
     /** The summary's column {@code col} against the stride, with its interval ({@code col_lo}, {@code col_hi}). */

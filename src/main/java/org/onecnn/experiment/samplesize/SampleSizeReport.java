@@ -110,6 +110,8 @@ final class SampleSizeReport {
     private final List<Long> fitSizes;
     /** {slope, intercept} of log median(π − φ) on log n, NaN without two sample sizes with SPURIOUS runs. */
     private final Statistics.Line fit;
+    /** The fit's slope with its 95% t interval (bounds NaN from fewer than three sizes). */
+    private final Statistics.Interval exponent;
     /** The second-order section, kept in its own class ({@link SecondOrderSection}). */
     private SecondOrderSection secondOrder;
 
@@ -141,6 +143,7 @@ final class SampleSizeReport {
         this.position = pos.build();
         this.fitSizes = fitN;
         this.fit = Statistics.leastSquares(fitPoints);
+        this.exponent = Statistics.slopeInterval(fitPoints, 0.95);
     }
 
     /**
@@ -456,7 +459,7 @@ final class SampleSizeReport {
                 line.setLineColor(owner.getLineColor());
             }
         }
-        Plots.save(chart, dir, "probability_vs_n");
+        Plots.save(chart, dir, "probability_vs_n", cfg.figureTitles());
         return "probability_vs_n";
     }
 
@@ -507,9 +510,9 @@ final class SampleSizeReport {
             for (int i = 0; i < px.length; i++) {
                 fy[i] = fit.powerLaw(px[i]);
             }
-            Plots.addSeries(sp, String.format(Locale.ROOT, "fit: ∝ n^%.2f", fit.slope()), px, fy);
+            Plots.addFit(sp, String.format(Locale.ROOT, "fit: ∝ n^%.2f", fit.slope()), px, fy);
         }
-        Plots.save(sp, dir, "spurious_position");
+        Plots.save(sp, dir, "spurious_position", cfg.figureTitles());
         return "spurious_position";
     }
 
@@ -546,7 +549,7 @@ final class SampleSizeReport {
         HeatMapChart chart = Plots.heatmap("Population outcome → empirical outcome (same initialization)",
                 "n (samples)", "", ns.stream().map(n -> Long.toString(n)).toList(), rows.isEmpty() ? List.of("none")
                         : rows, z, 0, 1);
-        Plots.save(chart, dir, "transitions");
+        Plots.save(chart, dir, "transitions", cfg.figureTitles());
         return "transitions";
     }
 
@@ -793,14 +796,28 @@ final class SampleSizeReport {
                 per);
     }
 
+    /**
+     * The exponent's interval as report.md prints it: Student's t on the m − 2 degrees of freedom of the line through
+     * the m medians, which treats the medians' scatter about the line as independent noise of one size; two sizes
+     * leave none, and the sentence says so rather than print a bare number as if it were exact.
+     */
+    private String exponentInterval() {
+        int m = fitSizes.size();
+        return Double.isNaN(exponent.lower()) ? "no interval (two sample sizes leave no degree of freedom for one; "
+                + "use three or more)" : String.format(Locale.ROOT, "95%% interval [%.3f, %.3f] (Student's t on the "
+                        + "%d − 2 = %d degrees of freedom of the line through the %d medians)", exponent.lower(),
+                        exponent.upper(), m, m - 2, m);
+    }
+
     /** The fit uses only sample sizes with SPURIOUS points, never one where nothing converged there. */
     private String fitLine() {
         List<Long> without = cfg.empirical().n().stream().filter(x -> !fitSizes.contains(x)).toList();
         return Double.isNaN(fit.slope()) ? "No fit: only n = " + fitSizes + " has runs at an empirical spurious "
                 + "minimum, and a slope needs at least two sample sizes."
-                : String.format(Locale.ROOT, "Fitted on log-log axes over n ∈ %s%s: median(π − φ) ∝ n^%.3f. The "
+                : String.format(Locale.ROOT, "Fitted on log-log axes over n ∈ %s%s: median(π − φ) ∝ n^%.3f, %s. The "
                         + "population restoring force near φ = π vanishes like (π − φ)², so sampling noise of "
                         + "order n^−1/2 moves the minimum by much more than n^−1/2 (docs/outcomes.md).", fitSizes,
-                        without.isEmpty() ? "" : " (n = " + without + " had no SPURIOUS run and is left out)", fit.slope());
+                        without.isEmpty() ? "" : " (n = " + without + " had no SPURIOUS run and is left out)", fit.slope(),
+                        exponentInterval());
     }
 }

@@ -193,10 +193,10 @@ final class TwoPhaseReport {
         for (XYChart ch : List.of(loss, lossFull, adist)) {
             Plots.legendInside(ch, org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         }
-        Plots.save(loss, ctx.folder().dir(), "two_phase_loss");
-        Plots.save(lossFull, ctx.folder().dir(), "two_phase_loss_full");
-        Plots.save(angle, ctx.folder().dir(), "two_phase_angle");
-        Plots.save(adist, ctx.folder().dir(), "two_phase_a");
+        Plots.save(loss, ctx.folder().dir(), "two_phase_loss", ctx.config().figureTitles());
+        Plots.save(lossFull, ctx.folder().dir(), "two_phase_loss_full", ctx.config().figureTitles());
+        Plots.save(angle, ctx.folder().dir(), "two_phase_angle", ctx.config().figureTitles());
+        Plots.save(adist, ctx.folder().dir(), "two_phase_a", ctx.config().figureTitles());
     }
 
     private void writeMarkdown(Table summary) throws IOException {
