@@ -123,6 +123,22 @@ public final class MarkdownReport {
     }
 
     /**
+     * A link to a file of the run folder, its name in code type: {@code [`summary.csv`](summary.csv)}, the path
+     * percent-encoded as {@link #image} does, so a report's file list opens each file.
+     *
+     * @param relativePath the file's path relative to the report, with {@code '/'} separators
+     */
+    public static String link(String relativePath) {
+        Objects.requireNonNull(relativePath, "relativePath");
+        return "[`" + relativePath + "`](" + encodePath(relativePath) + ")";
+    }
+
+    /** The links to the three files {@link Plots#save} writes for figure {@code baseName}, PNG, SVG and PDF. */
+    public static String figureLinks(String baseName) {
+        return link(baseName + ".png") + ", " + link(baseName + ".svg") + ", " + link(baseName + ".pdf");
+    }
+
+    /**
      * A fenced code block. The fence is three backticks, or one more than the longest run of
      * backticks in the text, so any text can be quoted.
      *

@@ -618,11 +618,29 @@ final class SampleSizeReport {
             md.paragraph(org.onecnn.report.PlotSupport.missingNote());
         }
         md.heading(2, "Files");
-        md.bullets(List.of("`results.csv`: one row per n, data set and initialization (population outcome beside the "
-                + "empirical one)", "`population.csv`: the exact population runs", "`summary.csv`, `summary.json`, "
-                        + "`per_dataset.csv`, `transitions.csv`, `spurious_position.csv`",
-                "`config.yaml`, `provenance.json`"));
+        md.bullets(fileList(figures));
         md.write(ctx.folder().path("report.md"));
+    }
+
+    /** Every file of the run folder with a link and a line on what it holds (docs/run-folder.md). */
+    private List<String> fileList(List<String> figures) {
+        List<String> files = new ArrayList<>(List.of(
+                MarkdownReport.link("results.csv") + ": one row per n, data set and initialization (population outcome "
+                        + "beside the empirical one)",
+                MarkdownReport.link("population.csv") + ": the exact population runs (n = inf)",
+                MarkdownReport.link("summary.csv") + ": the table above with every column; "
+                        + MarkdownReport.link("summary.json") + ": the same with the fit, the cost and the warnings",
+                MarkdownReport.link("per_dataset.csv") + ": the outcome proportions of each data set",
+                MarkdownReport.link("transitions.csv") + ": runs per n, population outcome and empirical outcome",
+                MarkdownReport.link("spurious_position.csv") + ": π − φ at the empirical spurious minimum per n",
+                MarkdownReport.link(SecondOrderSection.FILE) + ": the second-order test's verdicts (strict or "
+                        + "degenerate minimum, saddle …) per n and empirical outcome"));
+        for (String f : figures) {
+            files.add(MarkdownReport.figureLinks(f) + ": figure " + f);
+        }
+        files.add(MarkdownReport.link("config.yaml") + ": the resolved config (`onecnn run` it to repeat the run); "
+                + MarkdownReport.link("provenance.json") + ": versions, machine, timings and hashes");
+        return files;
     }
 
     private static String pct(Statistics.Interval i) {
