@@ -34,8 +34,13 @@ public interface ExperimentSpec {
     /** The master seed; every other seed is derived from it. */
     Long seed();
 
-    /** How the figures are drawn (section {@code figures}); every type has it, since every type draws figures. */
-    Sections.Figures figures();
+    /**
+     * How the figures are drawn (section {@code figures}): every built-in type has it, since every one draws figures;
+     * a type of your own that draws none need not declare the section (null: the defaults).
+     */
+    default Sections.Figures figures() {
+        return null;
+    }
 
     /** Whether figures carry titles ({@code figures.titles}, default true). */
     default boolean figureTitles() {

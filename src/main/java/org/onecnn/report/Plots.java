@@ -169,6 +169,7 @@ public final class Plots {
             throw new IllegalArgumentException("baseName must be a plain file name, got '" + baseName + "'");
         }
         chart.getStyler().setChartTitleVisible(titles && chart.getTitle() != null && !chart.getTitle().isEmpty());
+        fitLegend(chart);
         FigureText texts = tickLabels(chart);
         Path png = dir.resolve(baseName + ".png");
         Path svg = dir.resolve(baseName + ".svg");
@@ -178,6 +179,33 @@ public final class Plots {
         AtomicFiles.write(svg, out -> writeSvg(chart, texts, out));
         AtomicFiles.write(pdf, out -> writePdf(chart, texts, out));
         return List.of(png, svg, pdf);
+    }
+
+    /**
+     * A legend below the plot is one row, which XChart does not wrap: when its entries are wider than the chart
+     * (five entries at {@link #FONT_SIZE}, as in probability_vs_n, reach the right edge), it goes to the right of
+     * the plot in one column instead, so that no entry is cut off.
+     */
+    private static void fitLegend(Chart<?, ?> chart) {
+        Styler s = chart.getStyler();
+        if (s.getLegendPosition() != Styler.LegendPosition.OutsideS || s.getLegendLayout() != Styler.LegendLayout
+                .Horizontal) {
+            return;
+        }
+        java.awt.font.FontRenderContext frc = new java.awt.font.FontRenderContext(null, true, false);
+        double width = 2.0 * s.getChartPadding();
+        for (Object o : chart.getSeriesMap().values()) {
+            org.knowm.xchart.internal.series.Series series = (org.knowm.xchart.internal.series.Series) o;
+            if (series.isShowInLegend()) {
+                // the entry's text, its line-and-marker sample (about three font sizes) and the gaps XChart leaves
+                width += s.getLegendFont().getStringBounds(series.getName(), frc).getWidth() + 3.0 * FONT_SIZE
+                        + 2.0 * s.getLegendPadding();
+            }
+        }
+        if (width > chart.getWidth()) {
+            s.setLegendPosition(Styler.LegendPosition.OutsideE);
+            s.setLegendLayout(Styler.LegendLayout.Vertical);
+        }
     }
 
     /** The chart drawn at {@link #DPI}. */

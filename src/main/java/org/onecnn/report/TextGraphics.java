@@ -27,17 +27,24 @@ final class TextGraphics extends java.awt.Graphics2D {
         FigureText.Match t = texts.match(a0, g.getFontRenderContext());
         if (t == null) {
             g.fill(a0);
-        } else if (!t.hidden()) {
+        } else if (t.hidden()) {
+            // not nothing: VectorGraphics2D 0.13's SVG filters fail (ConcurrentModificationException) on some runs
+            // of state changes with no drawing between them, which dropping the fill would leave; an empty
+            // rectangle draws nothing
+            g.fill(new java.awt.Rectangle(0, 0, 0, 0));
+        } else {
             // the outline XChart made of a known string at the baseline origin: draw the string itself there
-            java.awt.Font before = g.getFont();
-            java.awt.geom.AffineTransform at = g.getTransform();
-            if (t.rotated()) {
-                g.transform(FigureText.QUARTER_TURN);
+            // on a copy of the graphics, so that this graphics' own state (font, transform) never changes here
+            java.awt.Graphics2D c = (java.awt.Graphics2D) g.create();
+            try {
+                if (t.rotated()) {
+                    c.transform(FigureText.QUARTER_TURN);
+                }
+                c.setFont(t.font());
+                c.drawString(t.text(), 0f, 0f);
+            } finally {
+                c.dispose();
             }
-            g.setFont(t.font());
-            g.drawString(t.text(), 0f, 0f);
-            g.setFont(before);
-            g.setTransform(at);
         }
     }
 
