@@ -198,7 +198,7 @@ public final class SweepReport {
         if (trajectories) {
             files.add("`trajectories.csv`: recorded trajectories");
         }
-        md.bullets(files);
+        md.fileBullets(files);
     }
 
     public static List<String> setup(RunContext ctx) {

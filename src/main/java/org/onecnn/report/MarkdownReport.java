@@ -133,6 +133,23 @@ public final class MarkdownReport {
         return "[`" + relativePath + "`](" + encodePath(relativePath) + ")";
     }
 
+    /**
+     * A report's file list: the bullets with every file named in code type ({@code `summary.csv`}) turned into a
+     * {@linkplain #link link} to it, so each file of the run folder opens from the report.
+     */
+    public MarkdownReport fileBullets(List<String> items) {
+        List<String> linked = new java.util.ArrayList<>();
+        for (String item : items) {
+            linked.add(FILE_NAME.matcher(item).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                    m.group(1) + link(m.group(2)))));
+        }
+        return bullets(linked);
+    }
+
+    /** A file name in code type not already the text of a link: `name.ext` with a run folder's extensions. */
+    private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile(
+            "(^|[^\\[])`([A-Za-z0-9_.\\-]+\\.(?:csv|json|yaml|md|png|svg|pdf|npy))`");
+
     /** The links to the three files {@link Plots#save} writes for figure {@code baseName}, PNG, SVG and PDF. */
     public static String figureLinks(String baseName) {
         return link(baseName + ".png") + ", " + link(baseName + ".svg") + ", " + link(baseName + ".pdf");

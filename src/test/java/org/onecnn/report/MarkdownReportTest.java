@@ -57,4 +57,15 @@ class MarkdownReportTest {
         r.write(f);
         assertEquals(r.render(), Files.readString(f, StandardCharsets.UTF_8));
     }
+
+    /** A file list links each file named in code type, once, and leaves other code and existing links alone. */
+    @Test
+    void fileBulletsLinkEveryFile() {
+        String md = MarkdownReport.titled("T").fileBullets(List.of("`summary.csv`, `summary.json`: the summary",
+                "`second_order.csv`: verdicts; `onecnn run` repeats", "[`a.png`](a.png) already")).render();
+        assertEquals("# T\n\n- [`summary.csv`](summary.csv), [`summary.json`](summary.json): the summary\n"
+                + "- [`second_order.csv`](second_order.csv): verdicts; `onecnn run` repeats\n"
+                + "- [`a.png`](a.png) already\n", md);
+        assertEquals("[`a b.csv`](a%20b.csv)", MarkdownReport.link("a b.csv"));
+    }
 }

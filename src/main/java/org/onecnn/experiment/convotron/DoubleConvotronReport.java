@@ -202,7 +202,7 @@ final class DoubleConvotronReport {
             md.image(f, f + ".png");
         }
         md.heading(2, "Files");
-        md.bullets(List.of("`results.csv`: one row per stride, distribution and teacher", "`traces.csv`: stage-1 "
+        md.fileBullets(List.of("`results.csv`: one row per stride, distribution and teacher", "`traces.csv`: stage-1 "
                 + "angles and stage-2 test errors (both signs)", "`summary.csv`, `summary.json`, `config.yaml`, "
                         + "`provenance.json`"));
         md.write(ctx.folder().path("report.md"));

@@ -179,7 +179,7 @@ final class OverlapLandscapeReport {
         }
         md.image("landscape", "landscape.png");
         md.heading(2, "Files");
-        md.bullets(List.of("`results.csv`: every population run (stride, teacher, seed, outcome, final φ, loss)",
+        md.fileBullets(List.of("`results.csv`: every population run (stride, teacher, seed, outcome, final φ, loss)",
                 "`double_convotron.csv`: every Double Convotron run", "`summary.csv`, `summary.json`, `config.yaml`, "
                         + "`provenance.json`"));
         md.write(ctx.folder().path("report.md"));

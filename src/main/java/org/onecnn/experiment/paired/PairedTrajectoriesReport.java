@@ -228,7 +228,8 @@ final class PairedTrajectoriesReport {
         md.image("loss", "loss_overlay.png");
         md.image("deviation", "deviation.png");
         md.heading(2, "Files");
-        md.bullets(List.of("`trajectories.csv`: φ_t and losses, population rows with n = inf", "`deviation.csv`: the "
+        md.fileBullets(List.of(
+                "`trajectories.csv`: φ_t and losses, population rows with n = inf", "`deviation.csv`: the "
                 + "maximal deviation per run and data set", "`summary.csv`, `summary.json`", "`config.yaml`, "
                         + "`provenance.json`"));
         md.write(ctx.folder().path("report.md"));
