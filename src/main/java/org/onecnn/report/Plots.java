@@ -232,7 +232,15 @@ public final class Plots {
     private static void writeSvg(Chart<?, ?> chart, FigureText texts, java.io.OutputStream out) throws IOException {
         VectorGraphics2D g = new VectorGraphics2D();
         chart.paint(new TextGraphics(g, texts), chart.getWidth(), chart.getHeight());
-        new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, chart.getWidth(), chart.getHeight()))
+        // The SVG is made from a copy of the drawing commands: VectorGraphics2D 0.13 iterates the graphics' own live
+        // list while it writes, and a run once failed there with a ConcurrentModificationException that a copy,
+        // which nothing else holds, cannot meet.
+        de.erichseifert.vectorgraphics2d.intermediate.MutableCommandSequence commands =
+                new de.erichseifert.vectorgraphics2d.intermediate.MutableCommandSequence();
+        for (de.erichseifert.vectorgraphics2d.intermediate.commands.Command<?> c : g.getCommands()) {
+            commands.add(c);
+        }
+        new SVGProcessor().getDocument(commands, new PageSize(0, 0, chart.getWidth(), chart.getHeight()))
                 .writeTo(out);
     }
 
