@@ -34,6 +34,19 @@ public interface ExperimentSpec {
     /** The master seed; every other seed is derived from it. */
     Long seed();
 
+    /**
+     * How the figures are drawn (section {@code figures}): every built-in type has it, since every one draws figures;
+     * a type of your own that draws none need not declare the section (null: the defaults).
+     */
+    default Sections.Figures figures() {
+        return null;
+    }
+
+    /** Whether figures carry titles ({@code figures.titles}, default true). */
+    default boolean figureTitles() {
+        return figures() == null || figures().titles();
+    }
+
     /** The grid axes and their values (field path or unique field name → values); empty for types without one. */
     default Map<String, List<JsonNode>> grid() {
         return Map.of();

@@ -272,6 +272,18 @@ public final class Sections {
         }
     }
 
+    /**
+     * How the figures of a run are drawn (report.Plots; every experiment type draws figures). {@code titles}: a
+     * title above each figure, on by default for the report; {@code false} for figures to put in a paper, whose
+     * caption says what the title would.
+     */
+    @JsonPropertyOrder({"titles"})
+    public record Figures(Boolean titles) {
+        public Figures {
+            titles = titles == null || titles;
+        }
+    }
+
     /** When runs stop (see {@link StopSpec}). */
     @JsonPropertyOrder({"max_steps", "settled", "stationary", "target_loss", "check_every"})
     public record Stop(Long maxSteps, Boolean settled, Boolean stationary, Double targetLoss, Integer checkEvery) {

@@ -84,11 +84,11 @@ public final class MarkdownReport {
     }
 
     /**
-     * A figure saved by {@link Plots#save}: the PNG inline and a link to its SVG twin beside it,
+     * A figure saved by {@link Plots#save}: the PNG inline and links to its SVG and PDF twins beside it,
      *
      * <pre>
      * ![alt](fig/global.png)
-     * *(vector version: [global.svg](fig/global.svg))*
+     * *(vector versions: [global.svg](fig/global.svg), [global.pdf](fig/global.pdf))*
      * </pre>
      *
      * Spaces and parentheses in the path are percent-encoded so the link survives them, and
@@ -113,10 +113,46 @@ public final class MarkdownReport {
         }
         String svg = relativePath.substring(0, relativePath.length() - 4) + ".svg";
         String svgName = svg.substring(svg.lastIndexOf('/') + 1);
+        String pdf = relativePath.substring(0, relativePath.length() - 4) + ".pdf";
+        String pdfName = pdf.substring(pdf.lastIndexOf('/') + 1);
         String escapedAlt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]");
-        blocks.add("![" + escapedAlt + "](" + encodePath(relativePath) + ")\n*(vector version: ["
-                + svgName.replace("[", "\\[").replace("]", "\\]") + "](" + encodePath(svg) + "))*");
+        blocks.add("![" + escapedAlt + "](" + encodePath(relativePath) + ")\n*(vector versions: ["
+                + svgName.replace("[", "\\[").replace("]", "\\]") + "](" + encodePath(svg) + "), ["
+                + pdfName.replace("[", "\\[").replace("]", "\\]") + "](" + encodePath(pdf) + "))*");
         return this;
+    }
+
+    /**
+     * A link to a file of the run folder, its name in code type: {@code [`summary.csv`](summary.csv)}, the path
+     * percent-encoded as {@link #image} does, so a report's file list opens each file.
+     *
+     * @param relativePath the file's path relative to the report, with {@code '/'} separators
+     */
+    public static String link(String relativePath) {
+        Objects.requireNonNull(relativePath, "relativePath");
+        return "[`" + relativePath + "`](" + encodePath(relativePath) + ")";
+    }
+
+    /**
+     * A report's file list: the bullets with every file named in code type ({@code `summary.csv`}) turned into a
+     * {@linkplain #link link} to it, so each file of the run folder opens from the report.
+     */
+    public MarkdownReport fileBullets(List<String> items) {
+        List<String> linked = new java.util.ArrayList<>();
+        for (String item : items) {
+            linked.add(FILE_NAME.matcher(item).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                    m.group(1) + link(m.group(2)))));
+        }
+        return bullets(linked);
+    }
+
+    /** A file name in code type not already the text of a link: `name.ext` with a run folder's extensions. */
+    private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile(
+            "(^|[^\\[])`([A-Za-z0-9_.\\-]+\\.(?:csv|json|yaml|md|png|svg|pdf|npy))`");
+
+    /** The links to the three files {@link Plots#save} writes for figure {@code baseName}, PNG, SVG and PDF. */
+    public static String figureLinks(String baseName) {
+        return link(baseName + ".png") + ", " + link(baseName + ".svg") + ", " + link(baseName + ".pdf");
     }
 
     /**

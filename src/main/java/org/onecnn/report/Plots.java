@@ -31,7 +31,6 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -43,14 +42,23 @@ import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.onecnn.util.AtomicFiles;
 
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
+import de.rototor.pdfbox.graphics2d.PdfBoxGraphics2D;
+
 /**
- * Figures with one consistent style, saved as PNG and SVG.
+ * Figures with one consistent style, saved as PNG, SVG (text kept as text) and PDF.
  *
  * <p>The factories ({@link #line}, {@link #heatmap}, {@link #bars}) return ordinary XChart charts
  * of {@link #WIDTH} × {@link #HEIGHT} points with a white background, a colour-blind-safe palette
- * (Okabe and Ito), readable fonts (title 16 pt bold, axis titles 14 pt, ticks and legend 12 pt)
+ * (Okabe and Ito), one font size for every text ({@link #FONT_SIZE} points, the title bold)
  * and axis tick labels formatted with {@link Locale#ROOT}. Legends sit outside the plot area
  * (below for line and bar charts, a colour bar to the right of heat maps) so they never hide data.
  * Callers may restyle a chart further through {@code chart.getStyler()} before saving it.
@@ -126,20 +134,33 @@ public final class Plots {
     // ------------------------------------------------------------------------------------------
     // Saving
 
+    /** Writes the figure with its title: {@link #save(Chart, Path, String, boolean)} with titles on. */
+    public static List<Path> save(Chart<?, ?> chart, Path dir, String baseName) throws IOException {
+        return save(chart, dir, baseName, true);
+    }
+
     /**
-     * Writes {@code dir/baseName.png} (at {@link #DPI} dots per inch, with the resolution recorded
-     * in the PNG's {@code pHYs} chunk) and {@code dir/baseName.svg} (vector, via XChart's
-     * {@link VectorGraphicsEncoder}), creating {@code dir} if needed. Both are written atomically.
+     * Writes {@code dir/baseName.png} (at {@link #DPI} dots per inch, with the resolution recorded in the PNG's
+     * {@code pHYs} chunk), {@code dir/baseName.svg} and {@code dir/baseName.pdf} (both vector, {@link #WIDTH} ×
+     * {@link #HEIGHT} points), creating {@code dir} if needed. All are written atomically and draw the same
+     * picture. The SVG keeps every label as text ({@code <text>} elements that can be searched and edited; XChart
+     * itself would write glyph outlines, {@link TextGraphics}); the PDF draws text as outlines, so it looks the same
+     * everywhere without embedding a font.
+     *
+     * <p>Before drawing, the axes get their tick labels ({@link #tickLabels}): on a logarithmic axis every plotted
+     * x value that lies on a tick (a sample size) and the 1-2-5 steps or the decades, as the axis' span allows.
      *
      * @param chart    any XChart chart
      * @param dir      the output directory
      * @param baseName the file name without extension; no path separators
-     * @return the PNG path, then the SVG path
+     * @param titles   whether the chart's title is drawn (config {@code figures.titles}; axis titles and legends
+     *                 are always drawn)
+     * @return the PNG, the SVG and the PDF path
      * @throws IllegalArgumentException if {@code baseName} is empty, {@code "."}, {@code ".."} or
      *                                  contains a path separator
      * @throws IOException              if a file cannot be written
      */
-    public static List<Path> save(Chart<?, ?> chart, Path dir, String baseName) throws IOException {
+    public static List<Path> save(Chart<?, ?> chart, Path dir, String baseName, boolean titles) throws IOException {
         Objects.requireNonNull(chart, "chart");
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(baseName, "baseName");
@@ -147,17 +168,52 @@ public final class Plots {
                 || baseName.indexOf('\\') >= 0) {
             throw new IllegalArgumentException("baseName must be a plain file name, got '" + baseName + "'");
         }
+        chart.getStyler().setChartTitleVisible(titles && chart.getTitle() != null && !chart.getTitle().isEmpty());
+        fitLegend(chart);
+        FigureText texts = tickLabels(chart);
         Path png = dir.resolve(baseName + ".png");
         Path svg = dir.resolve(baseName + ".svg");
-        BufferedImage image = render(chart);
+        Path pdf = dir.resolve(baseName + ".pdf");
+        BufferedImage image = render(chart, texts);
         AtomicFiles.write(png, out -> writePng(image, new MemoryCacheImageOutputStream(out)));
-        AtomicFiles.write(svg, out -> VectorGraphicsEncoder.saveVectorGraphic(chart, out,
-                VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
-        return List.of(png, svg);
+        AtomicFiles.write(svg, out -> writeSvg(chart, texts, out));
+        AtomicFiles.write(pdf, out -> writePdf(chart, texts, out));
+        return List.of(png, svg, pdf);
+    }
+
+    /**
+     * A legend below the plot is one row, which XChart does not wrap: when its entries are wider than the chart
+     * (five entries at {@link #FONT_SIZE}, as in probability_vs_n, reach the right edge), it goes to the right of
+     * the plot in one column instead, so that no entry is cut off.
+     */
+    private static void fitLegend(Chart<?, ?> chart) {
+        Styler s = chart.getStyler();
+        if (s.getLegendPosition() != Styler.LegendPosition.OutsideS || s.getLegendLayout() != Styler.LegendLayout
+                .Horizontal) {
+            return;
+        }
+        java.awt.font.FontRenderContext frc = new java.awt.font.FontRenderContext(null, true, false);
+        double width = 2.0 * s.getChartPadding();
+        for (Object o : chart.getSeriesMap().values()) {
+            org.knowm.xchart.internal.series.Series series = (org.knowm.xchart.internal.series.Series) o;
+            if (series.isShowInLegend()) {
+                // the entry's text, its line-and-marker sample (about three font sizes) and the gaps XChart leaves
+                width += s.getLegendFont().getStringBounds(series.getName(), frc).getWidth() + 3.0 * FONT_SIZE
+                        + 2.0 * s.getLegendPadding();
+            }
+        }
+        if (width > chart.getWidth()) {
+            s.setLegendPosition(Styler.LegendPosition.OutsideE);
+            s.setLegendLayout(Styler.LegendLayout.Vertical);
+        }
     }
 
     /** The chart drawn at {@link #DPI}. */
     static BufferedImage render(Chart<?, ?> chart) {
+        return render(chart, tickLabels(chart));
+    }
+
+    private static BufferedImage render(Chart<?, ?> chart, FigureText texts) {
         double scale = DPI / 72.0;
         int w = (int) (chart.getWidth() * scale);
         int h = (int) (chart.getHeight() * scale);
@@ -166,11 +222,48 @@ public final class Plots {
         try {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.scale(scale, scale);
-            chart.paint(g, chart.getWidth(), chart.getHeight());
+            chart.paint(new TextGraphics(g, texts), chart.getWidth(), chart.getHeight());
         } finally {
             g.dispose();
         }
         return image;
+    }
+
+    private static void writeSvg(Chart<?, ?> chart, FigureText texts, java.io.OutputStream out) throws IOException {
+        VectorGraphics2D g = new VectorGraphics2D();
+        chart.paint(new TextGraphics(g, texts), chart.getWidth(), chart.getHeight());
+        // The SVG is made from a copy of the drawing commands: VectorGraphics2D 0.13 iterates the graphics' own live
+        // list while it writes, and a run once failed there with a ConcurrentModificationException that a copy,
+        // which nothing else holds, cannot meet.
+        de.erichseifert.vectorgraphics2d.intermediate.MutableCommandSequence commands =
+                new de.erichseifert.vectorgraphics2d.intermediate.MutableCommandSequence();
+        for (de.erichseifert.vectorgraphics2d.intermediate.commands.Command<?> c : g.getCommands()) {
+            commands.add(c);
+        }
+        new SVGProcessor().getDocument(commands, new PageSize(0, 0, chart.getWidth(), chart.getHeight()))
+                .writeTo(out);
+    }
+
+    /**
+     * One page of the chart's size in points, as XChart's own PDF encoder draws it, with a fixed document id:
+     * PDFBox would otherwise derive one from the clock, and the same run must give the same bytes.
+     */
+    private static void writePdf(Chart<?, ?> chart, FigureText texts, java.io.OutputStream out) throws IOException {
+        try (PDDocument doc = new PDDocument()) {
+            PDPage page = new PDPage(new PDRectangle(chart.getWidth(), chart.getHeight()));
+            doc.addPage(page);
+            PdfBoxGraphics2D g = new PdfBoxGraphics2D(doc, chart.getWidth(), chart.getHeight());
+            try {
+                chart.paint(new TextGraphics(g, texts), chart.getWidth(), chart.getHeight());
+            } finally {
+                g.dispose();
+            }
+            try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
+                content.drawForm(g.getXFormObject());
+            }
+            doc.setDocumentId(0L);
+            doc.save(out);
+        }
     }
 
     private static void writePng(BufferedImage image, ImageOutputStream out) throws IOException {
@@ -205,6 +298,148 @@ public final class Plots {
         IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA_FORMAT);
         root.appendChild(phys);
         metadata.mergeTree(PNG_METADATA_FORMAT, root);
+    }
+
+    /**
+     * The size of every text in a figure (title, axis titles, tick labels, legend, cell values): one size, as
+     * journals ask. 14 points on an {@link #WIDTH}-point-wide figure is about 8 points when the figure is set at
+     * the 468-point text width of a paper.
+     */
+    public static final int FONT_SIZE = 14;
+
+    /**
+     * Gives the chart's axes their tick labels and collects every string the chart draws, for {@link TextGraphics}.
+     *
+     * <p>A logarithmic axis of XChart labels only the decades by default (200 and 5000 get no label between 100
+     * and 1000 … 10000). Here it labels ticks 1…9 × 10^k: on the x axis every plotted value that is such a tick
+     * (the sample sizes), and on both axes the steps the span allows without crowding: all nine within 1.3
+     * decades, 1-2-5 within 3, else every decade (every 2nd, 3rd … beyond 8). The labels not wanted are hidden.
+     * A linear axis gets XChart's ticks, labelled through a formatting function that records them.
+     */
+    static FigureText tickLabels(Chart<?, ?> chart) {
+        AxesChartStyler s = (AxesChartStyler) chart.getStyler();
+        List<Font> fonts = new ArrayList<>(List.of(s.getChartTitleFont(), s.getAxisTitleFont(),
+                s.getAxisTickLabelsFont(), s.getLegendFont()));
+        if (chart instanceof HeatMapChart h) {
+            fonts.add(h.getStyler().getValueFont());
+        }
+        FigureText t = new FigureText(fonts);
+        t.show(chart.getTitle());
+        t.show(chart.getXAxisTitle());
+        t.show(chart.getYAxisTitle());
+        for (Object o : chart.getSeriesMap().values()) {
+            org.knowm.xchart.internal.series.Series series = (org.knowm.xchart.internal.series.Series) o;
+            if (series.isShowInLegend()) {
+                t.show(series.getName());
+            }
+        }
+        if (chart instanceof XYChart xy) {
+            xyAxis(t, xy, true);
+            xyAxis(t, xy, false);
+        } else if (chart instanceof CategoryChart c) {
+            for (CategorySeries cs : c.getSeriesMap().values()) {
+                for (Object o : cs.getXData()) {
+                    t.show(String.valueOf(o));
+                }
+            }
+            c.getStyler().setyAxisTickLabelsFormattingFunction(recording(t));
+        } else if (chart instanceof HeatMapChart h) {
+            org.knowm.xchart.HeatMapSeries hs = h.getHeatMapSeries();
+            hs.getXData().forEach(o -> t.show(String.valueOf(o)));
+            hs.getYData().forEach(o -> t.show(String.valueOf(o)));
+            // cell values and colour bar labels, formatted as XChart does (its pattern, the default locale)
+            java.text.DecimalFormat df = new java.text.DecimalFormat(h.getStyler().getHeatMapValueDecimalPattern());
+            for (Number[] cell : hs.getHeatData()) {
+                if (cell != null) {
+                    t.show(df.format(cell[2]));
+                }
+            }
+            double lo = h.getStyler().getMin();
+            double hi = h.getStyler().getMax();
+            for (int m = 1; m <= 20; m++) {
+                for (int i = 0; i <= m; i++) {
+                    t.show(df.format(lo + i * (hi - lo) / m));
+                }
+            }
+        }
+        return t;
+    }
+
+    private static void xyAxis(FigureText t, XYChart chart, boolean x) {
+        XYStyler s = chart.getStyler();
+        if (!(x ? s.isXAxisLogarithmic() : s.isYAxisLogarithmic())) {
+            if (x) {
+                s.setxAxisTickLabelsFormattingFunction(recording(t));
+            } else {
+                s.setyAxisTickLabelsFormattingFunction(recording(t));
+            }
+            return;
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        java.util.TreeSet<Double> plotted = new java.util.TreeSet<>();
+        for (XYSeries series : chart.getSeriesMap().values()) {
+            double[] v = x ? series.getXData() : series.getYData();
+            for (double d : v) {
+                if (Double.isFinite(d) && d > 0) {
+                    lo = Math.min(lo, d);
+                    hi = Math.max(hi, d);
+                    if (x && series.isShowInLegend() && !REFERENCE_COLOR.equals(series.getLineColor())) {
+                        plotted.add(d);
+                    }
+                }
+            }
+        }
+        Double min = x ? s.getXAxisMin() : s.getYAxisMin();
+        Double max = x ? s.getXAxisMax() : s.getYAxisMax();
+        lo = min != null && min > 0 ? min : lo;
+        hi = max != null && max > 0 ? max : hi;
+        if (!(lo <= hi)) {
+            return; // nothing drawable on this axis
+        }
+        if (x) {
+            s.setXAxisLogarithmicDecadeOnly(false);
+        } else {
+            s.setYAxisLogarithmicDecadeOnly(false);
+        }
+        int k0 = (int) Math.floor(Math.log10(lo));
+        int k1 = (int) Math.ceil(Math.log10(hi));
+        // plain numbers from 10^-6 to 10^8 (0.0003, 5000), scientific beyond
+        String pattern = k0 >= -6 && k1 <= 9 ? (k0 >= 0 ? "0" : "0." + "#".repeat(-k0)) : "0E0";
+        if (x) {
+            s.setXAxisDecimalPattern(pattern);
+        } else {
+            s.setYAxisDecimalPattern(pattern);
+        }
+        java.text.DecimalFormat df = new java.text.DecimalFormat(pattern,
+                java.text.DecimalFormatSymbols.getInstance(Locale.ROOT));
+        double span = Math.log10(hi / lo);
+        int every = (int) Math.max(1, Math.ceil(span / 8));
+        for (int k = k0; k <= k1; k++) {
+            for (int j = 1; j <= 10; j++) {
+                double v = Math.pow(10, k) * j; // XChart's tick value, computed the same way
+                boolean wanted = span <= 1.3 || (span <= 3 ? j == 1 || j == 2 || j == 5 || j == 10
+                        : (j == 1 && Math.floorMod(k, every) == 0) || (j == 10 && Math.floorMod(k + 1, every) == 0));
+                Double near = plotted.ceiling(v * (1 - 1e-9));
+                wanted |= near != null && near <= v * (1 + 1e-9);
+                if (wanted) {
+                    t.show(df.format(v));
+                } else {
+                    t.hide(df.format(v));
+                }
+            }
+        }
+    }
+
+    /** Tick labels of a linear axis: the value with up to 10 significant digits, recorded as shown. */
+    private static java.util.function.Function<Double, String> recording(FigureText t) {
+        return v -> {
+            String label = new java.math.BigDecimal(v).round(new java.math.MathContext(10)).stripTrailingZeros()
+                    .toPlainString();
+            label = label.equals("-0") ? "0" : label;
+            t.show(label);
+            return label;
+        };
     }
 
     // ------------------------------------------------------------------------------------------
@@ -254,6 +489,29 @@ public final class Plots {
         }
         int slot = nextSlot(chart);
         addDataSeries(chart, name, pts, slot);
+    }
+
+    /**
+     * Adds a fitted curve (a power law, a regression line): a plain line without markers in the next palette
+     * colour, named in the legend, so that it reads as a model and not as more data. Points are handled as in
+     * {@link #addSeries}; pass enough of them for a curve (two suffice for a power law on log-log axes).
+     *
+     * @throws IllegalArgumentException if {@code x} and {@code y} differ in length or the name is already used
+     */
+    public static void addFit(XYChart chart, String name, double[] x, double[] y) {
+        Objects.requireNonNull(chart, "chart");
+        requireName(chart, name);
+        requireSameLength(x, y, "x", "y");
+        double[][] pts = drawable(chart.getStyler(), x, y);
+        if (pts == null) {
+            return;
+        }
+        int slot = nextSlot(chart);
+        addDataSeries(chart, name, pts, slot);
+        XYSeries fit = chart.getSeriesMap().get(name);
+        fit.setMarker(SeriesMarkers.NONE);
+        fit.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {10f, 5f},
+                0f));
     }
 
     /**
@@ -536,7 +794,7 @@ public final class Plots {
         boolean annotate = xValues.size() <= MAX_ANNOTATED_CELLS_PER_SIDE
                 && yValues.size() <= MAX_ANNOTATED_CELLS_PER_SIDE;
         s.setShowValue(annotate);
-        s.setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, FONT_SIZE));
         s.setValueFontColor(Color.BLACK);
 
         List<Number[]> cells = new ArrayList<>();
@@ -653,12 +911,12 @@ public final class Plots {
         s.setPlotGridLinesColor(GRID_COLOR);
         s.setPlotGridLinesStroke(new BasicStroke(1f));
         s.setChartFontColor(Color.BLACK);
-        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, FONT_SIZE));
         s.setChartTitleBoxVisible(false);
-        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, FONT_SIZE));
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, FONT_SIZE));
         s.setAxisTickLabelsColor(Color.BLACK);
-        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, FONT_SIZE));
         s.setLegendBackgroundColor(Color.WHITE);
         s.setLegendBorderColor(Color.WHITE);
         s.setSeriesColors(PALETTE.clone());

@@ -146,6 +146,40 @@ public final class Statistics {
     }
 
     /**
+     * The slope of the {@linkplain #leastSquares least-squares line} with its Student-t confidence interval:
+     * {@code slope ± t(m − 2) · se}, {@code se² = Σ residual² / (m − 2) / Σ (x − x̄)²}, the textbook interval for
+     * points whose scatter about the line is independent with equal variance. On log-log axes (an exponent) the
+     * points are {@code (log x, log y)}. Fewer than three points leave no degree of freedom: the bounds are
+     * {@code NaN} (two points give the slope alone).
+     *
+     * @param points     the points, each {@code {x, y}}
+     * @param confidence the confidence level, in (0, 1)
+     * @return the slope and its interval
+     */
+    public static Interval slopeInterval(List<double[]> points, double confidence) {
+        Line line = leastSquares(points);
+        int m = points.size();
+        if (m < 3 || !line.defined()) {
+            return new Interval(line.slope(), Double.NaN, Double.NaN);
+        }
+        double mx = 0;
+        for (double[] p : points) {
+            mx += p[0];
+        }
+        mx /= m;
+        double sxx = 0;
+        double sse = 0;
+        for (double[] p : points) {
+            sxx += (p[0] - mx) * (p[0] - mx);
+            double r = p[1] - (line.intercept() + line.slope() * p[0]);
+            sse += r * r;
+        }
+        double se = Math.sqrt(sse / (m - 2) / sxx);
+        double t = new TDistribution(null, m - 2).inverseCumulativeProbability(1 - (1 - confidence) / 2);
+        return new Interval(line.slope(), line.slope() - t * se, line.slope() + t * se);
+    }
+
+    /**
      * A proportion with its confidence interval; {@code lower ≤ estimate ≤ upper} whenever the
      * estimate is defined.
      *

@@ -1,5 +1,5 @@
 /**
- * Result output: tables (CSV, Markdown, JSON), Wilson intervals, figures (PNG and SVG) and a
+ * Result output: tables (CSV, Markdown, JSON), Wilson intervals, figures (PNG, SVG with text kept as text, PDF) and a
  * Markdown report builder.
  *
  * <h2>Text conventions, shared by every writer in this package</h2>

@@ -161,6 +161,8 @@ class BadInputBatteryTest {
             c("quoted number for an integer", "init.count", run(du, "init.count='5'")),
             c("integer for a boolean", "init.sign_restarts", run(du, "init.sign_restarts=2")),
             c("yes for a boolean", "init.sign_restarts", run(du, "init.sign_restarts=yes")),
+            c("figures.titles not a boolean", "figures.titles", run(ss, "figures.titles=maybe")),
+            c("unknown key in figures", "figures.title", run(du, "figures.title=false")),
             c("field a grid axis replaces, by --set", "teacher.ratio", run(du, "ratio=1000")),
             c("field the grid drops (d follows k)", "model.d", run(du, "model.d=150")),
             f("field a grid axis replaces, in a file", "teacher.ratio", d -> run(d.resolve("grid-replaced.yaml")

@@ -101,6 +101,10 @@ class CliTest extends CliFixture {
         assertFalse(Files.exists(one.resolve("cells")), "per-cell files are removed once assembled");
         assertArrayEquals(Files.readAllBytes(one.resolve("results.csv")), Files.readAllBytes(two.resolve("results.csv")));
         assertArrayEquals(Files.readAllBytes(one.resolve("summary.csv")), Files.readAllBytes(two.resolve("summary.csv")));
+        for (String f : List.of("p_global.png", "p_global.svg", "p_global.pdf", "outcomes.pdf")) {
+            // figures too: the PDF's document id is fixed, not taken from the clock
+            assertArrayEquals(Files.readAllBytes(one.resolve(f)), Files.readAllBytes(two.resolve(f)), f);
+        }
         Table results = Table.readCsv(one.resolve("results.csv"));
         assertEquals(1200, results.size());
         assertEquals(List.of("cell", "k", "ratio", "run", "seed", "outcome", "stop_reason", "iterations", "phi", "loss",

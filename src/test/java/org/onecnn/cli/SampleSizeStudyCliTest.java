@@ -99,4 +99,41 @@ class SampleSizeStudyCliTest extends CliFixture {
         String largest = ns.startsWith("[128") ? "128" : "32";
         assertTrue(Files.readString(out.resolve("report.md")).contains("At the largest n (" + largest + ")"));
     }
+
+    /**
+     * Figures for a paper from a real run: with {@code figures.titles=false} every figure is written as PNG, SVG and
+     * PDF, {@code probability_vs_n.svg} has a {@code <text>} tick label at every plotted n and no title, and report.md
+     * links every file of the folder (second_order.csv included). Tiny on purpose: only the reporting is under test.
+     */
+    @Test
+    void figuresForAPaperAndAReportThatLinksEveryFile() throws Exception {
+        Path out = home.resolve("paper");
+        assertEquals(0, run("run", "sample-size", "--out", out.toString(), "--set", "init.count=2", "--set",
+                "empirical.n=[200,1000,5000]", "--set", "empirical.datasets=2", "--set", "empirical.max_steps=40",
+                "--set", "empirical.check_every=20", "--set", "stop.max_steps=200", "--set", "figures.titles=false",
+                "--threads", "1"), stderr());
+        for (String f : List.of("probability_vs_n", "transitions")) {
+            for (String ext : List.of(".png", ".svg", ".pdf")) {
+                assertTrue(Files.isRegularFile(out.resolve(f + ext)), f + ext);
+            }
+            byte[] pdf = Files.readAllBytes(out.resolve(f + ".pdf"));
+            assertEquals("%PDF-", new String(pdf, 0, 5, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        List<String> texts = org.onecnn.report.SvgText.texts(out.resolve("probability_vs_n.svg"));
+        for (String n : List.of("200", "1000", "5000")) {
+            assertTrue(texts.contains(n), "no <text> tick label " + n + ": " + texts);
+        }
+        assertTrue(texts.contains("n (samples)") && texts.contains("P(GLOBAL)"), texts.toString());
+        assertTrue(texts.stream().noneMatch(t -> t.startsWith("Outcome probabilities")), "titles off: " + texts);
+        String report = Files.readString(out.resolve("report.md"));
+        try (var files = Files.list(out)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (Files.isRegularFile(f) && !name.startsWith(".") && !name.equals("report.md")) {
+                    assertTrue(report.contains("](" + name + ")"), "report.md does not link " + name);
+                }
+            }
+        }
+        assertTrue(report.contains("[`second_order.csv`](second_order.csv)"), report);
+    }
 }

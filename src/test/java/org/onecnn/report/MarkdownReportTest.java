@@ -31,7 +31,8 @@ class MarkdownReportTest {
     @Test
     void imageLinksPngAndSvg() {
         String md = MarkdownReport.titled("T").image("a (b)", "figs/x(1).png").render();
-        assertEquals("# T\n\n![a (b)](figs/x%281%29.png)\n*(vector version: [x(1).svg](figs/x%281%29.svg))*\n", md);
+        assertEquals("# T\n\n![a (b)](figs/x%281%29.png)\n*(vector versions: [x(1).svg](figs/x%281%29.svg), "
+                + "[x(1).pdf](figs/x%281%29.pdf))*\n", md);
     }
 
     @Test
@@ -55,5 +56,16 @@ class MarkdownReportTest {
         MarkdownReport r = MarkdownReport.titled("φ and π").paragraph("ok");
         r.write(f);
         assertEquals(r.render(), Files.readString(f, StandardCharsets.UTF_8));
+    }
+
+    /** A file list links each file named in code type, once, and leaves other code and existing links alone. */
+    @Test
+    void fileBulletsLinkEveryFile() {
+        String md = MarkdownReport.titled("T").fileBullets(List.of("`summary.csv`, `summary.json`: the summary",
+                "`second_order.csv`: verdicts; `onecnn run` repeats", "[`a.png`](a.png) already")).render();
+        assertEquals("# T\n\n- [`summary.csv`](summary.csv), [`summary.json`](summary.json): the summary\n"
+                + "- [`second_order.csv`](second_order.csv): verdicts; `onecnn run` repeats\n"
+                + "- [`a.png`](a.png) already\n", md);
+        assertEquals("[`a b.csv`](a%20b.csv)", MarkdownReport.link("a b.csv"));
     }
 }

@@ -142,6 +142,74 @@ class PlotsTest {
         assertThrows(IllegalArgumentException.class, () -> Plots.bars("t", "x", "y", cells, v, true));
     }
 
+    /**
+     * Each figure type, rendered, read back from its SVG: every label is a {@code <text>} element (not glyph
+     * outlines), a log axis labels every plotted sample size and the 1-2-5 steps but not the ticks between (which
+     * would crowd), a log axis within one decade still gets several labels, linear, category and heat map axes
+     * label their ticks, and the title follows the titles switch.
+     */
+    @Test
+    void everyFigureTypeLabelsItsAxesWithText() throws Exception {
+        XYChart line = Plots.line("Probabilities", "n (samples)", "probability", true, false);
+        Plots.addSeriesWithErrorBars(line, "P(GLOBAL)", new double[] {200, 1000, 5000}, new double[] {0.2, 0.5, 0.9},
+                new double[] {0.1, 0.4, 0.8}, new double[] {0.3, 0.6, 0.95});
+        Plots.addHorizontalLine(line, "n = ∞", 0.95, 200 / 1.5, 5000 * 1.5);
+        // probability_vs_n's legend: too wide for one row below the plot, so it moves to the right, one column
+        Plots.addSeries(line, "P(SPURIOUS)", new double[] {200, 1000, 5000}, new double[] {0.7, 0.4, 0.1});
+        Plots.addSeries(line, "P(NOT_CONVERGED)", new double[] {200, 1000, 5000}, new double[] {0.1, 0.1, 0});
+        Plots.addHorizontalLine(line, "n = ∞: SPURIOUS", 0.05, 200 / 1.5, 5000 * 1.5);
+        Plots.save(line, OUT, "labels_log_x");
+        assertEquals(org.knowm.xchart.style.Styler.LegendPosition.OutsideE, line.getStyler().getLegendPosition());
+        List<String> t = SvgText.texts(OUT.resolve("labels_log_x.svg"));
+        for (String s : List.of("200", "1000", "5000", "500", "2000", "Probabilities", "n (samples)", "probability",
+                "P(GLOBAL)", "n = ∞")) {
+            assertTrue(t.contains(s), s + " is not a <text> of the SVG: " + t);
+        }
+        for (String s : List.of("300", "400", "3000", "4000", "7000")) {
+            assertFalse(t.contains(s), s + " would crowd the axis: " + t);
+        }
+        assertTrue(t.stream().filter(s -> s.matches("0(\\.\\d+)?|1")).count() >= 5, "y ticks: " + t);
+
+        // spurious_position: log-log, y within one decade, the fit a line without markers
+        XYChart ll = Plots.line("Position", "n (samples)", "π − φ", true, true);
+        Plots.addSeriesWithErrorBars(ll, "median", new double[] {200, 1000, 5000}, new double[] {0.9, 0.6, 0.35},
+                new double[] {0.8, 0.5, 0.3}, new double[] {1.1, 0.7, 0.4});
+        Plots.addFit(ll, "fit: ∝ n^-0.29", new double[] {200, 5000}, new double[] {0.92, 0.36});
+        assertEquals(org.knowm.xchart.style.markers.SeriesMarkers.NONE, ll.getSeriesMap().get("fit: ∝ n^-0.29")
+                .getMarker(), "a fit is a line, not markers");
+        Plots.save(ll, OUT, "labels_log_log", false);
+        List<String> u = SvgText.texts(OUT.resolve("labels_log_log.svg"));
+        assertTrue(u.containsAll(List.of("200", "1000", "5000", "0.3", "0.5", "0.9", "1", "π − φ",
+                "fit: ∝ n^-0.29")), u.toString());
+        assertFalse(u.contains("Position"), "titles off: " + u);
+
+        HeatMapChart hm = Plots.heatmap("Map", "k", "n", List.of(2, 4), List.of("100", "1000"),
+                new double[][] {{0.1, 0.2}, {0.3, 0.4}}, 0, 1);
+        Plots.save(hm, OUT, "labels_heatmap");
+        List<String> h = SvgText.texts(OUT.resolve("labels_heatmap.svg"));
+        assertTrue(h.containsAll(List.of("2", "4", "100", "1000", "k", "n", "Map")), h.toString());
+
+        LinkedHashMap<String, double[]> v = new LinkedHashMap<>();
+        v.put("GLOBAL", new double[] {0.9, 0.4});
+        v.put("SPURIOUS", new double[] {0.1, 0.6});
+        Plots.save(Plots.bars("Bars", "cell", "fraction of runs", List.of("k=2", "k=4"), v, true), OUT, "labels_bars");
+        List<String> b = SvgText.texts(OUT.resolve("labels_bars.svg"));
+        assertTrue(b.containsAll(List.of("k=2", "k=4", "cell", "fraction of runs", "GLOBAL", "SPURIOUS")),
+                b.toString());
+        assertTrue(b.stream().filter(s -> s.matches("0(\\.\\d+)?|1")).count() >= 3, "y ticks: " + b);
+    }
+
+    /** The PDF is a PDF, and the same chart gives the same bytes (no clock in the document id). */
+    @Test
+    void pdfIsWrittenAndReproducible() throws Exception {
+        XYChart chart = Plots.line("t", "x", "y", true, false);
+        Plots.addSeries(chart, "a", new double[] {10, 100}, new double[] {1, 2});
+        byte[] first = Files.readAllBytes(Plots.save(chart, OUT, "pdf_once").get(2));
+        byte[] again = Files.readAllBytes(Plots.save(chart, OUT, "pdf_twice").get(2));
+        assertEquals("%PDF-", new String(first, 0, 5, java.nio.charset.StandardCharsets.US_ASCII));
+        assertArrayEquals(first, again);
+    }
+
     @Test
     void decimalPatterns() {
         assertEquals("0.00", Plots.decimalPattern(1));
@@ -184,7 +252,7 @@ class PlotsTest {
     /** Saves the chart and checks that both files are what they claim to be. */
     private static void checkFiles(Chart<?, ?> chart, String name) throws Exception {
         List<Path> files = Plots.save(chart, OUT, name);
-        assertEquals(List.of(OUT.resolve(name + ".png"), OUT.resolve(name + ".svg")), files);
+        assertEquals(List.of(OUT.resolve(name + ".png"), OUT.resolve(name + ".svg"), OUT.resolve(name + ".pdf")), files);
 
         byte[] png = Files.readAllBytes(files.get(0));
         assertTrue(png.length > 1000, "PNG is suspiciously small: " + png.length);
@@ -218,5 +286,7 @@ class PlotsTest {
         Document svg = f.newDocumentBuilder().parse(files.get(1).toFile());
         assertEquals("svg", svg.getDocumentElement().getLocalName());
         assertTrue(Files.size(files.get(1)) > 1000);
+        byte[] pdf = Files.readAllBytes(files.get(2));
+        assertEquals("%PDF-", new String(pdf, 0, 5, java.nio.charset.StandardCharsets.US_ASCII));
     }
 }

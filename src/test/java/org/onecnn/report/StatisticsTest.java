@@ -388,4 +388,27 @@ class StatisticsTest {
         assertTrue(crossedCovers >= 922, "crossed interval covered " + crossedCovers + " of 1000");
         assertTrue(wilsonCovers <= 800, "pooled Wilson covered " + wilsonCovers + " of 1000");
     }
+
+    /**
+     * The slope's t interval against the hand computation for (0, 0), (1, 1), (2, 1): slope 1/2, residuals −1/6, 1/3,
+     * −1/6, so se² = (1/6)/1/2 = 1/12 and the half-width is t(0.975, 1) · √(1/12) = 12.7062 · 0.288675; exact points
+     * give a zero-width interval, and two points no interval.
+     */
+    @Test
+    void slopeIntervalIsTheTextbookOne() {
+        Statistics.Interval i = Statistics.slopeInterval(java.util.List.of(new double[] {0, 0}, new double[] {1, 1},
+                new double[] {2, 1}), 0.95);
+        double half = 12.706204736174698 * Math.sqrt(1.0 / 12);
+        assertEquals(0.5, i.estimate(), 1e-15);
+        assertEquals(0.5 - half, i.lower(), 1e-9);
+        assertEquals(0.5 + half, i.upper(), 1e-9);
+        Statistics.Interval exact = Statistics.slopeInterval(java.util.List.of(new double[] {0, 1}, new double[] {1, 3},
+                new double[] {2, 5}), 0.95);
+        assertEquals(2, exact.lower(), 1e-12);
+        assertEquals(2, exact.upper(), 1e-12);
+        Statistics.Interval two = Statistics.slopeInterval(java.util.List.of(new double[] {0, 0}, new double[] {1, 2}),
+                0.95);
+        assertEquals(2, two.estimate(), 1e-15);
+        assertTrue(Double.isNaN(two.lower()) && Double.isNaN(two.upper()));
+    }
 }

@@ -159,8 +159,8 @@ final class DoubleConvotronReport {
                 ErrorTrace et = run.result().chosenTrace();
                 Plots.addSeries(e, "teacher " + run.teacher(), toDouble(et.steps()), et.relative());
             }
-            Plots.save(a, ctx.folder().dir(), "stage1_" + tag);
-            Plots.save(e, ctx.folder().dir(), "stage2_" + tag);
+            Plots.save(a, ctx.folder().dir(), "stage1_" + tag, ctx.config().figureTitles());
+            Plots.save(e, ctx.folder().dir(), "stage2_" + tag, ctx.config().figureTitles());
             figures.add("stage1_" + tag);
             figures.add("stage2_" + tag);
         }
@@ -202,7 +202,7 @@ final class DoubleConvotronReport {
             md.image(f, f + ".png");
         }
         md.heading(2, "Files");
-        md.bullets(List.of("`results.csv`: one row per stride, distribution and teacher", "`traces.csv`: stage-1 "
+        md.fileBullets(List.of("`results.csv`: one row per stride, distribution and teacher", "`traces.csv`: stage-1 "
                 + "angles and stage-2 test errors (both signs)", "`summary.csv`, `summary.json`, `config.yaml`, "
                         + "`provenance.json`"));
         md.write(ctx.folder().path("report.md"));

@@ -22,9 +22,9 @@ import org.onecnn.util.InvalidInputException;
  * Double Convotron (Du & Goel) on overlapping patches: {@code convotron.teachers} teachers per stride and input
  * distribution, success when the test error is below {@code convotron.success_error}.
  */
-@JsonPropertyOrder({"name", "type", "description", "seed", "model", "convotron"})
+@JsonPropertyOrder({"name", "type", "description", "seed", "model", "convotron", "figures"})
 public record DoubleConvotronSpec(String name, String type, String description, Long seed, Model model,
-        ConvotronCfg convotron)
+        ConvotronCfg convotron, Sections.Figures figures)
         implements Sections.ConvotronSpec {
     /** The config's {@code type}. */
     public static final String TYPE = "double-convotron";

@@ -131,7 +131,7 @@ final class OverlapLandscapeReport {
         for (String dist : cfg.convotron().distributions()) {
             addSeries(ch, "Double Convotron success (" + dist + ")", xs, summary, "dc_success_" + dist);
         }
-        Plots.save(ch, ctx.folder().dir(), "landscape");
+        Plots.save(ch, ctx.folder().dir(), "landscape", ctx.config().figureTitles());
     }
 
     /** The summary's column {@code col} against the stride, with its interval ({@code col_lo}, {@code col_hi}). */
@@ -179,7 +179,7 @@ final class OverlapLandscapeReport {
         }
         md.image("landscape", "landscape.png");
         md.heading(2, "Files");
-        md.bullets(List.of("`results.csv`: every population run (stride, teacher, seed, outcome, final φ, loss)",
+        md.fileBullets(List.of("`results.csv`: every population run (stride, teacher, seed, outcome, final φ, loss)",
                 "`double_convotron.csv`: every Double Convotron run", "`summary.csv`, `summary.json`, `config.yaml`, "
                         + "`provenance.json`"));
         md.write(ctx.folder().path("report.md"));

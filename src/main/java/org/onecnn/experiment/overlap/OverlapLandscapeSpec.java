@@ -22,9 +22,9 @@ import org.onecnn.util.InvalidInputException;
  * P(global minimum) of weight-normalized GD on the exact overlapping population loss as the stride shrinks,
  * beside Double Convotron on the same teachers.
  */
-@JsonPropertyOrder({"name", "type", "description", "seed", "model", "init", "train", "stop", "classify", "convotron"})
+@JsonPropertyOrder({"name", "type", "description", "seed", "model", "init", "train", "stop", "classify", "convotron", "figures"})
 public record OverlapLandscapeSpec(String name, String type, String description, Long seed, Model model, Init init,
-        Train train, Stop stop, Classify classify, ConvotronCfg convotron)
+        Train train, Stop stop, Classify classify, ConvotronCfg convotron, Sections.Figures figures)
         implements Sections.DynamicsSpec, Sections.ConvotronSpec {
     /** The config's {@code type}. */
     public static final String TYPE = "overlap-landscape";

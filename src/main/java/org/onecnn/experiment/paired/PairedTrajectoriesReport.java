@@ -163,8 +163,8 @@ final class PairedTrajectoriesReport {
             Plots.addSeries(phiPlot, "n = " + en.getKey(), col(pe, p -> p.step()), col(pe, p -> p.phi()));
             Plots.addSeries(lossPlot, "n = " + en.getKey() + ": L_n", col(pe, p -> p.step()), col(pe, p -> p.lossN()));
         }
-        Plots.save(phiPlot, ctx.folder().dir(), "phi_overlay");
-        Plots.save(lossPlot, ctx.folder().dir(), "loss_overlay");
+        Plots.save(phiPlot, ctx.folder().dir(), "phi_overlay", ctx.config().figureTitles());
+        Plots.save(lossPlot, ctx.folder().dir(), "loss_overlay", ctx.config().figureTitles());
         XYChart dp = Plots.line("Deviation from the population trajectory", "n (samples)", "max_t |φ_t(n) − φ_t(∞)|",
                 true, true);
         double[] xs = new double[summary.size()];
@@ -181,7 +181,7 @@ final class PairedTrajectoriesReport {
             }
             Plots.addSeries(dp, String.format(Locale.ROOT, "fit: ∝ n^%.2f", fit.slope()), xs, fy);
         }
-        Plots.save(dp, ctx.folder().dir(), "deviation");
+        Plots.save(dp, ctx.folder().dir(), "deviation", ctx.config().figureTitles());
     }
 
     /** Per n, the empirical trajectory of initialization 0 on data set 0. */
@@ -228,7 +228,8 @@ final class PairedTrajectoriesReport {
         md.image("loss", "loss_overlay.png");
         md.image("deviation", "deviation.png");
         md.heading(2, "Files");
-        md.bullets(List.of("`trajectories.csv`: φ_t and losses, population rows with n = inf", "`deviation.csv`: the "
+        md.fileBullets(List.of(
+                "`trajectories.csv`: φ_t and losses, population rows with n = inf", "`deviation.csv`: the "
                 + "maximal deviation per run and data set", "`summary.csv`, `summary.json`", "`config.yaml`, "
                         + "`provenance.json`"));
         md.write(ctx.folder().path("report.md"));

@@ -23,9 +23,9 @@ import org.onecnn.util.InvalidInputException;
  * {@code empirical.n}, recording φ_t of both every {@code empirical.every} steps.
  */
 @JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify",
-        "empirical"})
+        "empirical", "figures"})
 public record PairedTrajectoriesSpec(String name, String type, String description, Long seed, Model model,
-        TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Empirical empirical)
+        TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Empirical empirical, Sections.Figures figures)
         implements Sections.FiniteSampleSpec {
     /** The config's {@code type}. */
     public static final String TYPE = "paired-trajectories";

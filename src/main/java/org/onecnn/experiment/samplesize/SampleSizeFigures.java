@@ -97,7 +97,7 @@ final class SampleSizeFigures {
                 line.setLineColor(owner.getLineColor());
             }
         }
-        Plots.save(chart, dir, "probability_vs_n");
+        Plots.save(chart, dir, "probability_vs_n", cfg.figureTitles());
         return "probability_vs_n";
     }
 
@@ -148,9 +148,9 @@ final class SampleSizeFigures {
             for (int i = 0; i < px.length; i++) {
                 fy[i] = fit.powerLaw(px[i]);
             }
-            Plots.addSeries(sp, String.format(Locale.ROOT, "fit: ∝ n^%.2f", fit.slope()), px, fy);
+            Plots.addFit(sp, String.format(Locale.ROOT, "fit: ∝ n^%.2f", fit.slope()), px, fy);
         }
-        Plots.save(sp, dir, "spurious_position");
+        Plots.save(sp, dir, "spurious_position", cfg.figureTitles());
         return "spurious_position";
     }
 
@@ -187,7 +187,7 @@ final class SampleSizeFigures {
         HeatMapChart chart = Plots.heatmap("Population outcome → empirical outcome (same initialization)",
                 "n (samples)", "", ns.stream().map(n -> Long.toString(n)).toList(), rows.isEmpty() ? List.of("none")
                         : rows, z, 0, 1);
-        Plots.save(chart, dir, "transitions");
+        Plots.save(chart, dir, "transitions", cfg.figureTitles());
         return "transitions";
     }
 }

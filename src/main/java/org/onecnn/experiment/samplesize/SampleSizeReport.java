@@ -197,11 +197,29 @@ final class SampleSizeReport {
             md.paragraph(org.onecnn.report.PlotSupport.missingNote());
         }
         md.heading(2, "Files");
-        md.bullets(List.of("`results.csv`: one row per n, data set and initialization (population outcome beside the "
-                + "empirical one)", "`population.csv`: the exact population runs", "`summary.csv`, `summary.json`, "
-                        + "`per_dataset.csv`, `transitions.csv`, `spurious_position.csv`",
-                "`config.yaml`, `provenance.json`"));
+        md.bullets(fileList(figures));
         md.write(ctx.folder().path("report.md"));
+    }
+
+    /** Every file of the run folder with a link and a line on what it holds (docs/run-folder.md). */
+    private List<String> fileList(List<String> figures) {
+        List<String> files = new ArrayList<>(List.of(
+                MarkdownReport.link("results.csv") + ": one row per n, data set and initialization (population outcome "
+                        + "beside the empirical one)",
+                MarkdownReport.link("population.csv") + ": the exact population runs (n = inf)",
+                MarkdownReport.link("summary.csv") + ": the table above with every column; "
+                        + MarkdownReport.link("summary.json") + ": the same with the fit, the cost and the warnings",
+                MarkdownReport.link("per_dataset.csv") + ": the outcome proportions of each data set",
+                MarkdownReport.link("transitions.csv") + ": runs per n, population outcome and empirical outcome",
+                MarkdownReport.link("spurious_position.csv") + ": π − φ at the empirical spurious minimum per n",
+                MarkdownReport.link(SecondOrderSection.FILE) + ": the second-order test's verdicts (strict or "
+                        + "degenerate minimum, saddle …) per n and empirical outcome"));
+        for (String f : figures) {
+            files.add(MarkdownReport.figureLinks(f) + ": figure " + f);
+        }
+        files.add(MarkdownReport.link("config.yaml") + ": the resolved config (`onecnn run` it to repeat the run); "
+                + MarkdownReport.link("provenance.json") + ": versions, machine, timings and hashes");
+        return files;
     }
 
     private static String pct(Statistics.Interval i) {
@@ -377,6 +395,20 @@ final class SampleSizeReport {
                 per);
     }
 
+    /**
+     * The exponent's interval as report.md prints it: Student's t on the m − 2 degrees of freedom of the line through
+     * the m medians, which treats the medians' scatter about the line as independent noise of one size; two sizes
+     * leave none, and the sentence says so rather than print a bare number as if it were exact.
+     */
+    private String exponentInterval() {
+        int m = result.fitSizes().size();
+        Statistics.Interval exponent = result.exponent();
+        return Double.isNaN(exponent.lower()) ? "no interval (two sample sizes leave no degree of freedom for one; "
+                + "use three or more)" : String.format(Locale.ROOT, "95%% interval [%.3f, %.3f] (Student's t on the "
+                        + "%d − 2 = %d degrees of freedom of the line through the %d medians)", exponent.lower(),
+                        exponent.upper(), m, m - 2, m);
+    }
+
     /** The fit uses only sample sizes with SPURIOUS points, never one where nothing converged there. */
     private String fitLine() {
         List<Long> fitSizes = result.fitSizes();
@@ -384,9 +416,10 @@ final class SampleSizeReport {
         List<Long> without = cfg.empirical().n().stream().filter(x -> !fitSizes.contains(x)).toList();
         return Double.isNaN(fit.slope()) ? "No fit: only n = " + fitSizes + " has runs at an empirical spurious "
                 + "minimum, and a slope needs at least two sample sizes."
-                : String.format(Locale.ROOT, "Fitted on log-log axes over n ∈ %s%s: median(π − φ) ∝ n^%.3f. The "
+                : String.format(Locale.ROOT, "Fitted on log-log axes over n ∈ %s%s: median(π − φ) ∝ n^%.3f, %s. The "
                         + "population restoring force near φ = π vanishes like (π − φ)², so sampling noise of "
                         + "order n^−1/2 moves the minimum by much more than n^−1/2 (docs/outcomes.md).", fitSizes,
-                        without.isEmpty() ? "" : " (n = " + without + " had no SPURIOUS run and is left out)", fit.slope());
+                        without.isEmpty() ? "" : " (n = " + without + " had no SPURIOUS run and is left out)", fit.slope(),
+                        exponentInterval());
     }
 }

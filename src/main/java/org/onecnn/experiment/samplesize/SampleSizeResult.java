@@ -21,10 +21,12 @@ import org.onecnn.report.Table;
  * @param transitions {@code transitions.csv}: per n, (population outcome, empirical outcome) and its count
  * @param fitSizes    the sizes the power-law fit uses (those with SPURIOUS runs), in {@code empirical.n} order
  * @param fit         log median(π − φ) on log n; NaN without two sample sizes with SPURIOUS runs
+ * @param exponent    the fit's slope with its 95% Student's t interval (bounds NaN from fewer than three sizes)
  * @param secondOrder the second-order section ({@link SecondOrderSection})
  */
 record SampleSizeResult(List<RunResult> population, List<Size> sizes, Table summary, Table perDataset,
-        Table position, Table transitions, List<Long> fitSizes, Statistics.Line fit, SecondOrderSection secondOrder) {
+        Table position, Table transitions, List<Long> fitSizes, Statistics.Line fit, Statistics.Interval exponent,
+        SecondOrderSection secondOrder) {
     SampleSizeResult {
         population = List.copyOf(population);
         sizes = List.copyOf(sizes);

@@ -23,9 +23,9 @@ import org.onecnn.util.InvalidInputException;
  * {@code empirical.datasets} data sets of each size in {@code empirical.n}; P(global), P(spurious) against n.
  */
 @JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify",
-        "empirical"})
+        "empirical", "figures"})
 public record SampleSizeSpec(String name, String type, String description, Long seed, Model model,
-        TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Empirical empirical)
+        TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Empirical empirical, Sections.Figures figures)
         implements Sections.FiniteSampleSpec {
     /** The config's {@code type}. */
     public static final String TYPE = "sample-size";

@@ -113,7 +113,8 @@ final class SampleSizeStatistics {
             }
         }
         return new SampleSizeResult(pop, sizes, s.build(), perDataset.build(), pos.build(), transitions.build(), fitN,
-                Statistics.leastSquares(fitPoints), SecondOrderSection.of(cfg, cells));
+                Statistics.leastSquares(fitPoints), Statistics.slopeInterval(fitPoints, 0.95),
+                SecondOrderSection.of(cfg, cells));
     }
 
     /** The population row: R independent runs, Wilson intervals. */

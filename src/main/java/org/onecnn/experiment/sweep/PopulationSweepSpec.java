@@ -26,10 +26,10 @@ import org.onecnn.util.InvalidInputException;
  * this type, such as {@code ratio}); optionally recording trajectories ({@code record}).
  */
 @JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify",
-        "grid", "record"})
+        "grid", "record", "figures"})
 public record PopulationSweepSpec(String name, String type, String description, Long seed, Model model,
         TeacherSpec teacher, Init init, Train train, Stop stop, Classify classify, Map<String, List<JsonNode>> grid,
-        Record record)
+        Record record, Sections.Figures figures)
         implements Sections.PopulationSpec {
     /** The config's {@code type}. */
     public static final String TYPE = "population-sweep";

@@ -61,12 +61,12 @@ public final class SweepReport {
         if (axes.size() == 2) {
             pivot = pivot(summary, axes.get(0), axes.get(1), "p_global");
             pivot.writeCsv(folder.path("p_global_table.csv"));
-            figures.add(heatmap(summary, axes, cfg.name(), dir));
+            figures.add(heatmap(summary, axes, cfg.name(), dir, cfg.figureTitles()));
         }
         if (!axes.isEmpty() && numeric(summary, axes.get(axes.size() - 1))) {
-            figures.add(pGlobalLines(summary, axes, dir));
+            figures.add(pGlobalLines(summary, axes, dir, cfg.figureTitles()));
         }
-        figures.addAll(bars(summary, axes, dir));
+        figures.addAll(bars(summary, axes, dir, cfg.figureTitles()));
         MarkdownReport md = MarkdownReport.titled(cfg.name());
         if (!cfg.description().isBlank()) {
             md.paragraph(cfg.description());
@@ -94,7 +94,8 @@ public final class SweepReport {
     }
 
     /** The heat map of P(GLOBAL) over two axes; returns the figure's name. */
-    private static String heatmap(Table summary, List<String> axes, String name, Path dir) throws IOException {
+    private static String heatmap(Table summary, List<String> axes, String name, Path dir, boolean titles)
+            throws IOException {
         List<String> ys = distinct(summary, axes.get(0));
         List<String> xs = distinct(summary, axes.get(1));
         double[][] z = new double[ys.size()][xs.size()];
@@ -103,7 +104,7 @@ public final class SweepReport {
                     summary.getDouble(r, "p_global");
         }
         HeatMapChart hm = Plots.heatmap("P(GLOBAL): " + name, axes.get(1), axes.get(0), xs, ys, z, 0, 1);
-        Plots.save(hm, dir, "p_global_heatmap");
+        Plots.save(hm, dir, "p_global_heatmap", titles);
         return "p_global_heatmap";
     }
 
@@ -111,7 +112,8 @@ public final class SweepReport {
      * P(GLOBAL) against the last (numeric) axis, one line per value of the first axis when there are two, with
      * Wilson intervals; returns the figure's name.
      */
-    private static String pGlobalLines(Table summary, List<String> axes, Path dir) throws IOException {
+    private static String pGlobalLines(Table summary, List<String> axes, Path dir, boolean titles)
+            throws IOException {
         String xAxis = axes.get(axes.size() - 1);
         XYChart ch = Plots.line("P(GLOBAL) with Wilson 95% intervals", xAxis, "P(GLOBAL)", false, false);
         List<String> groups = axes.size() >= 2 ? distinct(summary, axes.get(0)) : List.of("");
@@ -136,12 +138,13 @@ public final class SweepReport {
             String name = axes.size() >= 2 ? axes.get(0) + "=" + g : "P(GLOBAL)";
             Plots.addSeriesWithErrorBars(ch, name, x, y, lo, hi);
         }
-        Plots.save(ch, dir, "p_global");
+        Plots.save(ch, dir, "p_global", titles);
         return "p_global";
     }
 
     /** The outcome fractions and the iterations at the stop, per cell, as bar charts; returns their names. */
-    private static List<String> bars(Table summary, List<String> axes, Path dir) throws IOException {
+    private static List<String> bars(Table summary, List<String> axes, Path dir, boolean titles)
+            throws IOException {
         List<String> labels = new ArrayList<>();
         for (int r = 0; r < summary.size(); r++) {
             labels.add(cellLabel(summary, axes, r));
@@ -153,12 +156,12 @@ public final class SweepReport {
             fr.put(o[0], column(summary, o[1]));
         }
         Plots.save(Plots.bars("Outcome fractions per cell", axis, "fraction of runs", labels, fr, true), dir,
-                "outcomes");
+                "outcomes", titles);
         LinkedHashMap<String, double[]> it = new LinkedHashMap<>();
         it.put("median", column(summary, "iters_median"));
         it.put("max", column(summary, "iters_max"));
         CategoryChart itc = Plots.bars("Iterations at the stop", axis, "iterations", labels, it, false);
-        Plots.save(itc, dir, "iterations");
+        Plots.save(itc, dir, "iterations", titles);
         return List.of("outcomes", "iterations");
     }
 
@@ -200,7 +203,7 @@ public final class SweepReport {
         if (trajectories) {
             files.add("`trajectories.csv`: recorded trajectories");
         }
-        md.bullets(files);
+        md.fileBullets(files);
     }
 
     public static List<String> setup(RunContext ctx) {

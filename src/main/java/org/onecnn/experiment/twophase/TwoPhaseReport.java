@@ -193,10 +193,10 @@ final class TwoPhaseReport {
         for (XYChart ch : List.of(loss, lossFull, adist)) {
             Plots.legendInside(ch, org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         }
-        Plots.save(loss, ctx.folder().dir(), "two_phase_loss");
-        Plots.save(lossFull, ctx.folder().dir(), "two_phase_loss_full");
-        Plots.save(angle, ctx.folder().dir(), "two_phase_angle");
-        Plots.save(adist, ctx.folder().dir(), "two_phase_a");
+        Plots.save(loss, ctx.folder().dir(), "two_phase_loss", ctx.config().figureTitles());
+        Plots.save(lossFull, ctx.folder().dir(), "two_phase_loss_full", ctx.config().figureTitles());
+        Plots.save(angle, ctx.folder().dir(), "two_phase_angle", ctx.config().figureTitles());
+        Plots.save(adist, ctx.folder().dir(), "two_phase_a", ctx.config().figureTitles());
     }
 
     private void writeMarkdown(Table summary) throws IOException {
@@ -230,7 +230,8 @@ final class TwoPhaseReport {
         md.image("angle", "two_phase_angle.png");
         md.image("output layer", "two_phase_a.png");
         md.heading(2, "Files");
-        md.bullets(List.of("`trajectories.csv`: the recorded runs every " + cfg.twoPhase().every() + " steps, with the "
+        md.fileBullets(List.of(
+                "`trajectories.csv`: the recorded runs every " + cfg.twoPhase().every() + " steps, with the "
                 + "gradient-flow loss at t = η·step", "`results.csv`: every initialization drawn in the search",
                 "`summary.csv`, `summary.json`: phases and final values", "`config.yaml`, `provenance.json`"));
         md.write(ctx.folder().path("report.md"));
@@ -273,7 +274,8 @@ final class TwoPhaseReport {
         }
         md.table(summary, Map.of());
         md.heading(2, "Files");
-        md.bullets(List.of("`results.csv`: every initialization drawn in the search", "`summary.csv`, `summary.json`: "
+        md.fileBullets(List.of(
+                "`results.csv`: every initialization drawn in the search", "`summary.csv`, `summary.json`: "
                 + "outcomes of the draws", "`config.yaml`, `provenance.json`"));
         md.write(ctx.folder().path("report.md"));
     }

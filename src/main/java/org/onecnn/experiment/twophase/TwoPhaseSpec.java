@@ -24,9 +24,9 @@ import org.onecnn.util.InvalidInputException;
  * at the global minimum and one at the spurious one ({@code two_phase.max_draws} at most) and records both.
  */
 @JsonPropertyOrder({"name", "type", "description", "seed", "model", "teacher", "init", "train", "stop", "classify",
-        "two_phase"})
+        "two_phase", "figures"})
 public record TwoPhaseSpec(String name, String type, String description, Long seed, Model model, TeacherSpec teacher,
-        Init init, Train train, Stop stop, Classify classify, TwoPhase twoPhase)
+        Init init, Train train, Stop stop, Classify classify, TwoPhase twoPhase, Sections.Figures figures)
         implements Sections.PopulationSpec {
     /** The config's {@code type}. */
     public static final String TYPE = "two-phase";
