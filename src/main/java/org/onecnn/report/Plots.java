@@ -231,10 +231,11 @@ public final class Plots {
 
     private static void writeSvg(Chart<?, ?> chart, FigureText texts, java.io.OutputStream out) throws IOException {
         VectorGraphics2D g = new VectorGraphics2D();
-        chart.paint(new TextGraphics(g, texts), chart.getWidth(), chart.getHeight());
-        // The SVG is made from a copy of the drawing commands: VectorGraphics2D 0.13 iterates the graphics' own live
-        // list while it writes, and a run once failed there with a ConcurrentModificationException that a copy,
-        // which nothing else holds, cannot meet.
+        TextGraphics top = new TextGraphics(g, texts);
+        chart.paint(top, chart.getWidth(), chart.getHeight());
+        // The SVG is made from a copy of the drawing commands, and every graphics of the drawing (top and those made
+        // from it) stays reachable until it is written: one that GC finalizes disposes itself, which adds a command
+        // to the list being read (a ConcurrentModificationException, seen once in a run; see TextGraphics#family)
         de.erichseifert.vectorgraphics2d.intermediate.MutableCommandSequence commands =
                 new de.erichseifert.vectorgraphics2d.intermediate.MutableCommandSequence();
         for (de.erichseifert.vectorgraphics2d.intermediate.commands.Command<?> c : g.getCommands()) {
@@ -242,6 +243,7 @@ public final class Plots {
         }
         new SVGProcessor().getDocument(commands, new PageSize(0, 0, chart.getWidth(), chart.getHeight()))
                 .writeTo(out);
+        java.lang.ref.Reference.reachabilityFence(top);
     }
 
     /**
@@ -253,8 +255,10 @@ public final class Plots {
             PDPage page = new PDPage(new PDRectangle(chart.getWidth(), chart.getHeight()));
             doc.addPage(page);
             PdfBoxGraphics2D g = new PdfBoxGraphics2D(doc, chart.getWidth(), chart.getHeight());
+            // every graphics of the drawing reachable until the file is saved (see writeSvg, TextGraphics#family)
+            TextGraphics top = new TextGraphics(g, texts);
             try {
-                chart.paint(new TextGraphics(g, texts), chart.getWidth(), chart.getHeight());
+                chart.paint(top, chart.getWidth(), chart.getHeight());
             } finally {
                 g.dispose();
             }
@@ -263,6 +267,7 @@ public final class Plots {
             }
             doc.setDocumentId(0L);
             doc.save(out);
+            java.lang.ref.Reference.reachabilityFence(top);
         }
     }
 

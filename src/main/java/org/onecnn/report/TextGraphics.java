@@ -11,10 +11,26 @@ package org.onecnn.report;
 final class TextGraphics extends java.awt.Graphics2D {
     private final java.awt.Graphics2D g;
     private final FigureText texts;
+    /**
+     * This graphics and every one {@link #create} made from it, held until the figure is written. A Graphics that
+     * nothing references is finalized ({@code Graphics.finalize} calls {@code dispose}), on the finalizer thread and
+     * at a moment GC chooses; a VectorGraphics2D (SVG) disposed then adds a command to the list its processor is
+     * iterating (a ConcurrentModificationException, seen once in a run), a PdfBoxGraphics2D writes into the page.
+     * Held here, none of them can be finalized before {@link Plots} is done with the file.
+     */
+    private final java.util.List<TextGraphics> family;
 
     TextGraphics(java.awt.Graphics2D g, FigureText texts) {
+        this(g, texts, new java.util.ArrayList<>());
+    }
+
+    private TextGraphics(java.awt.Graphics2D g, FigureText texts, java.util.List<TextGraphics> family) {
         this.g = g;
         this.texts = texts;
+        this.family = family;
+        synchronized (family) {
+            family.add(this);
+        }
     }
 
     @Override
@@ -225,7 +241,7 @@ final class TextGraphics extends java.awt.Graphics2D {
 
     @Override
     public java.awt.Graphics create() {
-        return new TextGraphics((java.awt.Graphics2D) g.create(), texts);
+        return new TextGraphics((java.awt.Graphics2D) g.create(), texts, family);
     }
 
     @Override
