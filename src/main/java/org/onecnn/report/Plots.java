@@ -788,6 +788,10 @@ public final class Plots {
         // Cells fill the whole plot area, so no grey margin is mistaken for missing cells.
         s.setPlotContentSize(1.0);
         s.setLegendPosition(Styler.LegendPosition.OutsideE);
+        // category labels (e.g. "SPURIOUS → SPURIOUS") right-aligned next to the axis, with room before it: left-
+        // aligned at the default padding, the longest ran into its tick mark on the rendered figures
+        s.setYAxisLabelAlignment(org.knowm.xchart.style.AxesChartStyler.TextAlignment.Right);
+        s.setAxisTickPadding(8);
         s.setRangeColors(HEAT_COLORS.clone());
         s.setMin(zMin);
         s.setMax(zMax);

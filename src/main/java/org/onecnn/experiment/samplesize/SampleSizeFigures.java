@@ -111,6 +111,25 @@ final class SampleSizeFigures {
      * π − φ at the empirical spurious minimum against n (log-log): every SPURIOUS run as a faint point, the median
      * with min–max bars, and the fitted power law.
      */
+    /**
+     * The fit's legend entry: the exponent with its 95% interval, as report.md prints it, since three medians leave
+     * one degree of freedom and a bare exponent on the figure would read as exact.
+     */
+    static String fitLabel(double slope, org.onecnn.report.Statistics.Interval exponent) {
+        return Double.isNaN(exponent.lower()) ? String.format(Locale.ROOT, "fit: ∝ n^%.2f (no interval)", slope)
+                : String.format(Locale.ROOT, "fit: ∝ n^%.2f, 95%% interval [%.2f, %.2f]", slope, exponent.lower(),
+                        exponent.upper());
+    }
+
+    /**
+     * The legend to the right of the plot, one entry a line: in XChart's one-row legend below the plot the fit's
+     * line sample ran into the end of the median's label (seen on the rendered PNG and PDF of sample-size-quick).
+     */
+    static void legendRight(XYChart chart) {
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
+    }
+
     String positionPlot(Path dir) throws IOException {
         XYChart sp = Plots.line("Where the empirical spurious minimum sits (faint dots: single runs)", "n (samples)",
                 "π − φ", true, true);
@@ -148,8 +167,9 @@ final class SampleSizeFigures {
             for (int i = 0; i < px.length; i++) {
                 fy[i] = fit.powerLaw(px[i]);
             }
-            Plots.addFit(sp, String.format(Locale.ROOT, "fit: ∝ n^%.2f", fit.slope()), px, fy);
+            Plots.addFit(sp, fitLabel(fit.slope(), result.exponent()), px, fy);
         }
+        legendRight(sp);
         Plots.save(sp, dir, "spurious_position", cfg.figureTitles());
         return "spurious_position";
     }
