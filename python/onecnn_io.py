@@ -290,6 +290,16 @@ class Run:
     def summary(self):
         return self.tables.get("summary")
 
+    def __getitem__(self, name):
+        """run["results"], run["config"], ...: the attribute of that name, else the table (run["per_dataset"]),
+        so that code written for a dict of the folder's parts works too; KeyError for anything else."""
+        if name in ("folder", "config", "provenance", "summary_json", "tables", "params", "datasets", "report",
+                    "results", "summary"):
+            return getattr(self, name)
+        if name in self.tables:
+            return self.tables[name]
+        raise KeyError(name)
+
     def __repr__(self):
         return "Run(%r: %s)" % (self.folder, ", ".join("%s[%d]" % (k, len(v)) for k, v in self.tables.items()))
 

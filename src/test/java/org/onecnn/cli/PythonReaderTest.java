@@ -42,6 +42,11 @@ class PythonReaderTest extends CliFixture {
             "np.save(os.path.join(folder, 'params', 'n-40', 'v.npy'), np.arange(6.0).reshape(2, 3))",
             "run = onecnn_io.load_run(folder, pandas=False)",
             "assert isinstance(run.results, onecnn_io.Table), type(run.results)",
+            // dict-style access, as code written for a dict of the folder's parts would do it
+            "assert run['results'] is run.results and run['config'] is run.config, 'run[name] is the attribute'",
+            "assert run['per_dataset'] is run.tables['per_dataset'], 'run[table] is the table'",
+            "assert len(run['results']) == len(run.results)",
+            "try:\n    run['no_such_part']\n    raise AssertionError('KeyError expected')\nexcept KeyError:\n    pass",
             "out = {'rows': {k: len(t) for k, t in run.tables.items()}, 'config': run.config,",
             "       'provenance': run.provenance, 'results_columns': run.results.columns,",
             "       'outcome0': str(run.results['outcome'][0]), 'seed_dtype': str(run.results['seed'].dtype),",
