@@ -122,12 +122,14 @@ final class SampleSizeFigures {
     }
 
     /**
-     * The legend to the right of the plot, one entry a line: in XChart's one-row legend below the plot the fit's
-     * line sample ran into the end of the median's label (seen on the rendered PNG and PDF of sample-size-quick).
+     * The legend inside the plot's top right corner, one entry a line: in XChart's one-row legend below the plot
+     * the fit's line sample ran into the end of the median's label, and to the right of the plot the long fit
+     * entry squeezed the plot to half the width and pushed the title off the left edge (both seen on the rendered
+     * PNG and PDF of sample-size-quick). The corner is usually empty: π − φ falls with n, so the points at large n sit
+     * low.
      */
-    static void legendRight(XYChart chart) {
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
+    static void legendInCorner(XYChart chart) {
+        Plots.legendInside(chart, org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
     }
 
     String positionPlot(Path dir) throws IOException {
@@ -169,7 +171,7 @@ final class SampleSizeFigures {
             }
             Plots.addFit(sp, fitLabel(fit.slope(), result.exponent()), px, fy);
         }
-        legendRight(sp);
+        legendInCorner(sp);
         Plots.save(sp, dir, "spurious_position", cfg.figureTitles());
         return "spurious_position";
     }
