@@ -108,4 +108,20 @@ class RepositoryFilesTest {
         assertTrue(readme.contains("## Citing") && readme.contains("(CITATION.cff)") && readme.contains("(LICENSE)"),
                 "README cites LICENSE and CITATION.cff");
     }
+
+    /**
+     * docs/library.md has users depend on onecnn: its compile dependencies must not hand them JUnit. pdfbox 3.0.1
+     * (under de.rototor's graphics2d, the PDF writer) names junit-jupiter at compile scope; in onecnn's own build the
+     * test-scoped JUnit hides that, so only the exclusion in pom.xml keeps it off a user's class path.
+     */
+    @Test
+    void libraryUsersGetNoJUnitThroughPdfbox() throws IOException {
+        String pom = Files.readString(ROOT.resolve("pom.xml"), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("(?s)<dependency>\\s*(?:<!--.*?-->\\s*)*<groupId>de\\.rototor\\.pdfbox</groupId>"
+                + "(.*?)</dependency>").matcher(pom);
+        assertTrue(m.find(), "pom.xml depends on de.rototor.pdfbox:graphics2d");
+        assertTrue(m.group(1).matches("(?s).*<exclusion>\\s*<groupId>org\\.junit\\.jupiter</groupId>\\s*"
+                + "<artifactId>junit-jupiter</artifactId>\\s*</exclusion>.*"), "graphics2d excludes junit-jupiter: "
+                + m.group(1));
+    }
 }
