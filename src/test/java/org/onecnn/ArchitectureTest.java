@@ -320,6 +320,29 @@ class ArchitectureTest {
         assertEquals(List.of(), bad, String.join("\n", bad));
     }
 
+    /**
+     * Types receive their resolved spec and its grid points, never the loader's internals: no method of
+     * {@code Experiment} or {@code CellSweep}, and no component of {@code RunContext}, mentions {@code ConfigLoader}
+     * (its {@code Loaded} or {@code Source}), so the loader can move or change without touching a type.
+     */
+    @Test
+    void theContractTakesNoLoaderInternals() {
+        List<String> bad = new ArrayList<>();
+        for (Class<?> c : List.of(org.onecnn.experiment.Experiment.class, org.onecnn.experiment.CellSweep.class)) {
+            for (java.lang.reflect.Method m : c.getMethods()) {
+                if (m.toGenericString().contains("ConfigLoader")) {
+                    bad.add(m.toGenericString());
+                }
+            }
+        }
+        for (java.lang.reflect.RecordComponent rc : org.onecnn.experiment.RunContext.class.getRecordComponents()) {
+            if (rc.getGenericType().getTypeName().contains("ConfigLoader")) {
+                bad.add("RunContext." + rc.getName() + ": " + rc.getGenericType().getTypeName());
+            }
+        }
+        assertEquals(List.of(), bad, String.join("\n", bad));
+    }
+
     /** The detector itself: a two-package cycle and a three-package one are found and named, a chain is not. */
     @Test
     void theCycleFinderFindsCycles() {

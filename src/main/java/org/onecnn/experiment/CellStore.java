@@ -64,43 +64,23 @@ public final class CellStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * One cell a run expects.
-     *
-     * @param file    its file name in {@code cells/}
-     * @param label   what it is: index and axis values, written into the file and checked on resume
-     * @param columns its CSV column names
-     * @param rows    its number of data rows
-     * @param parts   the companion files that may be written with it (file names in {@code cells/})
-     */
-    public record Key(String file, String label, List<String> columns, long rows, List<String> parts) {
-        public Key {
-            columns = List.copyOf(columns);
-            parts = List.copyOf(parts);
-        }
-
-        public Key(String file, String label, List<String> columns, long rows) {
-            this(file, label, columns, rows, List.of());
-        }
-    }
-
-    /**
      * Who reads the store, for its messages: the argument a refusal names ({@code --resume}, {@code --shard},
      * {@code merge}'s {@code RUN_FOLDER}), the command that tries again once the folder is fixed, and what happens
      * to a damaged cell (recomputed by a resume; not by a merge, which computes nothing), so that the warning says
      * what the process then does.
      */
-    public record Caller(String field, String again, java.util.function.Function<Key, String> then) {
+    public record Caller(String field, String again, java.util.function.Function<CellKey, String> then) {
         /** {@code run --resume}: a damaged cell is recomputed. */
         public static final Caller RESUME = new Caller("--resume", "resume again", k -> "recomputing " + k.label());
     }
 
     private final Path dir;
     private final String configHash;
-    private final List<Key> keys;
+    private final List<CellKey> keys;
     /** The done cells (file names) and, for each, the parts its header commits. */
     private final Map<String, Set<String>> done;
 
-    private CellStore(Path dir, String configHash, List<Key> keys, Map<String, Set<String>> done) {
+    private CellStore(Path dir, String configHash, List<CellKey> keys, Map<String, Set<String>> done) {
         this.dir = dir;
         this.configHash = configHash;
         this.keys = List.copyOf(keys);
@@ -113,7 +93,7 @@ public final class CellStore {
     }
 
     /** The store of a new run: nothing done yet. */
-    public static CellStore fresh(RunFolder folder, String configHash, List<Key> keys) {
+    public static CellStore fresh(RunFolder folder, String configHash, List<CellKey> keys) {
         return new CellStore(folder.path(RunFolder.CELLS), configHash, keys, new ConcurrentHashMap<>());
     }
 
@@ -125,12 +105,12 @@ public final class CellStore {
      * @throws InvalidInputException if {@code cells/} holds a cell of another config or a file that is not
      *                               one of this run's cells
      */
-    public static CellStore verify(RunFolder folder, String configHash, List<Key> keys, Consumer<String> warn) {
+    public static CellStore verify(RunFolder folder, String configHash, List<CellKey> keys, Consumer<String> warn) {
         return verify(folder, configHash, keys, warn, Caller.RESUME);
     }
 
     /** {@link #verify(RunFolder, String, List, Consumer)} with the messages of {@code caller}. */
-    public static CellStore verify(RunFolder folder, String configHash, List<Key> keys, Consumer<String> warn,
+    public static CellStore verify(RunFolder folder, String configHash, List<CellKey> keys, Consumer<String> warn,
             Caller caller) {
         Path dir = folder.path(RunFolder.CELLS);
         return new CellStore(dir, configHash, keys, scan(folder, configHash, keys, warn, Set.of(), caller));
@@ -155,12 +135,12 @@ public final class CellStore {
     }
 
     /** The cells this run expects that are not done, in order. */
-    public List<Key> missing() {
+    public List<CellKey> missing() {
         return keys.stream().filter(k -> !done(k)).toList();
     }
 
     /** The intact cells in {@code cells/} (file name to the parts its header commits); see {@link #verify}. */
-    private static Map<String, Set<String>> scan(RunFolder folder, String configHash, List<Key> keys,
+    private static Map<String, Set<String>> scan(RunFolder folder, String configHash, List<CellKey> keys,
             Consumer<String> warn, Set<String> known, Caller caller) {
         Path dir = folder.path(RunFolder.CELLS);
         Map<String, Set<String>> done = new ConcurrentHashMap<>();
@@ -170,9 +150,9 @@ public final class CellStore {
         if (!Files.isDirectory(dir)) {
             throw refuse(folder, caller, dir + " is not a folder");
         }
-        Map<String, Key> byFile = new LinkedHashMap<>();
+        Map<String, CellKey> byFile = new LinkedHashMap<>();
         Set<String> partNames = new LinkedHashSet<>();
-        for (Key k : keys) {
+        for (CellKey k : keys) {
             byFile.put(k.file(), k);
             partNames.addAll(k.parts());
         }
@@ -196,7 +176,7 @@ public final class CellStore {
                         + shortHash(h.configHash()) + ", this run's is " + shortHash(configHash) + "): cells copied "
                         + "from another run, or config.yaml edited; nothing was changed; start a new run");
             }
-            Key k = byFile.get(name);
+            CellKey k = byFile.get(name);
             if (k == null) {
                 if (partNames.contains(name)) {
                     continue;
@@ -222,7 +202,7 @@ public final class CellStore {
     }
 
     /** What is wrong with a cell whose header was read, or null if it is intact and the expected cell. */
-    private static String check(Path dir, Key k, Header h) {
+    private static String check(Path dir, CellKey k, Header h) {
         if (h.format() != FORMAT) {
             return "has cell format " + h.format() + ", not " + FORMAT;
         }
@@ -316,12 +296,12 @@ public final class CellStore {
     }
 
     /** Whether {@code k} is complete and verified (written by this run, or found intact on resume). */
-    public boolean done(Key k) {
+    public boolean done(CellKey k) {
         return done.containsKey(k.file());
     }
 
     /** The cells this run expects, in order. */
-    public List<Key> keys() {
+    public List<CellKey> keys() {
         return keys;
     }
 
@@ -331,7 +311,7 @@ public final class CellStore {
      * then the cell file with {@code csv} (column line and rows, as {@code Table.toCsv()} gives), each
      * atomically; the cell file commits the parts.
      */
-    public void write(Key k, String csv, Map<String, String> parts) throws IOException {
+    public void write(CellKey k, String csv, Map<String, String> parts) throws IOException {
         Map<String, String> partHashes = new LinkedHashMap<>();
         for (String stale : k.parts()) {
             // a part of an earlier, interrupted attempt that this one does not write must not be read back
@@ -356,8 +336,8 @@ public final class CellStore {
         done.put(k.file(), Set.copyOf(partHashes.keySet()));
     }
 
-    /** {@link #write(Key, String, Map)} without parts. */
-    public void write(Key k, String csv) throws IOException {
+    /** {@link #write(CellKey, String, Map)} without parts. */
+    public void write(CellKey k, String csv) throws IOException {
         write(k, csv, Map.of());
     }
 
@@ -379,7 +359,7 @@ public final class CellStore {
     }
 
     /** The CSV text (column line and rows) of a done cell. */
-    public String read(Key k) throws IOException {
+    public String read(CellKey k) throws IOException {
         if (!done(k)) {
             throw new IllegalStateException(k.label() + " is not done");
         }
@@ -387,7 +367,7 @@ public final class CellStore {
     }
 
     /** The CSV text of part {@code part} of a done cell, or null if the cell was written without it. */
-    public String readPart(Key k, String part) throws IOException {
+    public String readPart(CellKey k, String part) throws IOException {
         if (!done(k)) {
             throw new IllegalStateException(k.label() + " is not done");
         }
@@ -420,7 +400,7 @@ public final class CellStore {
      * it empty: a file that is not this run's is never deleted.
      */
     public void clear() throws IOException {
-        for (Key k : keys) {
+        for (CellKey k : keys) {
             Files.deleteIfExists(dir.resolve(k.file()));
             for (String part : k.parts()) {
                 Files.deleteIfExists(dir.resolve(part));

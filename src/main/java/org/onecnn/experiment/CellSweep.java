@@ -29,8 +29,8 @@ public interface CellSweep {
     /** The number of cells. */
     int size();
 
-    /** Where cell {@code index} is stored: file, label, columns, rows and parts (see {@link CellStore.Key}). */
-    CellStore.Key key(int index);
+    /** Where cell {@code index} is stored: file, label, columns, rows and parts (see {@link CellKey}). */
+    CellKey key(int index);
 
     /** The work of cell {@code index} in the unit of its progress (runs, student-steps, …). */
     long work(int index);
@@ -98,7 +98,7 @@ public interface CellSweep {
 
     /**
      * What a cell writes: its CSV (column line, then its rows, as {@code Table.toCsv()} gives) and its parts
-     * (file name → CSV text, each one of its key's {@link CellStore.Key#parts() parts}; none by default).
+     * (file name → CSV text, each one of its key's {@link CellKey#parts() parts}; none by default).
      */
     record Output(String csv, Map<String, String> parts) {
         public Output {

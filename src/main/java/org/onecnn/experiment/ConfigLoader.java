@@ -423,7 +423,7 @@ public final class ConfigLoader {
             }
         }
         ExperimentSpec cfg = bind(tree);
-        List<Cell> cells = cells(cfg); // the axes are checked (every cell validated) before the fields they replace
+        List<GridPoint> cells = cells(cfg); // the axes are checked (every cell validated) before the fields they replace
         Map<String, String> replaced = replacedByGrid(cfg);
         if (!recorded) {
             refuseGivenFieldsTheGridReplaces(tree, src.builtIn(), set, replaced);
@@ -571,7 +571,7 @@ public final class ConfigLoader {
     }
 
     /** A loaded experiment: where it came from, the resolved config and its cells. */
-    public record Loaded(Source source, ExperimentSpec config, List<Cell> cells) {
+    public record Loaded(Source source, ExperimentSpec config, List<GridPoint> cells) {
     }
 
     /**
@@ -949,26 +949,11 @@ public final class ConfigLoader {
         return sb.length() == 0 ? "config" : sb.toString();
     }
 
-    /** One grid cell: its index, the axis values by axis name, and the config with them substituted. */
-    public record Cell(int index, LinkedHashMap<String, JsonNode> values, ExperimentSpec config) {
-        /** The cell as {@code k=25, ratio=4}. */
-        public String label() {
-            StringBuilder sb = new StringBuilder();
-            for (Map.Entry<String, JsonNode> e : values.entrySet()) {
-                if (sb.length() > 0) {
-                    sb.append(", ");
-                }
-                sb.append(e.getKey()).append('=').append(e.getValue().asText());
-            }
-            return sb.length() == 0 ? "(single cell)" : sb.toString();
-        }
-    }
-
     /** The most cells a grid may have (each cell is a file of its own and a row of every summary). */
     public static final int MAX_CELLS = 100_000;
 
     /** Expand the grid (cartesian product, last axis fastest) into validated cells. */
-    public static List<Cell> cells(ExperimentSpec cfg) {
+    public static List<GridPoint> cells(ExperimentSpec cfg) {
         ObjectNode base = YAML.valueToTree(cfg);
         base.remove("grid");
         List<String> axes = cfg.axes();
@@ -1006,7 +991,7 @@ public final class ConfigLoader {
             }
             paths.add(p);
         }
-        List<Cell> cells = new ArrayList<>();
+        List<GridPoint> cells = new ArrayList<>();
         int[] idx = new int[axes.size()];
         long total = 1;
         for (String a : axes) {
@@ -1034,11 +1019,11 @@ public final class ConfigLoader {
             try {
                 cc = bind(t);
             } catch (InvalidInputException e) {
-                String label = new Cell(c, values, null).label();
+                String label = new GridPoint(c, values, null).label();
                 throw new InvalidInputException(e.field(), (axes.isEmpty() ? "" : "in grid cell " + label + ": ")
                         + e.getMessage().substring(e.field().isEmpty() ? 0 : e.field().length() + 2));
             }
-            cells.add(new Cell(c, values, cc));
+            cells.add(new GridPoint(c, values, cc));
         }
         return cells;
     }

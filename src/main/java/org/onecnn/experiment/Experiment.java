@@ -24,8 +24,12 @@ public interface Experiment {
         return "";
     }
 
-    /** Check every cell; throw {@link org.onecnn.util.InvalidInputException} naming the field. */
-    void validate(ConfigLoader.Loaded loaded);
+    /**
+     * Check the config and every point of its grid; throw {@link org.onecnn.util.InvalidInputException} naming the
+     * field. Every method here receives the resolved spec and its grid points (one point, the spec itself, for a
+     * config without a grid), never the loader's internals.
+     */
+    void validate(ExperimentSpec spec, java.util.List<GridPoint> points);
 
     /**
      * The checks that need the run folder's path, made after {@link #validate} and before anything is written:
@@ -38,7 +42,8 @@ public interface Experiment {
      * @param resumed   whether the run is being resumed
      * @throws org.onecnn.util.InvalidInputException naming the field when the run cannot go on
      */
-    default java.util.Map<String, Object> beforeWriting(ConfigLoader.Loaded loaded, java.nio.file.Path runFolder,
+    default java.util.Map<String, Object> beforeWriting(ExperimentSpec spec, java.util.List<GridPoint> points,
+            java.nio.file.Path runFolder,
             boolean resumed) throws java.io.IOException {
         return java.util.Map.of();
     }
@@ -58,7 +63,7 @@ public interface Experiment {
      * The cells a run of this experiment writes to {@code cells/} as it goes (see {@link CellStore}), so
      * that a resume verifies them before anything runs; none for experiments that recompute everything.
      */
-    default java.util.List<CellStore.Key> cellKeys(ConfigLoader.Loaded loaded) {
+    default java.util.List<CellKey> cellKeys(ExperimentSpec spec, java.util.List<GridPoint> points) {
         return java.util.List.of();
     }
 
@@ -71,7 +76,7 @@ public interface Experiment {
      * @throws org.onecnn.util.InvalidInputException if the config asks for something that only the run's own
      *                                               machine can do (such as saving data sets beside the run)
      */
-    default CellSweep cells(ConfigLoader.Loaded loaded) {
+    default CellSweep cells(ExperimentSpec spec, java.util.List<GridPoint> points) {
         return null;
     }
 

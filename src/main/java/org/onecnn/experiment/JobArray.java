@@ -104,7 +104,7 @@ public final class JobArray {
         Prepared prepared = Prepared.of(ConfigLoader.load(req.config(), req.sets()));
         ConfigLoader.Loaded loaded = prepared.loaded();
         Experiment exp = prepared.exp();
-        List<CellStore.Key> keys = prepared.keys();
+        List<CellKey> keys = prepared.keys();
         if (keys.isEmpty()) {
             throw new InvalidInputException(Shard.OPTION, "experiments of type " + loaded.config().type() + " do not "
                     + "compute in cells (population-sweep and sample-size do), so they cannot be split into shards; "
@@ -193,7 +193,7 @@ public final class JobArray {
                     foundDone.add(i);
                 }
             }
-            RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine(),
+            RunContext ctx = new RunContext(folder, loaded.config(), loaded.cells(), req.threads(), req.quiet(), req.commandLine(),
                     new LinkedHashMap<>(), store[0], executor[0]);
             try (SeedLedger l = SeedLedger.open(loaded.config().seed())) {
                 ledger[0] = l;
@@ -251,7 +251,7 @@ public final class JobArray {
             Experiment exp = prepared.exp();
             String hash = prepared.hash();
             checkWritten(folder, hash, field);
-            List<CellStore.Key> keys = prepared.keys();
+            List<CellKey> keys = prepared.keys();
             if (keys.isEmpty()) {
                 throw new InvalidInputException(field, dir + " holds a run of type " + loaded.config().type()
                         + ", which does not compute in cells: there is nothing to merge; finish it with ./onecnn run "
@@ -267,7 +267,7 @@ public final class JobArray {
             List<String> damaged = new ArrayList<>();
             CellStore store = CellStore.verify(folder, hash, keys, damaged::add, new CellStore.Caller(field,
                     "merge again", k -> "not merged"));
-            List<CellStore.Key> missing = store.missing();
+            List<CellKey> missing = store.missing();
             if (!missing.isEmpty()) {
                 String why = damaged.isEmpty() ? "" : " (" + damaged.size() + " of them damaged: " + damaged.stream()
                         .limit(3).map(w -> w.replaceFirst("^onecnn: warning: ", "").replaceFirst("; not merged$", ""))
@@ -298,7 +298,7 @@ public final class JobArray {
                     return "none (merge of cells computed by a job array)";
                 }
             };
-            RunContext ctx = new RunContext(folder, loaded, threads, quiet, commandLine, new LinkedHashMap<>(),
+            RunContext ctx = new RunContext(folder, loaded.config(), loaded.cells(), threads, quiet, commandLine, new LinkedHashMap<>(),
                     store, none);
             try (SeedLedger l = SeedLedger.open(loaded.config().seed())) {
                 exp.execute(ctx);
@@ -588,10 +588,10 @@ public final class JobArray {
     }
 
     /** The missing cells by label (at most 10, then how many more), and the shards they belong to. */
-    private static String describe(List<CellStore.Key> missing, List<CellStore.Key> keys, int shards) {
+    private static String describe(List<CellKey> missing, List<CellKey> keys, int shards) {
         List<String> labels = new ArrayList<>();
         TreeSet<Integer> owners = new TreeSet<>();
-        for (CellStore.Key k : missing) {
+        for (CellKey k : missing) {
             if (labels.size() < 10) {
                 labels.add(k.label());
             }

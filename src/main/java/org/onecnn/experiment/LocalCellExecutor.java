@@ -48,7 +48,7 @@ public final class LocalCellExecutor implements CellExecutor {
             InterruptedException {
         List<Pending<?>> todo = new ArrayList<>();
         for (int i = 0; i < sweep.size(); i++) {
-            CellStore.Key key = sweep.key(i);
+            CellKey key = sweep.key(i);
             if (!store.done(key)) {
                 todo.add(new Pending<>(key, sweep.job(i)));
             }
@@ -99,12 +99,12 @@ public final class LocalCellExecutor implements CellExecutor {
 
     /** A cell being computed: its pieces as they arrive, and how many are still to come. */
     private static final class Pending<P> {
-        final CellStore.Key key;
+        final CellKey key;
         final CellSweep.Job<P> job;
         final AtomicReferenceArray<P> pieces;
         final AtomicInteger left;
 
-        Pending(CellStore.Key key, CellSweep.Job<P> job) {
+        Pending(CellKey key, CellSweep.Job<P> job) {
             this.key = key;
             this.job = job;
             this.pieces = new AtomicReferenceArray<>(job.pieces());

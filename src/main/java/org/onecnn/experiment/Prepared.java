@@ -13,7 +13,7 @@ import java.util.List;
  * @param keys   the cells' keys ({@link Experiment#cellKeys})
  * @param hash   the config hash ({@link CellStore#configHash})
  */
-public record Prepared(ConfigLoader.Loaded loaded, Experiment exp, List<CellStore.Key> keys, String hash) {
+public record Prepared(ConfigLoader.Loaded loaded, Experiment exp, List<CellKey> keys, String hash) {
     public Prepared {
         keys = List.copyOf(keys);
     }
@@ -24,8 +24,8 @@ public record Prepared(ConfigLoader.Loaded loaded, Experiment exp, List<CellStor
      */
     public static Prepared of(ConfigLoader.Loaded loaded) {
         Experiment exp = Experiment.of(loaded.config().type());
-        exp.validate(loaded);
-        return new Prepared(loaded, exp, exp.cellKeys(loaded), CellStore.configHash(loaded.config()));
+        exp.validate(loaded.config(), loaded.cells());
+        return new Prepared(loaded, exp, exp.cellKeys(loaded.config(), loaded.cells()), CellStore.configHash(loaded.config()));
     }
 
     /** The resolved config. */

@@ -5,28 +5,24 @@ import java.util.List;
 import org.onecnn.util.Progress;
 
 /**
- * What an experiment needs to run: its folder, the resolved config and cells, the number of worker
+ * What an experiment needs to run: its folder, the resolved config and its grid points, the number of worker
  * threads, whether to show progress; {@code provenance} collects what the experiment learns while running
  * (the ND4J backend it configured, say), merged into {@code provenance.json} at the end; {@code store}
  * holds the run's completed cells (verified on resume); {@code executor} computes the cells of a sweep
  * ({@link #runCells}), chosen by {@link Runner}.
  */
-public record RunContext(RunFolder folder, ConfigLoader.Loaded loaded, int threads, boolean quiet,
+public record RunContext(RunFolder folder, ExperimentSpec config, List<GridPoint> points, int threads, boolean quiet,
         List<String> commandLine, java.util.Map<String, Object> provenance, CellStore store, CellExecutor executor) {
 
     /** A context whose cells run on this machine, {@code threads} at a time. */
-    public RunContext(RunFolder folder, ConfigLoader.Loaded loaded, int threads, boolean quiet,
+    public RunContext(RunFolder folder, ExperimentSpec config, List<GridPoint> points, int threads, boolean quiet,
             List<String> commandLine, CellStore store) {
-        this(folder, loaded, threads, quiet, commandLine, new java.util.LinkedHashMap<>(), store,
+        this(folder, config, points, threads, quiet, commandLine, new java.util.LinkedHashMap<>(), store,
                 new LocalCellExecutor(Math.max(1, threads)));
     }
 
-    public ExperimentSpec config() {
-        return loaded.config();
-    }
-
-    public List<ConfigLoader.Cell> cells() {
-        return loaded.cells();
+    public RunContext {
+        points = List.copyOf(points);
     }
 
     /**

@@ -54,7 +54,7 @@ public final class Runner {
             }
             return new LocalCellExecutor(Math.max(1, req.threads()));
         }
-        if (loaded.config() instanceof Sections.FiniteSampleSpec f && !exp.cellKeys(loaded).isEmpty()) {
+        if (loaded.config() instanceof Sections.FiniteSampleSpec f && !exp.cellKeys(loaded.config(), loaded.cells()).isEmpty()) {
             f.requireNoSavedDatasets("--spark");
         }
         String missing = "this build of onecnn has no Spark executor (the launcher builds without Spark): build it "
@@ -101,7 +101,7 @@ public final class Runner {
         Experiment exp = prepared.exp();
         CellExecutor executor = executor(req, loaded, exp);
         Path dir = RunFolder.plan(org.onecnn.util.Installation.home().resolve("runs"), loaded.config().name(), req.out());
-        Map<String, Object> early = exp.beforeWriting(loaded, dir.toAbsolutePath(), false);
+        Map<String, Object> early = exp.beforeWriting(loaded.config(), loaded.cells(), dir.toAbsolutePath(), false);
         RunFolder folder = RunFolder.create(dir);
         RunFolder.Lock lock = folder.lock();
         try (Interruption.Active active = Interruption.begin(folder, resumeHint(folder), true)) {
@@ -159,7 +159,7 @@ public final class Runner {
                 // a job array's folder finished here: its shard records go into provenance.json, as a merge does
                 records = JobArray.readRecords(folder, JobArray.shardCountOf(started), "--resume", "resume again");
             }
-            Map<String, Object> early = exp.beforeWriting(loaded, folder.dir().toAbsolutePath(), true);
+            Map<String, Object> early = exp.beforeWriting(loaded.config(), loaded.cells(), folder.dir().toAbsolutePath(), true);
             List<String> removed = folder.removeLeftovers();
             if (!removed.isEmpty() && !req.quiet()) {
                 System.err.println("removed " + removed.size() + " leftover(s) of interrupted writes: "
@@ -288,7 +288,7 @@ public final class Runner {
         prov.putIfAbsent(CONFIG_HASH, CellStore.configHash(loaded.config()));
         prov.put("cell_executor", executor.describe());
         active.writeProvenance(prov);
-        RunContext ctx = new RunContext(folder, loaded, req.threads(), req.quiet(), req.commandLine(),
+        RunContext ctx = new RunContext(folder, loaded.config(), loaded.cells(), req.threads(), req.quiet(), req.commandLine(),
                 new LinkedHashMap<>(), store, executor);
         TestHooks.pause("started");
         // the ledger sees every Seeds.derive of the run, so provenance lists exactly the streams it drew

@@ -101,7 +101,7 @@ public final class ShardCellExecutor implements CellExecutor {
         }
 
         @Override
-        public CellStore.Key key(int index) {
+        public CellKey key(int index) {
             return sweep.key(cells.get(index));
         }
 

@@ -1,5 +1,6 @@
 package org.onecnn.spark;
 
+import org.onecnn.experiment.CellKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ final class CellBytes {
     private CellBytes() {
     }
 
-    static byte[] encode(String configHash, CellStore.Key key, CellSweep.Output out) {
+    static byte[] encode(String configHash, CellKey key, CellSweep.Output out) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
         m.put("cell", key.label());
@@ -52,7 +53,7 @@ final class CellBytes {
      *
      * @throws IllegalStateException naming what is wrong, if the bytes are not an intact encoding of that cell
      */
-    static CellSweep.Output decode(byte[] bytes, String configHash, CellStore.Key key) {
+    static CellSweep.Output decode(byte[] bytes, String configHash, CellKey key) {
         String problem = problem(bytes, configHash, key);
         if (problem != null) {
             throw new IllegalStateException(key.label() + ": " + problem);
@@ -64,7 +65,7 @@ final class CellBytes {
     }
 
     /** What is wrong with {@code bytes} as cell {@code key} of this config, or null if they are intact. */
-    static String problem(byte[] bytes, String configHash, CellStore.Key key) {
+    static String problem(byte[] bytes, String configHash, CellKey key) {
         JsonNode j = tree(bytes);
         if (j == null || !j.path("format").isInt() || !j.path("csv").isTextual() || !j.path("parts").isObject()
                 || !j.path("parts_sha256").isObject()) {

@@ -1,5 +1,6 @@
 package org.onecnn.spark;
 
+import org.onecnn.experiment.CellKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,7 @@ final class CellTask implements Function<Integer, CellResult> {
         // first: the cuda engine takes its device when it loads, which building the cells may do
         String device = SparkDevices.use(sweepSpec(), gpus);
         CellSweep sweep = sweep(yaml, configHash);
-        CellStore.Key key = sweep.key(index);
+        CellKey key = sweep.key(index);
         CellUri kept = cellUri == null ? null : new CellUri(cellUri, configHash);
         if (kept != null) {
             byte[] found = kept.read(key, hadoop);
@@ -134,7 +135,7 @@ final class CellTask implements Function<Integer, CellResult> {
             }
             ConfigLoader.Loaded loaded = new ConfigLoader.Loaded(new ConfigLoader.Source("spark task", yaml, false),
                     cfg, ConfigLoader.cells(cfg));
-            CellSweep s = Experiment.of(cfg.type()).cells(loaded);
+            CellSweep s = Experiment.of(cfg.type()).cells(loaded.config(), loaded.cells());
             if (s == null) {
                 throw new IllegalStateException("experiments of type " + cfg.type() + " compute no cells");
             }

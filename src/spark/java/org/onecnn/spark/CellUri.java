@@ -1,5 +1,6 @@
 package org.onecnn.spark;
 
+import org.onecnn.experiment.CellKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,12 +32,12 @@ final class CellUri {
         this.configHash = configHash;
     }
 
-    Path path(CellStore.Key key) {
+    Path path(CellKey key) {
         return new Path(uri + "/" + configHash + "/" + key.file() + ".json");
     }
 
     /** The bytes of cell {@code key} if an intact copy is kept, else null. */
-    byte[] read(CellStore.Key key, Configuration conf) throws IOException {
+    byte[] read(CellKey key, Configuration conf) throws IOException {
         Path p = path(key);
         FileSystem fs = p.getFileSystem(conf);
         if (!fs.exists(p)) {
@@ -55,7 +56,7 @@ final class CellUri {
     }
 
     /** Keeps cell {@code key}: written under a temporary name, then renamed into place. */
-    void write(CellStore.Key key, byte[] bytes, Configuration conf) throws IOException {
+    void write(CellKey key, byte[] bytes, Configuration conf) throws IOException {
         Path p = path(key);
         FileSystem fs = p.getFileSystem(conf);
         fs.mkdirs(p.getParent());

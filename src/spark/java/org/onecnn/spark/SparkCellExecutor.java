@@ -1,5 +1,6 @@
 package org.onecnn.spark;
 
+import org.onecnn.experiment.CellKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,7 +122,7 @@ public final class SparkCellExecutor implements CellExecutor {
                     cancel(jobs);
                     throw e;
                 }
-                CellStore.Key key = sweep.key(i);
+                CellKey key = sweep.key(i);
                 CellSweep.Output out = CellBytes.decode(result.cell, configHash, key);
                 SeedLedger.addAll(result.streams);
                 store.write(key, out.csv(), out.parts());

@@ -26,10 +26,10 @@ class CellStoreRefreshTest {
 
     private static final List<String> COLUMNS = List.of("run", "x");
 
-    private static List<CellStore.Key> keys(int n) {
-        List<CellStore.Key> k = new ArrayList<>();
+    private static List<CellKey> keys(int n) {
+        List<CellKey> k = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            k.add(new CellStore.Key("cell-" + i + ".csv", "cell " + i, COLUMNS, 2));
+            k.add(new CellKey("cell-" + i + ".csv", "cell " + i, COLUMNS, 2));
         }
         return k;
     }
@@ -41,7 +41,7 @@ class CellStoreRefreshTest {
     @Test
     void aStoreTakesInTheCellsOtherStoresWrote() throws Exception {
         RunFolder folder = RunFolder.create(tmp.resolve("run"));
-        List<CellStore.Key> keys = keys(4);
+        List<CellKey> keys = keys(4);
         CellStore mine = CellStore.verify(folder, "hash", keys, w -> {
         });
         CellStore other = CellStore.verify(folder, "hash", keys, w -> {
@@ -82,7 +82,7 @@ class CellStoreRefreshTest {
     @Test
     void aCellOfAnotherConfigRefuses() throws Exception {
         RunFolder folder = RunFolder.create(tmp.resolve("run"));
-        List<CellStore.Key> keys = keys(2);
+        List<CellKey> keys = keys(2);
         CellStore mine = CellStore.verify(folder, "hash", keys, w -> {
         });
         CellStore.verify(folder, "other", keys, w -> {

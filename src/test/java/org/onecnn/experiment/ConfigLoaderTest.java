@@ -20,7 +20,7 @@ class ConfigLoaderTest {
     private static InvalidInputException bad(String config, String... sets) {
         return assertThrows(InvalidInputException.class, () -> {
             ConfigLoader.Loaded l = ConfigLoader.load(config, List.of(sets));
-            Experiment.of(l.config().type()).validate(l);
+            Experiment.of(l.config().type()).validate(l.config(), l.cells());
         });
     }
 
@@ -45,7 +45,7 @@ class ConfigLoaderTest {
         assertEquals(0.5, ((PopulationSweepSpec) t1.config()).teacher().aNorm());
         for (String name : ConfigLoader.builtIns()) {
             ConfigLoader.Loaded l = ConfigLoader.load(name, List.of());
-            Experiment.of(l.config().type()).validate(l);
+            Experiment.of(l.config().type()).validate(l.config(), l.cells());
         }
         // bg2017: p is a grid axis and the patches stay non-overlapping
         ConfigLoader.Loaded bg = ConfigLoader.load("bg2017-fixed-output", List.of());

@@ -58,8 +58,8 @@ class LocalCellExecutorTest {
         }
 
         @Override
-        public CellStore.Key key(int index) {
-            return new CellStore.Key("c-" + index + ".csv", "cell " + index, COLUMNS, pieces);
+        public CellKey key(int index) {
+            return new CellKey("c-" + index + ".csv", "cell " + index, COLUMNS, pieces);
         }
 
         @Override
@@ -117,7 +117,7 @@ class LocalCellExecutorTest {
     }
 
     private CellStore store(String name, CellSweep sweep) {
-        List<CellStore.Key> keys = new ArrayList<>();
+        List<CellKey> keys = new ArrayList<>();
         for (int i = 0; i < sweep.size(); i++) {
             keys.add(sweep.key(i));
         }
@@ -173,7 +173,7 @@ class LocalCellExecutorTest {
         reference.addAll(readAll(store, first));
         // a store with cells 1 and 3 done, as a resume finds it
         TestSweep again = new TestSweep(5, 2, Integer.MAX_VALUE);
-        List<CellStore.Key> keys = new ArrayList<>();
+        List<CellKey> keys = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             keys.add(again.key(i));
         }

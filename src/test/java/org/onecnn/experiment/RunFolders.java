@@ -51,12 +51,12 @@ public final class RunFolders {
      */
     public static List<Path> interrupt(Path dir, int... done) throws IOException {
         ConfigLoader.Loaded loaded = load(dir);
-        List<CellStore.Key> keys = Experiment.of(loaded.config().type()).cellKeys(loaded);
+        List<CellKey> keys = Experiment.of(loaded.config().type()).cellKeys(loaded.config(), loaded.cells());
         List<String> lines = Files.readAllLines(dir.resolve("results.csv"));
         String header = lines.get(0) + "\n";
         List<String> bodies = new ArrayList<>();
         int at = 1;
-        for (CellStore.Key k : keys) {
+        for (CellKey k : keys) {
             StringBuilder b = new StringBuilder(header);
             for (int r = 0; r < k.rows(); r++) {
                 b.append(lines.get(at++)).append('\n');
@@ -91,7 +91,7 @@ public final class RunFolders {
             store.write(keys.get(i), bodies.get(i), parts.get(i));
         }
         List<Path> files = new ArrayList<>();
-        for (CellStore.Key k : keys) {
+        for (CellKey k : keys) {
             files.add(dir.resolve(RunFolder.CELLS).resolve(k.file()));
         }
         return files;
@@ -100,7 +100,7 @@ public final class RunFolders {
     /** Writes {@code csv} (column line and rows) as cell {@code index} of the run in {@code dir}, with a valid header. */
     public static void writeCell(Path dir, int index, String csv) throws IOException {
         ConfigLoader.Loaded loaded = load(dir);
-        List<CellStore.Key> keys = Experiment.of(loaded.config().type()).cellKeys(loaded);
+        List<CellKey> keys = Experiment.of(loaded.config().type()).cellKeys(loaded.config(), loaded.cells());
         CellStore.fresh(RunFolder.resume(dir), CellStore.configHash(loaded.config()), keys).write(keys.get(index), csv);
     }
 }

@@ -1,11 +1,13 @@
 package org.onecnn.experiment.convotron;
 
+import org.onecnn.experiment.ExperimentSpec;
+import org.onecnn.experiment.GridPoint;
+
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.convotron.ConvotronCells;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.setup.MemoryEstimate;
@@ -37,10 +39,9 @@ public final class DoubleConvotronExperiment implements Experiment {
         return "; its strides are convotron.strides";
     }
 
-
     @Override
-    public void validate(ConfigLoader.Loaded loaded) {
-        DoubleConvotronSpec cfg = (DoubleConvotronSpec) loaded.config();
+    public void validate(ExperimentSpec spec, List<GridPoint> points) {
+        DoubleConvotronSpec cfg = (DoubleConvotronSpec) spec;
         List<Integer> strides = cfg.convotron().stridesFor(cfg.model().p());
         for (int s : strides) {
             ConvotronCells.architecture(cfg, s);

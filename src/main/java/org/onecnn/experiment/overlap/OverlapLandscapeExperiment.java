@@ -1,5 +1,8 @@
 package org.onecnn.experiment.overlap;
 
+import org.onecnn.experiment.ExperimentSpec;
+import org.onecnn.experiment.GridPoint;
+
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,7 +10,6 @@ import java.util.Map;
 
 import org.onecnn.population.EngineKind;
 import org.onecnn.population.Algorithm;
-import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.convotron.ConvotronCells;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.setup.MemoryEstimate;
@@ -45,10 +47,9 @@ public final class OverlapLandscapeExperiment implements Experiment {
         return "; its strides are convotron.strides";
     }
 
-
     @Override
-    public void validate(ConfigLoader.Loaded loaded) {
-        OverlapLandscapeSpec cfg = (OverlapLandscapeSpec) loaded.config();
+    public void validate(ExperimentSpec spec, List<GridPoint> points) {
+        OverlapLandscapeSpec cfg = (OverlapLandscapeSpec) spec;
         if (cfg.train().algorithm() != Algorithm.WN_GD || cfg.train().engine() != EngineKind.FULL) {
             throw new InvalidInputException("train.engine", "overlap-landscape runs Algorithm 1 (wn-gd) on the full "
                     + "engine (the exact overlapping loss); set train.algorithm: wn-gd, train.engine: full");

@@ -1,9 +1,12 @@
 package org.onecnn.experiment.paired;
 
+import java.util.List;
+import org.onecnn.experiment.ExperimentSpec;
+import org.onecnn.experiment.GridPoint;
+
 import java.io.IOException;
 
 import org.onecnn.experiment.setup.ComputeContext;
-import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.setup.EmpiricalSetup;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.setup.MemoryEstimate;
@@ -40,10 +43,9 @@ public final class PairedTrajectoriesExperiment implements Experiment {
         return "; its sample sizes are empirical.n";
     }
 
-
     @Override
-    public void validate(ConfigLoader.Loaded loaded) {
-        PairedTrajectoriesSpec cfg = (PairedTrajectoriesSpec) loaded.config();
+    public void validate(ExperimentSpec spec, List<GridPoint> points) {
+        PairedTrajectoriesSpec cfg = (PairedTrajectoriesSpec) spec;
         if (cfg.empirical().regime() != org.onecnn.empirical.Regime.FULL_BATCH) {
             throw new InvalidInputException("empirical.regime", "paired-trajectories compares full-batch gradient "
                     + "descent with the population; use full-batch");

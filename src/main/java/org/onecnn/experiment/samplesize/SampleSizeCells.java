@@ -1,5 +1,6 @@
 package org.onecnn.experiment.samplesize;
 
+import org.onecnn.experiment.CellKey;
 import java.util.List;
 import java.util.function.LongConsumer;
 
@@ -67,14 +68,14 @@ final class SampleSizeCells implements CellSweep {
     }
 
     /** Sample size n, data set d is the cell {@code cells/n-<n>-d-<d>.csv}. */
-    static CellStore.Key cellKey(SampleSizeSpec cfg, long n, int d) {
-        return new CellStore.Key(String.format("n-%d-d-%d.csv", n, d), "n=" + n + ", dataset " + d, COLUMNS,
+    static CellKey cellKey(SampleSizeSpec cfg, long n, int d) {
+        return new CellKey(String.format("n-%d-d-%d.csv", n, d), "n=" + n + ", dataset " + d, COLUMNS,
                 cfg.init().count());
     }
 
     /** Every cell's key, in index order (n major, data set minor). */
-    static List<CellStore.Key> cellKeys(SampleSizeSpec cfg) {
-        List<CellStore.Key> keys = new java.util.ArrayList<>();
+    static List<CellKey> cellKeys(SampleSizeSpec cfg) {
+        List<CellKey> keys = new java.util.ArrayList<>();
         for (long n : cfg.empirical().n()) {
             for (int d = 0; d < cfg.empirical().datasets(); d++) {
                 keys.add(cellKey(cfg, n, d));
@@ -97,7 +98,7 @@ final class SampleSizeCells implements CellSweep {
     }
 
     @Override
-    public CellStore.Key key(int index) {
+    public CellKey key(int index) {
         return cellKey(cfg, n(index), dataset(index));
     }
 

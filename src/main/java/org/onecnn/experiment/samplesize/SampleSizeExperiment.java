@@ -1,14 +1,17 @@
 package org.onecnn.experiment.samplesize;
 
+import org.onecnn.experiment.ExperimentSpec;
+import org.onecnn.experiment.GridPoint;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.onecnn.experiment.CellKey;
 import org.onecnn.experiment.CellStore;
 import org.onecnn.experiment.CellSweep;
 import org.onecnn.experiment.setup.ComputeContext;
-import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.setup.EmpiricalSetup;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.setup.MemoryEstimate;
@@ -57,10 +60,9 @@ public final class SampleSizeExperiment implements Experiment {
         return "; its sample sizes are empirical.n";
     }
 
-
     @Override
-    public void validate(ConfigLoader.Loaded loaded) {
-        SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
+    public void validate(ExperimentSpec spec, List<GridPoint> points) {
+        SampleSizeSpec cfg = (SampleSizeSpec) spec;
         if (cfg.train().algorithm() != org.onecnn.population.Algorithm.WN_GD) {
             throw new InvalidInputException("train.algorithm", "sample-size compares weight-normalised GD (wn-gd)");
         }
@@ -77,8 +79,8 @@ public final class SampleSizeExperiment implements Experiment {
 
 
     @Override
-    public List<CellStore.Key> cellKeys(ConfigLoader.Loaded loaded) {
-        return SampleSizeCells.cellKeys((SampleSizeSpec) loaded.config());
+    public List<CellKey> cellKeys(ExperimentSpec spec, List<GridPoint> points) {
+        return SampleSizeCells.cellKeys((SampleSizeSpec) spec);
     }
 
     /**
@@ -123,9 +125,10 @@ public final class SampleSizeExperiment implements Experiment {
      * resume must still have the hashes recorded when the run started ({@link EmpiricalSetup#datasetsFromRecord}).
      */
     @Override
-    public java.util.Map<String, Object> beforeWriting(ConfigLoader.Loaded loaded, Path runFolder, boolean resumed)
+    public java.util.Map<String, Object> beforeWriting(ExperimentSpec spec,
+            List<GridPoint> points, Path runFolder, boolean resumed)
             throws IOException {
-        SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
+        SampleSizeSpec cfg = (SampleSizeSpec) spec;
         if (cfg.empirical().saveDatasets()) {
             EmpiricalSetup.requireSavable(cfg, datasetsFolder(runFolder), resumed);
         }
@@ -142,8 +145,8 @@ public final class SampleSizeExperiment implements Experiment {
      * that computed it.
      */
     @Override
-    public CellSweep cells(ConfigLoader.Loaded loaded) {
-        SampleSizeSpec cfg = (SampleSizeSpec) loaded.config();
+    public CellSweep cells(ExperimentSpec spec, List<GridPoint> points) {
+        SampleSizeSpec cfg = (SampleSizeSpec) spec;
         cfg.requireNoSavedDatasets("a distributed executor");
         Shared shared = Shared.of(cfg);
         return new SampleSizeCells(cfg, shared.teacher(), shared.inits(), shared.population(),
@@ -175,7 +178,7 @@ public final class SampleSizeExperiment implements Experiment {
     /** Every cell read back from the store, concatenated into {@code results.csv}; their tables in cell order. */
     private static List<Table> readCells(RunContext ctx, SampleSizeSpec cfg) throws IOException {
         List<String> cells = new ArrayList<>();
-        for (CellStore.Key key : SampleSizeCells.cellKeys(cfg)) {
+        for (CellKey key : SampleSizeCells.cellKeys(cfg)) {
             cells.add(ctx.store().read(key));
         }
         RunFolder.writeAtomically(ctx.folder().path("results.csv"), CellStore.concat(cells));

@@ -1,5 +1,7 @@
 package org.onecnn.experiment.sweep;
 
+import org.onecnn.experiment.GridPoint;
+import org.onecnn.experiment.CellKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,13 +36,13 @@ final class PopulationCells implements CellSweep {
     private static final String[] SIGN_NAMES = {"+v+a", "-v+a", "+v-a", "-v-a"};
 
     private final PopulationSweepSpec top;
-    private final List<ConfigLoader.Cell> cells;
+    private final List<GridPoint> cells;
 
     /**
      * @param top   the experiment's spec (it names the grid columns; a cell's own spec has no grid)
      * @param cells its grid cells, in order
      */
-    PopulationCells(PopulationSweepSpec top, List<ConfigLoader.Cell> cells) {
+    PopulationCells(PopulationSweepSpec top, List<GridPoint> cells) {
         this.top = top;
         this.cells = List.copyOf(cells);
     }
@@ -68,9 +70,9 @@ final class PopulationCells implements CellSweep {
     }
 
     /** Cell c is {@code cells/cell-<c>.csv}, with its recorded trajectories (if any) as a part. */
-    static CellStore.Key cellKey(PopulationSweepSpec top, ConfigLoader.Cell c) {
+    static CellKey cellKey(PopulationSweepSpec top, GridPoint c) {
         String base = String.format("cell-%05d", c.index());
-        return new CellStore.Key(base + ".csv", "cell " + c.index() + ": " + c.label(), resultColumns(top),
+        return new CellKey(base + ".csv", "cell " + c.index() + ": " + c.label(), resultColumns(top),
                 spec(c).init().count(), List.of(base + "-trajectories.csv"));
     }
 
@@ -80,7 +82,7 @@ final class PopulationCells implements CellSweep {
     }
 
     @Override
-    public CellStore.Key key(int index) {
+    public CellKey key(int index) {
         return cellKey(top, cells.get(index));
     }
 
@@ -92,7 +94,7 @@ final class PopulationCells implements CellSweep {
 
     @Override
     public Job<Chunk> job(int index) {
-        ConfigLoader.Cell c = cells.get(index);
+        GridPoint c = cells.get(index);
         PopulationSweepSpec cc = spec(c);
         Teacher t = PopulationSetup.teacher(cc);
         double eta = PopulationSetup.eta(cc, t, PopulationSetup.init(cc, t, c.index(), 0));
@@ -112,12 +114,12 @@ final class PopulationCells implements CellSweep {
 
     /** One grid cell with its teacher and step size. */
     private final class CellJob implements Job<Chunk> {
-        private final ConfigLoader.Cell cell;
+        private final GridPoint cell;
         private final PopulationSweepSpec cfg;
         private final Teacher teacher;
         private final double eta;
 
-        CellJob(ConfigLoader.Cell cell, Teacher teacher, double eta) {
+        CellJob(GridPoint cell, Teacher teacher, double eta) {
             this.cell = cell;
             this.cfg = spec(cell);
             this.teacher = teacher;
@@ -244,7 +246,7 @@ final class PopulationCells implements CellSweep {
     }
 
     /** The cell index and its axis values, the first columns of each row. */
-    private List<Object> prefix(ConfigLoader.Cell cell) {
+    private List<Object> prefix(GridPoint cell) {
         List<Object> row = new ArrayList<>();
         row.add(cell.index());
         for (String a : top.axes()) {
@@ -254,7 +256,7 @@ final class PopulationCells implements CellSweep {
     }
 
     /** The spec of a grid cell (the sweep's spec with the cell's axis values). */
-    static PopulationSweepSpec spec(ConfigLoader.Cell c) {
+    static PopulationSweepSpec spec(GridPoint c) {
         return (PopulationSweepSpec) c.config();
     }
 }

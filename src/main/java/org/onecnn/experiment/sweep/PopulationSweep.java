@@ -10,7 +10,9 @@ import java.util.stream.IntStream;
 
 import org.onecnn.util.MemoryBudget;
 import org.onecnn.experiment.CellStore;
-import org.onecnn.experiment.ConfigLoader;
+import org.onecnn.experiment.CellKey;
+import org.onecnn.experiment.ExperimentSpec;
+import org.onecnn.experiment.GridPoint;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.setup.MemoryEstimate;
 import org.onecnn.experiment.setup.PopulationSetup;
@@ -45,13 +47,13 @@ public final class PopulationSweep implements Experiment {
     static final int CHUNK = PopulationCells.CHUNK;
 
     @Override
-    public void validate(ConfigLoader.Loaded loaded) {
-        estimateMemory(loaded); // first: the checks below already build teachers of the cells' sizes
-        for (ConfigLoader.Cell c : loaded.cells()) {
+    public void validate(ExperimentSpec spec, List<GridPoint> points) {
+        estimateMemory(spec, points); // first: the checks below already build teachers of the cells' sizes
+        for (GridPoint c : points) {
             try {
                 PopulationSetup.validate(spec(c), c.index());
             } catch (org.onecnn.util.InvalidInputException e) {
-                if (loaded.cells().size() > 1) {
+                if (points.size() > 1) {
                     throw new org.onecnn.util.InvalidInputException(e.field(), "in grid cell " + c.label() + ": "
                             + e.getMessage().substring(e.field().isEmpty() ? 0 : e.field().length() + 2));
                 }
@@ -61,19 +63,19 @@ public final class PopulationSweep implements Experiment {
     }
 
     @Override
-    public List<CellStore.Key> cellKeys(ConfigLoader.Loaded loaded) {
-        PopulationSweepSpec cfg = (PopulationSweepSpec) loaded.config();
-        return loaded.cells().stream().map(c -> PopulationCells.cellKey(cfg, c)).toList();
+    public List<CellKey> cellKeys(ExperimentSpec spec, List<GridPoint> points) {
+        PopulationSweepSpec cfg = (PopulationSweepSpec) spec;
+        return points.stream().map(c -> PopulationCells.cellKey(cfg, c)).toList();
     }
 
     @Override
-    public PopulationCells cells(ConfigLoader.Loaded loaded) {
-        return new PopulationCells((PopulationSweepSpec) loaded.config(), loaded.cells());
+    public PopulationCells cells(ExperimentSpec spec, List<GridPoint> points) {
+        return new PopulationCells((PopulationSweepSpec) spec, points);
     }
 
     @Override
     public void execute(RunContext ctx) throws IOException, InterruptedException {
-        PopulationCells cells = cells(ctx.loaded());
+        PopulationCells cells = cells(ctx.config(), ctx.points());
         if (ctx.folder().resumed()) {
             long done = IntStream.range(0, cells.size()).filter(i -> ctx.store().done(cells.key(i))).count();
             ctx.log("resuming " + ctx.folder().dir() + ": " + done + " of " + cells.size() + " cells already done");
@@ -89,8 +91,8 @@ public final class PopulationSweep implements Experiment {
         List<String> cells = new ArrayList<>();
         List<String> trajectories = new ArrayList<>();
         List<Table> cellTables = new ArrayList<>();
-        for (ConfigLoader.Cell c : ctx.cells()) {
-            CellStore.Key key = PopulationCells.cellKey(cfg, c);
+        for (GridPoint c : ctx.points()) {
+            CellKey key = PopulationCells.cellKey(cfg, c);
             cells.add(ctx.store().read(key));
             cellTables.add(Table.parseCsv(cells.get(cells.size() - 1)));
             trajectories.add(ctx.store().readPart(key, key.parts().get(0)));
@@ -100,12 +102,12 @@ public final class PopulationSweep implements Experiment {
         if (!traj.isEmpty()) {
             RunFolder.writeAtomically(folder.path("trajectories.csv"), traj);
         }
-        Table summary = summarize(cfg, ctx.cells(), cellTables);
+        Table summary = summarize(cfg, ctx.points(), cellTables);
         SweepReport.write(ctx, summary, !traj.isEmpty());
     }
 
     /** One summary row per cell: outcome fractions with Wilson 95% intervals, iteration statistics. */
-    static Table summarize(PopulationSweepSpec cfg, List<ConfigLoader.Cell> cells, List<Table> cellTables) {
+    static Table summarize(PopulationSweepSpec cfg, List<GridPoint> cells, List<Table> cellTables) {
         List<String> cols = new ArrayList<>(cfg.axes());
         cols.addAll(List.of("n_runs", "p_global", "p_global_lo", "p_global_hi", "p_spurious", "p_spurious_lo",
                 "p_spurious_hi", "p_not_converged", "p_not_converged_lo", "p_not_converged_hi", "p_diverged", "p_other",
@@ -156,17 +158,16 @@ public final class PopulationSweep implements Experiment {
     }
 
     /** The memory of a sweep: the runs in flight of each cell, and the results and trajectories of all. */
-    static void estimateMemory(ConfigLoader.Loaded loaded) {
+    static void estimateMemory(ExperimentSpec spec, List<GridPoint> cells) {
         MemoryBudget heap = MemoryBudget.heap();
-        List<ConfigLoader.Cell> cells = loaded.cells();
-        for (ConfigLoader.Cell c : cells) {
+        for (GridPoint c : cells) {
             PopulationSweepSpec cc = (PopulationSweepSpec) spec(c);
             int per = cc.init().signRestarts() ? 4 : 1;
-            MemoryEstimate.shape(cc, loaded.config(), heap, "init.count", cc.init().count(), (n, v) -> (2 + Math.min(n,
+            MemoryEstimate.shape(cc, spec, heap, "init.count", cc.init().count(), (n, v) -> (2 + Math.min(n,
                     (double) MemoryEstimate.threads() * CHUNK) * per * MemoryEstimate.RUN_VECTORS) * v, "the runs in flight of a "
                     + "cell (k + p doubles each)");
         }
-        PopulationSweepSpec cfg = (PopulationSweepSpec) loaded.config();
+        PopulationSweepSpec cfg = (PopulationSweepSpec) spec;
         // results of every cell (held until the run is assembled) and the recorded trajectories
         int max = maxCount(cells);
         int maxRuns = cells.stream().mapToInt(c -> ((PopulationSweepSpec) spec(c)).record().runs()).max().orElse(0);
@@ -178,10 +179,10 @@ public final class PopulationSweep implements Experiment {
     }
 
     /** Results and trajectories of the cells, the largest count set to {@code count} and most runs to {@code runs}. */
-    private static double results(List<ConfigLoader.Cell> cells, double count, int maxCount, double runs,
+    private static double results(List<GridPoint> cells, double count, int maxCount, double runs,
             int maxRuns) {
         double b = 0;
-        for (ConfigLoader.Cell c : cells) {
+        for (GridPoint c : cells) {
             PopulationSweepSpec cc = (PopulationSweepSpec) spec(c);
             double n = cc.init().count() == maxCount ? count : cc.init().count();
             int per = cc.init().signRestarts() ? 4 : 1;
@@ -193,12 +194,12 @@ public final class PopulationSweep implements Experiment {
         return b;
     }
 
-    private static int maxCount(List<ConfigLoader.Cell> cells) {
+    private static int maxCount(List<GridPoint> cells) {
         return cells.stream().mapToInt(c -> ((PopulationSweepSpec) spec(c)).init().count()).max().orElse(1);
     }
 
     /** The spec of a grid cell (the sweep's spec with the cell's axis values). */
-    private static PopulationSweepSpec spec(ConfigLoader.Cell c) {
+    private static PopulationSweepSpec spec(GridPoint c) {
         return PopulationCells.spec(c);
     }
 }

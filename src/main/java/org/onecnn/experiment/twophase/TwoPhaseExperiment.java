@@ -1,7 +1,10 @@
 package org.onecnn.experiment.twophase;
 
+import java.util.List;
+import org.onecnn.experiment.ExperimentSpec;
+import org.onecnn.experiment.GridPoint;
+
 import org.onecnn.population.Algorithm;
-import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.setup.MemoryEstimate;
 import org.onecnn.experiment.setup.PopulationSetup;
@@ -35,8 +38,8 @@ public final class TwoPhaseExperiment implements Experiment {
     }
 
     @Override
-    public void validate(ConfigLoader.Loaded loaded) {
-        TwoPhaseSpec cfg = (TwoPhaseSpec) loaded.config();
+    public void validate(ExperimentSpec spec, List<GridPoint> points) {
+        TwoPhaseSpec cfg = (TwoPhaseSpec) spec;
         if (cfg.train().algorithm() != Algorithm.WN_GD) {
             throw new InvalidInputException("train.algorithm", "the two-phase experiment runs wn-gd (Algorithm 1)");
         }

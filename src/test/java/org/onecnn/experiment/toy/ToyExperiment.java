@@ -1,9 +1,12 @@
 package org.onecnn.experiment.toy;
 
+import java.util.List;
+import org.onecnn.experiment.ExperimentSpec;
+import org.onecnn.experiment.GridPoint;
+
 import java.io.IOException;
 import java.nio.file.Files;
 
-import org.onecnn.experiment.ConfigLoader;
 import org.onecnn.experiment.Experiment;
 import org.onecnn.experiment.RunContext;
 import org.onecnn.report.Table;
@@ -25,7 +28,7 @@ public final class ToyExperiment implements Experiment {
     }
 
     @Override
-    public void validate(ConfigLoader.Loaded loaded) {
+    public void validate(ExperimentSpec spec, List<GridPoint> points) {
         // everything is checked by the spec's records
     }
 
