@@ -504,16 +504,11 @@ public final class Plots {
      * @throws IllegalArgumentException if {@code x} and {@code y} differ in length or the name is already used
      */
     public static void addFit(XYChart chart, String name, double[] x, double[] y) {
-        Objects.requireNonNull(chart, "chart");
-        requireName(chart, name);
-        requireSameLength(x, y, "x", "y");
-        double[][] pts = drawable(chart.getStyler(), x, y);
-        if (pts == null) {
-            return;
-        }
-        int slot = nextSlot(chart);
-        addDataSeries(chart, name, pts, slot);
+        addSeries(chart, name, x, y);
         XYSeries fit = chart.getSeriesMap().get(name);
+        if (fit == null) {
+            return; // no drawable point: addSeries added nothing
+        }
         fit.setMarker(SeriesMarkers.NONE);
         fit.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {10f, 5f},
                 0f));
